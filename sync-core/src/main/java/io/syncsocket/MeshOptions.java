@@ -1,0 +1,394 @@
+package io.syncsocket;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+import io.netty.channel.EventLoopGroup;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a {@link MeshSocket}. Build with {@link #builder()}, change a copy
+ * with {@link #mutate()}. Every value is validated when it is set; the defaults suit a
+ * node on one machine and are safe for the open internet only together with a firewall
+ * (plaintext has no authentication).
+ */
+public final class MeshOptions {
+
+	/** Default bind address: loopback, so nothing is exposed unless asked for. */
+	public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
+	/** Default largest accepted frame (length header), 64 MiB. */
+	public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
+
+	/** js2p's and py2p's limit on outgoing links made by following peer lists. */
+	public static final int DEFAULT_MAX_OUTGOING = 4;
+
+	private final String bindAddress;
+
+	private final int port;
+
+	private final @Nullable String outHost;
+
+	private final int outPort;
+
+	private final Protocol protocol;
+
+	private final @Nullable String nodeId;
+
+	private final int maxFrameLength;
+
+	private final int maxOutgoing;
+
+	private final Duration handshakeTimeout;
+
+	private final Duration stallTimeout;
+
+	private final Duration connectTimeout;
+
+	private final Duration peerRequestDelay;
+
+	private final Duration operationTimeout;
+
+	private final int userQueueCapacity;
+
+	private final int ioThreads;
+
+	private final @Nullable EventLoopGroup eventLoopGroup;
+
+	private final @Nullable Executor listenerExecutor;
+
+	private final Clock clock;
+
+	private MeshOptions(Builder builder) {
+		this.bindAddress = builder.bindAddress;
+		this.port = builder.port;
+		this.outHost = builder.outHost;
+		this.outPort = builder.outPort;
+		this.protocol = builder.protocol;
+		this.nodeId = builder.nodeId;
+		this.maxFrameLength = builder.maxFrameLength;
+		this.maxOutgoing = builder.maxOutgoing;
+		this.handshakeTimeout = builder.handshakeTimeout;
+		this.stallTimeout = builder.stallTimeout;
+		this.connectTimeout = builder.connectTimeout;
+		this.peerRequestDelay = builder.peerRequestDelay;
+		this.operationTimeout = builder.operationTimeout;
+		this.userQueueCapacity = builder.userQueueCapacity;
+		this.ioThreads = builder.ioThreads;
+		this.eventLoopGroup = builder.eventLoopGroup;
+		this.listenerExecutor = builder.listenerExecutor;
+		this.clock = builder.clock;
+	}
+
+	/** A builder with every default. */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** The default options: loopback, an ephemeral port, subnet {@code "mesh"}. */
+	public static MeshOptions defaults() {
+		return builder().build();
+	}
+
+	/** A builder initialised with these options. */
+	public Builder mutate() {
+		return new Builder(this);
+	}
+
+	/** The address to bind (default {@value #DEFAULT_BIND_ADDRESS}; {@code 0.0.0.0} for all interfaces). */
+	public String bindAddress() {
+		return this.bindAddress;
+	}
+
+	/** The port to bind; 0 picks an ephemeral port (see {@link MeshSocket#boundAddress()}). */
+	public int port() {
+		return this.port;
+	}
+
+	/** The host advertised to peers, or null to advertise the bind address. */
+	public @Nullable String outHost() {
+		return this.outHost;
+	}
+
+	/** The port advertised to peers; 0 advertises the bound port. */
+	public int outPort() {
+		return this.outPort;
+	}
+
+	public Protocol protocol() {
+		return this.protocol;
+	}
+
+	/** A fixed node id, or null to derive one as js2p does (PROTOCOL.md §3.4). */
+	public @Nullable String nodeId() {
+		return this.nodeId;
+	}
+
+	public int maxFrameLength() {
+		return this.maxFrameLength;
+	}
+
+	public int maxOutgoing() {
+		return this.maxOutgoing;
+	}
+
+	public Duration handshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public Duration stallTimeout() {
+		return this.stallTimeout;
+	}
+
+	public Duration connectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public Duration peerRequestDelay() {
+		return this.peerRequestDelay;
+	}
+
+	public Duration operationTimeout() {
+		return this.operationTimeout;
+	}
+
+	public int userQueueCapacity() {
+		return this.userQueueCapacity;
+	}
+
+	public int ioThreads() {
+		return this.ioThreads;
+	}
+
+	public @Nullable EventLoopGroup eventLoopGroup() {
+		return this.eventLoopGroup;
+	}
+
+	public @Nullable Executor listenerExecutor() {
+		return this.listenerExecutor;
+	}
+
+	public Clock clock() {
+		return this.clock;
+	}
+
+	@Override
+	public String toString() {
+		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
+				+ ", protocol=" + this.protocol + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing="
+				+ this.maxOutgoing + ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
+				+ "]";
+	}
+
+	/** Builds {@link MeshOptions}; each setter validates its argument. */
+	public static final class Builder {
+
+		private String bindAddress = DEFAULT_BIND_ADDRESS;
+
+		private int port;
+
+		private @Nullable String outHost;
+
+		private int outPort;
+
+		private Protocol protocol = Protocol.of("mesh");
+
+		private @Nullable String nodeId;
+
+		private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
+
+		private int maxOutgoing = DEFAULT_MAX_OUTGOING;
+
+		private Duration handshakeTimeout = Duration.ofSeconds(30);
+
+		private Duration stallTimeout = Duration.ofSeconds(60);
+
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		private Duration peerRequestDelay = Duration.ofSeconds(2);
+
+		private Duration operationTimeout = Duration.ofSeconds(30);
+
+		private int userQueueCapacity = 10_000;
+
+		private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+		private @Nullable EventLoopGroup eventLoopGroup;
+
+		private @Nullable Executor listenerExecutor;
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder() {
+		}
+
+		private Builder(MeshOptions options) {
+			this.bindAddress = options.bindAddress;
+			this.port = options.port;
+			this.outHost = options.outHost;
+			this.outPort = options.outPort;
+			this.protocol = options.protocol;
+			this.nodeId = options.nodeId;
+			this.maxFrameLength = options.maxFrameLength;
+			this.maxOutgoing = options.maxOutgoing;
+			this.handshakeTimeout = options.handshakeTimeout;
+			this.stallTimeout = options.stallTimeout;
+			this.connectTimeout = options.connectTimeout;
+			this.peerRequestDelay = options.peerRequestDelay;
+			this.operationTimeout = options.operationTimeout;
+			this.userQueueCapacity = options.userQueueCapacity;
+			this.ioThreads = options.ioThreads;
+			this.eventLoopGroup = options.eventLoopGroup;
+			this.listenerExecutor = options.listenerExecutor;
+			this.clock = options.clock;
+		}
+
+		public Builder bindAddress(String bindAddress) {
+			this.bindAddress = requireText(bindAddress, "bindAddress");
+			return this;
+		}
+
+		public Builder port(int port) {
+			this.port = requirePort(port, "port");
+			return this;
+		}
+
+		/** The address advertised to peers, when it differs from the bound one (NAT, 0.0.0.0 binds). */
+		public Builder outAddress(String host, int port) {
+			this.outHost = requireText(host, "outAddress host");
+			if ("0.0.0.0".equals(host) || "::".equals(host)) {
+				throw new IllegalArgumentException("outAddress host: '" + host + "' (expected: an address peers can dial)");
+			}
+			this.outPort = requirePort(port, "outAddress port");
+			return this;
+		}
+
+		public Builder protocol(Protocol protocol) {
+			this.protocol = Objects.requireNonNull(protocol, "'protocol' must not be null");
+			return this;
+		}
+
+		/** Uses a fixed node id instead of a derived one; it must be unique in the mesh. */
+		public Builder nodeId(@Nullable String nodeId) {
+			if (nodeId != null && nodeId.isBlank()) {
+				throw new IllegalArgumentException("nodeId: blank (expected: a unique id, or null to derive one)");
+			}
+			this.nodeId = nodeId;
+			return this;
+		}
+
+		/** Largest frame accepted from a peer; a larger length header closes that link. */
+		public Builder maxFrameLength(int maxFrameLength) {
+			if (maxFrameLength < 1024) {
+				throw new IllegalArgumentException("maxFrameLength: " + maxFrameLength + " (expected: >= 1024)");
+			}
+			this.maxFrameLength = maxFrameLength;
+			return this;
+		}
+
+		/** How many outgoing links this node opens by following peer lists (default 4). */
+		public Builder maxOutgoing(int maxOutgoing) {
+			if (maxOutgoing < 0) {
+				throw new IllegalArgumentException("maxOutgoing: " + maxOutgoing + " (expected: >= 0)");
+			}
+			this.maxOutgoing = maxOutgoing;
+			return this;
+		}
+
+		/** How long a new link may stay without a valid handshake before it is closed. */
+		public Builder handshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = requirePositive(handshakeTimeout, "handshakeTimeout");
+			return this;
+		}
+
+		/** How long a partially received frame may see no data before the link is closed (default 60 s). */
+		public Builder stallTimeout(Duration stallTimeout) {
+			this.stallTimeout = requirePositive(stallTimeout, "stallTimeout");
+			return this;
+		}
+
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
+			return this;
+		}
+
+		/** After a handshake, how long to wait for the peer's peer list before asking with {@code request "*"} (default 2 s). */
+		public Builder peerRequestDelay(Duration peerRequestDelay) {
+			this.peerRequestDelay = requirePositive(peerRequestDelay, "peerRequestDelay");
+			return this;
+		}
+
+		/** Upper bound for a blocking call waiting on the node loop. */
+		public Builder operationTimeout(Duration operationTimeout) {
+			this.operationTimeout = requirePositive(operationTimeout, "operationTimeout");
+			return this;
+		}
+
+		/** How many unread user messages {@link MeshSocket#recv()} keeps; the oldest are dropped beyond it. */
+		public Builder userQueueCapacity(int userQueueCapacity) {
+			if (userQueueCapacity < 1) {
+				throw new IllegalArgumentException("userQueueCapacity: " + userQueueCapacity + " (expected: >= 1)");
+			}
+			this.userQueueCapacity = userQueueCapacity;
+			return this;
+		}
+
+		/** Number of I/O threads of the event-loop group the socket creates (ignored with {@link #eventLoopGroup}). */
+		public Builder ioThreads(int ioThreads) {
+			if (ioThreads < 1) {
+				throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
+			}
+			this.ioThreads = ioThreads;
+			return this;
+		}
+
+		/** A Netty event-loop group to share; the socket uses it but never shuts it down. */
+		public Builder eventLoopGroup(@Nullable EventLoopGroup eventLoopGroup) {
+			this.eventLoopGroup = eventLoopGroup;
+			return this;
+		}
+
+		/** Delivers listener callbacks on this executor instead of the node loop (in order only if it is serial). */
+		public Builder listenerExecutor(@Nullable Executor listenerExecutor) {
+			this.listenerExecutor = listenerExecutor;
+			return this;
+		}
+
+		/** The clock for message times, ages and leases (tests inject a fixed or offset clock). */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+			return this;
+		}
+
+		public MeshOptions build() {
+			return new MeshOptions(this);
+		}
+
+		private static String requireText(String value, String name) {
+			Objects.requireNonNull(value, () -> "'" + name + "' must not be null");
+			if (value.isBlank()) {
+				throw new IllegalArgumentException(name + ": blank (expected: a host name or address)");
+			}
+			return value;
+		}
+
+		private static int requirePort(int port, String name) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException(name + ": " + port + " (expected: 0-65535)");
+			}
+			return port;
+		}
+
+		private static Duration requirePositive(Duration duration, String name) {
+			Objects.requireNonNull(duration, () -> "'" + name + "' must not be null");
+			if (duration.isNegative() || duration.isZero()) {
+				throw new IllegalArgumentException(name + ": " + duration + " (expected: > 0)");
+			}
+			return duration;
+		}
+
+	}
+
+}

@@ -1,0 +1,442 @@
+package io.syncsocket;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import io.syncsocket.internal.mesh.MeshCounters;
+import io.syncsocket.internal.mesh.MeshExtension;
+import io.syncsocket.internal.mesh.MeshNode;
+import io.syncsocket.internal.mesh.NodeLoop;
+import io.syncsocket.internal.transport.Transport;
+import io.syncsocket.internal.wire.Ids;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node of a p2p-today mesh (protocol 0.7), wire-compatible with js2p and py2p: it accepts
+ * and dials TCP links, handshakes, follows peer lists, floods broadcasts with duplicate
+ * suppression, and delivers user messages.
+ *
+ * <pre>{@code
+ * try (MeshSocket mesh = new MeshSocket(MeshOptions.builder().port(4444).build()).start()) {
+ *     mesh.connect("127.0.0.1", 5555);
+ *     mesh.send("hello", 42);
+ *     Message message = mesh.recv(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ * {@code NEW → STARTING → RUNNING → CLOSING → CLOSED}. {@link #start()} binds; {@link #close()}
+ * closes every link and the threads the socket created, and is idempotent.
+ *
+ * <h2>Threading</h2>
+ * Netty event loops do I/O only (framing, checksums, compression, msgpack parsing). One
+ * node loop per socket owns the routing table, the seen set and (for {@link SyncSocket}) the
+ * dictionary. Every method may be called from any user thread. Read methods ({@link #peers()},
+ * {@link #recv()}, {@link #stats()}) never block. Operations that change state run on the
+ * node loop while the caller waits (bounded by {@link MeshOptions#operationTimeout()}); calling
+ * them from a listener (the node loop) or an I/O thread fails fast with
+ * {@link IllegalStateException} instead of deadlocking — use the {@code Async} variants there.
+ * Listeners run on the node loop in order, unless a listener executor is configured.
+ */
+public class MeshSocket implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(MeshSocket.class);
+
+	private static final AtomicInteger SOCKET_NUMBERS = new AtomicInteger();
+
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+	/** The lifecycle states of a socket. */
+	public enum State {
+
+		NEW, STARTING, RUNNING, CLOSING, CLOSED
+
+	}
+
+	private final MeshOptions options;
+
+	private final Protocol protocol;
+
+	private final String protocolId;
+
+	private final MeshCounters counters = new MeshCounters();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile State state = State.NEW;
+
+	private @Nullable Function<MeshNode, MeshExtension> extensionFactory;
+
+	private volatile @Nullable MeshNode node;
+
+	private @Nullable NodeLoop loop;
+
+	private @Nullable Transport transport;
+
+	private volatile @Nullable InetSocketAddress boundAddress;
+
+	private volatile @Nullable InetSocketAddress advertisedAddress;
+
+	/** A socket with the given options; call {@link #start()} to bind. */
+	public MeshSocket(MeshOptions options) {
+		this(options, Objects.requireNonNull(options, "'options' must not be null").protocol());
+	}
+
+	MeshSocket(MeshOptions options, Protocol effectiveProtocol) {
+		this.options = options;
+		this.protocol = effectiveProtocol;
+		this.protocolId = effectiveProtocol.id();
+	}
+
+	/** Lets a subclass add the layer above the mesh; called from its constructor. */
+	void extension(Function<MeshNode, MeshExtension> factory) {
+		this.extensionFactory = factory;
+	}
+
+	/**
+	 * Binds the listening socket and starts the node. Returns this socket for chaining.
+	 * @throws IllegalStateException if the socket was started before
+	 * @throws SyncSocketException if the address cannot be bound (the socket is then closed)
+	 */
+	public MeshSocket start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.NEW) {
+				throw new IllegalStateException("socket already started (state " + this.state + ")");
+			}
+			this.state = State.STARTING;
+		}
+		String name = "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
+		Transport[] transportRef = new Transport[1];
+		NodeLoop loop = new NodeLoop(name + "-node", () -> transportRef[0] != null && transportRef[0].isIoThread());
+		try {
+			Transport transport = new Transport(new Transport.Settings(this.options.maxFrameLength(),
+					this.options.stallTimeout(), this.options.connectTimeout(), this.options.ioThreads(),
+					this.options.eventLoopGroup(), name));
+			transportRef[0] = transport;
+			this.transport = transport;
+			this.loop = loop;
+			InetSocketAddress bound;
+			try {
+				bound = transport.bind(this.options.bindAddress(), this.options.port());
+			}
+			catch (java.io.UncheckedIOException ex) {
+				throw new SyncSocketException("cannot bind " + this.options.bindAddress() + ":" + this.options.port()
+						+ ": " + ex.getCause().getMessage(), ex.getCause());
+			}
+			String advertisedHost = (this.options.outHost() != null) ? this.options.outHost()
+					: dialableHost(this.options.bindAddress());
+			int advertisedPort = (this.options.outPort() != 0) ? this.options.outPort() : bound.getPort();
+			String id = (this.options.nodeId() != null) ? this.options.nodeId()
+					: Ids.nodeId(this.options.bindAddress(), bound.getPort(), this.protocolId);
+			MeshNode node = new MeshNode(this.options, id, this.protocolId, advertisedHost, advertisedPort, loop,
+					this.counters);
+			node.transport(transport);
+			if (this.extensionFactory != null) {
+				node.extension(this.extensionFactory.apply(node));
+			}
+			this.node = node;
+			// The node id needs the bound port, so links accepted before this line are refused.
+			transport.listener(node);
+			this.boundAddress = bound;
+			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
+			this.state = State.RUNNING;
+			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {})", abbreviate(id), bound,
+					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId);
+			return this;
+		}
+		catch (RuntimeException ex) {
+			shutdown();
+			throw ex;
+		}
+	}
+
+	// ------------------------------------------------------------------ identity
+
+	/** This node's id. */
+	public String id() {
+		return runningNode().id();
+	}
+
+	/** The protocol this node speaks (for a {@link SyncSocket}, with the leasing suffix). */
+	public Protocol protocol() {
+		return this.protocol;
+	}
+
+	/** The protocol id compared in handshakes. */
+	public String protocolId() {
+		return this.protocolId;
+	}
+
+	/** The local address the socket listens on (with the real port if 0 was configured). */
+	public InetSocketAddress boundAddress() {
+		return requireStarted(this.boundAddress);
+	}
+
+	/** The host and port other nodes are told to dial (unresolved). */
+	public InetSocketAddress advertisedAddress() {
+		return requireStarted(this.advertisedAddress);
+	}
+
+	public MeshOptions options() {
+		return this.options;
+	}
+
+	public State state() {
+		return this.state;
+	}
+
+	// ------------------------------------------------------------------ links
+
+	/**
+	 * Dials a node; the future completes with the peer once its handshake has been accepted,
+	 * or fails if it cannot connect, the protocols differ or the link closes first.
+	 */
+	public CompletableFuture<Peer> connectAsync(String host, int port) {
+		Objects.requireNonNull(host, "'host' must not be null");
+		if (port < 1 || port > 65535) {
+			throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
+		}
+		return runningNode().connect(host, port);
+	}
+
+	/**
+	 * Dials a node and waits for its handshake (at most the connect timeout plus the
+	 * handshake timeout).
+	 * @throws SyncSocketException if it fails
+	 */
+	public Peer connect(String host, int port) {
+		CompletableFuture<Peer> future = connectAsync(host, port);
+		Duration limit = this.options.connectTimeout().plus(this.options.handshakeTimeout());
+		try {
+			return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new SyncSocketException("cannot connect to " + host + ":" + port + ": " + ex.getCause().getMessage(),
+					ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			future.cancel(false);
+			throw new SyncSocketException("no handshake from " + host + ":" + port + " within " + limit);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SyncSocketException("interrupted while connecting to " + host + ":" + port, ex);
+		}
+	}
+
+	/** Closes the link to a peer. Returns false if there is no such peer. */
+	public boolean disconnect(String peerId) {
+		Objects.requireNonNull(peerId, "'peerId' must not be null");
+		MeshNode node = runningNode();
+		return call(() -> node.disconnect(peerId));
+	}
+
+	/** The handshaken peers, a snapshot. Never blocks. */
+	public List<Peer> peers() {
+		MeshNode node = this.node;
+		return (node != null) ? node.peers() : List.of();
+	}
+
+	// ------------------------------------------------------------------ user messages
+
+	/**
+	 * Broadcasts a user message to the whole mesh ({@code [0x00, packets...]}), like js2p's
+	 * {@code send}. Packets are plain Java values (see {@link Message}).
+	 * @throws IllegalArgumentException if a packet cannot be encoded as msgpack
+	 */
+	public void send(@Nullable Object... packets) {
+		List<@Nullable Object> list = Collections.unmodifiableList(Arrays.asList(packets.clone()));
+		MeshNode node = runningNode();
+		call(() -> {
+			node.sendUserBroadcast(list);
+			return null;
+		});
+	}
+
+	/**
+	 * Sends a user message to one directly connected peer ({@code [0x02, packets...]}).
+	 * @return false if the peer is not connected
+	 */
+	public boolean whisper(String peerId, @Nullable Object... packets) {
+		Objects.requireNonNull(peerId, "'peerId' must not be null");
+		List<@Nullable Object> list = Collections.unmodifiableList(Arrays.asList(packets.clone()));
+		MeshNode node = runningNode();
+		return call(() -> node.sendUserWhisper(peerId, list));
+	}
+
+	/** The oldest unread user message, or null if there is none. Never blocks. */
+	public @Nullable Message recv() {
+		MeshNode node = this.node;
+		return (node != null) ? node.poll() : null;
+	}
+
+	/** Waits at most {@code timeout} for a user message; null if none arrived. */
+	public @Nullable Message recv(Duration timeout) {
+		MeshNode node = runningNode();
+		try {
+			return node.recv(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/** Adds a listener for user messages (they are also queued for {@link #recv()}). */
+	public void addMessageListener(MessageListener listener) {
+		nodeForListeners().addMessageListener(listener);
+	}
+
+	public void removeMessageListener(MessageListener listener) {
+		nodeForListeners().removeMessageListener(listener);
+	}
+
+	public void addPeerListener(PeerListener listener) {
+		nodeForListeners().addPeerListener(listener);
+	}
+
+	public void removePeerListener(PeerListener listener) {
+		nodeForListeners().removePeerListener(listener);
+	}
+
+	/** Counters since start, including every link fault by kind. Never blocks. */
+	public MeshStats stats() {
+		return this.counters.snapshot(peers().size());
+	}
+
+	// ------------------------------------------------------------------ closing
+
+	/**
+	 * Closes every link, then the I/O and node threads this socket created. Idempotent;
+	 * waits a few seconds at most.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state == State.NEW) {
+				this.state = State.CLOSED;
+				return;
+			}
+			if (this.state != State.RUNNING) {
+				return;
+			}
+			this.state = State.CLOSING;
+		}
+		shutdown();
+	}
+
+	private void shutdown() {
+		MeshNode node = this.node;
+		NodeLoop loop = this.loop;
+		if (node != null && loop != null) {
+			if (loop.inLoop()) {
+				node.closeAll();
+			}
+			else {
+				loop.execute(node::closeAll);
+			}
+		}
+		if (this.transport != null) {
+			this.transport.close(CLOSE_TIMEOUT);
+		}
+		if (loop != null) {
+			loop.shutdown(CLOSE_TIMEOUT);
+		}
+		this.state = State.CLOSED;
+		if (node != null) {
+			logger.info("Socket {} closed", abbreviate(node.id()));
+		}
+	}
+
+	// ------------------------------------------------------------------ for subclasses
+
+	/** Runs a task on the node loop and waits for its result (see the class Javadoc on threading). */
+	<T> T call(java.util.concurrent.Callable<T> task) {
+		NodeLoop loop = this.loop;
+		if (loop == null || this.state != State.RUNNING) {
+			throw new SocketClosedException("socket is " + this.state);
+		}
+		return loop.call(task, this.options.operationTimeout());
+	}
+
+	MeshNode runningNode() {
+		MeshNode node = this.node;
+		if (node == null || this.state != State.RUNNING) {
+			throw new SocketClosedException("socket is " + this.state + " (expected: RUNNING; call start() first)");
+		}
+		return node;
+	}
+
+	private MeshNode nodeForListeners() {
+		MeshNode node = this.node;
+		if (node == null) {
+			throw new IllegalStateException("add listeners after start(), or use the options' listeners");
+		}
+		return node;
+	}
+
+	MeshCounters counters() {
+		return this.counters;
+	}
+
+	private <T> T requireStarted(@Nullable T value) {
+		if (value == null) {
+			throw new SocketClosedException("socket is " + this.state + " (expected: started)");
+		}
+		return value;
+	}
+
+	static String abbreviate(String id) {
+		return (id.length() > 12) ? id.substring(0, 12) + "…" : id;
+	}
+
+	/**
+	 * A host peers can dial for a bind address: the address itself, or for a wildcard bind
+	 * the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
+	 */
+	private static String dialableHost(String bindAddress) {
+		if (!"0.0.0.0".equals(bindAddress) && !"::".equals(bindAddress)) {
+			return bindAddress;
+		}
+		try {
+			for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+				if (!nic.isUp() || nic.isLoopback()) {
+					continue;
+				}
+				for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+					if (address instanceof Inet4Address && address.isSiteLocalAddress()) {
+						return address.getHostAddress();
+					}
+				}
+			}
+		}
+		catch (SocketException ex) {
+			logger.debug("Cannot list network interfaces", ex);
+		}
+		return "127.0.0.1";
+	}
+
+	@Override
+	public String toString() {
+		MeshNode node = this.node;
+		return getClass().getSimpleName() + "[" + ((node != null) ? abbreviate(node.id()) : "unstarted") + ", "
+				+ this.state + ", " + this.boundAddress + "]";
+	}
+
+}

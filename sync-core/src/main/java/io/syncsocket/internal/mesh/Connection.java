@@ -1,0 +1,79 @@
+package io.syncsocket.internal.mesh;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+import io.syncsocket.LinkFault;
+import io.syncsocket.Peer;
+import io.syncsocket.internal.transport.Link;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mesh's state for one link: before the handshake a pending connection, afterwards the
+ * routing-table entry of a peer. Confined to the node loop.
+ */
+public final class Connection {
+
+	final Link link;
+
+	boolean handshakeSent;
+
+	@Nullable Peer peer;
+
+	/** The compression ids the peer advertised (from its handshake or a renegotiation). */
+	List<Integer> peerCompression = List.of();
+
+	/** Whether a peers message arrived from this peer (else we ask with request "*"). */
+	boolean peersReceived;
+
+	boolean closed;
+
+	@Nullable ScheduledFuture<?> handshakeTimer;
+
+	@Nullable ScheduledFuture<?> peerRequestTimer;
+
+	/** Completed when the handshake is accepted (for {@code connect}); failed when the link closes first. */
+	@Nullable CompletableFuture<Peer> handshakeFuture;
+
+	/** The id this connection was dialed for, while following a peer list. */
+	@Nullable String expectedId;
+
+	/** The last user-visible message sent here (main flag and payload), for a renegotiate resend. */
+	int lastSentType = -1;
+
+	@Nullable List<?> lastSentPayload;
+
+	/** Faults already logged on this link, so each kind is logged once. */
+	final EnumSet<LinkFault> loggedFaults = EnumSet.noneOf(LinkFault.class);
+
+	Connection(Link link) {
+		this.link = link;
+	}
+
+	/** The peer's node id, or null before its handshake. */
+	public @Nullable String peerId() {
+		Peer peer = this.peer;
+		return (peer != null) ? peer.id() : null;
+	}
+
+	public @Nullable Peer peer() {
+		return this.peer;
+	}
+
+	boolean handshaken() {
+		return this.peer != null;
+	}
+
+	@Override
+	public String toString() {
+		String id = peerId();
+		return (id != null) ? "peer " + abbreviate(id) + " (" + this.link + ")" : "link " + this.link;
+	}
+
+	static String abbreviate(String id) {
+		return (id.length() > 12) ? id.substring(0, 12) + "…" : id;
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.syncsocket.internal.mesh;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.syncsocket.LinkFault;
+import io.syncsocket.MeshStats;
+
+/** The live counters behind {@link MeshStats}. Thread-safe. */
+public final class MeshCounters {
+
+	final LongAdder messagesReceived = new LongAdder();
+
+	final LongAdder messagesSent = new LongAdder();
+
+	final LongAdder bytesReceived = new LongAdder();
+
+	final LongAdder bytesSent = new LongAdder();
+
+	final LongAdder broadcastsRelayed = new LongAdder();
+
+	final LongAdder duplicatesDropped = new LongAdder();
+
+	final LongAdder expiredDropped = new LongAdder();
+
+	final LongAdder userMessagesDropped = new LongAdder();
+
+	private final EnumMap<LinkFault, LongAdder> faults = new EnumMap<>(LinkFault.class);
+
+	public MeshCounters() {
+		for (LinkFault fault : LinkFault.values()) {
+			this.faults.put(fault, new LongAdder());
+		}
+	}
+
+	public void fault(LinkFault fault) {
+		this.faults.get(fault).increment();
+	}
+
+	void sent(int blobLength) {
+		this.messagesSent.increment();
+		this.bytesSent.add(blobLength);
+	}
+
+	public MeshStats snapshot(int peers) {
+		Map<LinkFault, Long> faultCounts = new EnumMap<>(LinkFault.class);
+		this.faults.forEach((fault, count) -> faultCounts.put(fault, count.sum()));
+		return new MeshStats(peers, this.messagesReceived.sum(), this.messagesSent.sum(), this.bytesReceived.sum(),
+				this.bytesSent.sum(), this.broadcastsRelayed.sum(), this.duplicatesDropped.sum(),
+				this.expiredDropped.sum(), this.userMessagesDropped.sum(), faultCounts);
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.syncsocket.internal.mesh;
+
+import io.syncsocket.internal.wire.WireMessage;
+
+/**
+ * The protocol layer above the mesh (the sync dictionary). All calls happen on the node loop.
+ */
+public interface MeshExtension {
+
+	/**
+	 * Offers a message after the mesh's own handlers passed on it. Returns true to claim it
+	 * (it is then neither queued for the user nor counted as unknown).
+	 * @throws io.syncsocket.internal.wire.WireFormatException with INVALID_MESSAGE to have the link closed
+	 */
+	boolean handle(Connection from, WireMessage message);
+
+	/** A peer finished its handshake, or asked with {@code request "*"}: the mesh has sent its peers message; send the state. */
+	void sendState(Connection to);
+
+}

@@ -1,0 +1,801 @@
+package io.syncsocket.internal.mesh;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.syncsocket.LinkFault;
+import io.syncsocket.MeshOptions;
+import io.syncsocket.Message;
+import io.syncsocket.MessageListener;
+import io.syncsocket.Peer;
+import io.syncsocket.PeerListener;
+import io.syncsocket.SocketClosedException;
+import io.syncsocket.internal.transport.Link;
+import io.syncsocket.internal.transport.LinkListener;
+import io.syncsocket.internal.transport.Transport;
+import io.syncsocket.internal.wire.Compression;
+import io.syncsocket.internal.wire.Flags;
+import io.syncsocket.internal.wire.MessageCodec;
+import io.syncsocket.internal.wire.WireFormatException;
+import io.syncsocket.internal.wire.WireMessage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mesh protocol of one socket (PROTOCOL.md §5–6): handshakes, the routing table, peer
+ * lists, {@code request "*"}, renegotiation, the broadcast waterfall with its seen set, and
+ * the user message queue.
+ *
+ * <p>Threading: {@link LinkListener} callbacks arrive on I/O threads and are handed to the
+ * {@link NodeLoop}; every field below the "node loop state" line is touched only there.
+ * {@link #peers()}, {@link #poll()} and {@link #recv} are safe from any thread.
+ */
+public final class MeshNode implements LinkListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(MeshNode.class);
+
+	private static final byte[] REQUEST_ALL = "*".getBytes(StandardCharsets.UTF_8);
+
+	private final MeshOptions options;
+
+	private final String id;
+
+	private final String protocolId;
+
+	private final String advertisedHost;
+
+	private final int advertisedPort;
+
+	private final NodeLoop loop;
+
+	private final MeshCounters counters;
+
+	private final BlockingQueue<Message> userQueue;
+
+	private final List<MessageListener> messageListeners = new CopyOnWriteArrayList<>();
+
+	private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
+
+	private volatile List<Peer> peerSnapshot = List.of();
+
+	private volatile @Nullable Transport transport;
+
+	private @Nullable MeshExtension extension;
+
+	// ---- node loop state
+
+	private final Map<Link, Connection> connections = new IdentityHashMap<>();
+
+	/** Handshaken connections by peer id: the routing table. */
+	private final Map<String, Connection> routes = new HashMap<>();
+
+	/** Ids being dialed because a peer list named them. */
+	private final Map<String, Long> dialing = new HashMap<>();
+
+	private final SeenSet seen = new SeenSet();
+
+	private boolean closing;
+
+	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
+			NodeLoop loop, MeshCounters counters) {
+		this.options = options;
+		this.id = id;
+		this.protocolId = protocolId;
+		this.advertisedHost = advertisedHost;
+		this.advertisedPort = advertisedPort;
+		this.loop = loop;
+		this.counters = counters;
+		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
+	}
+
+	public void transport(Transport transport) {
+		this.transport = transport;
+	}
+
+	/** Installs the layer above the mesh; must be called before the socket starts. */
+	public void extension(MeshExtension extension) {
+		this.extension = extension;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public NodeLoop loop() {
+		return this.loop;
+	}
+
+	public long nowSeconds() {
+		return Math.floorDiv(this.options.clock().millis(), 1000);
+	}
+
+	// ------------------------------------------------------------------ public-facing operations
+
+	public List<Peer> peers() {
+		return this.peerSnapshot;
+	}
+
+	public void addMessageListener(MessageListener listener) {
+		this.messageListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+	}
+
+	public void removeMessageListener(MessageListener listener) {
+		this.messageListeners.remove(listener);
+	}
+
+	public void addPeerListener(PeerListener listener) {
+		this.peerListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+	}
+
+	public void removePeerListener(PeerListener listener) {
+		this.peerListeners.remove(listener);
+	}
+
+	public @Nullable Message poll() {
+		return this.userQueue.poll();
+	}
+
+	public @Nullable Message recv(long timeout, TimeUnit unit) throws InterruptedException {
+		return this.userQueue.poll(timeout, unit);
+	}
+
+	/**
+	 * Dials a peer. The future completes with the peer once its handshake is accepted, or
+	 * fails if the connection cannot be made or closes first. Any thread.
+	 */
+	public CompletableFuture<Peer> connect(String host, int port) {
+		CompletableFuture<Peer> handshake = new CompletableFuture<>();
+		dial(host, port, null, handshake);
+		return handshake;
+	}
+
+	/** Closes the link to a peer; false if there is none. Node loop. */
+	public boolean disconnect(String peerId) {
+		Connection connection = this.routes.get(peerId);
+		if (connection == null) {
+			return false;
+		}
+		connection.link.close();
+		return true;
+	}
+
+	/** Broadcasts a user message: {@code [0x00, packets...]}. Node loop. */
+	public void sendUserBroadcast(List<?> packets) {
+		List<Object> payload = new ArrayList<>(packets.size() + 1);
+		payload.add(Flags.BROADCAST);
+		payload.addAll(packets);
+		broadcast(payload);
+	}
+
+	/** Whispers a user message {@code [0x02, packets...]} to one peer; false if not connected. Node loop. */
+	public boolean sendUserWhisper(String peerId, List<?> packets) {
+		Connection connection = this.routes.get(peerId);
+		if (connection == null) {
+			return false;
+		}
+		List<Object> payload = new ArrayList<>(packets.size() + 1);
+		payload.add(Flags.WHISPER);
+		payload.addAll(packets);
+		whisper(connection, payload);
+		return true;
+	}
+
+	/** Closes every link and fails pending connects. Node loop. */
+	public void closeAll() {
+		this.closing = true;
+		for (Connection connection : new ArrayList<>(this.connections.values())) {
+			connection.link.close();
+			failHandshake(connection, new SocketClosedException("socket closed"));
+		}
+	}
+
+	// ------------------------------------------------------------------ sending (node loop)
+
+	/**
+	 * Broadcasts a payload as this node's own message: encoded once, added to the seen set,
+	 * written to every peer. If the very same body was already sent this second (PROTOCOL.md
+	 * §9 Q15) the time is moved to the next unused second, so that no peer drops it as a
+	 * duplicate.
+	 * @return the time stamped on the message
+	 */
+	public long broadcast(List<?> payload) {
+		long time = nowSeconds();
+		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
+		while (!this.seen.add(blob, time)) {
+			time++;
+			blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
+		}
+		for (Connection connection : this.routes.values()) {
+			write(connection, blob, true);
+			connection.lastSentType = Flags.BROADCAST;
+			connection.lastSentPayload = payload;
+		}
+		return time;
+	}
+
+	/** Whispers a payload to one connection. */
+	public void whisper(Connection connection, List<?> payload) {
+		byte[] blob = MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload);
+		write(connection, blob, true);
+		connection.lastSentType = Flags.WHISPER;
+		connection.lastSentPayload = payload;
+	}
+
+	private void write(Connection connection, byte[] blob, boolean compressible) {
+		connection.link.send(blob, compressible);
+		this.counters.sent(blob.length);
+	}
+
+	private void sendHandshake(Connection connection) {
+		List<Object> payload = List.of(Flags.HANDSHAKE, this.id, this.protocolId.getBytes(StandardCharsets.US_ASCII),
+				List.of(this.advertisedHost, this.advertisedPort), Compression.ADVERTISED);
+		write(connection, MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload), false);
+		connection.handshakeSent = true;
+	}
+
+	/** A peers message with at most one entry (PROTOCOL.md §5.4, §9 Q6): a random other peer. */
+	private void sendPeers(Connection to) {
+		List<Connection> candidates = new ArrayList<>();
+		for (Connection connection : this.routes.values()) {
+			if (connection != to) {
+				candidates.add(connection);
+			}
+		}
+		List<Object> entries = new ArrayList<>(1);
+		if (!candidates.isEmpty()) {
+			Peer other = Objects.requireNonNull(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())).peer);
+			entries.add(List.of(List.of(other.address().getHostString(), other.address().getPort()), other.id()));
+		}
+		whisper(to, List.of(Flags.PEERS, entries));
+	}
+
+	// ------------------------------------------------------------------ LinkListener (I/O threads)
+
+	@Override
+	public void linkActive(Link link) {
+		this.loop.execute(() -> {
+			Connection connection = connectionFor(link);
+			if (this.closing) {
+				link.close();
+				return;
+			}
+			if (!connection.handshakeSent) {
+				sendHandshake(connection);
+			}
+			connection.handshakeTimer = this.loop.schedule(() -> handshakeTimedOut(connection),
+					this.options.handshakeTimeout());
+		});
+	}
+
+	@Override
+	public void messageReceived(Link link, WireMessage message) {
+		this.counters.messagesReceived.increment();
+		this.counters.bytesReceived.add(message.blob().length);
+		this.loop.execute(() -> {
+			Connection connection = this.connections.get(link);
+			if (connection == null || connection.closed) {
+				return;
+			}
+			try {
+				receive(connection, message);
+			}
+			catch (WireFormatException ex) {
+				fault(connection, ex.fault(), ex.getMessage());
+			}
+		});
+	}
+
+	@Override
+	public void linkFault(Link link, LinkFault fault, String detail) {
+		this.loop.execute(() -> fault(connectionFor(link), fault, detail));
+	}
+
+	@Override
+	public void linkClosed(Link link) {
+		this.loop.execute(() -> {
+			Connection connection = this.connections.remove(link);
+			if (connection == null) {
+				return;
+			}
+			connection.closed = true;
+			cancel(connection);
+			failHandshake(connection, new SocketClosedException("link " + link + " closed before the handshake"));
+			if (connection.expectedId != null) {
+				this.dialing.remove(connection.expectedId);
+			}
+			Peer peer = connection.peer;
+			if (peer != null && this.routes.get(peer.id()) == connection) {
+				this.routes.remove(peer.id());
+				publishPeers();
+				logger.debug("Peer {} disconnected", connection);
+				notifyPeerListeners(peer, false);
+			}
+		});
+	}
+
+	// ------------------------------------------------------------------ receiving (node loop)
+
+	private Connection connectionFor(Link link) {
+		return this.connections.computeIfAbsent(link, Connection::new);
+	}
+
+	private void receive(Connection from, WireMessage message) {
+		int type = message.msgType();
+		if (type != Flags.BROADCAST && type != Flags.WHISPER && type != Flags.RENEGOTIATE) {
+			fault(from, LinkFault.UNKNOWN_FLAG, "main flag " + type);
+			return;
+		}
+		if (type != Flags.RENEGOTIATE && message.subFlag() == Flags.HANDSHAKE) {
+			if (!from.handshaken()) {
+				handshake(from, message);
+			}
+			return;
+		}
+		if (!from.handshaken()) {
+			fault(from, LinkFault.MESSAGE_BEFORE_HANDSHAKE, "sub-flag " + message.subFlag() + " before the handshake");
+			return;
+		}
+		if (type == Flags.RENEGOTIATE) {
+			renegotiate(from, message);
+			return;
+		}
+		if (type == Flags.BROADCAST && !waterfall(message)) {
+			return;
+		}
+		dispatch(from, message);
+	}
+
+	/**
+	 * The broadcast waterfall (PROTOCOL.md §6.2): drop if older than 60 s or already seen,
+	 * otherwise remember it, relay the original bytes to every peer but the author, prune.
+	 * @return true if the message is new and must be handled locally
+	 */
+	private boolean waterfall(WireMessage message) {
+		long now = nowSeconds();
+		long horizon = now - Flags.MAX_BROADCAST_AGE_SECONDS;
+		if (message.time() < horizon) {
+			this.counters.expiredDropped.increment();
+			return false;
+		}
+		if (!this.seen.add(message.blob(), message.time())) {
+			this.counters.duplicatesDropped.increment();
+			return false;
+		}
+		for (Connection connection : this.routes.values()) {
+			if (!message.sender().equals(connection.peerId())) {
+				write(connection, message.blob(), true);
+				this.counters.broadcastsRelayed.increment();
+			}
+		}
+		this.seen.pruneUpTo(horizon);
+		return true;
+	}
+
+	private void dispatch(Connection from, WireMessage message) {
+		int subFlag = message.subFlag();
+		switch (subFlag) {
+			case Flags.PEERS -> peersReceived(from, message);
+			case Flags.REQUEST -> request(from, message);
+			case Flags.RESPONSE -> {
+				// Answers to route requests; this node never sends one (PROTOCOL.md §5.5).
+			}
+			default -> {
+				MeshExtension extension = this.extension;
+				if (extension != null && extension.handle(from, message)) {
+					return;
+				}
+				if (subFlag == Flags.BROADCAST || subFlag == Flags.WHISPER) {
+					queueUserMessage(message);
+				}
+				else {
+					fault(from, LinkFault.UNKNOWN_FLAG, "sub-flag " + describeFlag(message));
+				}
+			}
+		}
+	}
+
+	private static String describeFlag(WireMessage message) {
+		return (message.packetCount() == 0) ? "missing" : String.valueOf(message.packet(0));
+	}
+
+	// ---- handshake (PROTOCOL.md §5.1–5.3)
+
+	private void handshake(Connection from, WireMessage message) {
+		List<@Nullable Object> p = message.payload();
+		if (p.size() != 5) {
+			// js2p ignores such a handshake and keeps the link unregistered; so do we.
+			fault(from, LinkFault.IGNORED_HANDSHAKE, "handshake with " + p.size() + " elements (expected: 5)");
+			return;
+		}
+		String peerId = MessageCodec.nodeIdText(p.get(1));
+		String peerProtocol = MessageCodec.nodeIdText(p.get(2));
+		InetSocketAddress address = address(p.get(3));
+		List<Integer> compression = compressionList(p.get(4));
+		if (peerId == null || peerId.isEmpty() || peerProtocol == null || address == null || compression == null) {
+			fault(from, LinkFault.INVALID_HANDSHAKE, "handshake element types: id " + MessageCodec.describe(p.get(1))
+					+ ", protocol " + MessageCodec.describe(p.get(2)) + ", address " + MessageCodec.describe(p.get(3))
+					+ ", compression " + MessageCodec.describe(p.get(4)));
+			return;
+		}
+		if (!this.protocolId.equals(peerProtocol)) {
+			fault(from, LinkFault.PROTOCOL_MISMATCH, "protocol id " + peerProtocol + " (ours: " + this.protocolId + ")");
+			return;
+		}
+		if (this.id.equals(peerId)) {
+			fault(from, LinkFault.SELF_CONNECTION, "the peer has our own node id");
+			return;
+		}
+		Connection existing = this.routes.get(peerId);
+		if (existing != null && !keepsNewLink(existing, from, peerId)) {
+			// Both ends apply the same rule, so both keep the same TCP connection.
+			logger.debug("Closing duplicate link {} to peer {}: keeping {}", from.link, Connection.abbreviate(peerId), existing.link);
+			completeHandshake(from, Objects.requireNonNull(existing.peer));
+			from.link.close();
+			cancel(from);
+			return;
+		}
+		cancel(from);
+		Compression chosen = Compression.choose(Compression.ADVERTISED, compression);
+		from.link.compression(chosen);
+		from.peerCompression = compression;
+		Peer peer = new Peer(peerId, address, from.link.remoteAddress(),
+				from.link.outbound() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND,
+				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen));
+		from.peer = peer;
+		this.routes.put(peerId, from);
+		if (existing != null) {
+			logger.debug("Closing duplicate link {} to peer {}: keeping {}", existing.link, Connection.abbreviate(peerId), from.link);
+			existing.peer = null;
+			existing.link.close();
+		}
+		if (from.expectedId != null) {
+			this.dialing.remove(from.expectedId);
+		}
+		publishPeers();
+		logger.debug("Peer {} connected ({}, compression {})", from, peer.direction(), peer.compression());
+		sendPeers(from);
+		if (this.extension != null) {
+			this.extension.sendState(from);
+		}
+		from.peerRequestTimer = this.loop.schedule(() -> requestPeersIfSilent(from), this.options.peerRequestDelay());
+		completeHandshake(from, peer);
+		if (existing == null) {
+			notifyPeerListeners(peer, true);
+		}
+	}
+
+	/**
+	 * Which of two links to the same peer survives: the one dialed by the node with the
+	 * smaller id, or the newer one when the same node dialed both (a reconnect).
+	 */
+	private boolean keepsNewLink(Connection existing, Connection fresh, String peerId) {
+		String existingDialer = existing.link.outbound() ? this.id : peerId;
+		String freshDialer = fresh.link.outbound() ? this.id : peerId;
+		if (existingDialer.equals(freshDialer)) {
+			return true;
+		}
+		String preferredDialer = (this.id.compareTo(peerId) < 0) ? this.id : peerId;
+		return freshDialer.equals(preferredDialer);
+	}
+
+	private static @Nullable InetSocketAddress address(@Nullable Object value) {
+		if (value instanceof List<?> pair && pair.size() == 2 && pair.get(1) instanceof Long port && port >= 0
+				&& port <= 65535) {
+			String host = MessageCodec.nodeIdText(pair.get(0));
+			if (host != null && !host.isEmpty()) {
+				return InetSocketAddress.createUnresolved(host, port.intValue());
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable List<Integer> compressionList(@Nullable Object value) {
+		if (!(value instanceof List<?> list)) {
+			return null;
+		}
+		List<Integer> ids = new ArrayList<>(list.size());
+		for (Object element : list) {
+			if (!(element instanceof Long id)) {
+				return null;
+			}
+			if (id >= 0 && id <= 0xff) {
+				ids.add(id.intValue());
+			}
+		}
+		return List.copyOf(ids);
+	}
+
+	private static @Nullable String compressionName(@Nullable Compression compression) {
+		return (compression != null) ? compression.name().toLowerCase(java.util.Locale.ROOT) : null;
+	}
+
+	private void handshakeTimedOut(Connection connection) {
+		if (!connection.closed && !connection.handshaken()) {
+			fault(connection, LinkFault.HANDSHAKE_TIMEOUT, "no valid handshake within " + this.options.handshakeTimeout());
+		}
+	}
+
+	private void requestPeersIfSilent(Connection connection) {
+		if (!connection.closed && connection.handshaken() && !connection.peersReceived) {
+			whisper(connection, List.of(Flags.REQUEST, REQUEST_ALL));
+		}
+	}
+
+	// ---- peers, request, renegotiate (PROTOCOL.md §5.4, §5.5, §5.7)
+
+	private void peersReceived(Connection from, WireMessage message) {
+		from.peersReceived = true;
+		if (message.packetCount() < 2 || !(message.packet(1) instanceof List<?> entries)) {
+			throw new WireFormatException(LinkFault.INVALID_MESSAGE, "peers message without a list");
+		}
+		for (Object entry : entries) {
+			if (!(entry instanceof List<?> pair) || pair.size() != 2) {
+				continue;
+			}
+			InetSocketAddress address = address(pair.get(0));
+			String peerId = MessageCodec.nodeIdText(pair.get(1));
+			if (address == null || peerId == null) {
+				continue;
+			}
+			if (peerId.equals(this.id) || isOwnAddress(address) || this.routes.containsKey(peerId)
+					|| this.dialing.containsKey(peerId)) {
+				continue;
+			}
+			if (outgoingCount() >= this.options.maxOutgoing()) {
+				return;
+			}
+			this.dialing.put(peerId, System.nanoTime());
+			dial(address.getHostString(), address.getPort(), peerId, null);
+		}
+	}
+
+	private boolean isOwnAddress(InetSocketAddress address) {
+		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
+	}
+
+	private int outgoingCount() {
+		int count = 0;
+		for (Connection connection : this.connections.values()) {
+			if (connection.link.outbound()) {
+				count++;
+			}
+		}
+		// dials still in progress have no connection yet
+		for (Map.Entry<String, Long> dial : this.dialing.entrySet()) {
+			boolean connected = false;
+			for (Connection connection : this.connections.values()) {
+				if (dial.getKey().equals(connection.expectedId)) {
+					connected = true;
+					break;
+				}
+			}
+			if (!connected) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private void request(Connection from, WireMessage message) {
+		if (message.packetCount() == 2 && isRequestAll(message.packet(1))) {
+			sendPeers(from);
+			if (this.extension != null) {
+				this.extension.sendState(from);
+			}
+			return;
+		}
+		if (message.packetCount() == 3 && message.msgType() == Flags.BROADCAST) {
+			// A route request: answer if we are connected to the target (PROTOCOL.md §5.5).
+			String target = MessageCodec.nodeIdText(message.packet(2));
+			Connection route = (target != null) ? this.routes.get(target) : null;
+			if (route != null && route.peer != null) {
+				InetSocketAddress address = route.peer.address();
+				List<Object> response = List.of(Flags.RESPONSE, Objects.requireNonNull(message.packet(1)),
+						List.of(List.of(address.getHostString(), address.getPort()), target));
+				byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, nowSeconds(), response);
+				this.seen.add(blob, nowSeconds());
+				write(from, blob, true);
+			}
+			return;
+		}
+		throw new WireFormatException(LinkFault.INVALID_MESSAGE, "request with " + message.packetCount() + " packets");
+	}
+
+	private static boolean isRequestAll(@Nullable Object value) {
+		return "*".equals(MessageCodec.nodeIdText(value));
+	}
+
+	private void renegotiate(Connection from, WireMessage message) {
+		int subFlag = message.subFlag();
+		if (subFlag == Flags.COMPRESSION && message.packetCount() == 2) {
+			List<Integer> methods = compressionList(message.packet(1));
+			if (methods == null) {
+				throw new WireFormatException(LinkFault.INVALID_MESSAGE, "renegotiate with a bad compression list");
+			}
+			if (!methods.equals(from.peerCompression)) {
+				from.peerCompression = methods;
+				Compression chosen = Compression.choose(Compression.ADVERTISED, methods);
+				from.link.compression(chosen);
+				List<Integer> common = new ArrayList<>();
+				for (Integer method : Compression.ADVERTISED) {
+					if (methods.contains(method)) {
+						common.add(method);
+					}
+				}
+				// Only peers that renegotiate (py2p) ever get a renegotiate back; js2p never sends one.
+				write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(), List.of(Flags.COMPRESSION, common)), true);
+			}
+		}
+		else if (subFlag == Flags.RESEND && from.lastSentPayload != null) {
+			List<?> payload = from.lastSentPayload;
+			byte[] blob = MessageCodec.encode(from.lastSentType, this.id, nowSeconds(), payload);
+			if (from.lastSentType == Flags.BROADCAST) {
+				this.seen.add(blob, nowSeconds());
+			}
+			write(from, blob, true);
+		}
+		else if (subFlag != Flags.RESEND) {
+			fault(from, LinkFault.UNKNOWN_FLAG, "renegotiate sub-flag " + describeFlag(message));
+		}
+	}
+
+	// ---- user messages
+
+	private void queueUserMessage(WireMessage wire) {
+		List<@Nullable Object> payload = wire.payload();
+		Message message = new Message(wire.sender(), wire.time(), wire.msgType() == Flags.WHISPER,
+				payload.subList(1, payload.size()), java.util.HexFormat.of().formatHex(wire.blob(), 0, 32));
+		while (!this.userQueue.offer(message)) {
+			if (this.userQueue.poll() != null) {
+				this.counters.userMessagesDropped.increment();
+			}
+		}
+		for (MessageListener listener : this.messageListeners) {
+			deliver(() -> listener.onMessage(message));
+		}
+	}
+
+	// ---- listeners, faults, bookkeeping
+
+	/** Runs listener code on the listener executor if one is set, else right here on the loop. */
+	public void deliver(Runnable callback) {
+		Executor executor = this.options.listenerExecutor();
+		Runnable safe = () -> {
+			try {
+				callback.run();
+			}
+			catch (Throwable ex) {
+				logger.warn("A listener threw; the socket ignores it", ex);
+			}
+		};
+		if (executor != null) {
+			executor.execute(safe);
+		}
+		else {
+			safe.run();
+		}
+	}
+
+	private void notifyPeerListeners(Peer peer, boolean connected) {
+		for (PeerListener listener : this.peerListeners) {
+			deliver(() -> {
+				if (connected) {
+					listener.peerConnected(peer);
+				}
+				else {
+					listener.peerDisconnected(peer);
+				}
+			});
+		}
+	}
+
+	/** Counts a fault, logs its first occurrence on this link, and closes the link if the fault says so. */
+	public void fault(Connection connection, LinkFault fault, String detail) {
+		this.counters.fault(fault);
+		boolean first = connection.loggedFaults.add(fault);
+		if (fault.closesLink()) {
+			if (first && !connection.closed) {
+				logger.info("Closing {}: {} ({})", connection, fault, detail);
+			}
+			connection.link.close();
+		}
+		else if (first && logger.isDebugEnabled()) {
+			logger.debug("Ignoring a message from {}: {} ({}); further ones are counted only", connection, fault, detail);
+		}
+	}
+
+	private void dial(String host, int port, @Nullable String expectedId, @Nullable CompletableFuture<Peer> handshake) {
+		Transport transport = this.transport;
+		if (transport == null || this.closing) {
+			if (handshake != null) {
+				handshake.completeExceptionally(new SocketClosedException("socket is not running"));
+			}
+			return;
+		}
+		transport.connect(host, port).whenComplete((link, failure) -> this.loop.execute(() -> {
+			if (failure != null) {
+				if (expectedId != null) {
+					this.dialing.remove(expectedId);
+				}
+				logger.debug("Cannot connect to {}:{}: {}", host, port, failure.getMessage());
+				if (handshake != null) {
+					handshake.completeExceptionally(failure);
+				}
+				return;
+			}
+			Connection connection = connectionFor(link);
+			connection.expectedId = expectedId;
+			if (handshake != null) {
+				if (connection.closed) {
+					handshake.completeExceptionally(new SocketClosedException("link to " + host + ":" + port + " closed"));
+				}
+				else if (connection.peer != null) {
+					handshake.complete(connection.peer);
+				}
+				else {
+					connection.handshakeFuture = handshake;
+				}
+			}
+		}));
+	}
+
+	private static void completeHandshake(Connection connection, Peer peer) {
+		CompletableFuture<Peer> future = connection.handshakeFuture;
+		if (future != null) {
+			connection.handshakeFuture = null;
+			future.complete(peer);
+		}
+	}
+
+	private static void failHandshake(Connection connection, Exception cause) {
+		CompletableFuture<Peer> future = connection.handshakeFuture;
+		if (future != null) {
+			connection.handshakeFuture = null;
+			future.completeExceptionally(cause);
+		}
+	}
+
+	private static void cancel(Connection connection) {
+		if (connection.handshakeTimer != null) {
+			connection.handshakeTimer.cancel(false);
+			connection.handshakeTimer = null;
+		}
+		if (connection.peerRequestTimer != null && connection.closed) {
+			connection.peerRequestTimer.cancel(false);
+			connection.peerRequestTimer = null;
+		}
+	}
+
+	private void publishPeers() {
+		List<Peer> peers = new ArrayList<>(this.routes.size());
+		for (Connection connection : this.routes.values()) {
+			peers.add(Objects.requireNonNull(connection.peer));
+		}
+		this.peerSnapshot = List.copyOf(peers);
+	}
+
+	/** Handshaken connections, for the layer above. Node loop. */
+	public Iterable<Connection> routes() {
+		return this.routes.values();
+	}
+
+	int seenSetSize() {
+		return this.seen.size();
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * The mesh node: handshake, routing table, broadcast waterfall and seen set, peer-list following, request/response and the user message queue (PROTOCOL.md §5–6). Confined to the node loop.
+ *
+ * <p>Internal API, no compatibility promise.
+ */
+@NullMarked
+package io.syncsocket.internal.mesh;
+
+import org.jspecify.annotations.NullMarked;

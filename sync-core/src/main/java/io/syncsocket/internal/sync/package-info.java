@@ -1,0 +1,9 @@
+/**
+ * The replicated dictionary: entries, the lease rule, state transfer and listener dispatch (PROTOCOL.md §7). Confined to the node loop.
+ *
+ * <p>Internal API, no compatibility promise.
+ */
+@NullMarked
+package io.syncsocket.internal.sync;
+
+import org.jspecify.annotations.NullMarked;

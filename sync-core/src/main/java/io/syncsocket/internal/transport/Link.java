@@ -1,0 +1,34 @@
+package io.syncsocket.internal.transport;
+
+import java.net.InetSocketAddress;
+
+import io.syncsocket.internal.wire.Compression;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One TCP connection to a peer, as the mesh layer sees it. Methods may be called from any
+ * thread; writes are queued to the link's I/O thread in call order.
+ */
+public interface Link {
+
+	/** True if this node dialed the connection, false if it accepted it. */
+	boolean outbound();
+
+	/** The remote socket address of the TCP connection (not the peer's advertised address). */
+	InetSocketAddress remoteAddress();
+
+	/** Queues a blob ({@code checksum || body}) to be framed and written. */
+	void send(byte[] blob, boolean compressible);
+
+	/** Sets the compression used for compressible blobs from now on (null: none). */
+	void compression(@Nullable Compression compression);
+
+	/** The compression negotiated for this link, or null. */
+	@Nullable Compression compression();
+
+	/** Closes the connection; idempotent. {@link LinkListener#linkClosed} follows. */
+	void close();
+
+	boolean isOpen();
+
+}

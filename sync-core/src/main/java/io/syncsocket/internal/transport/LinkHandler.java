@@ -1,0 +1,113 @@
+package io.syncsocket.internal.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.syncsocket.LinkFault;
+import io.syncsocket.internal.wire.Compression;
+import io.syncsocket.internal.wire.WireFormatException;
+import io.syncsocket.internal.wire.WireMessage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The last inbound handler of a link's pipeline and the {@link Link} the mesh layer holds.
+ * Forwards decoded messages and lifecycle events to the {@link LinkListener}, and turns
+ * exceptions into exactly one {@link LinkFault} report followed by closing the channel.
+ */
+final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
+
+	private final Channel channel;
+
+	private final boolean outbound;
+
+	private final LinkListener listener;
+
+	private final FrameEncoder encoder;
+
+	private boolean faulted;
+
+	LinkHandler(Channel channel, boolean outbound, LinkListener listener, FrameEncoder encoder) {
+		this.channel = channel;
+		this.outbound = outbound;
+		this.listener = listener;
+		this.encoder = encoder;
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.listener.linkActive(this);
+		super.channelActive(ctx);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		this.listener.messageReceived(this, (WireMessage) msg);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		Throwable root = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (!this.faulted) {
+			this.faulted = true;
+			if (root instanceof WireFormatException wire) {
+				this.listener.linkFault(this, wire.fault(), wire.getMessage());
+			}
+			else {
+				String detail = (root instanceof IOException) ? String.valueOf(root.getMessage()) : root.toString();
+				this.listener.linkFault(this, LinkFault.IO_ERROR, detail);
+			}
+		}
+		ctx.close();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		this.listener.linkClosed(this);
+		super.channelInactive(ctx);
+	}
+
+	@Override
+	public boolean outbound() {
+		return this.outbound;
+	}
+
+	@Override
+	public InetSocketAddress remoteAddress() {
+		return (InetSocketAddress) this.channel.remoteAddress();
+	}
+
+	@Override
+	public void send(byte[] blob, boolean compressible) {
+		this.channel.writeAndFlush(new OutboundBlob(blob, compressible), this.channel.voidPromise());
+	}
+
+	@Override
+	public void compression(@Nullable Compression compression) {
+		this.encoder.compression(compression);
+	}
+
+	@Override
+	public @Nullable Compression compression() {
+		return this.encoder.compression();
+	}
+
+	@Override
+	public void close() {
+		this.channel.close();
+	}
+
+	@Override
+	public boolean isOpen() {
+		return this.channel.isActive();
+	}
+
+	@Override
+	public String toString() {
+		return (this.outbound ? "to " : "from ") + this.channel.remoteAddress();
+	}
+
+}

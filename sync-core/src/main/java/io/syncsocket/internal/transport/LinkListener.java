@@ -1,0 +1,24 @@
+package io.syncsocket.internal.transport;
+
+import io.syncsocket.LinkFault;
+import io.syncsocket.internal.wire.WireMessage;
+
+/**
+ * What the transport reports about links. Called on the link's I/O thread, in order for
+ * each link: implementations hand the work to their own loop and never block.
+ */
+public interface LinkListener {
+
+	/** The TCP connection exists (dialed or accepted); nothing was received yet. */
+	void linkActive(Link link);
+
+	/** A complete, verified, decoded message arrived. */
+	void messageReceived(Link link, WireMessage message);
+
+	/** The transport detected a fault on the link; faults that close the link are followed by {@link #linkClosed}. */
+	void linkFault(Link link, LinkFault fault, String detail);
+
+	/** The connection is gone. Called exactly once per active link. */
+	void linkClosed(Link link);
+
+}

@@ -1,0 +1,170 @@
+package io.syncsocket.internal.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Binds the listening socket, dials peers and builds one pipeline per link:
+ * {@link FrameDecoder} → {@link LinkHandler}, with {@link FrameEncoder} outbound.
+ *
+ * <p>Owns its event-loop group unless one was passed in, and closes only what it owns.
+ * Thread-safe.
+ */
+public final class Transport {
+
+	/** Settings of the transport; all validated by the public options that produce them. */
+	public record Settings(int maxFrameLength, Duration stallTimeout, Duration connectTimeout, int ioThreads,
+			@Nullable EventLoopGroup eventLoopGroup, String threadNamePrefix) {
+	}
+
+	private final Settings settings;
+
+	private volatile @Nullable LinkListener listener;
+
+	private final EventLoopGroup group;
+
+	private final boolean ownsGroup;
+
+	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+	private @Nullable Channel serverChannel;
+
+	public Transport(Settings settings) {
+		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
+		if (settings.eventLoopGroup() != null) {
+			this.group = settings.eventLoopGroup();
+			this.ownsGroup = false;
+		}
+		else {
+			this.group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
+					new DefaultThreadFactory(settings.threadNamePrefix() + "-io", true), NioIoHandler.newFactory());
+			this.ownsGroup = true;
+		}
+	}
+
+	/**
+	 * Sets who hears about links. Connections that arrive before it is set are closed at once
+	 * (the socket binds first because its node id depends on the bound port).
+	 */
+	public void listener(LinkListener listener) {
+		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
+	}
+
+	/**
+	 * Binds the listening socket and returns the bound address (with the real port when
+	 * {@code port} is 0). Blocks until bound.
+	 * @throws java.io.UncheckedIOException if the address cannot be bound
+	 */
+	public InetSocketAddress bind(String host, int port) {
+		ServerBootstrap bootstrap = new ServerBootstrap().group(this.group)
+			.channel(NioServerSocketChannel.class)
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childHandler(new LinkInitializer(false));
+		ChannelFuture future = bootstrap.bind(host, port).awaitUninterruptibly();
+		if (!future.isSuccess()) {
+			Throwable cause = future.cause();
+			throw new java.io.UncheckedIOException("cannot bind " + host + ":" + port + ": " + cause.getMessage(),
+					(cause instanceof java.io.IOException io) ? io : new java.io.IOException(cause));
+		}
+		this.serverChannel = future.channel();
+		this.channels.add(future.channel());
+		return (InetSocketAddress) future.channel().localAddress();
+	}
+
+	/** Dials a peer; the future completes with the link once TCP is connected. */
+	public CompletableFuture<Link> connect(String host, int port) {
+		CompletableFuture<Link> result = new CompletableFuture<>();
+		Bootstrap bootstrap = new Bootstrap().group(this.group)
+			.channel(NioSocketChannel.class)
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
+			.handler(new LinkInitializer(true));
+		bootstrap.connect(host, port).addListener((ChannelFuture future) -> {
+			if (future.isSuccess()) {
+				result.complete(future.channel().pipeline().get(LinkHandler.class));
+			}
+			else {
+				result.completeExceptionally(future.cause());
+			}
+		});
+		return result;
+	}
+
+	/** True if the calling thread is one of this transport's I/O threads. */
+	public boolean isIoThread() {
+		for (var executor : this.group) {
+			if (executor.inEventLoop()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Closes the listening socket and every link, then shuts down the event-loop group if
+	 * this transport created it. Waits at most {@code timeout}.
+	 */
+	public void close(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		this.channels.close().awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+		if (this.ownsGroup) {
+			Future<?> terminated = this.group.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+			terminated.awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private static long remainingMillis(long deadlineNanos) {
+		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+	}
+
+	private final class LinkInitializer extends ChannelInitializer<SocketChannel> {
+
+		private final boolean outbound;
+
+		LinkInitializer(boolean outbound) {
+			this.outbound = outbound;
+		}
+
+		@Override
+		protected void initChannel(SocketChannel channel) {
+			LinkListener listener = Transport.this.listener;
+			if (listener == null) {
+				channel.close();
+				return;
+			}
+			Transport.this.channels.add(channel);
+			Settings settings = Transport.this.settings;
+			FrameEncoder encoder = new FrameEncoder(settings.maxFrameLength());
+			ChannelPipeline pipeline = channel.pipeline();
+			pipeline.addLast("frameDecoder", new FrameDecoder(settings.maxFrameLength(), settings.stallTimeout().toNanos()));
+			pipeline.addLast("frameEncoder", encoder);
+			pipeline.addLast("link", new LinkHandler(channel, this.outbound, listener, encoder));
+		}
+
+	}
+
+}

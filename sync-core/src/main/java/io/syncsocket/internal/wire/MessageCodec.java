@@ -1,0 +1,195 @@
+package io.syncsocket.internal.wire;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.syncsocket.LinkFault;
+import org.jspecify.annotations.Nullable;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+
+/**
+ * Builds and parses message blobs: {@code SHA-256(body) || body}, where body is the msgpack
+ * array {@code [msg_type, sender, time, p0 ... pk]} (PROTOCOL.md §1–2). Compression is
+ * not done here (see {@link BlobCodec}). Stateless and thread-safe.
+ */
+public final class MessageCodec {
+
+	private static final int MIN_ELEMENTS = 3;
+
+	private MessageCodec() {
+	}
+
+	/**
+	 * Encodes a message as the author: sender as str, time as the smallest unsigned int,
+	 * packets as {@link Msgpack} writes them.
+	 * @return {@code checksum || body}
+	 */
+	public static byte[] encode(int msgType, String sender, long time, List<?> payload) {
+		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+		try {
+			packer.packArrayHeader(3 + payload.size());
+			packer.packInt(msgType);
+			Msgpack.pack(packer, sender);
+			packer.packLong(time);
+			for (Object packet : payload) {
+				Msgpack.pack(packer, packet);
+			}
+			return seal(packer);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("in-memory msgpack write failed", ex);
+		}
+	}
+
+	private static byte[] seal(MessageBufferPacker packer) throws IOException {
+		packer.flush();
+		int bodyLength = (int) packer.getTotalWrittenBytes();
+		byte[] blob = new byte[WireMessage.CHECKSUM_LENGTH + bodyLength];
+		int offset = WireMessage.CHECKSUM_LENGTH;
+		for (var buffer : packer.toBufferList()) {
+			buffer.getBytes(0, blob, offset, buffer.size());
+			offset += buffer.size();
+		}
+		Ids.sha256Into(blob, WireMessage.CHECKSUM_LENGTH, bodyLength, blob, 0);
+		return blob;
+	}
+
+	/**
+	 * Parses a blob whose checksum has already been verified.
+	 * @throws WireFormatException (MALFORMED_MESSAGE) if the body is not msgpack, not an
+	 * array of at least three elements, has trailing bytes, or its msg_type, sender or time
+	 * have the wrong types
+	 */
+	public static WireMessage decode(byte[] blob) {
+		int bodyLength = blob.length - WireMessage.CHECKSUM_LENGTH;
+		if (bodyLength <= 0) {
+			throw new WireFormatException(LinkFault.MALFORMED_MESSAGE, "empty message body");
+		}
+		try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(blob, WireMessage.CHECKSUM_LENGTH, bodyLength)) {
+			MessageFormat format = unpacker.getNextFormat();
+			if (format.getValueType() != ValueType.ARRAY) {
+				throw malformed("body is a msgpack " + format.getValueType().name().toLowerCase() + ", not an array");
+			}
+			int size = unpacker.unpackArrayHeader();
+			if (size < MIN_ELEMENTS) {
+				throw malformed("body is an array of " + size + " elements (expected: >= 3)");
+			}
+			if (size > bodyLength) {
+				throw malformed("body array announces " + Integer.toUnsignedString(size) + " elements in " + bodyLength + " bytes");
+			}
+			int msgType = readMsgType(unpacker, bodyLength);
+			String sender = readNodeId(unpacker, bodyLength, "sender");
+			long time = readTime(unpacker, bodyLength);
+			List<@Nullable Object> payload = new ArrayList<>(size - MIN_ELEMENTS);
+			int[] bounds = new int[size - MIN_ELEMENTS + 1];
+			for (int i = 0; i < size - MIN_ELEMENTS; i++) {
+				bounds[i] = WireMessage.CHECKSUM_LENGTH + (int) unpacker.getTotalReadBytes();
+				payload.add(Msgpack.unpack(unpacker, bodyLength, 1));
+			}
+			bounds[size - MIN_ELEMENTS] = WireMessage.CHECKSUM_LENGTH + (int) unpacker.getTotalReadBytes();
+			if (unpacker.hasNext()) {
+				throw malformed("trailing bytes after the message array");
+			}
+			return new WireMessage(blob, msgType, sender, time, Collections.unmodifiableList(payload), bounds);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw Msgpack.malformed(ex);
+		}
+	}
+
+	private static int readMsgType(MessageUnpacker unpacker, int limit) throws IOException {
+		Object value = Msgpack.unpack(unpacker, limit, 1);
+		if (value instanceof Long type && type >= 0 && type <= 0xff) {
+			return type.intValue();
+		}
+		throw malformed("msg_type is " + describe(value) + " (expected: a small non-negative integer)");
+	}
+
+	private static String readNodeId(MessageUnpacker unpacker, int limit, String what) throws IOException {
+		Object value = Msgpack.unpack(unpacker, limit, 1);
+		String id = nodeIdText(value);
+		if (id == null) {
+			throw malformed(what + " is " + describe(value) + " (expected: str or bin)");
+		}
+		return id;
+	}
+
+	private static long readTime(MessageUnpacker unpacker, int limit) throws IOException {
+		Object value = Msgpack.unpack(unpacker, limit, 1);
+		Long time = timeValue(value);
+		if (time == null) {
+			throw malformed("time is " + describe(value) + " (expected: an integer or a float)");
+		}
+		return time;
+	}
+
+	/** A node id as text: str as is, bin as UTF-8 (py2p sends ids as bin); null for other types. */
+	public static @Nullable String nodeIdText(@Nullable Object value) {
+		if (value instanceof String s) {
+			return s;
+		}
+		if (value instanceof byte[] b) {
+			return new String(b, StandardCharsets.UTF_8);
+		}
+		return null;
+	}
+
+	/**
+	 * A time or timestamp in whole seconds: any integer, or a float truncated toward zero
+	 * (js2p writes float64 for times after 2038); null for other types or non-finite floats.
+	 */
+	public static @Nullable Long timeValue(@Nullable Object value) {
+		if (value instanceof Long l) {
+			return l;
+		}
+		if (value instanceof BigInteger big) {
+			return Long.MAX_VALUE;
+		}
+		if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+			return (long) ((Number) value).doubleValue();
+		}
+		return null;
+	}
+
+	/** A short description of a decoded value's type, for error messages. */
+	public static String describe(@Nullable Object value) {
+		if (value == null) {
+			return "nil";
+		}
+		if (value instanceof String) {
+			return "a str";
+		}
+		if (value instanceof byte[]) {
+			return "a bin";
+		}
+		if (value instanceof Long || value instanceof BigInteger) {
+			return "an integer (" + value + ")";
+		}
+		if (value instanceof Double || value instanceof Float) {
+			return "a float";
+		}
+		if (value instanceof Boolean) {
+			return "a bool";
+		}
+		if (value instanceof List<?> list) {
+			return "an array of " + list.size();
+		}
+		if (value instanceof java.util.Map<?, ?> map) {
+			return "a map of " + map.size();
+		}
+		return "an ext";
+	}
+
+	private static WireFormatException malformed(String message) {
+		return new WireFormatException(LinkFault.MALFORMED_MESSAGE, message);
+	}
+
+}

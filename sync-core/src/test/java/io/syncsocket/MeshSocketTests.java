@@ -1,0 +1,60 @@
+package io.syncsocket;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Java-only mesh behaviour over loopback TCP.
+ */
+class MeshSocketTests {
+
+	private final List<MeshSocket> sockets = new ArrayList<>();
+
+	@AfterEach
+	void closeSockets() {
+		this.sockets.forEach(MeshSocket::close);
+	}
+
+	private MeshSocket start() {
+		MeshSocket socket = new MeshSocket(MeshOptions.builder().bindAddress("127.0.0.1").port(0).build());
+		this.sockets.add(socket);
+		return socket.start();
+	}
+
+	@Test
+	void connectShouldRegisterBothPeers() {
+		MeshSocket a = start();
+		MeshSocket b = start();
+		Peer peer = a.connect("127.0.0.1", b.boundAddress().getPort());
+		assertThat(peer.id()).isEqualTo(b.id());
+		assertThat(peer.direction()).isEqualTo(Peer.Direction.OUTBOUND);
+		await().atMost(Duration.ofSeconds(5)).until(() -> b.peers().size() == 1);
+		assertThat(b.peers().get(0).id()).isEqualTo(a.id());
+		assertThat(b.peers().get(0).direction()).isEqualTo(Peer.Direction.INBOUND);
+		assertThat(peer.compression()).isEqualTo("zlib");
+	}
+
+	@Test
+	void broadcastShouldReachPeer() {
+		MeshSocket a = start();
+		MeshSocket b = start();
+		a.connect("127.0.0.1", b.boundAddress().getPort());
+		a.send("hello", 42, new byte[] { 1, 2 });
+		Message message = b.recv(Duration.ofSeconds(5));
+		assertThat(message).isNotNull();
+		assertThat(message.sender()).isEqualTo(a.id());
+		assertThat(message.whisper()).isFalse();
+		assertThat(message.packets()).hasSize(3);
+		assertThat(message.packets().get(0)).isEqualTo("hello");
+		assertThat(message.packets().get(1)).isEqualTo(42L);
+		assertThat((byte[]) message.packets().get(2)).containsExactly(1, 2);
+	}
+
+}
