@@ -267,6 +267,7 @@ function instrument(socket) {
         while ((msg = socket.recv()) !== undefined) {
             emit({
                 event: 'message',
+                flag: msg.msg ? msg.msg.msg_type : null,
                 sender: text(msg.sender),
                 time: msg.time,
                 id: isBytes(msg.id) ? Buffer.from(msg.id).toString('hex') : null,
@@ -274,6 +275,27 @@ function instrument(socket) {
             });
         }
     });
+    // js2p has no events for the mesh's own traffic; two of its methods are wrapped so that tests
+    // can see request/response exchanges. __handle_request is looked up on the socket each time a
+    // message is dispatched, _send_peers each time a peers list goes out (after a handshake on an
+    // awaiting connection, and in answer to request "*"), so instance properties take effect.
+    const handleRequest = socket.__handle_request.bind(socket);
+    socket.__handle_request = (msg, conn) => {
+        if (msg.packets[0] === js2p.base.flags.request) {
+            emit({
+                event: 'request',
+                flag: msg.msg ? msg.msg.msg_type : null,
+                from: text(conn && conn.id),
+                packets: msg.packets.map(toTyped)
+            });
+        }
+        return handleRequest(msg, conn);
+    };
+    const sendPeers = socket._send_peers.bind(socket);
+    socket._send_peers = (conn) => {
+        emit({event: 'peers_sent', to: text(conn && conn.id)});
+        return sendPeers(conn);
+    };
     // js2p emits 'connect' (argument: the socket) when a handshake arrives while the routing
     // table is empty, i.e. when the node goes from "no peers" to "connected". There is no
     // 'disconnect' event in js2p 0.7.870.

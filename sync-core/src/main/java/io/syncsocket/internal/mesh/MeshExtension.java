@@ -14,6 +14,14 @@ public interface MeshExtension {
 	 */
 	boolean handle(Connection from, WireMessage message);
 
+	/**
+	 * Whether a broadcast with this payload may be written to this peer (authored or
+	 * relayed). Lets the sync layer spare js2p peers the nil stores that make js2p drop links.
+	 */
+	default boolean mayForward(Connection to, java.util.List<?> payload) {
+		return true;
+	}
+
 	/** A peer finished its handshake, or asked with {@code request "*"}: the mesh has sent its peers message; send the state. */
 	void sendState(Connection to);
 

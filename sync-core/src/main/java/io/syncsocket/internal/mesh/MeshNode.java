@@ -214,13 +214,29 @@ public final class MeshNode implements LinkListener {
 	 * @return the time stamped on the message
 	 */
 	public long broadcast(List<?> payload) {
-		long time = nowSeconds();
+		return broadcast(payload, null);
+	}
+
+	/** Like {@link #broadcast(List)}, but not written to {@code exclude} (which already has it). */
+	public long broadcast(List<?> payload, @Nullable Connection exclude) {
+		return broadcast(payload, exclude, nowSeconds());
+	}
+
+	/**
+	 * Like {@link #broadcast(List, Connection)}, stamped {@code time} (or a later second if
+	 * that body was already sent at that time).
+	 */
+	public long broadcast(List<?> payload, @Nullable Connection exclude, long time) {
 		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
 		while (!this.seen.add(blob, time)) {
 			time++;
 			blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
 		}
+		MeshExtension extension = this.extension;
 		for (Connection connection : this.routes.values()) {
+			if (connection == exclude || (extension != null && !extension.mayForward(connection, payload))) {
+				continue;
+			}
 			write(connection, blob, true);
 			connection.lastSentType = Flags.BROADCAST;
 			connection.lastSentPayload = payload;
@@ -376,8 +392,10 @@ public final class MeshNode implements LinkListener {
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
+		MeshExtension extension = this.extension;
 		for (Connection connection : this.routes.values()) {
-			if (!message.sender().equals(connection.peerId())) {
+			if (!message.sender().equals(connection.peerId())
+					&& (extension == null || extension.mayForward(connection, message.payload()))) {
 				write(connection, message.blob(), true);
 				this.counters.broadcastsRelayed.increment();
 			}
@@ -455,7 +473,7 @@ public final class MeshNode implements LinkListener {
 		from.peerCompression = compression;
 		Peer peer = new Peer(peerId, address, from.link.remoteAddress(),
 				from.link.outbound() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND,
-				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen));
+				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), dialect(p));
 		from.peer = peer;
 		this.routes.put(peerId, from);
 		if (existing != null) {
@@ -491,6 +509,13 @@ public final class MeshNode implements LinkListener {
 		}
 		String preferredDialer = (this.id.compareTo(peerId) < 0) ? this.id : peerId;
 		return freshDialer.equals(preferredDialer);
+	}
+
+	private static Peer.Dialect dialect(List<@Nullable Object> handshake) {
+		if (handshake.get(2) instanceof String) {
+			return Peer.Dialect.JS2P;
+		}
+		return (handshake.get(1) instanceof byte[]) ? Peer.Dialect.PY2P : Peer.Dialect.SYNCSOCKET;
 	}
 
 	private static @Nullable InetSocketAddress address(@Nullable Object value) {

@@ -49,7 +49,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
-		this.lastProgressNanos = System.nanoTime();
+		this.lastProgressNanos = nanoTime(ctx);
 		scheduleStallCheck(ctx, this.stallTimeoutNanos);
 	}
 
@@ -64,7 +64,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-		this.lastProgressNanos = System.nanoTime();
+		this.lastProgressNanos = nanoTime(ctx);
 		super.channelRead(ctx, msg);
 	}
 
@@ -116,15 +116,25 @@ final class FrameDecoder extends ByteToMessageDecoder {
 		if (ctx.isRemoved()) {
 			return;
 		}
-		long idle = System.nanoTime() - this.lastProgressNanos;
-		if (hasPartialFrame() && idle >= this.stallTimeoutNanos) {
+		long idle = nanoTime(ctx) - this.lastProgressNanos;
+		boolean partial = hasPartialFrame();
+		if (partial && idle >= this.stallTimeoutNanos) {
 			int buffered = internalBuffer().readableBytes();
 			this.failed = true;
 			ctx.fireExceptionCaught(new WireFormatException(LinkFault.STALLED_FRAME, "partial frame (" + buffered
 					+ " bytes buffered) saw no data for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
 			return;
 		}
-		scheduleStallCheck(ctx, Math.max(this.stallTimeoutNanos - idle, TimeUnit.MILLISECONDS.toNanos(1)));
+		// Without a partial frame nothing can stall before a new frame starts: check again a
+		// full period later instead of every millisecond on a long-idle link.
+		long delay = partial ? Math.max(this.stallTimeoutNanos - idle, TimeUnit.MILLISECONDS.toNanos(1))
+				: this.stallTimeoutNanos;
+		scheduleStallCheck(ctx, delay);
+	}
+
+	/** The event loop's clock, the same one its scheduled checks run on (a mock ticker in tests). */
+	private static long nanoTime(ChannelHandlerContext ctx) {
+		return ctx.executor().ticker().nanoTime();
 	}
 
 }

@@ -1,0 +1,355 @@
+package io.syncsocket;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+import io.syncsocket.internal.sync.SyncEngine;
+import io.syncsocket.internal.sync.SyncKey;
+import io.syncsocket.internal.wire.MessageCodec;
+import io.syncsocket.internal.wire.Msgpack;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A dictionary shared by every node of a mesh: the p2p-today {@code SyncSocket}, wire-compatible
+ * with js2p and py2p (protocol 0.7, PROTOCOL.md §7).
+ *
+ * <pre>{@code
+ * try (SyncSocket sync = new SyncSocket(SyncOptions.builder().mesh((m) -> m.port(4444)).build()).start()) {
+ *     sync.connect("127.0.0.1", 5555);
+ *     sync.set("feature.dark-mode", true);
+ *     Object value = sync.get("feature.dark-mode");
+ * }
+ * }</pre>
+ *
+ * <h2>Keys and values</h2>
+ * Keys are text or bytes; a text key is its UTF-8 bytes, so {@code "k"} and
+ * {@code "k".getBytes(UTF_8)} are the same key. Values keep their msgpack type end to end:
+ * <table>
+ * <caption>Java types of values</caption>
+ * <tr><th>write</th><th>wire</th><th>read back</th></tr>
+ * <tr><td>{@code String}</td><td>str</td><td>{@code String}</td></tr>
+ * <tr><td>{@code byte[]}</td><td>bin</td><td>{@code byte[]} (a copy)</td></tr>
+ * <tr><td>{@code Integer}, {@code Long} ...</td><td>int</td><td>{@code Long}</td></tr>
+ * <tr><td>{@code Double} / {@code Float}</td><td>float64 / float32</td><td>{@code Double} / {@code Float}</td></tr>
+ * <tr><td>{@code Boolean}</td><td>bool</td><td>{@code Boolean}</td></tr>
+ * <tr><td>{@code List}</td><td>array</td><td>unmodifiable {@code List}</td></tr>
+ * <tr><td>{@code Map}</td><td>map</td><td>unmodifiable {@code Map}</td></tr>
+ * </table>
+ * Values received from js2p or py2p are stored with the exact encoding they arrived in and
+ * passed on unchanged. Unlike js2p, falsy values ({@code 0}, {@code ""}, {@code false}) are
+ * ordinary values. {@code null} cannot be stored: {@link #del} deletes.
+ *
+ * <h2>Leasing and timestamps</h2>
+ * Every key carries a {@link Metatuple} (owner, timestamp in whole seconds). With
+ * {@link Leasing#ON} a key written by one node cannot be changed by another for an hour
+ * ({@link LeaseHeldException}). Live changes follow PROTOCOL.md §7.4 exactly; after a
+ * reconnect, state transfers are merged by newest timestamp (ties: smaller node id), so
+ * syncsocket nodes that were partitioned converge to identical dictionaries.
+ *
+ * <h2>Threading</h2>
+ * As {@link MeshSocket}: reads ({@code get}, {@code keys}, {@code items} ...) are lock-free
+ * snapshots from any thread; writes run on the node loop while the caller waits, so a node
+ * always reads its own writes; calling them from a listener fails fast. {@link SyncListener}s
+ * are called on the node loop in commit order (or on the configured listener executor).
+ */
+public class SyncSocket extends MeshSocket {
+
+	private final SyncOptions syncOptions;
+
+	private volatile @Nullable SyncEngine engine;
+
+	/** A socket with the given options; call {@link #start()} to bind. */
+	public SyncSocket(SyncOptions options) {
+		super(Objects.requireNonNull(options, "'options' must not be null").mesh(),
+				options.mesh().protocol().withSubnetSuffix(options.leasing().subnetSuffix()));
+		this.syncOptions = options;
+		extension((node) -> {
+			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
+					options.tombstoneRetention());
+			this.engine = created;
+			return created;
+		});
+	}
+
+	@Override
+	public SyncSocket start() {
+		super.start();
+		return this;
+	}
+
+	public SyncOptions syncOptions() {
+		return this.syncOptions;
+	}
+
+	public Leasing leasing() {
+		return this.syncOptions.leasing();
+	}
+
+	// ------------------------------------------------------------------ reads
+
+	/** The value of a key, or null if absent. Never blocks. */
+	public @Nullable Object get(String key) {
+		return engine().value(SyncKey.of(requireKey(key)));
+	}
+
+	/** The value of a key given as bytes, or null if absent. */
+	public @Nullable Object get(byte[] key) {
+		return engine().value(SyncKey.copyOf(requireKey(key)));
+	}
+
+	/** The value of a key, or {@code fallback} if absent. */
+	public @Nullable Object get(String key, @Nullable Object fallback) {
+		Object value = get(key);
+		return (value != null) ? value : fallback;
+	}
+
+	/** A str value, or null if absent. @throws ValueTypeException if the value is not a str */
+	public @Nullable String getString(String key) {
+		return typed(key, String.class, "a str");
+	}
+
+	/** A bin value, or null if absent. @throws ValueTypeException if the value is not a bin */
+	public byte @Nullable [] getBytes(String key) {
+		return typed(key, byte[].class, "a bin");
+	}
+
+	/** An integer value, or {@code fallback} if absent. @throws ValueTypeException if it is not an integer */
+	public long getLong(String key, long fallback) {
+		Long value = typed(key, Long.class, "an integer that fits a long");
+		return (value != null) ? value : fallback;
+	}
+
+	/** A number as a double (integers widened), or {@code fallback} if absent. */
+	public double getDouble(String key, double fallback) {
+		Object value = get(key);
+		if (value == null) {
+			return fallback;
+		}
+		if (value instanceof Number number) {
+			return number.doubleValue();
+		}
+		throw new ValueTypeException(key, "a number", MessageCodec.describe(value));
+	}
+
+	/** A bool value, or {@code fallback} if absent. @throws ValueTypeException if it is not a bool */
+	public boolean getBoolean(String key, boolean fallback) {
+		Boolean value = typed(key, Boolean.class, "a bool");
+		return (value != null) ? value : fallback;
+	}
+
+	/** An array value, or null if absent. @throws ValueTypeException if it is not an array */
+	@SuppressWarnings("unchecked")
+	public @Nullable List<@Nullable Object> getList(String key) {
+		return typed(key, List.class, "an array");
+	}
+
+	/**
+	 * A map value with its keys as text (as js2p sees them), or null if absent.
+	 * @throws ValueTypeException if it is not a map
+	 */
+	public @Nullable Map<String, @Nullable Object> getMap(String key) {
+		Map<?, ?> map = typed(key, Map.class, "a map");
+		if (map == null) {
+			return null;
+		}
+		Map<String, @Nullable Object> result = new LinkedHashMap<>();
+		map.forEach((k, v) -> result.put(String.valueOf(k), v));
+		return java.util.Collections.unmodifiableMap(result);
+	}
+
+	/** Who wrote a key and when, or null if absent. */
+	public @Nullable Metatuple meta(String key) {
+		return engine().meta(SyncKey.of(requireKey(key)));
+	}
+
+	public @Nullable Metatuple meta(byte[] key) {
+		return engine().meta(SyncKey.copyOf(requireKey(key)));
+	}
+
+	public boolean containsKey(String key) {
+		return engine().containsKey(SyncKey.of(requireKey(key)));
+	}
+
+	public int size() {
+		return engine().size();
+	}
+
+	/** The keys as text, a snapshot (safe to iterate while the map changes). */
+	public List<String> keys() {
+		return engine().keys();
+	}
+
+	/** The keys as bytes, a snapshot. */
+	public List<byte[]> rawKeys() {
+		return engine().rawKeys();
+	}
+
+	/** The values, a snapshot. */
+	public List<Object> values() {
+		return engine().values();
+	}
+
+	/** Keys, values and metadata, a snapshot. */
+	public List<SyncEntry> items() {
+		return engine().items();
+	}
+
+	/** Dictionary counters; {@link #stats()} has the mesh's. Never blocks. */
+	public SyncStats syncStats() {
+		return engine().stats();
+	}
+
+	// ------------------------------------------------------------------ writes
+
+	/**
+	 * Stores a value and broadcasts it to the mesh.
+	 * @throws LeaseHeldException if another node leases the key (nothing changes)
+	 * @throws IllegalArgumentException if the value is null or not a msgpack type
+	 */
+	public void set(String key, Object value) {
+		setKey(SyncKey.of(requireKey(key)), value);
+	}
+
+	/** {@link #set(String, Object)} with a key given as bytes. */
+	public void set(byte[] key, Object value) {
+		setKey(SyncKey.copyOf(requireKey(key)), value);
+	}
+
+	private void setKey(SyncKey key, Object value) {
+		byte[] encoded = encodeValue(value);
+		SyncEngine engine = engine();
+		call(() -> {
+			engine.set(key, encoded);
+			return null;
+		});
+	}
+
+	/**
+	 * Sets every entry, atomically with respect to leases: if any key is leased by another
+	 * node, {@link LeaseHeldException} is thrown and nothing changes.
+	 */
+	public void update(Map<String, ?> entries) {
+		Objects.requireNonNull(entries, "'entries' must not be null");
+		Map<SyncKey, byte[]> encoded = new LinkedHashMap<>();
+		entries.forEach((key, value) -> encoded.put(SyncKey.of(requireKey(key)), encodeValue(value)));
+		SyncEngine engine = engine();
+		call(() -> {
+			engine.update(encoded);
+			return null;
+		});
+	}
+
+	/**
+	 * Deletes a key and (per the {@link DeletePolicy}) broadcasts the delete. Deleting an
+	 * absent key does nothing.
+	 * @throws LeaseHeldException if another node leases the key (nothing changes)
+	 */
+	public void del(String key) {
+		delete(SyncKey.of(requireKey(key)));
+	}
+
+	public void del(byte[] key) {
+		delete(SyncKey.copyOf(requireKey(key)));
+	}
+
+	/**
+	 * Deletes a key and returns its value.
+	 * @throws NoSuchElementException if the key is absent
+	 */
+	public Object pop(String key) {
+		SyncEntry removed = delete(SyncKey.of(requireKey(key)));
+		if (removed == null) {
+			throw new NoSuchElementException("key '" + key + "' is absent");
+		}
+		return removed.value();
+	}
+
+	/** Deletes a key and returns its value, or {@code fallback} if it was absent. */
+	public @Nullable Object pop(String key, @Nullable Object fallback) {
+		SyncEntry removed = delete(SyncKey.of(requireKey(key)));
+		return (removed != null) ? removed.value() : fallback;
+	}
+
+	/**
+	 * Deletes some entry this node may delete and returns it.
+	 * @throws NoSuchElementException if the dictionary is empty
+	 * @throws LeaseHeldException if every key is leased by other nodes
+	 */
+	public SyncEntry popitem() {
+		SyncEngine engine = engine();
+		return call(engine::popItem);
+	}
+
+	/**
+	 * Merges {@code delta} into the map stored at {@code key} (shallow; an absent key starts
+	 * as an empty map) and broadcasts the delta (PROTOCOL.md §7.3).
+	 * @return the merged map
+	 * @throws ValueTypeException if the stored value is not a map (nothing changes)
+	 * @throws LeaseHeldException if another node leases the key (nothing changes)
+	 */
+	public Map<Object, @Nullable Object> applyDelta(String key, Map<String, ?> delta) {
+		SyncKey syncKey = SyncKey.of(requireKey(key));
+		Objects.requireNonNull(delta, "'delta' must not be null");
+		Map<String, ?> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delta));
+		Msgpack.encode(copy); // fails fast, on the caller, for values msgpack cannot hold
+		SyncEngine engine = engine();
+		return java.util.Collections.unmodifiableMap(call(() -> engine.applyDelta(syncKey, copy)));
+	}
+
+	// ------------------------------------------------------------------ listeners
+
+	/** Adds a listener for changes; see {@link SyncListener} for threading. */
+	public void addSyncListener(SyncListener listener) {
+		engineForListeners().addListener(listener);
+	}
+
+	public void removeSyncListener(SyncListener listener) {
+		engineForListeners().removeListener(listener);
+	}
+
+	// ------------------------------------------------------------------ internals
+
+	private @Nullable SyncEntry delete(SyncKey key) {
+		SyncEngine engine = engine();
+		return call(() -> engine.delete(key));
+	}
+
+	private SyncEngine engine() {
+		runningNode();
+		return Objects.requireNonNull(this.engine);
+	}
+
+	private SyncEngine engineForListeners() {
+		SyncEngine engine = this.engine;
+		if (engine == null) {
+			throw new IllegalStateException("add listeners after start()");
+		}
+		return engine;
+	}
+
+	private <T> @Nullable T typed(String key, Class<T> type, String expected) {
+		Object value = get(key);
+		if (value == null) {
+			return null;
+		}
+		if (!type.isInstance(value)) {
+			throw new ValueTypeException(key, expected, MessageCodec.describe(value));
+		}
+		return type.cast(value);
+	}
+
+	private static byte[] encodeValue(@Nullable Object value) {
+		if (value == null) {
+			throw new IllegalArgumentException("value: null (use del(key) to delete a key)");
+		}
+		return Msgpack.encode(value);
+	}
+
+	private static <K> K requireKey(K key) {
+		return Objects.requireNonNull(key, "'key' must not be null");
+	}
+
+}

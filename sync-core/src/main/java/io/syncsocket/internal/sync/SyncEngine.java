@@ -1,0 +1,583 @@
+package io.syncsocket.internal.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.syncsocket.DeletePolicy;
+import io.syncsocket.LeaseHeldException;
+import io.syncsocket.Leasing;
+import io.syncsocket.LinkFault;
+import io.syncsocket.Metatuple;
+import io.syncsocket.Peer;
+import io.syncsocket.SyncEntry;
+import io.syncsocket.SyncEvent;
+import io.syncsocket.SyncListener;
+import io.syncsocket.SyncStats;
+import io.syncsocket.ValueTypeException;
+import io.syncsocket.internal.mesh.Connection;
+import io.syncsocket.internal.mesh.MeshExtension;
+import io.syncsocket.internal.mesh.MeshNode;
+import io.syncsocket.internal.wire.Flags;
+import io.syncsocket.internal.wire.MessageCodec;
+import io.syncsocket.internal.wire.Msgpack;
+import io.syncsocket.internal.wire.RawMsgpack;
+import io.syncsocket.internal.wire.WireFormatException;
+import io.syncsocket.internal.wire.WireMessage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated dictionary (PROTOCOL.md §7): local writes, remote stores and deltas, state
+ * transfer, tombstones and listener dispatch.
+ *
+ * <p>Threading: the node loop is the only writer. Reads ({@link #value}, {@link #meta},
+ * {@link #keys()}, {@link #items()} ...) go straight to a {@link ConcurrentHashMap} and are
+ * lock-free from any thread; tombstones are node-loop only. Values are kept as the msgpack
+ * bytes they were written or received with, so they are re-sent with their original types
+ * and cost little memory; they are decoded on read.
+ *
+ * <p>What differs from js2p, on the same wire: full-state entries for present keys and
+ * changes meeting a tombstone are merged with {@link LeaseRule#wins} so partitioned nodes
+ * converge; a state-transfer entry that changes this node is re-broadcast (5-packet) so the
+ * rest of this node's side of the mesh converges too; deletes leave tombstones that are sent
+ * to syncsocket peers in state transfers; falsy values are ordinary values.
+ */
+public final class SyncEngine implements MeshExtension {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncEngine.class);
+
+	private static final RawMsgpack NIL = new RawMsgpack(new byte[] { Version.NIL });
+
+	private static final int MAX_INTERNED_OWNERS = 4096;
+
+	private final MeshNode mesh;
+
+	private final Leasing leasing;
+
+	private final DeletePolicy deletePolicy;
+
+	private final Duration tombstoneRetention;
+
+	private final ConcurrentHashMap<SyncKey, Version> data = new ConcurrentHashMap<>();
+
+	private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final LongAdder localUpdates = new LongAdder();
+
+	private final LongAdder remoteUpdates = new LongAdder();
+
+	private final LongAdder stateTransferUpdates = new LongAdder();
+
+	private final LongAdder deletes = new LongAdder();
+
+	private final LongAdder leaseRejections = new LongAdder();
+
+	private final LongAdder staleRejections = new LongAdder();
+
+	private final LongAdder ignoredDeltas = new LongAdder();
+
+	private volatile int tombstoneCount;
+
+	// ---- node loop state
+
+	private final Map<SyncKey, Version> tombstones = new HashMap<>();
+
+	/** Owner ids seen on the wire, so that a million entries share a few id strings. */
+	private final Map<String, String> owners = new HashMap<>();
+
+	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention) {
+		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
+		this.leasing = Objects.requireNonNull(leasing, "'leasing' must not be null");
+		this.deletePolicy = Objects.requireNonNull(deletePolicy, "'deletePolicy' must not be null");
+		this.tombstoneRetention = Objects.requireNonNull(tombstoneRetention, "'tombstoneRetention' must not be null");
+		Duration pruneEvery = tombstoneRetention.dividedBy(10);
+		schedulePrune(pruneEvery.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
+				: (pruneEvery.isZero() ? Duration.ofSeconds(1) : pruneEvery));
+	}
+
+	public void addListener(SyncListener listener) {
+		this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+	}
+
+	public void removeListener(SyncListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	// ------------------------------------------------------------------ reads (any thread)
+
+	/** The decoded value, or null if absent. */
+	public @Nullable Object value(SyncKey key) {
+		Version version = this.data.get(key);
+		return (version != null) ? Msgpack.decode(Objects.requireNonNull(version.value)) : null;
+	}
+
+	public @Nullable Metatuple meta(SyncKey key) {
+		Version version = this.data.get(key);
+		return (version != null) ? new Metatuple(version.owner, version.timestamp) : null;
+	}
+
+	public boolean containsKey(SyncKey key) {
+		return this.data.containsKey(key);
+	}
+
+	public int size() {
+		return this.data.size();
+	}
+
+	public List<String> keys() {
+		List<String> keys = new ArrayList<>(this.data.size());
+		for (SyncKey key : this.data.keySet()) {
+			keys.add(key.text());
+		}
+		return keys;
+	}
+
+	public List<byte[]> rawKeys() {
+		List<byte[]> keys = new ArrayList<>(this.data.size());
+		for (SyncKey key : this.data.keySet()) {
+			keys.add(key.bytes().clone());
+		}
+		return keys;
+	}
+
+	public List<Object> values() {
+		List<Object> values = new ArrayList<>(this.data.size());
+		for (Version version : this.data.values()) {
+			values.add(Objects.requireNonNull(Msgpack.decode(Objects.requireNonNull(version.value))));
+		}
+		return values;
+	}
+
+	public List<SyncEntry> items() {
+		List<SyncEntry> items = new ArrayList<>(this.data.size());
+		for (Map.Entry<SyncKey, Version> entry : this.data.entrySet()) {
+			items.add(toEntry(entry.getKey(), entry.getValue()));
+		}
+		return items;
+	}
+
+	public SyncStats stats() {
+		return new SyncStats(this.data.size(), this.tombstoneCount, this.localUpdates.sum(), this.remoteUpdates.sum(),
+				this.stateTransferUpdates.sum(), this.deletes.sum(), this.leaseRejections.sum(),
+				this.staleRejections.sum(), this.ignoredDeltas.sum());
+	}
+
+	private static SyncEntry toEntry(SyncKey key, Version version) {
+		return new SyncEntry(key.text(), Objects.requireNonNull(Msgpack.decode(Objects.requireNonNull(version.value))),
+				new Metatuple(version.owner, version.timestamp));
+	}
+
+	// ------------------------------------------------------------------ local writes (node loop)
+
+	/**
+	 * Stores a value written on this node and broadcasts it.
+	 * @throws LeaseHeldException if another node's lease forbids it (nothing changes)
+	 */
+	public void set(SyncKey key, byte[] value) {
+		long time = checkLocalWrite(key, false);
+		commitLocal(key, value, time, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)));
+	}
+
+	/** Sets every entry, or none if any of them is refused. */
+	public void update(Map<SyncKey, byte[]> entries) {
+		for (SyncKey key : entries.keySet()) {
+			checkLocalWrite(key, false);
+		}
+		entries.forEach(this::set);
+	}
+
+	/**
+	 * Deletes a key written or seen on this node and (per the delete policy) broadcasts a nil
+	 * store. Deleting an absent key does nothing.
+	 * @return the removed entry, or null if the key was absent
+	 * @throws LeaseHeldException if another node's lease forbids it (nothing changes)
+	 */
+	public @Nullable SyncEntry delete(SyncKey key) {
+		Version current = this.data.get(key);
+		if (current == null) {
+			return null;
+		}
+		long time = checkLocalWrite(key, false);
+		if (this.deletePolicy != DeletePolicy.NEVER) {
+			time = this.mesh.broadcast(List.of(Flags.STORE, key.bytes(), NIL), null, time);
+		}
+		SyncEntry removed = toEntry(key, current);
+		applyDelete(key, new Version(null, this.mesh.id(), time), SyncEvent.Origin.LOCAL);
+		return removed;
+	}
+
+	/**
+	 * Removes and returns some entry this node may delete.
+	 * @throws NoSuchElementException if the dictionary is empty
+	 * @throws LeaseHeldException if every key is leased by another node
+	 */
+	public SyncEntry popItem() {
+		LeaseHeldException refused = null;
+		for (SyncKey key : this.data.keySet()) {
+			try {
+				SyncEntry removed = delete(key);
+				if (removed != null) {
+					return removed;
+				}
+			}
+			catch (LeaseHeldException ex) {
+				refused = (refused != null) ? refused : ex;
+			}
+		}
+		if (refused != null) {
+			throw refused;
+		}
+		throw new NoSuchElementException("popitem(): the dictionary is empty");
+	}
+
+	/**
+	 * Merges a delta into a map value (absent keys start empty) and broadcasts the delta
+	 * (PROTOCOL.md §7.3).
+	 * @return the merged map
+	 * @throws ValueTypeException if the stored value is not a map
+	 * @throws LeaseHeldException if another node's lease forbids it
+	 */
+	public Map<Object, @Nullable Object> applyDelta(SyncKey key, Map<?, ?> delta) {
+		Version current = this.data.get(key);
+		Map<Object, @Nullable Object> merged = mergeable(key, current);
+		long time = checkLocalWrite(key, true);
+		merge(merged, delta);
+		byte[] value = Msgpack.encode(merged);
+		commitLocal(key, value, time, List.of(Flags.DELTA, key.bytes(), delta));
+		return merged;
+	}
+
+	private Map<Object, @Nullable Object> mergeable(SyncKey key, @Nullable Version current) {
+		if (current == null) {
+			return new LinkedHashMap<>();
+		}
+		Object value = Msgpack.decode(Objects.requireNonNull(current.value));
+		if (!(value instanceof Map<?, ?> map)) {
+			throw new ValueTypeException(key.text(), "a map", MessageCodec.describe(value));
+		}
+		return new LinkedHashMap<>(map);
+	}
+
+	/** Shallow merge, map keys compared as text as js2p does (PROTOCOL.md §7.3). */
+	private static void merge(Map<Object, @Nullable Object> target, Map<?, ?> delta) {
+		for (Map.Entry<?, ?> entry : delta.entrySet()) {
+			String text = keyText(entry.getKey());
+			target.keySet().removeIf((existing) -> keyText(existing).equals(text));
+			target.put(Objects.requireNonNull(entry.getKey()), entry.getValue());
+		}
+	}
+
+	private static String keyText(@Nullable Object key) {
+		if (key instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		return String.valueOf(key);
+	}
+
+	/**
+	 * Checks a local write against the lease rule and picks its timestamp: now, but never
+	 * older than a tombstone or this node's own last write of the key, and (without
+	 * enforced leases) newer than another node's current version, so the write wins
+	 * everywhere even when that node's clock runs ahead.
+	 */
+	private long checkLocalWrite(SyncKey key, boolean delta) {
+		long now = this.mesh.nowSeconds();
+		long time = now;
+		String self = this.mesh.id();
+		Version tombstone = this.tombstones.get(key);
+		if (tombstone != null) {
+			time = Math.max(time, tombstone.timestamp);
+		}
+		Version current = this.data.get(key);
+		if (current != null) {
+			if (current.owner.equals(self)) {
+				time = Math.max(time, current.timestamp);
+			}
+			else if (!this.leasing.enforced() && current.timestamp >= time) {
+				time = current.timestamp + 1;
+			}
+		}
+		if (!LeaseRule.allows(current, self, time, delta, this.leasing.enforced(), now)) {
+			Version holder = Objects.requireNonNull(current);
+			throw new LeaseHeldException(key.text(), holder.owner,
+					Instant.ofEpochSecond(holder.timestamp + LeaseRule.LEASE_SECONDS));
+		}
+		return time;
+	}
+
+	private void commitLocal(SyncKey key, byte[] value, long time, List<Object> payload) {
+		long sent = this.mesh.broadcast(payload, null, time);
+		this.localUpdates.increment();
+		applyUpdate(key, new Version(value, this.mesh.id(), sent), SyncEvent.Origin.LOCAL);
+	}
+
+	// ------------------------------------------------------------------ remote changes (node loop)
+
+	@Override
+	public boolean handle(Connection from, WireMessage message) {
+		switch (message.subFlag()) {
+			case Flags.STORE -> store(from, message);
+			case Flags.DELTA -> delta(message);
+			default -> {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void store(Connection from, WireMessage message) {
+		int count = message.packetCount();
+		if (count != 3 && count != 5) {
+			throw invalid("store with " + count + " packets (expected: 3 or 5)");
+		}
+		SyncKey key = key(message.packet(1));
+		byte[] raw = message.rawPacket(2);
+		byte[] value = Version.isNil(raw) ? null : raw;
+		if (count == 3) {
+			applyLive(key, new Version(value, owner(message.sender()), message.time()), false, SyncEvent.Origin.REMOTE);
+			return;
+		}
+		String owner = MessageCodec.nodeIdText(message.packet(3));
+		Long timestamp = MessageCodec.timeValue(message.packet(4));
+		if (owner == null || timestamp == null) {
+			throw invalid("5-packet store with owner " + MessageCodec.describe(message.packet(3)) + " and timestamp "
+					+ MessageCodec.describe(message.packet(4)));
+		}
+		boolean whisper = message.msgType() == Flags.WHISPER;
+		Version candidate = new Version(value, owner(owner), timestamp);
+		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
+				&& whisper) {
+			// The rest of this node's side of the mesh may hold the losing version too.
+			this.mesh.broadcast(List.of(Flags.STORE, key.bytes(), (value != null) ? new RawMsgpack(value) : NIL,
+					candidate.owner, candidate.timestamp), from);
+		}
+	}
+
+	/** A live change (3-packet store): the exact lease predicate, and never older than a tombstone. */
+	private void applyLive(SyncKey key, Version candidate, boolean delta, SyncEvent.Origin origin) {
+		Version current = this.data.get(key);
+		if (current == null && isOlderThanTombstone(key, candidate)) {
+			this.staleRejections.increment();
+			return;
+		}
+		if (!LeaseRule.allows(current, candidate.owner, candidate.timestamp, delta, this.leasing.enforced(),
+				this.mesh.nowSeconds())) {
+			this.leaseRejections.increment();
+			return;
+		}
+		if (candidate.isTombstone()) {
+			if (current != null) {
+				applyDelete(key, candidate, origin);
+			}
+			else {
+				rememberTombstone(key, candidate);
+			}
+			return;
+		}
+		this.remoteUpdates.increment();
+		applyUpdate(key, candidate, origin);
+	}
+
+	/**
+	 * A full-state entry (5-packet store): applied to an absent key as the predicate says,
+	 * merged by {@link LeaseRule#wins} with a present key or a tombstone.
+	 * @return whether this node's state changed
+	 */
+	private boolean mergeStateEntry(SyncKey key, Version candidate, SyncEvent.Origin origin) {
+		Version current = this.data.get(key);
+		Version existing = (current != null) ? current : this.tombstones.get(key);
+		if (existing != null && !LeaseRule.wins(candidate, existing)) {
+			if (LeaseRule.wins(existing, candidate)) {
+				this.staleRejections.increment();
+			}
+			return false;
+		}
+		if (candidate.isTombstone()) {
+			if (current != null) {
+				applyDelete(key, candidate, origin);
+			}
+			else {
+				rememberTombstone(key, candidate);
+			}
+			return true;
+		}
+		if (origin == SyncEvent.Origin.STATE_TRANSFER) {
+			this.stateTransferUpdates.increment();
+		}
+		else {
+			this.remoteUpdates.increment();
+		}
+		applyUpdate(key, candidate, origin);
+		return true;
+	}
+
+	private void delta(WireMessage message) {
+		if (message.packetCount() != 3 || !(message.packet(2) instanceof Map<?, ?> delta)) {
+			throw invalid("delta without a map (" + message.packetCount() + " packets)");
+		}
+		SyncKey key = key(message.packet(1));
+		Version candidateMeta = new Version(null, owner(message.sender()), message.time());
+		Version current = this.data.get(key);
+		if (current == null && isOlderThanTombstone(key, candidateMeta)) {
+			this.staleRejections.increment();
+			return;
+		}
+		if (!LeaseRule.allows(current, candidateMeta.owner, candidateMeta.timestamp, true, this.leasing.enforced(),
+				this.mesh.nowSeconds())) {
+			this.leaseRejections.increment();
+			return;
+		}
+		Map<Object, @Nullable Object> merged;
+		try {
+			merged = mergeable(key, current);
+		}
+		catch (ValueTypeException ex) {
+			// js2p ignores a delta onto a non-map too (PROTOCOL.md §7.3)
+			this.ignoredDeltas.increment();
+			return;
+		}
+		merge(merged, delta);
+		this.remoteUpdates.increment();
+		applyUpdate(key, new Version(Msgpack.encode(merged), candidateMeta.owner, candidateMeta.timestamp),
+				SyncEvent.Origin.REMOTE);
+	}
+
+	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
+		Version tombstone = this.tombstones.get(key);
+		return tombstone != null && candidate.timestamp < tombstone.timestamp;
+	}
+
+	private SyncKey key(@Nullable Object packet) {
+		if (packet instanceof byte[] bytes) {
+			return SyncKey.wrap(bytes);
+		}
+		if (packet instanceof String text) {
+			return SyncKey.of(text);
+		}
+		throw invalid("key is " + MessageCodec.describe(packet) + " (expected: str or bin)");
+	}
+
+	private String owner(String id) {
+		String known = this.owners.get(id);
+		if (known != null) {
+			return known;
+		}
+		if (this.owners.size() >= MAX_INTERNED_OWNERS) {
+			this.owners.clear();
+		}
+		this.owners.put(id, id);
+		return id;
+	}
+
+	private static WireFormatException invalid(String detail) {
+		return new WireFormatException(LinkFault.INVALID_MESSAGE, detail);
+	}
+
+	// ------------------------------------------------------------------ commit + events
+
+	private void applyUpdate(SyncKey key, Version version, SyncEvent.Origin origin) {
+		this.data.put(key, version);
+		if (this.tombstones.remove(key) != null) {
+			this.tombstoneCount = this.tombstones.size();
+		}
+		fire(new SyncEvent(SyncEvent.Type.UPDATE, key.bytes(), version.value,
+				new Metatuple(version.owner, version.timestamp), origin));
+	}
+
+	private void applyDelete(SyncKey key, Version tombstone, SyncEvent.Origin origin) {
+		this.data.remove(key);
+		rememberTombstone(key, tombstone);
+		this.deletes.increment();
+		fire(new SyncEvent(SyncEvent.Type.DELETE, key.bytes(), null, new Metatuple(tombstone.owner, tombstone.timestamp),
+				origin));
+	}
+
+	private void rememberTombstone(SyncKey key, Version tombstone) {
+		Version previous = this.tombstones.get(key);
+		if (previous == null || LeaseRule.wins(tombstone, previous)) {
+			this.tombstones.put(key, tombstone);
+			this.tombstoneCount = this.tombstones.size();
+		}
+	}
+
+	private void fire(SyncEvent event) {
+		for (SyncListener listener : this.listeners) {
+			if (event.type() == SyncEvent.Type.UPDATE) {
+				this.mesh.deliver(() -> listener.onUpdate(event));
+			}
+			else {
+				this.mesh.deliver(() -> listener.onDelete(event));
+			}
+		}
+	}
+
+	private void schedulePrune(Duration every) {
+		this.mesh.loop().schedule(() -> {
+			pruneTombstones();
+			schedulePrune(every);
+		}, every);
+	}
+
+	private void pruneTombstones() {
+		long horizon = this.mesh.nowSeconds() - this.tombstoneRetention.toSeconds();
+		Iterator<Version> versions = this.tombstones.values().iterator();
+		while (versions.hasNext()) {
+			if (versions.next().timestamp < horizon) {
+				versions.remove();
+			}
+		}
+		this.tombstoneCount = this.tombstones.size();
+	}
+
+	// ------------------------------------------------------------------ state transfer
+
+	@Override
+	public void sendState(Connection to) {
+		for (Map.Entry<SyncKey, Version> entry : this.data.entrySet()) {
+			Version version = entry.getValue();
+			this.mesh.whisper(to, List.of(Flags.STORE, entry.getKey().bytes(),
+					new RawMsgpack(Objects.requireNonNull(version.value)), version.owner, version.timestamp));
+		}
+		Peer peer = to.peer();
+		if (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET) {
+			// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for an absent key.
+			for (Map.Entry<SyncKey, Version> entry : this.tombstones.entrySet()) {
+				Version tombstone = entry.getValue();
+				this.mesh.whisper(to, List.of(Flags.STORE, entry.getKey().bytes(), NIL, tombstone.owner,
+						tombstone.timestamp));
+			}
+		}
+		logger.debug("Sent {} entries and {} tombstones to {}", this.data.size(), this.tombstones.size(), to);
+	}
+
+	@Override
+	public boolean mayForward(Connection to, List<?> payload) {
+		if (this.deletePolicy == DeletePolicy.ALWAYS || !isNilStore(payload)) {
+			return true;
+		}
+		Peer peer = to.peer();
+		return peer == null || peer.dialect() != Peer.Dialect.JS2P;
+	}
+
+	private static boolean isNilStore(List<?> payload) {
+		if (payload.size() < 3 || !(payload.get(0) instanceof Number flag) || flag.intValue() != Flags.STORE) {
+			return false;
+		}
+		Object value = payload.get(2);
+		return value == null || (value instanceof RawMsgpack raw && Version.isNil(raw.bytes()));
+	}
+
+}

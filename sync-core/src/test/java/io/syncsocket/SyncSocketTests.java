@@ -1,0 +1,148 @@
+package io.syncsocket;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SyncSocket API and replication between Java nodes over loopback TCP.
+ */
+class SyncSocketTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final List<SyncSocket> sockets = new ArrayList<>();
+
+	@AfterEach
+	void closeSockets() {
+		this.sockets.forEach(SyncSocket::close);
+	}
+
+	private final MutableClock clock = MutableClock.atNow();
+
+	private SyncSocket start(Leasing leasing) {
+		SyncSocket socket = new SyncSocket(
+				SyncOptions.builder().leasing(leasing).mesh((mesh) -> mesh.clock(this.clock)).build());
+		this.sockets.add(socket);
+		return socket.start();
+	}
+
+	private static void link(SyncSocket from, SyncSocket to) {
+		from.connect("127.0.0.1", to.boundAddress().getPort());
+	}
+
+	@Test
+	void setShouldReplicateWithTypesAndMeta() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		a.set("s", "text");
+		a.set("b", new byte[] { 1, 2, 3 });
+		a.set("i", 42);
+		a.set("zero", 0);
+		a.set("f", 3.5);
+		a.set("t", false);
+		a.set("l", List.of(1, "a"));
+		a.set("m", Map.of("x", 1));
+		await().atMost(WAIT).until(() -> b.size() == 8);
+		assertThat(b.get("s")).isEqualTo("text");
+		assertThat(b.getBytes("b")).containsExactly(1, 2, 3);
+		assertThat(b.get("i")).isEqualTo(42L);
+		assertThat(b.get("zero")).isEqualTo(0L);
+		assertThat(b.get("f")).isEqualTo(3.5);
+		assertThat(b.get("t")).isEqualTo(false);
+		assertThat(b.getList("l")).containsExactly(1L, "a");
+		assertThat(b.getMap("m")).containsEntry("x", 1L);
+		assertThat(b.meta("s").owner()).isEqualTo(a.id());
+		assertThat(b.meta("s")).isEqualTo(a.meta("s"));
+	}
+
+	@Test
+	void leaseShouldHoldAcrossNodes() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		a.set("k", "mine");
+		await().atMost(WAIT).until(() -> "mine".equals(b.get("k")));
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThatExceptionOfType(LeaseHeldException.class).isThrownBy(() -> b.set("k", "yours"))
+			.satisfies((ex) -> {
+				assertThat(ex.key()).isEqualTo("k");
+				assertThat(ex.owner()).isEqualTo(a.id());
+			});
+		assertThat(b.get("k")).isEqualTo("mine");
+		this.clock.advance(Duration.ofSeconds(3600));
+		b.set("k", "yours");
+		await().atMost(WAIT).until(() -> "yours".equals(a.get("k")));
+		assertThat(a.meta("k").owner()).isEqualTo(b.id());
+	}
+
+	@Test
+	void repeatedWritesInOneSecondShouldAllArrive() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		b.addSyncListener(new SyncListener() {
+			@Override
+			public void onUpdate(SyncEvent event) {
+				seen.add(event.value());
+			}
+		});
+		a.set("k", "v1");
+		a.set("k", "v2");
+		a.set("k", "v1");
+		await().atMost(WAIT).until(() -> seen.size() == 3);
+		assertThat(seen).containsExactly("v1", "v2", "v1");
+		assertThat(b.get("k")).isEqualTo("v1");
+	}
+
+	@Test
+	void deleteShouldReplicateAndStick() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		a.set("k", "v");
+		await().atMost(WAIT).until(() -> b.containsKey("k"));
+		a.del("k");
+		await().atMost(WAIT).until(() -> !b.containsKey("k"));
+		a.del("absent");
+		assertThat(a.get("k")).isNull();
+	}
+
+	@Test
+	void applyDeltaShouldMerge() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		a.applyDelta("m", Map.of("x", 1));
+		a.applyDelta("m", Map.of("y", "two"));
+		await().atMost(WAIT).until(() -> b.getMap("m") != null && b.getMap("m").size() == 2);
+		assertThat(b.getMap("m")).containsEntry("x", 1L).containsEntry("y", "two");
+		a.set("s", "text");
+		assertThatExceptionOfType(ValueTypeException.class).isThrownBy(() -> a.applyDelta("s", Map.of("x", 1)));
+	}
+
+	@Test
+	void lateJoinerShouldReceiveEverything() {
+		SyncSocket a = start(Leasing.ON);
+		for (int i = 0; i < 100; i++) {
+			a.set("k" + i, i);
+		}
+		SyncSocket b = start(Leasing.ON);
+		link(b, a);
+		await().atMost(WAIT).until(() -> b.size() == 100);
+		assertThat(b.get("k42")).isEqualTo(42L);
+		assertThat(b.meta("k42")).isEqualTo(a.meta("k42"));
+	}
+
+}
