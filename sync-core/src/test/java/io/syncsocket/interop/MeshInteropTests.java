@@ -45,7 +45,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * The Java {@link MeshSocket} against real js2p 0.7.870 nodes over loopback TCP (PROTOCOL.md
  * §5, §6, §11.1): handshakes in both directions, protocol mismatch, user broadcasts and
- * whispers, relaying between two js2p nodes, zlib on the wire, and {@code request "*"}.
+ * whispers, relaying between js2p nodes, following a js2p peer list, zlib on the wire, and
+ * {@code request "*"} in both directions.
+ *
+ * <p>Everything binds to 127.0.0.1 on ephemeral ports. js2p only sends to peers in its routing
+ * table, which it fills when the other side's handshake arrives, so a test waits for js2p to list
+ * a Java node before js2p sends to it. The driver's {@code request} and {@code peers_sent} events
+ * make js2p's side of {@code request "*"} visible.
  *
  * <p>A js2p SyncSocket speaks subnet {@code sync1} (leasing omitted); a plain Java mesh socket
  * joins it with {@code Protocol.of("sync1")}. A js2p MeshSocket speaks {@code mesh}, the Java
@@ -67,8 +73,22 @@ class MeshInteropTests {
 
 	@AfterEach
 	void closeEverything() throws Exception {
-		for (AutoCloseable resource : this.resources) {
-			resource.close();
+		Exception failure = null;
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			try {
+				this.resources.get(i).close();
+			}
+			catch (Exception ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
 		}
 	}
 
@@ -147,8 +167,7 @@ class MeshInteropTests {
 	void js2pBroadcastShouldReachJavaWithoutTheSubFlag() {
 		Js2pNode js2p = startJs2p(Kind.MESH);
 		MeshSocket java = startJava(protocolFor(Kind.MESH));
-		js2p.connect(HOST, java.boundAddress().getPort());
-		awaitJavaPeer(java, js2p.id());
+		linkJs2pToJava(js2p, java);
 
 		js2p.send(List.of(str("hello"), bin("x".getBytes(StandardCharsets.UTF_8))));
 
@@ -167,7 +186,7 @@ class MeshInteropTests {
 	void javaBroadcastShouldReachJs2pWithTheSubFlag() {
 		Js2pNode js2p = startJs2p(Kind.SYNC);
 		MeshSocket java = startJava(protocolFor(Kind.SYNC));
-		java.connect(HOST, js2p.port());
+		linkJavaToJs2p(java, js2p);
 
 		java.send("hello", 42, new byte[] { 1, 2 });
 
@@ -181,7 +200,7 @@ class MeshInteropTests {
 	void javaWhisperShouldReachJs2pAsWhisper() {
 		Js2pNode js2p = startJs2p(Kind.MESH);
 		MeshSocket java = startJava(protocolFor(Kind.MESH));
-		java.connect(HOST, js2p.port());
+		linkJavaToJs2p(java, js2p);
 
 		assertThat(java.whisper(js2p.id(), "psst", 7)).isTrue();
 
@@ -196,7 +215,7 @@ class MeshInteropTests {
 	void js2pWhisperShouldReachJavaAsWhisper() {
 		Js2pNode js2p = startJs2p(Kind.SYNC);
 		MeshSocket java = startJava(protocolFor(Kind.SYNC));
-		java.connect(HOST, js2p.port());
+		linkJavaToJs2p(java, js2p);
 
 		js2p.send(List.of(str("psst")), 0x02, 0x02);
 
@@ -216,12 +235,8 @@ class MeshInteropTests {
 		java.addMessageListener(javaReceived::add);
 		Js2pNode a = startJs2p(Kind.MESH);
 		Js2pNode b = startJs2p(Kind.MESH);
-		a.connect(HOST, java.boundAddress().getPort());
-		awaitJavaPeer(java, a.id());
-		b.connect(HOST, java.boundAddress().getPort());
-		awaitJavaPeer(java, b.id());
-		awaitJs2pPeer(a, java.id());
-		awaitJs2pPeer(b, java.id());
+		linkJs2pToJava(a, java);
+		linkJs2pToJava(b, java);
 		// a line: js2p never dials a second peer on the same host, so A and B only know Java
 		assertThat(a.peers()).hasSize(1);
 		assertThat(b.peers()).hasSize(1);
@@ -266,7 +281,7 @@ class MeshInteropTests {
 		List<Message> javaReceived = new CopyOnWriteArrayList<>();
 		java.addMessageListener(javaReceived::add);
 
-		java.connect(HOST, a.port());
+		linkJavaToJs2p(java, a);
 
 		// A's peers list names B; Java dials it with B's id as expected id
 		Peer followed = awaitJavaPeer(java, b.id());
@@ -326,9 +341,7 @@ class MeshInteropTests {
 			.port(0)
 			.peerRequestDelay(Duration.ofMillis(300)));
 		Js2pNode js2p = startJs2p(Kind.MESH);
-		js2p.connect(HOST, hub.boundAddress().getPort());
-		awaitJavaPeer(hub, js2p.id());
-		awaitJs2pPeer(js2p, hub.id());
+		linkJs2pToJava(js2p, hub);
 		// A second Java node, advertised as "localhost": js2p skips peer-list entries whose host or
 		// port equals one of its peers', so only a different host text lets it follow one here.
 		// maxOutgoing 0 keeps this node from dialing js2p itself when the hub names it.
@@ -396,6 +409,19 @@ class MeshInteropTests {
 	private <T extends AutoCloseable> T register(T resource) {
 		this.resources.add(resource);
 		return resource;
+	}
+
+	/** Java dials js2p; returns once both have registered the link (only then does js2p send to Java). */
+	private static void linkJavaToJs2p(MeshSocket java, Js2pNode js2p) {
+		java.connect(HOST, js2p.port());
+		awaitJs2pPeer(js2p, java.id());
+	}
+
+	/** js2p dials Java; returns once both have registered the link. */
+	private static void linkJs2pToJava(Js2pNode js2p, MeshSocket java) {
+		js2p.connect(HOST, java.boundAddress().getPort());
+		awaitJavaPeer(java, js2p.id());
+		awaitJs2pPeer(js2p, java.id());
 	}
 
 	private static Peer awaitJavaPeer(MeshSocket java, String id) {

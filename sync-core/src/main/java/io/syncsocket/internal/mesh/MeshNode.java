@@ -737,6 +737,9 @@ public final class MeshNode implements LinkListener {
 			if (first && !connection.closed) {
 				logger.info("Closing {}: {} ({})", connection, fault, detail);
 			}
+			// Closing is asynchronous: messages of this link that were decoded in the same read
+			// are already queued on the loop. Drop them rather than act on a link we gave up on.
+			connection.closed = true;
 			connection.link.close();
 		}
 		else if (first && logger.isDebugEnabled()) {

@@ -114,7 +114,8 @@ public final class BlobCodec implements AutoCloseable {
 
 	private byte[] gunzip(byte[] blob) throws IOException {
 		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(blob), 512)) {
-			byte[] out = in.readNBytes(this.maxBlobLength + 1);
+			// one byte over the maximum tells "too large" apart; no int overflow at Integer.MAX_VALUE
+			byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE, this.maxBlobLength + 1L));
 			if (out.length > this.maxBlobLength) {
 				throw tooLarge();
 			}

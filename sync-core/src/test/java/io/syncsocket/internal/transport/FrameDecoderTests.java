@@ -20,6 +20,7 @@ import io.syncsocket.LinkFault;
 import io.syncsocket.internal.wire.BlobCodec;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
+import io.syncsocket.internal.wire.Ids;
 import io.syncsocket.internal.wire.MessageCodec;
 import io.syncsocket.internal.wire.WireFormatException;
 import io.syncsocket.internal.wire.WireMessage;
@@ -144,9 +145,7 @@ class FrameDecoderTests {
 	@Test
 	void frameOfExactlyTheMaximumShouldDecode() {
 		EmbeddedChannel channel = channel();
-		byte[] small = message("");
-		byte[] blob = message("x".repeat(MAX_FRAME_LENGTH - small.length - 2));
-		assertThat(blob).hasSize(MAX_FRAME_LENGTH);
+		byte[] blob = messageOfLength(MAX_FRAME_LENGTH);
 		assertThat(channel.writeInbound(input(frame(blob)))).isTrue();
 		assertDecoded(channel.readInbound(), blob);
 		assertThat(channel.finish()).isFalse();
@@ -243,6 +242,36 @@ class FrameDecoderTests {
 			channel.writeInbound(input(frame, i, i + 1));
 		}
 		assertDecoded(channel.readInbound(), blob);
+		assertThat(channel.finish()).isFalse();
+		assertInputsReleased();
+	}
+
+	@Test
+	void zlibFrameInflatingToExactlyTheMaximumShouldDecode() {
+		byte[] blob = messageOfLength(MAX_FRAME_LENGTH);
+		EmbeddedChannel channel = channel();
+		assertThat(channel.writeInbound(input(frame(seal(blob, Compression.ZLIB))))).isTrue();
+		assertDecoded(channel.readInbound(), blob);
+		assertThat(channel.finish()).isFalse();
+		assertInputsReleased();
+	}
+
+	@Test
+	void zlibFrameInflatingBeyondTheMaximumShouldFail() {
+		compressedFrameInflatingBeyondTheMaximumShouldFail(Compression.ZLIB);
+	}
+
+	@Test
+	void gzipFrameInflatingBeyondTheMaximumShouldFail() {
+		compressedFrameInflatingBeyondTheMaximumShouldFail(Compression.GZIP);
+	}
+
+	private void compressedFrameInflatingBeyondTheMaximumShouldFail(Compression compression) {
+		// A small frame must not expand past the limit the length header would have enforced.
+		byte[] sealed = seal(messageOfLength(MAX_FRAME_LENGTH * 8), compression);
+		assertThat(sealed.length).isLessThan(MAX_FRAME_LENGTH / 4);
+		EmbeddedChannel channel = channel();
+		assertFault(catchThrowable(() -> channel.writeInbound(input(frame(sealed)))), LinkFault.FRAME_TOO_LARGE);
 		assertThat(channel.finish()).isFalse();
 		assertInputsReleased();
 	}
@@ -371,6 +400,24 @@ class FrameDecoderTests {
 		assertThat(this.inputs).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
 	}
 
+	/** A message blob of exactly {@code length} bytes (checksum included). */
+	static byte[] messageOfLength(int length) {
+		// Start just below: the str header takes 1 to 3 bytes depending on the padding length.
+		int padding = Math.max(0, length - message("").length - 3);
+		byte[] blob = message("x".repeat(padding));
+		while (blob.length < length) {
+			blob = message("x".repeat(++padding));
+		}
+		assertThat(blob).hasSize(length);
+		return blob;
+	}
+
+	private static byte[] seal(byte[] blob, Compression compression) {
+		try (BlobCodec codec = new BlobCodec(Integer.MAX_VALUE)) {
+			return codec.seal(blob, compression);
+		}
+	}
+
 	static byte[] message(String text) {
 		return MessageCodec.encode(Flags.WHISPER, SENDER, TIME, List.of(0x30, text));
 	}
@@ -391,7 +438,7 @@ class FrameDecoderTests {
 
 	private static byte[] withChecksum(byte[] body) {
 		byte[] blob = new byte[32 + body.length];
-		io.syncsocket.internal.wire.Ids.sha256Into(body, 0, body.length, blob, 0);
+		Ids.sha256Into(body, 0, body.length, blob, 0);
 		System.arraycopy(body, 0, blob, 32, body.length);
 		return blob;
 	}

@@ -1,7 +1,10 @@
 package io.syncsocket.internal.transport;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -47,8 +50,8 @@ class FrameEncoderTests {
 		assertThat(channel.writeOutbound(new OutboundBlob(blob, true))).isTrue();
 		byte[] frame = readFrame(channel);
 		assertThat(frame).hasSize(4 + blob.length);
-		assertThat(Unpooled.wrappedBuffer(frame).getInt(0)).isEqualTo(blob.length);
-		assertThat(java.util.Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(blob);
+		assertThat(ByteBuffer.wrap(frame).getInt()).isEqualTo(blob.length);
+		assertThat(Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(blob);
 		assertThat(channel.finish()).isFalse();
 	}
 
@@ -67,11 +70,11 @@ class FrameEncoderTests {
 		byte[] blob = message("squeeze ".repeat(50));
 		channel.writeOutbound(new OutboundBlob(blob, true));
 		byte[] frame = readFrame(channel);
-		int length = Unpooled.wrappedBuffer(frame).getInt(0);
+		int length = ByteBuffer.wrap(frame).getInt();
 		assertThat(length).isEqualTo(frame.length - 4).isLessThan(blob.length);
 		assertThat(frame[4] & 0xff).isEqualTo(firstByte);
 		try (BlobCodec codec = new BlobCodec(MAX_FRAME_LENGTH)) {
-			assertThat(codec.open(java.util.Arrays.copyOfRange(frame, 4, frame.length))).containsExactly(blob);
+			assertThat(codec.open(Arrays.copyOfRange(frame, 4, frame.length))).containsExactly(blob);
 		}
 		assertThat(channel.finish()).isFalse();
 	}
@@ -83,7 +86,7 @@ class FrameEncoderTests {
 				List.of(Flags.HANDSHAKE, "sender", "protocol".getBytes(), List.of("127.0.0.1", 4444), List.of(0x13, 0x11)));
 		channel.writeOutbound(new OutboundBlob(handshake, false));
 		byte[] frame = readFrame(channel);
-		assertThat(java.util.Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(handshake);
+		assertThat(Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(handshake);
 		assertThat(channel.finish()).isFalse();
 	}
 
@@ -93,7 +96,7 @@ class FrameEncoderTests {
 		byte[] blob = message("squeeze ".repeat(50));
 		channel.writeOutbound(new OutboundBlob(blob, true));
 		byte[] frame = readFrame(channel);
-		assertThat(java.util.Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(blob);
+		assertThat(Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(blob);
 		assertThat(channel.finish()).isFalse();
 	}
 
@@ -115,7 +118,7 @@ class FrameEncoderTests {
 	void encodedFramesShouldRoundTripThroughTheDecoderByteByByte() {
 		EmbeddedChannel encoding = channel(Compression.ZLIB);
 		EmbeddedChannel decoding = track(new EmbeddedChannel(new FrameDecoder(MAX_FRAME_LENGTH,
-				java.util.concurrent.TimeUnit.SECONDS.toNanos(60))));
+				TimeUnit.SECONDS.toNanos(60))));
 		byte[] compressed = message("round trip ".repeat(30));
 		byte[] handshake = message("uncompressed");
 		encoding.writeOutbound(new OutboundBlob(compressed, true), new OutboundBlob(handshake, false));
