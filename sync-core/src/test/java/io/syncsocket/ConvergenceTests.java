@@ -112,7 +112,7 @@ class ConvergenceTests {
 	}
 
 	private static void link(SyncSocket from, SyncSocket to) {
-		from.connect("127.0.0.1", to.boundAddress().getPort());
+		SyncMeshTests.link(from, to);
 	}
 
 }

@@ -40,8 +40,11 @@ class SyncMeshTests {
 		return socket.start();
 	}
 
-	private static void link(SyncSocket from, SyncSocket to) {
+	/** Connects two nodes and waits until both have registered each other. */
+	static void link(SyncSocket from, SyncSocket to) {
 		from.connect("127.0.0.1", to.boundAddress().getPort());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> to.peers().stream().anyMatch((peer) -> peer.id().equals(from.id())));
 	}
 
 	/** Key → value (as msgpack hex) and metadata: comparable across nodes. */

@@ -37,7 +37,7 @@ class SyncSocketTests {
 	}
 
 	private static void link(SyncSocket from, SyncSocket to) {
-		from.connect("127.0.0.1", to.boundAddress().getPort());
+		SyncMeshTests.link(from, to);
 	}
 
 	@Test

@@ -50,11 +50,13 @@ import static org.awaitility.Awaitility.await;
  * full-state transfer of 1,000 keys in both directions, lease enforcement, relaying between
  * js2p nodes, deletes (which js2p cannot take) and peer dialects.
  *
- * <p>js2p stamps its own metadata and the broadcast carrying a write with two separate clock
- * reads (§9 Q14). Tests that compare js2p's local timestamp with what a receiver stored
- * therefore issue their js2p writes early in a wall-clock second; tests that need a write to
- * lose a lease wait until the clock has passed the holder's second, so that the same-second
- * tie-break (§7.4 rule 5, decided by the node ids) never applies.
+ * <p>Time is handled so that every outcome is deterministic. js2p stamps its own metadata and
+ * the broadcast carrying a write with two separate clock reads (§9 Q14), so tests that compare
+ * js2p's local timestamp with what a receiver stored issue their js2p writes early in a
+ * wall-clock second. Tests where a write must lose a lease wait until the wall clock has left
+ * the holder's second, so that the same-second tie-break (§7.4 rule 5, decided by the node ids)
+ * cannot apply; the tie-break itself is tested with a Java node whose id is fixed to sort
+ * before or after every js2p id and whose clock is set to js2p's second.
  */
 class SyncInteropTests {
 

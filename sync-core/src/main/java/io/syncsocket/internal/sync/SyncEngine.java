@@ -288,8 +288,8 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Checks a local write against the lease rule and picks its timestamp: now, but never
-	 * older than a tombstone or this node's own last write of the key, and (without
+	 * Checks a local write against the lease rule and picks its timestamp: now, but newer
+	 * than a tombstone, never older than this node's own last write of the key, and (without
 	 * enforced leases) newer than another node's current version, so the write wins
 	 * everywhere even when that node's clock runs ahead.
 	 */
@@ -299,7 +299,8 @@ public final class SyncEngine implements MeshExtension {
 		String self = this.mesh.id();
 		Version tombstone = this.tombstones.get(key);
 		if (tombstone != null) {
-			time = Math.max(time, tombstone.timestamp);
+			// Strictly newer: in a merge a tombstone beats a value of the same second (LeaseRule.wins).
+			time = Math.max(time, tombstone.timestamp + 1);
 		}
 		Version current = this.data.get(key);
 		if (current != null) {
@@ -565,11 +566,39 @@ public final class SyncEngine implements MeshExtension {
 
 	@Override
 	public boolean mayForward(Connection to, List<?> payload) {
+		if (isMalformed(payload)) {
+			// store() or delta() will close the link it came on; relayed, it would close every peer's link too.
+			return false;
+		}
 		if (this.deletePolicy == DeletePolicy.ALWAYS || !isNilStore(payload)) {
 			return true;
 		}
 		Peer peer = to.peer();
 		return peer == null || peer.dialect() != Peer.Dialect.JS2P;
+	}
+
+	/** Whether {@link #store} or {@link #delta} rejects this payload as INVALID_MESSAGE. */
+	private static boolean isMalformed(List<?> payload) {
+		if (payload.isEmpty() || !(payload.get(0) instanceof Long || payload.get(0) instanceof Integer)) {
+			return false;
+		}
+		long subFlag = ((Number) payload.get(0)).longValue();
+		int count = payload.size();
+		if (subFlag == Flags.DELTA) {
+			return count != 3 || !isKey(payload.get(1)) || !(payload.get(2) instanceof Map);
+		}
+		if (subFlag != Flags.STORE) {
+			return false;
+		}
+		if ((count != 3 && count != 5) || !isKey(payload.get(1))) {
+			return true;
+		}
+		return count == 5
+				&& (MessageCodec.nodeIdText(payload.get(3)) == null || MessageCodec.timeValue(payload.get(4)) == null);
+	}
+
+	private static boolean isKey(@Nullable Object packet) {
+		return packet instanceof byte[] || packet instanceof String;
 	}
 
 	private static boolean isNilStore(List<?> payload) {
