@@ -1,7 +1,9 @@
 package io.syncsocket;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -61,6 +63,12 @@ public final class MeshOptions {
 
 	private final Clock clock;
 
+	private final List<InetSocketAddress> seeds;
+
+	private final Duration seedRetryInitial;
+
+	private final Duration seedRetryMax;
+
 	private MeshOptions(Builder builder) {
 		this.bindAddress = builder.bindAddress;
 		this.port = builder.port;
@@ -80,6 +88,9 @@ public final class MeshOptions {
 		this.eventLoopGroup = builder.eventLoopGroup;
 		this.listenerExecutor = builder.listenerExecutor;
 		this.clock = builder.clock;
+		this.seeds = builder.seeds;
+		this.seedRetryInitial = builder.seedRetryInitial;
+		this.seedRetryMax = builder.seedRetryMax;
 	}
 
 	/** A builder with every default. */
@@ -174,6 +185,20 @@ public final class MeshOptions {
 		return this.clock;
 	}
 
+	/** Nodes dialed at start and re-dialed, with backoff, whenever this node is not connected to them. */
+	public List<InetSocketAddress> seeds() {
+		return this.seeds;
+	}
+
+	/** First delay before re-dialing an unreachable seed; it doubles up to {@link #seedRetryMax()}. */
+	public Duration seedRetryInitial() {
+		return this.seedRetryInitial;
+	}
+
+	public Duration seedRetryMax() {
+		return this.seedRetryMax;
+	}
+
 	@Override
 	public String toString() {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
@@ -221,6 +246,12 @@ public final class MeshOptions {
 
 		private Clock clock = Clock.systemUTC();
 
+		private List<InetSocketAddress> seeds = List.of();
+
+		private Duration seedRetryInitial = Duration.ofSeconds(1);
+
+		private Duration seedRetryMax = Duration.ofSeconds(30);
+
 		private Builder() {
 		}
 
@@ -243,6 +274,9 @@ public final class MeshOptions {
 			this.eventLoopGroup = options.eventLoopGroup;
 			this.listenerExecutor = options.listenerExecutor;
 			this.clock = options.clock;
+			this.seeds = options.seeds;
+			this.seedRetryInitial = options.seedRetryInitial;
+			this.seedRetryMax = options.seedRetryMax;
 		}
 
 		public Builder bindAddress(String bindAddress) {
@@ -362,8 +396,68 @@ public final class MeshOptions {
 			return this;
 		}
 
+		/**
+		 * Nodes to dial at start and to re-dial with exponential backoff whenever this node
+		 * has no link to them (addresses are unresolved {@code host:port}).
+		 */
+		public Builder seeds(List<InetSocketAddress> seeds) {
+			Objects.requireNonNull(seeds, "'seeds' must not be null");
+			for (InetSocketAddress seed : seeds) {
+				Objects.requireNonNull(seed, "'seeds' must not contain null");
+				if (seed.getPort() < 1) {
+					throw new IllegalArgumentException("seeds: " + seed + " (expected: host:port with a port 1-65535)");
+				}
+			}
+			this.seeds = List.copyOf(seeds);
+			return this;
+		}
+
+		/** Parses {@code host:port} seeds ({@code [v6]:port} for IPv6). */
+		public Builder seeds(String... seeds) {
+			List<InetSocketAddress> parsed = new java.util.ArrayList<>();
+			for (String seed : seeds) {
+				parsed.add(parseHostPort(seed, "seeds"));
+			}
+			return seeds(parsed);
+		}
+
+		/** Backoff for re-dialing seeds: first delay, doubling up to {@code max}. */
+		public Builder seedRetry(Duration initial, Duration max) {
+			this.seedRetryInitial = requirePositive(initial, "seedRetryInitial");
+			this.seedRetryMax = requirePositive(max, "seedRetryMax");
+			if (max.compareTo(initial) < 0) {
+				throw new IllegalArgumentException("seedRetryMax: " + max + " (expected: >= seedRetryInitial " + initial + ")");
+			}
+			return this;
+		}
+
 		public MeshOptions build() {
 			return new MeshOptions(this);
+		}
+
+		/**
+		 * Parses {@code host:port} or {@code [ipv6]:port} into an unresolved address.
+		 * @throws IllegalArgumentException naming {@code name} if it is malformed
+		 */
+		public static InetSocketAddress parseHostPort(String text, String name) {
+			Objects.requireNonNull(text, () -> "'" + name + "' must not contain null");
+			String value = text.trim();
+			int colon = value.lastIndexOf(':');
+			String host = (colon > 0) ? value.substring(0, colon) : "";
+			if (host.startsWith("[") && host.endsWith("]")) {
+				host = host.substring(1, host.length() - 1);
+			}
+			int port = -1;
+			try {
+				port = (colon > 0) ? Integer.parseInt(value.substring(colon + 1)) : -1;
+			}
+			catch (NumberFormatException ex) {
+				// reported below
+			}
+			if (host.isBlank() || port < 1 || port > 65535) {
+				throw new IllegalArgumentException(name + ": '" + text + "' (expected: host:port with a port 1-65535)");
+			}
+			return InetSocketAddress.createUnresolved(host, port);
 		}
 
 		private static String requireText(String value, String name) {

@@ -156,6 +156,7 @@ public class MeshSocket implements AutoCloseable {
 			this.boundAddress = bound;
 			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
 			this.state = State.RUNNING;
+			node.startSeeds();
 			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {})", abbreviate(id), bound,
 					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId);
 			return this;

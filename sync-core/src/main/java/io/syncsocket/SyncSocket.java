@@ -197,6 +197,14 @@ public class SyncSocket extends MeshSocket {
 		return engine().items();
 	}
 
+	/**
+	 * Whether the full state of the first peer this node connected to has been received (no
+	 * further state entry for 300 ms; the protocol has no end marker). False before any peer.
+	 */
+	public boolean initialSyncComplete() {
+		return engine().initialSyncComplete();
+	}
+
 	/** Dictionary counters; {@link #stats()} has the mesh's. Never blocks. */
 	public SyncStats syncStats() {
 		return engine().stats();

@@ -23,7 +23,11 @@ class MeshSocketTests {
 	}
 
 	private MeshSocket start() {
-		MeshSocket socket = new MeshSocket(MeshOptions.builder().bindAddress("127.0.0.1").port(0).build());
+		return start(MeshOptions.builder().bindAddress("127.0.0.1").port(0).build());
+	}
+
+	private MeshSocket start(MeshOptions options) {
+		MeshSocket socket = new MeshSocket(options);
 		this.sockets.add(socket);
 		return socket.start();
 	}
@@ -55,6 +59,50 @@ class MeshSocketTests {
 		assertThat(message.packets().get(0)).isEqualTo("hello");
 		assertThat(message.packets().get(1)).isEqualTo(42L);
 		assertThat((byte[]) message.packets().get(2)).containsExactly(1, 2);
+	}
+
+
+	@Test
+	void seedShouldBeDialedAtStartAndRedialedAfterItRestarts() {
+		MeshSocket seed = start();
+		int port = seed.boundAddress().getPort();
+		MeshSocket node = start(MeshOptions.builder()
+			.seeds("127.0.0.1:" + port)
+			.seedRetry(Duration.ofMillis(50), Duration.ofMillis(200))
+			.build());
+		await().atMost(Duration.ofSeconds(10)).until(() -> node.peers().size() == 1);
+		seed.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> node.peers().isEmpty());
+		MeshSocket restarted = start(MeshOptions.builder().port(port).build());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> node.peers().stream().anyMatch((peer) -> peer.id().equals(restarted.id())));
+	}
+
+	@Test
+	void seedPointingAtItselfShouldBeDialedOnce() throws Exception {
+		int port;
+		try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			port = probe.getLocalPort();
+		}
+		// every instance given the same seed list, this one included
+		MeshSocket self = start(MeshOptions.builder()
+			.port(port)
+			.seeds("127.0.0.1:" + port)
+			.seedRetry(Duration.ofMillis(20), Duration.ofMillis(40))
+			.build());
+		// both ends of the one self-link see their own id
+		await().atMost(Duration.ofSeconds(10)).until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) == 2);
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+			.until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) == 2);
+		assertThat(self.peers()).isEmpty();
+	}
+
+	@Test
+	void malformedSeedShouldBeRejectedWithItsName() {
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> MeshOptions.builder().seeds("localhost"))
+			.withMessageContaining("seeds")
+			.withMessageContaining("localhost");
 	}
 
 }

@@ -367,18 +367,18 @@ class MeshInteropTests {
 		assertThat(atLeaf.direction()).isEqualTo(Peer.Direction.INBOUND);
 		assertThat(atLeaf.compression()).isEqualTo("zlib");
 		// A link dialed with an expected id gets no peers list from js2p, so the leaf asks for it.
-		JsonNode request = js2p.awaitEvent(Js2pNode.isEvent("request").and((event) -> leaf.id().equals(event.path("from").asText())), TIMEOUT);
+		JsonNode request = js2p.awaitEvent(isEventFor("request", "from", leaf), TIMEOUT);
 		assertThat(request.path("flag").asInt()).isEqualTo(0x02);
 		assertThat(request.path("packets")).hasSize(2);
 		assertThat(Js2pNode.text(request.path("packets").get(1))).isEqualTo("*");
-		js2p.awaitEvent(Js2pNode.isEvent("peers_sent").and((event) -> leaf.id().equals(event.path("to").asText())), TIMEOUT);
+		js2p.awaitEvent(isEventFor("peers_sent", "to", leaf), TIMEOUT);
 
-		// the new link carries traffic both ways
+		// and the followed link carries user messages
 		leaf.send("via the followed link");
 		JsonNode atJs2p = js2p.awaitEvent(isMessageWith(str("via the followed link")), TIMEOUT);
 		assertThat(atJs2p.path("sender").asText()).isEqualTo(leaf.id());
 		// js2p sent its peers list on the link it dialed without an id, so the hub never asked
-		assertThat(js2p.events()).noneMatch(Js2pNode.isEvent("request").and((event) -> hub.id().equals(event.path("from").asText())));
+		assertThat(js2p.events()).noneMatch(isEventFor("request", "from", hub));
 		assertNoLinkErrors(hub, js2p);
 		assertNoLinkErrors(leaf);
 	}
@@ -466,6 +466,11 @@ class MeshInteropTests {
 			JsonNode packets = event.path("packets");
 			return packets.size() == 2 && packets.get(1).equals(typedPacket);
 		});
+	}
+
+	/** Matches driver events {@code name} whose {@code field} names the Java node. */
+	private static Predicate<JsonNode> isEventFor(String name, String field, MeshSocket java) {
+		return Js2pNode.isEvent(name).and((event) -> java.id().equals(event.path(field).asText()));
 	}
 
 	private static long countJs2pMessages(Js2pNode js2p, JsonNode typedPacket) {

@@ -62,6 +62,11 @@ public final class Connection {
 		return this.peer;
 	}
 
+	/** Whether the link is still up. */
+	public boolean isOpen() {
+		return !this.closed;
+	}
+
 	boolean handshaken() {
 		return this.peer != null;
 	}

@@ -89,6 +89,8 @@ public final class MeshNode implements LinkListener {
 
 	private final SeenSet seen = new SeenSet();
 
+	private final SeedDialer seeds;
+
 	private boolean closing;
 
 	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
@@ -101,6 +103,12 @@ public final class MeshNode implements LinkListener {
 		this.loop = loop;
 		this.counters = counters;
 		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
+		this.seeds = new SeedDialer(this, options);
+	}
+
+	/** Starts dialing the configured seeds. Any thread. */
+	public void startSeeds() {
+		this.loop.execute(this.seeds::start);
 	}
 
 	public void transport(Transport transport) {
@@ -198,6 +206,7 @@ public final class MeshNode implements LinkListener {
 	/** Closes every link and fails pending connects. Node loop. */
 	public void closeAll() {
 		this.closing = true;
+		this.seeds.stop();
 		for (Connection connection : new ArrayList<>(this.connections.values())) {
 			connection.link.close();
 			failHandshake(connection, new SocketClosedException("socket closed"));
@@ -455,6 +464,7 @@ public final class MeshNode implements LinkListener {
 			return;
 		}
 		if (this.id.equals(peerId)) {
+			failHandshake(from, new SelfConnectionException());
 			fault(from, LinkFault.SELF_CONNECTION, "the peer has our own node id");
 			return;
 		}
@@ -820,6 +830,17 @@ public final class MeshNode implements LinkListener {
 	/** Handshaken connections, for the layer above. Node loop. */
 	public Iterable<Connection> routes() {
 		return this.routes.values();
+	}
+
+	/** The link reached this node itself: the address dialed is one of ours. */
+	public static final class SelfConnectionException extends SocketClosedException {
+
+		private static final long serialVersionUID = 1L;
+
+		SelfConnectionException() {
+			super("the address dialed is this node itself");
+		}
+
 	}
 
 	int seenSetSize() {

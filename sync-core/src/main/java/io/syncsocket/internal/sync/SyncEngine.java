@@ -91,6 +91,13 @@ public final class SyncEngine implements MeshExtension {
 
 	private volatile int tombstoneCount;
 
+	private volatile boolean initialSyncComplete;
+
+	/** The first peer whose full state we are receiving, until it has been received. */
+	private @Nullable Connection initialSyncPeer;
+
+	private long lastStateEntryNanos;
+
 	// ---- node loop state
 
 	private final Map<SyncKey, Version> tombstones = new HashMap<>();
@@ -358,6 +365,9 @@ public final class SyncEngine implements MeshExtension {
 					+ MessageCodec.describe(message.packet(4)));
 		}
 		boolean whisper = message.msgType() == Flags.WHISPER;
+		if (whisper && from == this.initialSyncPeer) {
+			this.lastStateEntryNanos = System.nanoTime();
+		}
 		Version candidate = new Version(value, owner(owner), timestamp);
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
 				&& whisper) {
@@ -545,8 +555,50 @@ public final class SyncEngine implements MeshExtension {
 
 	// ------------------------------------------------------------------ state transfer
 
+	/**
+	 * Whether the full state of the first peer this node connected to has arrived: its state
+	 * entries came and then {@value #STATE_QUIET_MILLIS} ms passed without another. The protocol
+	 * has no end-of-state marker, so this is a heuristic; it is true at once for a node that
+	 * joins a peer with an empty dictionary (after the quiet period).
+	 */
+	public boolean initialSyncComplete() {
+		return this.initialSyncComplete;
+	}
+
+	private static final long STATE_QUIET_MILLIS = 300;
+
+	private void watchInitialSync(Connection peer) {
+		if (this.initialSyncComplete || (this.initialSyncPeer != null && this.initialSyncPeer.isOpen())) {
+			return;
+		}
+		this.initialSyncPeer = peer;
+		this.lastStateEntryNanos = System.nanoTime();
+		checkInitialSync();
+	}
+
+	private void checkInitialSync() {
+		Connection peer = this.initialSyncPeer;
+		if (peer == null || this.initialSyncComplete) {
+			return;
+		}
+		if (!peer.isOpen()) {
+			this.initialSyncPeer = null; // the next peer to connect takes over
+			return;
+		}
+		long quietNanos = System.nanoTime() - this.lastStateEntryNanos;
+		long neededNanos = STATE_QUIET_MILLIS * 1_000_000;
+		if (quietNanos >= neededNanos) {
+			this.initialSyncComplete = true;
+			this.initialSyncPeer = null;
+			logger.debug("Initial state transfer from {} complete ({} keys)", peer, this.data.size());
+			return;
+		}
+		this.mesh.loop().schedule(this::checkInitialSync, Duration.ofNanos(neededNanos - quietNanos));
+	}
+
 	@Override
 	public void sendState(Connection to) {
+		watchInitialSync(to);
 		for (Map.Entry<SyncKey, Version> entry : this.data.entrySet()) {
 			Version version = entry.getValue();
 			this.mesh.whisper(to, List.of(Flags.STORE, entry.getKey().bytes(),
