@@ -65,6 +65,8 @@ public final class MeshOptions {
 
 	private final List<InetSocketAddress> seeds;
 
+	private final @Nullable String name;
+
 	private final Duration seedRetryInitial;
 
 	private final Duration seedRetryMax;
@@ -89,6 +91,7 @@ public final class MeshOptions {
 		this.listenerExecutor = builder.listenerExecutor;
 		this.clock = builder.clock;
 		this.seeds = builder.seeds;
+		this.name = builder.name;
 		this.seedRetryInitial = builder.seedRetryInitial;
 		this.seedRetryMax = builder.seedRetryMax;
 	}
@@ -185,6 +188,11 @@ public final class MeshOptions {
 		return this.clock;
 	}
 
+	/** A name for this socket's threads and logs, or null for {@code syncsocket-<n>}. */
+	public @Nullable String name() {
+		return this.name;
+	}
+
 	/** Nodes dialed at start and re-dialed, with backoff, whenever this node is not connected to them. */
 	public List<InetSocketAddress> seeds() {
 		return this.seeds;
@@ -248,6 +256,8 @@ public final class MeshOptions {
 
 		private List<InetSocketAddress> seeds = List.of();
 
+		private @Nullable String name;
+
 		private Duration seedRetryInitial = Duration.ofSeconds(1);
 
 		private Duration seedRetryMax = Duration.ofSeconds(30);
@@ -275,6 +285,7 @@ public final class MeshOptions {
 			this.listenerExecutor = options.listenerExecutor;
 			this.clock = options.clock;
 			this.seeds = options.seeds;
+			this.name = options.name;
 			this.seedRetryInitial = options.seedRetryInitial;
 			this.seedRetryMax = options.seedRetryMax;
 		}
@@ -409,6 +420,15 @@ public final class MeshOptions {
 				}
 			}
 			this.seeds = List.copyOf(seeds);
+			return this;
+		}
+
+		/** Names the socket's threads ({@code <name>-node}, {@code <name>-io-<n>}) and appears in its logs. */
+		public Builder name(@Nullable String name) {
+			if (name != null && name.isBlank()) {
+				throw new IllegalArgumentException("name: blank (expected: a name, or null for a generated one)");
+			}
+			this.name = name;
 			return this;
 		}
 

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,6 +78,10 @@ public class MeshSocket implements AutoCloseable {
 
 	private final MeshCounters counters = new MeshCounters();
 
+	private final List<MessageListener> messageListeners = new CopyOnWriteArrayList<>();
+
+	private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
+
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile State state = State.NEW;
@@ -121,7 +126,8 @@ public class MeshSocket implements AutoCloseable {
 			}
 			this.state = State.STARTING;
 		}
-		String name = "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
+		String name = (this.options.name() != null) ? this.options.name()
+				: "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
 		Transport[] transportRef = new Transport[1];
 		NodeLoop loop = new NodeLoop(name + "-node", () -> transportRef[0] != null && transportRef[0].isIoThread());
 		try {
@@ -145,7 +151,7 @@ public class MeshSocket implements AutoCloseable {
 			String id = (this.options.nodeId() != null) ? this.options.nodeId()
 					: Ids.nodeId(this.options.bindAddress(), bound.getPort(), this.protocolId);
 			MeshNode node = new MeshNode(this.options, id, this.protocolId, advertisedHost, advertisedPort, loop,
-					this.counters);
+					this.counters, this.messageListeners, this.peerListeners);
 			node.transport(transport);
 			if (this.extensionFactory != null) {
 				node.extension(this.extensionFactory.apply(node));
@@ -299,21 +305,25 @@ public class MeshSocket implements AutoCloseable {
 		}
 	}
 
-	/** Adds a listener for user messages (they are also queued for {@link #recv()}). */
+	/**
+	 * Adds a listener for user messages (they are also queued for {@link #recv()}). May be
+	 * called before {@link #start()}.
+	 */
 	public void addMessageListener(MessageListener listener) {
-		nodeForListeners().addMessageListener(listener);
+		this.messageListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
 	}
 
 	public void removeMessageListener(MessageListener listener) {
-		nodeForListeners().removeMessageListener(listener);
+		this.messageListeners.remove(listener);
 	}
 
+	/** Adds a listener for peers joining and leaving. May be called before {@link #start()}. */
 	public void addPeerListener(PeerListener listener) {
-		nodeForListeners().addPeerListener(listener);
+		this.peerListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
 	}
 
 	public void removePeerListener(PeerListener listener) {
-		nodeForListeners().removePeerListener(listener);
+		this.peerListeners.remove(listener);
 	}
 
 	/** Counters since start, including every link fault by kind. Never blocks. */
@@ -380,14 +390,6 @@ public class MeshSocket implements AutoCloseable {
 		MeshNode node = this.node;
 		if (node == null || this.state != State.RUNNING) {
 			throw new SocketClosedException("socket is " + this.state + " (expected: RUNNING; call start() first)");
-		}
-		return node;
-	}
-
-	private MeshNode nodeForListeners() {
-		MeshNode node = this.node;
-		if (node == null) {
-			throw new IllegalStateException("add listeners after start(), or use the options' listeners");
 		}
 		return node;
 	}

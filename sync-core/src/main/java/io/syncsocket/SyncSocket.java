@@ -61,6 +61,8 @@ public class SyncSocket extends MeshSocket {
 
 	private volatile @Nullable SyncEngine engine;
 
+	private final List<SyncListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	/** A socket with the given options; call {@link #start()} to bind. */
 	public SyncSocket(SyncOptions options) {
 		super(Objects.requireNonNull(options, "'options' must not be null").mesh(),
@@ -68,7 +70,7 @@ public class SyncSocket extends MeshSocket {
 		this.syncOptions = options;
 		extension((node) -> {
 			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
-					options.tombstoneRetention());
+					options.tombstoneRetention(), this.listeners);
 			this.engine = created;
 			return created;
 		});
@@ -309,13 +311,16 @@ public class SyncSocket extends MeshSocket {
 
 	// ------------------------------------------------------------------ listeners
 
-	/** Adds a listener for changes; see {@link SyncListener} for threading. */
+	/**
+	 * Adds a listener for changes; see {@link SyncListener} for threading. May be called
+	 * before {@link #start()}, so that the first state transfer is seen too.
+	 */
 	public void addSyncListener(SyncListener listener) {
-		engineForListeners().addListener(listener);
+		this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
 	}
 
 	public void removeSyncListener(SyncListener listener) {
-		engineForListeners().removeListener(listener);
+		this.listeners.remove(listener);
 	}
 
 	// ------------------------------------------------------------------ internals
@@ -328,14 +333,6 @@ public class SyncSocket extends MeshSocket {
 	private SyncEngine engine() {
 		runningNode();
 		return Objects.requireNonNull(this.engine);
-	}
-
-	private SyncEngine engineForListeners() {
-		SyncEngine engine = this.engine;
-		if (engine == null) {
-			throw new IllegalStateException("add listeners after start()");
-		}
-		return engine;
 	}
 
 	private <T> @Nullable T typed(String key, Class<T> type, String expected) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,9 +66,9 @@ public final class MeshNode implements LinkListener {
 
 	private final BlockingQueue<Message> userQueue;
 
-	private final List<MessageListener> messageListeners = new CopyOnWriteArrayList<>();
+	private final List<MessageListener> messageListeners;
 
-	private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
+	private final List<PeerListener> peerListeners;
 
 	private volatile List<Peer> peerSnapshot = List.of();
 
@@ -93,8 +92,15 @@ public final class MeshNode implements LinkListener {
 
 	private boolean closing;
 
+	/**
+	 * @param messageListeners the socket's live (thread-safe) list of message listeners
+	 * @param peerListeners the socket's live (thread-safe) list of peer listeners
+	 */
 	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
-			NodeLoop loop, MeshCounters counters) {
+			NodeLoop loop, MeshCounters counters, List<MessageListener> messageListeners,
+			List<PeerListener> peerListeners) {
+		this.messageListeners = messageListeners;
+		this.peerListeners = peerListeners;
 		this.options = options;
 		this.id = id;
 		this.protocolId = protocolId;
@@ -136,22 +142,6 @@ public final class MeshNode implements LinkListener {
 
 	public List<Peer> peers() {
 		return this.peerSnapshot;
-	}
-
-	public void addMessageListener(MessageListener listener) {
-		this.messageListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
-	}
-
-	public void removeMessageListener(MessageListener listener) {
-		this.messageListeners.remove(listener);
-	}
-
-	public void addPeerListener(PeerListener listener) {
-		this.peerListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
-	}
-
-	public void removePeerListener(PeerListener listener) {
-		this.peerListeners.remove(listener);
 	}
 
 	public @Nullable Message poll() {

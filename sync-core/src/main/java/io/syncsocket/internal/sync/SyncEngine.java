@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.syncsocket.DeletePolicy;
@@ -73,7 +72,7 @@ public final class SyncEngine implements MeshExtension {
 
 	private final ConcurrentHashMap<SyncKey, Version> data = new ConcurrentHashMap<>();
 
-	private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+	private final List<SyncListener> listeners;
 
 	private final LongAdder localUpdates = new LongAdder();
 
@@ -105,7 +104,10 @@ public final class SyncEngine implements MeshExtension {
 	/** Owner ids seen on the wire, so that a million entries share a few id strings. */
 	private final Map<String, String> owners = new HashMap<>();
 
-	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention) {
+	/** @param listeners the socket's live (thread-safe) list of listeners */
+	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention,
+			List<SyncListener> listeners) {
+		this.listeners = listeners;
 		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
 		this.leasing = Objects.requireNonNull(leasing, "'leasing' must not be null");
 		this.deletePolicy = Objects.requireNonNull(deletePolicy, "'deletePolicy' must not be null");
@@ -113,14 +115,6 @@ public final class SyncEngine implements MeshExtension {
 		Duration pruneEvery = tombstoneRetention.dividedBy(10);
 		schedulePrune(pruneEvery.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
 				: (pruneEvery.isZero() ? Duration.ofSeconds(1) : pruneEvery));
-	}
-
-	public void addListener(SyncListener listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
-	}
-
-	public void removeListener(SyncListener listener) {
-		this.listeners.remove(listener);
 	}
 
 	// ------------------------------------------------------------------ reads (any thread)
