@@ -1,0 +1,295 @@
+package io.syncsocket.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.syncsocket.DeletePolicy;
+import io.syncsocket.Leasing;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The settings of one socket. Every value is optional: an unset value of a named socket
+ * (sync.sockets.<name>.*) falls back to sync.*, and an unset value there to
+ * the library default.
+ */
+public class SocketProperties {
+
+	/** Address to bind; 0.0.0.0 for all interfaces. Default 127.0.0.1. */
+	private @Nullable String addr;
+
+	/** Port to bind; 0 picks a random free port. Default 0. */
+	private @Nullable Integer port;
+
+	/**
+	 * The host:port advertised to peers (what they dial), when it differs from the
+	 * bound address (NAT, containers, binding 0.0.0.0).
+	 */
+	private @Nullable String outAddr;
+
+	/** Leasing mode: on (default), off or js2p-default. */
+	private @Nullable Leasing leasing;
+
+	@NestedConfigurationProperty
+	private final ProtocolProperties protocol = new ProtocolProperties();
+
+	/**
+	 * Nodes (host:port) dialed at start and re-dialed, with backoff, whenever this
+	 * node is not connected to them.
+	 */
+	private @Nullable List<String> seeds;
+
+	@NestedConfigurationProperty
+	private final SeedRetryProperties seedRetry = new SeedRetryProperties();
+
+	/**
+	 * js2p-style debug level of this socket's log: 0 leaves the logging configuration alone,
+	 * 1-4 logs at DEBUG, 5 and above at TRACE (category io.syncsocket).
+	 */
+	private @Nullable Integer debugLevel;
+
+	/** A fixed node id (must be unique in the mesh); by default one is derived as js2p does. */
+	private @Nullable String nodeId;
+
+	/** Largest frame accepted from a peer; a larger length header closes that link. Default 64MB. */
+	private @Nullable DataSize maxFrameLength;
+
+	/** Outgoing links opened by following peer lists. Default 4. */
+	private @Nullable Integer maxOutgoing;
+
+	/** How long a new link may go without a valid handshake. Default 30s. */
+	private @Nullable Duration handshakeTimeout;
+
+	/** How long a partially received frame may see no data before its link is closed. Default 60s. */
+	private @Nullable Duration stallTimeout;
+
+	/** TCP connect timeout when dialing. Default 10s. */
+	private @Nullable Duration connectTimeout;
+
+	/** After a handshake, how long to wait for the peer's peer list before asking for it. Default 2s. */
+	private @Nullable Duration peerRequestDelay;
+
+	/** Upper bound for a write waiting on the socket's node loop. Default 30s. */
+	private @Nullable Duration operationTimeout;
+
+	/** Unread user messages kept for recv(); the oldest are dropped beyond it. Default 10000. */
+	private @Nullable Integer userQueueCapacity;
+
+	/** I/O threads of the socket's Netty event loop group. Default min(2, cores). */
+	private @Nullable Integer ioThreads;
+
+	/** Whether deletes are sent to peers: except-to-js2p (default), always or never. */
+	private @Nullable DeletePolicy deletePolicy;
+
+	/** How long deleted keys are remembered so stale copies cannot come back. Default 24h. */
+	private @Nullable Duration tombstoneRetention;
+
+	public @Nullable String getAddr() {
+		return this.addr;
+	}
+
+	public void setAddr(@Nullable String addr) {
+		this.addr = addr;
+	}
+
+	public @Nullable Integer getPort() {
+		return this.port;
+	}
+
+	public void setPort(@Nullable Integer port) {
+		this.port = port;
+	}
+
+	public @Nullable String getOutAddr() {
+		return this.outAddr;
+	}
+
+	public void setOutAddr(@Nullable String outAddr) {
+		this.outAddr = outAddr;
+	}
+
+	public @Nullable Leasing getLeasing() {
+		return this.leasing;
+	}
+
+	public void setLeasing(@Nullable Leasing leasing) {
+		this.leasing = leasing;
+	}
+
+	public ProtocolProperties getProtocol() {
+		return this.protocol;
+	}
+
+	public @Nullable List<String> getSeeds() {
+		return this.seeds;
+	}
+
+	public void setSeeds(@Nullable List<String> seeds) {
+		this.seeds = seeds;
+	}
+
+	public SeedRetryProperties getSeedRetry() {
+		return this.seedRetry;
+	}
+
+	public @Nullable Integer getDebugLevel() {
+		return this.debugLevel;
+	}
+
+	public void setDebugLevel(@Nullable Integer debugLevel) {
+		this.debugLevel = debugLevel;
+	}
+
+	public @Nullable String getNodeId() {
+		return this.nodeId;
+	}
+
+	public void setNodeId(@Nullable String nodeId) {
+		this.nodeId = nodeId;
+	}
+
+	public @Nullable DataSize getMaxFrameLength() {
+		return this.maxFrameLength;
+	}
+
+	public void setMaxFrameLength(@Nullable DataSize maxFrameLength) {
+		this.maxFrameLength = maxFrameLength;
+	}
+
+	public @Nullable Integer getMaxOutgoing() {
+		return this.maxOutgoing;
+	}
+
+	public void setMaxOutgoing(@Nullable Integer maxOutgoing) {
+		this.maxOutgoing = maxOutgoing;
+	}
+
+	public @Nullable Duration getHandshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public void setHandshakeTimeout(@Nullable Duration handshakeTimeout) {
+		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public @Nullable Duration getStallTimeout() {
+		return this.stallTimeout;
+	}
+
+	public void setStallTimeout(@Nullable Duration stallTimeout) {
+		this.stallTimeout = stallTimeout;
+	}
+
+	public @Nullable Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(@Nullable Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public @Nullable Duration getPeerRequestDelay() {
+		return this.peerRequestDelay;
+	}
+
+	public void setPeerRequestDelay(@Nullable Duration peerRequestDelay) {
+		this.peerRequestDelay = peerRequestDelay;
+	}
+
+	public @Nullable Duration getOperationTimeout() {
+		return this.operationTimeout;
+	}
+
+	public void setOperationTimeout(@Nullable Duration operationTimeout) {
+		this.operationTimeout = operationTimeout;
+	}
+
+	public @Nullable Integer getUserQueueCapacity() {
+		return this.userQueueCapacity;
+	}
+
+	public void setUserQueueCapacity(@Nullable Integer userQueueCapacity) {
+		this.userQueueCapacity = userQueueCapacity;
+	}
+
+	public @Nullable Integer getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(@Nullable Integer ioThreads) {
+		this.ioThreads = ioThreads;
+	}
+
+	public @Nullable DeletePolicy getDeletePolicy() {
+		return this.deletePolicy;
+	}
+
+	public void setDeletePolicy(@Nullable DeletePolicy deletePolicy) {
+		this.deletePolicy = deletePolicy;
+	}
+
+	public @Nullable Duration getTombstoneRetention() {
+		return this.tombstoneRetention;
+	}
+
+	public void setTombstoneRetention(@Nullable Duration tombstoneRetention) {
+		this.tombstoneRetention = tombstoneRetention;
+	}
+
+	/** The mesh's protocol: only nodes with the same subnet, encryption and leasing suffix connect. */
+	public static class ProtocolProperties {
+
+		/** Base subnet; the leasing mode appends 1 or 0. Default sync. */
+		private @Nullable String subnet;
+
+		/** Transport encryption; only Plaintext is implemented. Default Plaintext. */
+		private @Nullable String encryption;
+
+		public @Nullable String getSubnet() {
+			return this.subnet;
+		}
+
+		public void setSubnet(@Nullable String subnet) {
+			this.subnet = subnet;
+		}
+
+		public @Nullable String getEncryption() {
+			return this.encryption;
+		}
+
+		public void setEncryption(@Nullable String encryption) {
+			this.encryption = encryption;
+		}
+
+	}
+
+	/** Backoff for re-dialing unreachable seeds. */
+	public static class SeedRetryProperties {
+
+		/** First delay before re-dialing a seed; it doubles up to the maximum. Default 1s. */
+		private @Nullable Duration initial;
+
+		/** Longest delay between attempts. Default 30s. */
+		private @Nullable Duration max;
+
+		public @Nullable Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(@Nullable Duration initial) {
+			this.initial = initial;
+		}
+
+		public @Nullable Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(@Nullable Duration max) {
+			this.max = max;
+		}
+
+	}
+
+}

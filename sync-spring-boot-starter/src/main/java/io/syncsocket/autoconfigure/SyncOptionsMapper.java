@@ -1,0 +1,141 @@
+package io.syncsocket.autoconfigure;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.syncsocket.MeshOptions;
+import io.syncsocket.Protocol;
+import io.syncsocket.SyncOptions;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Turns the {@code sync.*} properties of one socket into {@link SyncOptions}. A value set on
+ * the named socket wins over {@code sync.*}; a value set nowhere keeps the library default.
+ * Every value the library rejects fails with an {@link InvalidConfigurationPropertyValueException}
+ * naming the property it came from.
+ */
+final class SyncOptionsMapper {
+
+	private final SyncSocketProperties properties;
+
+	private final @Nullable SocketProperties named;
+
+	private final String namedPrefix;
+
+	SyncOptionsMapper(SyncSocketProperties properties, String socketName) {
+		this.properties = properties;
+		this.named = properties.getSockets().get(socketName);
+		this.namedPrefix = "sync.sockets." + socketName + ".";
+	}
+
+	SyncOptions.Builder map(String threadName) {
+		SyncOptions.Builder sync = SyncOptions.builder();
+		MeshOptions.Builder mesh = SyncOptions.defaults().mesh().mutate().name(threadName);
+		apply("addr", SocketProperties::getAddr, mesh::bindAddress);
+		apply("port", SocketProperties::getPort, mesh::port);
+		apply("out-addr", SocketProperties::getOutAddr, (value) -> {
+			InetSocketAddress address = MeshOptions.Builder.parseHostPort(value, "out-addr");
+			mesh.outAddress(address.getHostString(), address.getPort());
+		});
+		apply("leasing", SocketProperties::getLeasing, sync::leasing);
+		Setting<String> subnet = find("protocol.subnet", (p) -> p.getProtocol().getSubnet());
+		Setting<String> encryption = find("protocol.encryption", (p) -> p.getProtocol().getEncryption());
+		String subnetValue = (subnet != null) ? subnet.value : SyncOptions.DEFAULT_SUBNET;
+		if (encryption != null) {
+			encryption.apply((value) -> mesh.protocol(new Protocol(subnetValue, value)));
+		}
+		else if (subnet != null) {
+			subnet.apply((value) -> mesh.protocol(Protocol.of(value)));
+		}
+		apply("seeds", SocketProperties::getSeeds, (seeds) -> mesh.seeds(parseSeeds(seeds)));
+		MeshOptions defaults = mesh.build();
+		Setting<Duration> retryInitial = find("seed-retry.initial", (p) -> p.getSeedRetry().getInitial());
+		Setting<Duration> retryMax = find("seed-retry.max", (p) -> p.getSeedRetry().getMax());
+		if (retryInitial != null || retryMax != null) {
+			Duration initial = (retryInitial != null) ? retryInitial.value : defaults.seedRetryInitial();
+			Duration max = (retryMax != null) ? retryMax.value : defaults.seedRetryMax();
+			Setting<?> blamed = (retryMax != null) ? retryMax : retryInitial;
+			blamed.apply((value) -> mesh.seedRetry(initial, max));
+		}
+		apply("node-id", SocketProperties::getNodeId, mesh::nodeId);
+		apply("max-frame-length", SocketProperties::getMaxFrameLength, (size) -> mesh.maxFrameLength(toInt(size)));
+		apply("max-outgoing", SocketProperties::getMaxOutgoing, mesh::maxOutgoing);
+		apply("handshake-timeout", SocketProperties::getHandshakeTimeout, mesh::handshakeTimeout);
+		apply("stall-timeout", SocketProperties::getStallTimeout, mesh::stallTimeout);
+		apply("connect-timeout", SocketProperties::getConnectTimeout, mesh::connectTimeout);
+		apply("peer-request-delay", SocketProperties::getPeerRequestDelay, mesh::peerRequestDelay);
+		apply("operation-timeout", SocketProperties::getOperationTimeout, mesh::operationTimeout);
+		apply("user-queue-capacity", SocketProperties::getUserQueueCapacity, mesh::userQueueCapacity);
+		apply("io-threads", SocketProperties::getIoThreads, mesh::ioThreads);
+		apply("delete-policy", SocketProperties::getDeletePolicy, sync::deletePolicy);
+		apply("tombstone-retention", SocketProperties::getTombstoneRetention, sync::tombstoneRetention);
+		apply("debug-level", SocketProperties::getDebugLevel, (level) -> {
+			if (level < 0) {
+				throw new IllegalArgumentException("debug-level: " + level + " (expected: >= 0)");
+			}
+		});
+		return sync.mesh(mesh.build());
+	}
+
+	/** The debug level that applies to this socket, or 0. */
+	int debugLevel() {
+		Setting<Integer> level = find("debug-level", SocketProperties::getDebugLevel);
+		return (level != null) ? level.value : 0;
+	}
+
+	private static List<InetSocketAddress> parseSeeds(List<String> seeds) {
+		List<InetSocketAddress> parsed = new ArrayList<>(seeds.size());
+		for (String seed : seeds) {
+			parsed.add(MeshOptions.Builder.parseHostPort(seed, "seeds"));
+		}
+		return parsed;
+	}
+
+	private static int toInt(DataSize size) {
+		long bytes = size.toBytes();
+		if (bytes > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("max-frame-length: " + size + " (expected: < 2GB)");
+		}
+		return (int) bytes;
+	}
+
+	private <T> void apply(String property, Function<SocketProperties, @Nullable T> getter, Consumer<T> setter) {
+		Setting<T> setting = find(property, getter);
+		if (setting != null) {
+			setting.apply(setter);
+		}
+	}
+
+	private <T> @Nullable Setting<T> find(String property, Function<SocketProperties, @Nullable T> getter) {
+		if (this.named != null) {
+			T value = getter.apply(this.named);
+			if (value != null) {
+				return new Setting<>(this.namedPrefix + property, value);
+			}
+		}
+		T value = getter.apply(this.properties);
+		return (value != null) ? new Setting<>("sync." + property, value) : null;
+	}
+
+	/** A property value together with the name it was bound from. */
+	private record Setting<T>(String name, T value) {
+
+		void apply(Consumer<T> setter) {
+			try {
+				setter.accept(this.value);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(this.name, this.value, ex.getMessage());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,86 @@
+package io.syncsocket.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the auto-configured {@link io.syncsocket.SyncSocket} beans, bound from
+ * {@code sync.*}. Without {@code sync.sockets} there is one socket configured by
+ * {@code sync.*}; with it, one socket per name, each inheriting unset values from
+ * {@code sync.*}.
+ */
+@ConfigurationProperties("sync")
+public class SyncSocketProperties extends SocketProperties {
+
+	/** Whether to auto-configure SyncSocket beans. */
+	private boolean enabled = true;
+
+	/** Named sockets, each its own bean (injectable by qualifier = its name). */
+	private Map<String, SocketProperties> sockets = new LinkedHashMap<>();
+
+	private final Health health = new Health();
+
+	private final Endpoint endpoint = new Endpoint();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, SocketProperties> getSockets() {
+		return this.sockets;
+	}
+
+	public void setSockets(Map<String, SocketProperties> sockets) {
+		this.sockets = sockets;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	/** Settings of the {@code sync} health component. */
+	public static class Health {
+
+		/**
+		 * Health status reported while seeds are configured but no peer is connected
+		 * (bound and working, but alone).
+		 */
+		private String unconnectedStatus = "UNKNOWN";
+
+		public String getUnconnectedStatus() {
+			return this.unconnectedStatus;
+		}
+
+		public void setUnconnectedStatus(String unconnectedStatus) {
+			this.unconnectedStatus = unconnectedStatus;
+		}
+
+	}
+
+	/** Settings of the {@code sync} actuator endpoint. */
+	public static class Endpoint {
+
+		/** Most keys listed per socket (in key order); the key count is always exact. */
+		private int maxKeys = 100;
+
+		public int getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		public void setMaxKeys(int maxKeys) {
+			this.maxKeys = maxKeys;
+		}
+
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.syncsocket.autoconfigure.endpoint;
+
+import io.syncsocket.SyncSocket;
+import io.syncsocket.autoconfigure.SyncSocketAutoConfiguration;
+import io.syncsocket.autoconfigure.SyncSocketNames;
+import io.syncsocket.autoconfigure.SyncSocketProperties;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code sync} actuator endpoint (expose it with
+ * {@code management.endpoints.web.exposure.include=sync}).
+ */
+@AutoConfiguration(after = SyncSocketAutoConfiguration.class)
+@ConditionalOnClass({ SyncSocket.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnBean(SyncSocket.class)
+@ConditionalOnAvailableEndpoint(SyncSocketEndpoint.class)
+public final class SyncSocketEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SyncSocketEndpoint syncSocketEndpoint(ConfigurableListableBeanFactory beanFactory,
+			ObjectProvider<SyncSocketProperties> properties) {
+		int maxKeys = properties.getIfAvailable(SyncSocketProperties::new).getEndpoint().getMaxKeys();
+		return new SyncSocketEndpoint(SyncSocketNames.byName(beanFactory.getBeansOfType(SyncSocket.class)), maxKeys);
+	}
+
+}

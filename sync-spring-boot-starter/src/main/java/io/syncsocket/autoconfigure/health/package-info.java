@@ -1,0 +1,7 @@
+/**
+ * The {@code sync} health component.
+ */
+@NullMarked
+package io.syncsocket.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;
