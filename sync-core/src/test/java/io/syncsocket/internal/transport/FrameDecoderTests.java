@@ -71,7 +71,7 @@ class FrameDecoderTests {
 		}
 		assertThat(channel.writeInbound(input(frame, frame.length - 1, frame.length))).isTrue();
 		assertDecoded(channel.readInbound(), blob);
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(channel.finish()).isFalse();
 		assertInputsReleased();
 	}
@@ -84,7 +84,7 @@ class FrameDecoderTests {
 		assertThat(channel.writeInbound(input(concat(frame(first), frame(second))))).isTrue();
 		assertDecoded(channel.readInbound(), first);
 		assertDecoded(channel.readInbound(), second);
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(channel.finish()).isFalse();
 		assertInputsReleased();
 	}
@@ -100,7 +100,7 @@ class FrameDecoderTests {
 			channel.writeInbound(input(stream, split, stream.length));
 			assertDecoded(channel.readInbound(), first);
 			assertDecoded(channel.readInbound(), second);
-			assertThat((Object) channel.readInbound()).as("split at %d", split).isNull();
+			assertThat(channel.<Object>readInbound()).as("split at %d", split).isNull();
 			assertThat(channel.finish()).isFalse();
 		}
 		assertInputsReleased();
@@ -162,7 +162,7 @@ class FrameDecoderTests {
 		// The link is being closed: the rest of the announced body and any later valid frame are dropped.
 		assertThat(channel.writeInbound(input(new byte[MAX_FRAME_LENGTH]))).isFalse();
 		assertThat(channel.writeInbound(input(frame(message("too late"))))).isFalse();
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(channel.finish()).isFalse();
 		assertInputsReleased();
 	}
@@ -176,7 +176,7 @@ class FrameDecoderTests {
 		Throwable thrown = catchThrowable(() -> channel.writeInbound(input(concat(frame(good), frame(bad)))));
 		assertFault(thrown, LinkFault.BAD_CHECKSUM);
 		assertDecoded(channel.readInbound(), good);
-		assertThat((Object) channel.readInbound()).isNull();
+		assertThat(channel.<Object>readInbound()).isNull();
 		assertThat(channel.finish()).isFalse();
 		assertInputsReleased();
 	}
