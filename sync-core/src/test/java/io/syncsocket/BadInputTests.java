@@ -84,13 +84,22 @@ class BadInputTests {
 	void closeEverything() throws Exception {
 		List<AutoCloseable> reversed = new ArrayList<>(this.closeables);
 		Collections.reverse(reversed);
+		Exception failure = null;
 		for (AutoCloseable closeable : reversed) {
-			closeable.close();
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				failure = (failure != null) ? failure : ex;
+			}
 		}
 		this.meshLogger.detachAppender(this.meshLog);
 		this.meshLogger.setLevel(this.meshLoggerLevel);
 		this.leakLogger.detachAppender(this.leakLog);
 		assertThat(lines(this.leakLog)).as("Netty leak reports").noneMatch((line) -> line.contains("LEAK"));
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 	// ---------------------------------------------------------------- framing (§1, §1.1): close

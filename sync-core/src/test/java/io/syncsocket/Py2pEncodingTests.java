@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -23,6 +24,7 @@ import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
 import io.syncsocket.internal.wire.Msgpack;
 import io.syncsocket.internal.wire.WireMessage;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,7 +97,7 @@ class Py2pEncodingTests {
 		assertThat(new String((byte[]) body.get(5), StandardCharsets.US_ASCII)).isEqualTo(py2pProtocolId)
 			.isEqualTo(node.protocolId());
 		assertThat(body.get(6)).isEqualTo(List.of(HOST, (long) node.boundAddress().getPort()));
-		assertThat(body.get(7)).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+		assertThat(body.get(7)).asInstanceOf(InstanceOfAssertFactories.LIST)
 			.isNotEmpty()
 			.allSatisfy((id) -> assertThat(PY2P_COMPRESSION).contains(((Long) id).intValue()));
 
@@ -305,7 +307,7 @@ class Py2pEncodingTests {
 
 		WireMessage peers = peer.awaitMessage((message) -> message.subFlag() == Flags.PEERS, RawPeer.READ_TIMEOUT);
 		assertThat(peers.msgType()).isEqualTo(Flags.WHISPER);
-		assertThat(peers.packet(1)).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isEmpty();
+		assertThat(peers.packet(1)).asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
 		Map<String, WireMessage> state = new LinkedHashMap<>();
 		for (int i = 0; i < 3; i++) {
 			WireMessage entry = peer.readFrame(RawPeer.READ_TIMEOUT).message();
@@ -549,7 +551,7 @@ class Py2pEncodingTests {
 	}
 
 	/** Calls {@code action} with the JSON path and bytes of every {@code frame_hex} field. */
-	private static void collectFrames(JsonNode node, String path, java.util.function.BiConsumer<String, byte[]> action) {
+	private static void collectFrames(JsonNode node, String path, BiConsumer<String, byte[]> action) {
 		if (node.isObject()) {
 			node.properties().forEach((field) -> {
 				if (field.getKey().equals("frame_hex")) {

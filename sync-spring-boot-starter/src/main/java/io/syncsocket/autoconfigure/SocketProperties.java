@@ -17,10 +17,10 @@ import org.springframework.util.unit.DataSize;
  */
 public class SocketProperties {
 
-	/** Address to bind; 0.0.0.0 for all interfaces. Default 127.0.0.1. */
+	/** Address to bind; 0.0.0.0 for all interfaces. */
 	private @Nullable String addr;
 
-	/** Port to bind; 0 picks a random free port. Default 0. */
+	/** Port to bind; 0 picks a random free port. */
 	private @Nullable Integer port;
 
 	/**
@@ -29,7 +29,7 @@ public class SocketProperties {
 	 */
 	private @Nullable String outAddr;
 
-	/** Leasing mode: on (default), off or js2p-default. */
+	/** Leasing mode: on, off or js2p-default. */
 	private @Nullable Leasing leasing;
 
 	@NestedConfigurationProperty
@@ -53,37 +53,37 @@ public class SocketProperties {
 	/** A fixed node id (must be unique in the mesh); by default one is derived as js2p does. */
 	private @Nullable String nodeId;
 
-	/** Largest frame accepted from a peer; a larger length header closes that link. Default 64MB. */
+	/** Largest frame accepted from a peer; a larger length header closes that link. */
 	private @Nullable DataSize maxFrameLength;
 
-	/** Outgoing links opened by following peer lists. Default 4. */
+	/** Outgoing links opened by following peer lists. */
 	private @Nullable Integer maxOutgoing;
 
-	/** How long a new link may go without a valid handshake. Default 30s. */
+	/** How long a new link may go without a valid handshake. */
 	private @Nullable Duration handshakeTimeout;
 
-	/** How long a partially received frame may see no data before its link is closed. Default 60s. */
+	/** How long a partially received frame may see no data before its link is closed. */
 	private @Nullable Duration stallTimeout;
 
-	/** TCP connect timeout when dialing. Default 10s. */
+	/** TCP connect timeout when dialing. */
 	private @Nullable Duration connectTimeout;
 
-	/** After a handshake, how long to wait for the peer's peer list before asking for it. Default 2s. */
+	/** After a handshake, how long to wait for the peer's peer list before asking for it. */
 	private @Nullable Duration peerRequestDelay;
 
-	/** Upper bound for a write waiting on the socket's node loop. Default 30s. */
+	/** Upper bound for a write waiting on the socket's node loop. */
 	private @Nullable Duration operationTimeout;
 
-	/** Unread user messages kept for recv(); the oldest are dropped beyond it. Default 10000. */
+	/** Unread user messages kept for recv(); the oldest are dropped beyond it. */
 	private @Nullable Integer userQueueCapacity;
 
 	/** I/O threads of the socket's Netty event loop group. Default min(2, cores). */
 	private @Nullable Integer ioThreads;
 
-	/** Whether deletes are sent to peers: except-to-js2p (default), always or never. */
+	/** Whether deletes are sent to peers: except-to-js2p, always or never. */
 	private @Nullable DeletePolicy deletePolicy;
 
-	/** How long deleted keys are remembered so stale copies cannot come back. Default 24h. */
+	/** How long deleted keys are remembered so stale copies cannot come back. */
 	private @Nullable Duration tombstoneRetention;
 
 	public @Nullable String getAddr() {
@@ -241,10 +241,10 @@ public class SocketProperties {
 	/** The mesh's protocol: only nodes with the same subnet, encryption and leasing suffix connect. */
 	public static class ProtocolProperties {
 
-		/** Base subnet; the leasing mode appends 1 or 0. Default sync. */
+		/** Base subnet; the leasing mode appends 1 or 0. */
 		private @Nullable String subnet;
 
-		/** Transport encryption; only Plaintext is implemented. Default Plaintext. */
+		/** Transport encryption; only Plaintext is implemented. */
 		private @Nullable String encryption;
 
 		public @Nullable String getSubnet() {
@@ -268,10 +268,10 @@ public class SocketProperties {
 	/** Backoff for re-dialing unreachable seeds. */
 	public static class SeedRetryProperties {
 
-		/** First delay before re-dialing a seed; it doubles up to the maximum. Default 1s. */
+		/** First delay before re-dialing a seed; it doubles up to the maximum. */
 		private @Nullable Duration initial;
 
-		/** Longest delay between attempts. Default 30s. */
+		/** Longest delay between attempts. */
 		private @Nullable Duration max;
 
 		public @Nullable Duration getInitial() {

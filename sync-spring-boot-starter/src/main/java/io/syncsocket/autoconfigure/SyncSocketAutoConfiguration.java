@@ -14,6 +14,7 @@ import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -55,6 +56,12 @@ public final class SyncSocketAutoConfiguration {
 	@ConditionalOnMissingBean(SyncSocket.class)
 	@Import(SocketRegistrar.class)
 	static class SyncSocketsConfiguration {
+
+		/** The sockets are servers: bind them at start-up even with lazy initialization. */
+		@Bean
+		static LazyInitializationExcludeFilter syncSocketLazyInitializationExcludeFilter() {
+			return LazyInitializationExcludeFilter.forBeanTypes(SyncSocket.class);
+		}
 
 		@Bean
 		SyncSocketLifecycle syncSocketLifecycle(SyncSocketProperties properties,
