@@ -510,6 +510,9 @@ class BadInputTests {
 		String after = token();
 		this.node.send("after", after);
 		assertThat(raw.awaitToken(after).gzip()).as("gzip after the renegotiation").isTrue();
+		assertThat(this.node.peers()).filteredOn((peer) -> peer.id().equals(raw.id()))
+			.singleElement()
+			.satisfies((peer) -> assertThat(peer.compression()).isEqualTo("gzip"));
 
 		// The same list again changes nothing, so it is not answered: the answer to a later
 		// request "*" arrives with no renegotiate before it.

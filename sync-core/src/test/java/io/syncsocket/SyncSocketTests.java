@@ -145,4 +145,49 @@ class SyncSocketTests {
 		assertThat(b.meta("k42")).isEqualTo(a.meta("k42"));
 	}
 
+
+	@Test
+	void concurrentCallersShouldAlwaysReadTheirOwnWrites() throws Exception {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		int threads = 8;
+		int writes = 150;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads + 1);
+		try {
+			List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				results.add(pool.submit(() -> {
+					for (int i = 0; i < writes; i++) {
+						String key = "t" + thread + "-" + (i % 10);
+						a.set(key, i);
+						assertThat(a.get(key)).isEqualTo((long) i);
+						a.applyDelta("shared-" + thread, Map.of("n", i));
+						assertThat(a.getMap("shared-" + thread)).containsEntry("n", (long) i);
+					}
+					return null;
+				}));
+			}
+			// snapshots stay safe to iterate while the map changes underneath
+			results.add(pool.submit(() -> {
+				for (int i = 0; i < 200; i++) {
+					for (SyncEntry entry : a.items()) {
+						assertThat(entry.value()).isNotNull();
+					}
+					assertThat(a.keys().size()).isLessThanOrEqualTo(threads * 11);
+				}
+				return null;
+			}));
+			for (java.util.concurrent.Future<?> result : results) {
+				result.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(a.size()).isEqualTo(threads * 11);
+		SyncMeshTests.awaitIdentical(List.of(a, b));
+	}
+
 }

@@ -656,6 +656,10 @@ public final class MeshNode implements LinkListener {
 				from.peerCompression = methods;
 				Compression chosen = Compression.choose(Compression.ADVERTISED, methods);
 				from.link.compression(chosen);
+				Peer peer = Objects.requireNonNull(from.peer);
+				from.peer = new Peer(peer.id(), peer.address(), peer.remoteAddress(), peer.direction(),
+						peer.connectedSince(), compressionName(chosen), peer.dialect());
+				publishPeers();
 				List<Integer> common = new ArrayList<>();
 				for (Integer method : Compression.ADVERTISED) {
 					if (methods.contains(method)) {
