@@ -616,11 +616,17 @@ public final class SyncEngine implements MeshExtension {
 			// store() or delta() will close the link it came on; relayed, it would close every peer's link too.
 			return false;
 		}
-		if (this.deletePolicy == DeletePolicy.ALWAYS || !isNilStore(payload)) {
+		if (!isNilStore(payload)) {
 			return true;
 		}
 		Peer peer = to.peer();
-		return peer == null || peer.dialect() != Peer.Dialect.JS2P;
+		Peer.Dialect dialect = (peer != null) ? peer.dialect() : Peer.Dialect.SYNCSOCKET;
+		if (payload.size() == 5) {
+			// A tombstone passed on after a state transfer: only syncsocket merges deletions of keys
+			// it may not hold; js2p and py2p drop the link on a nil store for an absent key.
+			return dialect == Peer.Dialect.SYNCSOCKET;
+		}
+		return this.deletePolicy == DeletePolicy.ALWAYS || dialect != Peer.Dialect.JS2P;
 	}
 
 	/** Whether {@link #store} or {@link #delta} rejects this payload as INVALID_MESSAGE. */
