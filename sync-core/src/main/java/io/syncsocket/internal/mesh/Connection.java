@@ -30,6 +30,9 @@ public final class Connection {
 
 	boolean closed;
 
+	/** Whether the link has blobs queued in the current node-loop batch. */
+	boolean dirty;
+
 	@Nullable ScheduledFuture<?> handshakeTimer;
 
 	@Nullable ScheduledFuture<?> peerRequestTimer;

@@ -88,6 +88,9 @@ public final class MeshNode implements LinkListener {
 
 	private final SeenSet seen = new SeenSet();
 
+	/** Connections written to in the current batch of the node loop, flushed when it ends. */
+	private final List<Connection> dirty = new ArrayList<>();
+
 	private final SeedDialer seeds;
 
 	private boolean closing;
@@ -110,6 +113,7 @@ public final class MeshNode implements LinkListener {
 		this.counters = counters;
 		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
 		this.seeds = new SeedDialer(this, options);
+		loop.afterEachBatch(this::flushLinks);
 	}
 
 	/** Starts dialing the configured seeds. Any thread. */
@@ -252,8 +256,21 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private void write(Connection connection, byte[] blob, boolean compressible) {
-		connection.link.send(blob, compressible);
+		connection.link.enqueue(blob, compressible);
+		if (!connection.dirty) {
+			connection.dirty = true;
+			this.dirty.add(connection);
+		}
 		this.counters.sent(blob.length);
+	}
+
+	/** Batch hook of the node loop: one hand-over and one flush per link per batch. */
+	private void flushLinks() {
+		for (Connection connection : this.dirty) {
+			connection.dirty = false;
+			connection.link.flush();
+		}
+		this.dirty.clear();
 	}
 
 	private void sendHandshake(Connection connection) {
@@ -299,18 +316,27 @@ public final class MeshNode implements LinkListener {
 
 	@Override
 	public void messageReceived(Link link, WireMessage message) {
-		this.counters.messagesReceived.increment();
-		this.counters.bytesReceived.add(message.blob().length);
+		messagesReceived(link, List.of(message));
+	}
+
+	@Override
+	public void messagesReceived(Link link, List<WireMessage> messages) {
+		for (WireMessage message : messages) {
+			this.counters.messagesReceived.increment();
+			this.counters.bytesReceived.add(message.blob().length);
+		}
 		this.loop.execute(() -> {
 			Connection connection = this.connections.get(link);
-			if (connection == null || connection.closed) {
-				return;
-			}
-			try {
-				receive(connection, message);
-			}
-			catch (WireFormatException ex) {
-				fault(connection, ex.fault(), ex.getMessage());
+			for (WireMessage message : messages) {
+				if (connection == null || connection.closed) {
+					return;
+				}
+				try {
+					receive(connection, message);
+				}
+				catch (WireFormatException ex) {
+					fault(connection, ex.fault(), ex.getMessage());
+				}
 			}
 		});
 	}

@@ -1,23 +1,34 @@
 package io.syncsocket.internal.mesh;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.syncsocket.SocketClosedException;
 import io.syncsocket.SyncSocketException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The single thread that owns a socket's mesh and sync state (STYLE.md, threading rule 2).
+ *
+ * <p>It runs tasks in arrival order and, whenever it has drained its queue, the batch hooks
+ * (the mesh flushes the links it wrote to there, so a burst of messages costs one flush per
+ * link, not one per message). Before parking it spins briefly, so a task handed over while
+ * it is busy or just idle starts within microseconds.
  *
  * <p>Tasks never throw out of the loop: an exception is logged and the loop goes on.
  * {@link #call} lets user threads run a task and wait for its result; it fails fast when
@@ -27,53 +38,81 @@ public final class NodeLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeLoop.class);
 
-	private final ScheduledThreadPoolExecutor executor;
+	/** How long the loop spins for new work before parking. */
+	private static final long SPIN_NANOS = 20_000;
+
+	/** How long a caller of {@link #call} spins on the result before blocking. */
+	private static final long CALLER_SPIN_NANOS = 50_000;
+
+	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
 	private final BooleanSupplier onIoThread;
 
-	private volatile Thread thread;
+	private final Thread thread;
+
+	private final CountDownLatch terminated = new CountDownLatch(1);
+
+	private volatile boolean sleeping;
+
+	private volatile boolean shuttingDown;
+
+	// ---- loop thread only
+
+	private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+
+	private final List<Runnable> batchHooks = new ArrayList<>();
+
+	private long timerSequence;
 
 	public NodeLoop(String threadName, BooleanSupplier onIoThread) {
 		this.onIoThread = onIoThread;
-		this.executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread t = new Thread(runnable, threadName);
-			t.setDaemon(true);
-			this.thread = t;
-			return t;
-		});
-		this.executor.setRemoveOnCancelPolicy(true);
-		this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-		this.executor.prestartCoreThread();
+		this.thread = new Thread(this::run, threadName);
+		this.thread.setDaemon(true);
+		this.thread.start();
 	}
 
 	public boolean inLoop() {
 		return Thread.currentThread() == this.thread;
 	}
 
-	/** Runs a task on the loop; silently dropped once the loop has shut down. */
+	/** Runs a task on the loop; silently dropped once the loop is shutting down. */
 	public void execute(Runnable task) {
-		try {
-			this.executor.execute(() -> runSafely(task));
-		}
-		catch (RejectedExecutionException ex) {
+		if (this.shuttingDown) {
 			logger.trace("Node loop is shut down; task dropped");
+			return;
 		}
+		this.tasks.offer(task);
+		if (this.sleeping) {
+			LockSupport.unpark(this.thread);
+		}
+	}
+
+	/** Registers a hook run on the loop each time it has drained its task queue. */
+	public void afterEachBatch(Runnable hook) {
+		execute(() -> this.batchHooks.add(hook));
 	}
 
 	/** Runs a task on the loop after a delay; the returned future cancels it. */
 	public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-		try {
-			return this.executor.schedule(() -> runSafely(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+		Timer timer = new Timer(task, System.nanoTime() + delay.toNanos());
+		if (inLoop()) {
+			addTimer(timer);
 		}
-		catch (RejectedExecutionException ex) {
-			return CancelledFuture.INSTANCE;
+		else {
+			execute(() -> addTimer(timer));
 		}
+		return timer;
+	}
+
+	private void addTimer(Timer timer) {
+		timer.sequence = this.timerSequence++;
+		this.timers.add(timer);
 	}
 
 	/**
-	 * Runs a task on the loop and waits for its result. A task run from the loop itself is
-	 * run directly. Exceptions thrown by the task are rethrown unchanged.
-	 * @throws IllegalStateException if called on an I/O thread
+	 * Runs a task on the loop and waits for its result. Exceptions thrown by the task are
+	 * rethrown unchanged.
+	 * @throws IllegalStateException if called on the loop or on an I/O thread
 	 * @throws SocketClosedException if the loop has shut down
 	 * @throws SyncSocketException if the task does not finish within {@code timeout}
 	 */
@@ -85,19 +124,21 @@ public final class NodeLoop {
 		if (this.onIoThread.getAsBoolean()) {
 			throw new IllegalStateException("blocking call on a Netty I/O thread would deadlock the socket");
 		}
-		CompletableFuture<T> result = new CompletableFuture<>();
-		try {
-			this.executor.execute(() -> {
-				try {
-					result.complete(task.call());
-				}
-				catch (Throwable ex) {
-					result.completeExceptionally(ex);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
+		if (this.shuttingDown) {
 			throw new SocketClosedException("socket is closed");
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		execute(() -> {
+			try {
+				result.complete(task.call());
+			}
+			catch (Throwable ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		long spinStart = System.nanoTime();
+		while (!result.isDone() && System.nanoTime() - spinStart < CALLER_SPIN_NANOS) {
+			Thread.onSpinWait();
 		}
 		try {
 			return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -113,6 +154,9 @@ public final class NodeLoop {
 			throw new SyncSocketException("node loop task failed", cause);
 		}
 		catch (TimeoutException ex) {
+			if (this.shuttingDown) {
+				throw new SocketClosedException("socket closed while waiting for the node loop");
+			}
 			throw new SyncSocketException("node loop did not answer within " + timeout);
 		}
 		catch (InterruptedException ex) {
@@ -123,23 +167,101 @@ public final class NodeLoop {
 
 	/** Stops accepting tasks, lets queued ones finish and waits at most {@code timeout}. */
 	public void shutdown(Duration timeout) {
-		this.executor.shutdown();
+		this.shuttingDown = true;
+		LockSupport.unpark(this.thread);
 		if (inLoop()) {
 			return;
 		}
 		try {
-			if (!this.executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				this.executor.shutdownNow();
+			if (!this.terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				logger.warn("Node loop {} did not stop within {}", this.thread.getName(), timeout);
+				this.thread.interrupt();
 			}
 		}
 		catch (InterruptedException ex) {
-			this.executor.shutdownNow();
 			Thread.currentThread().interrupt();
 		}
 	}
 
 	public boolean isShutdown() {
-		return this.executor.isShutdown();
+		return this.shuttingDown;
+	}
+
+	private void run() {
+		try {
+			while (true) {
+				boolean worked = runTasks();
+				worked |= runDueTimers();
+				if (worked) {
+					for (Runnable hook : this.batchHooks) {
+						runSafely(hook);
+					}
+					continue;
+				}
+				if (this.shuttingDown) {
+					return;
+				}
+				idle();
+			}
+		}
+		finally {
+			this.terminated.countDown();
+		}
+	}
+
+	private boolean runTasks() {
+		boolean ran = false;
+		Runnable task;
+		while ((task = this.tasks.poll()) != null) {
+			runSafely(task);
+			ran = true;
+		}
+		return ran;
+	}
+
+	private boolean runDueTimers() {
+		boolean ran = false;
+		long now = System.nanoTime();
+		Timer timer;
+		while ((timer = this.timers.peek()) != null && timer.deadline - now <= 0) {
+			this.timers.poll();
+			if (!timer.cancelled) {
+				timer.done = true;
+				runSafely(timer.task);
+				ran = true;
+			}
+		}
+		return ran;
+	}
+
+	/** Spins a little, then parks until a task arrives or the next timer is due. */
+	private void idle() {
+		long spinStart = System.nanoTime();
+		while (System.nanoTime() - spinStart < SPIN_NANOS) {
+			if (!this.tasks.isEmpty() || this.shuttingDown) {
+				return;
+			}
+			Thread.onSpinWait();
+		}
+		this.sleeping = true;
+		try {
+			if (!this.tasks.isEmpty() || this.shuttingDown) {
+				return;
+			}
+			Timer next = this.timers.peek();
+			if (next == null) {
+				LockSupport.park(this);
+			}
+			else {
+				long wait = next.deadline - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(this, wait);
+				}
+			}
+		}
+		finally {
+			this.sleeping = false;
+		}
 	}
 
 	private static void runSafely(Runnable task) {
@@ -151,43 +273,64 @@ public final class NodeLoop {
 		}
 	}
 
-	/** A future for a task that was never scheduled. */
-	private static final class CancelledFuture implements ScheduledFuture<Object> {
+	/** A delayed task; cancelling it is safe from any thread. */
+	private static final class Timer implements ScheduledFuture<Object>, Comparable<Delayed> {
 
-		static final CancelledFuture INSTANCE = new CancelledFuture();
+		final Runnable task;
 
-		@Override
-		public long getDelay(TimeUnit unit) {
-			return 0;
+		final long deadline;
+
+		long sequence;
+
+		volatile boolean cancelled;
+
+		volatile boolean done;
+
+		Timer(Runnable task, long deadline) {
+			this.task = task;
+			this.deadline = deadline;
 		}
 
 		@Override
-		public int compareTo(java.util.concurrent.Delayed other) {
-			return 0;
+		public long getDelay(TimeUnit unit) {
+			return unit.convert(this.deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public int compareTo(Delayed other) {
+			if (other instanceof Timer timer) {
+				int byDeadline = Long.compare(this.deadline - timer.deadline, 0);
+				return (byDeadline != 0) ? byDeadline : Long.compare(this.sequence, timer.sequence);
+			}
+			return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
 		}
 
 		@Override
 		public boolean cancel(boolean mayInterruptIfRunning) {
-			return false;
+			if (this.done) {
+				return false;
+			}
+			this.cancelled = true;
+			return true;
 		}
 
 		@Override
 		public boolean isCancelled() {
-			return true;
+			return this.cancelled;
 		}
 
 		@Override
 		public boolean isDone() {
-			return true;
+			return this.done || this.cancelled;
 		}
 
 		@Override
-		public Object get() {
+		public @Nullable Object get() {
 			return null;
 		}
 
 		@Override
-		public Object get(long timeout, TimeUnit unit) {
+		public @Nullable Object get(long timeout, TimeUnit unit) {
 			return null;
 		}
 

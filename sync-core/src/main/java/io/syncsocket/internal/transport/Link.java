@@ -17,8 +17,17 @@ public interface Link {
 	/** The remote socket address of the TCP connection (not the peer's advertised address). */
 	InetSocketAddress remoteAddress();
 
-	/** Queues a blob ({@code checksum || body}) to be framed and written. */
+	/** Writes a blob ({@code checksum || body}) at once (framed, flushed). */
 	void send(byte[] blob, boolean compressible);
+
+	/**
+	 * Queues a blob until {@link #flush()}. Cheaper than {@link #send} for bursts; must be
+	 * called from one thread only (the node loop), as must {@code flush}.
+	 */
+	void enqueue(byte[] blob, boolean compressible);
+
+	/** Writes everything {@link #enqueue queued} in one hand-over to the I/O thread and one flush. */
+	void flush();
 
 	/** Sets the compression used for compressible blobs from now on (null: none). */
 	void compression(@Nullable Compression compression);

@@ -2,6 +2,8 @@ package io.syncsocket.internal.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,6 +32,12 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 
 	private boolean faulted;
 
+	/** Decoded in the current read, handed over together at read-complete (I/O thread only). */
+	private List<WireMessage> inbound = new ArrayList<>();
+
+	/** Queued by {@link #enqueue} until {@link #flush} (confined to the one thread that enqueues). */
+	private List<OutboundBlob> pending = new ArrayList<>();
+
 	LinkHandler(Channel channel, boolean outbound, LinkListener listener, FrameEncoder encoder) {
 		this.channel = channel;
 		this.outbound = outbound;
@@ -45,11 +53,28 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		this.listener.messageReceived(this, (WireMessage) msg);
+		this.inbound.add((WireMessage) msg);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		deliverInbound();
+		super.channelReadComplete(ctx);
+	}
+
+	/** One hand-over per read, not per message: a burst of frames costs the mesh one task. */
+	private void deliverInbound() {
+		if (this.inbound.isEmpty()) {
+			return;
+		}
+		List<WireMessage> batch = this.inbound;
+		this.inbound = new ArrayList<>();
+		this.listener.messagesReceived(this, batch);
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		deliverInbound();
 		Throwable root = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
 		if (!this.faulted) {
 			this.faulted = true;
@@ -66,6 +91,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		deliverInbound();
 		this.listener.linkClosed(this);
 		super.channelInactive(ctx);
 	}
@@ -83,6 +109,33 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	@Override
 	public void send(byte[] blob, boolean compressible) {
 		this.channel.writeAndFlush(new OutboundBlob(blob, compressible), this.channel.voidPromise());
+	}
+
+	@Override
+	public void enqueue(byte[] blob, boolean compressible) {
+		this.pending.add(new OutboundBlob(blob, compressible));
+	}
+
+	@Override
+	public void flush() {
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		List<OutboundBlob> batch = this.pending;
+		this.pending = new ArrayList<>();
+		if (this.channel.eventLoop().inEventLoop()) {
+			writeAll(batch);
+		}
+		else {
+			this.channel.eventLoop().execute(() -> writeAll(batch));
+		}
+	}
+
+	private void writeAll(List<OutboundBlob> batch) {
+		for (OutboundBlob blob : batch) {
+			this.channel.write(blob, this.channel.voidPromise());
+		}
+		this.channel.flush();
 	}
 
 	@Override

@@ -15,6 +15,13 @@ public interface LinkListener {
 	/** A complete, verified, decoded message arrived. */
 	void messageReceived(Link link, WireMessage message);
 
+	/** Several messages arrived in one read, in order. */
+	default void messagesReceived(Link link, java.util.List<WireMessage> messages) {
+		for (WireMessage message : messages) {
+			messageReceived(link, message);
+		}
+	}
+
 	/** The transport detected a fault on the link; faults that close the link are followed by {@link #linkClosed}. */
 	void linkFault(Link link, LinkFault fault, String detail);
 

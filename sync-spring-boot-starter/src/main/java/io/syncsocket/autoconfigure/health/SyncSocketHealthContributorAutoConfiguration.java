@@ -1,5 +1,8 @@
 package io.syncsocket.autoconfigure.health;
 
+import java.util.Locale;
+import java.util.function.Function;
+
 import io.syncsocket.SyncSocket;
 import io.syncsocket.autoconfigure.SyncSocketAutoConfiguration;
 import io.syncsocket.autoconfigure.SyncSocketNames;
@@ -11,11 +14,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.autoconfigure.contributor.CompositeHealthContributorConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the {@code sync} health component: one {@link SyncSocketHealthIndicator}
@@ -30,11 +35,21 @@ public final class SyncSocketHealthContributorAutoConfiguration
 		extends CompositeHealthContributorConfiguration<SyncSocketHealthIndicator, SyncSocket> {
 
 	SyncSocketHealthContributorAutoConfiguration(ObjectProvider<SyncSocketProperties> properties) {
-		super((socket) -> new SyncSocketHealthIndicator(socket, new Status(properties
-			.getIfAvailable(SyncSocketProperties::new)
-			.getHealth()
-			.getUnconnectedStatus()
-			.toUpperCase(java.util.Locale.ROOT))));
+		super(indicators(unconnectedStatus(properties.getIfAvailable(SyncSocketProperties::new))));
+	}
+
+	private static Function<SyncSocket, SyncSocketHealthIndicator> indicators(Status unconnectedStatus) {
+		return (socket) -> new SyncSocketHealthIndicator(socket, unconnectedStatus);
+	}
+
+	private static Status unconnectedStatus(SyncSocketProperties properties) {
+		String code = properties.getHealth().getUnconnectedStatus();
+		if (!StringUtils.hasText(code)) {
+			// Status accepts any code, even an empty one, which no status order knows
+			throw new InvalidConfigurationPropertyValueException("sync.health.unconnected-status", code,
+					"A status code such as UNKNOWN or DOWN is required.");
+		}
+		return new Status(code.trim().toUpperCase(Locale.ROOT));
 	}
 
 	@Bean
