@@ -386,6 +386,15 @@ public class MeshSocket implements AutoCloseable {
 		return loop.call(task, this.options.operationTimeout());
 	}
 
+	/** Runs a task on the node loop without waiting (see the class Javadoc on threading). */
+	<T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
+		NodeLoop loop = this.loop;
+		if (loop == null || this.state != State.RUNNING) {
+			return CompletableFuture.failedFuture(new SocketClosedException("socket is " + this.state));
+		}
+		return loop.submit(task);
+	}
+
 	MeshNode runningNode() {
 		MeshNode node = this.node;
 		if (node == null || this.state != State.RUNNING) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 import io.syncsocket.internal.sync.SyncEngine;
 import io.syncsocket.internal.sync.SyncKey;
@@ -235,6 +236,43 @@ public class SyncSocket extends MeshSocket {
 			engine.set(key, encoded);
 			return null;
 		});
+	}
+
+	/**
+	 * {@link #set(String, Object)} without waiting: the future completes once the value is
+	 * stored and broadcast, or fails with {@link LeaseHeldException} (nothing changed). Writes
+	 * from one thread are applied in call order. The future completes on the node loop, so
+	 * callbacks attached to it must not block; callable from listeners.
+	 * @throws IllegalArgumentException at once if the value is null or not a msgpack type
+	 */
+	public CompletableFuture<Void> setAsync(String key, Object value) {
+		SyncKey syncKey = SyncKey.of(requireKey(key));
+		byte[] encoded = encodeValue(value);
+		SyncEngine engine = engine();
+		return submit(() -> {
+			engine.set(syncKey, encoded);
+			return null;
+		});
+	}
+
+	/** {@link #del(String)} without waiting; see {@link #setAsync} for how the future completes. */
+	public CompletableFuture<Void> delAsync(String key) {
+		SyncKey syncKey = SyncKey.of(requireKey(key));
+		SyncEngine engine = engine();
+		return submit(() -> {
+			engine.delete(syncKey);
+			return null;
+		});
+	}
+
+	/** {@link #applyDelta} without waiting; the future holds the merged map. */
+	public CompletableFuture<Map<Object, @Nullable Object>> applyDeltaAsync(String key, Map<String, ?> delta) {
+		SyncKey syncKey = SyncKey.of(requireKey(key));
+		Objects.requireNonNull(delta, "'delta' must not be null");
+		Map<String, ?> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delta));
+		Msgpack.encode(copy);
+		SyncEngine engine = engine();
+		return submit(() -> java.util.Collections.unmodifiableMap(engine.applyDelta(syncKey, copy)));
 	}
 
 	/**

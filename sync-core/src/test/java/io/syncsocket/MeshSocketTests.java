@@ -46,6 +46,19 @@ class MeshSocketTests {
 	}
 
 	@Test
+	void compressionShouldBeNegotiatedFromTheConfiguredLists() {
+		MeshSocket plain = start(MeshOptions.builder().compression(List.of()).build());
+		MeshSocket gzipOnly = start(MeshOptions.builder().compression(List.of("gzip")).build());
+		MeshSocket both = start();
+		assertThat(both.connect("127.0.0.1", plain.boundAddress().getPort()).compression()).isNull();
+		assertThat(both.connect("127.0.0.1", gzipOnly.boundAddress().getPort()).compression()).isEqualTo("gzip");
+		assertThat(MeshOptions.defaults().compression()).containsExactly("zlib", "gzip");
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> MeshOptions.builder().compression(List.of("snappy")))
+			.withMessageContaining("compression");
+	}
+
+	@Test
 	void broadcastShouldReachPeer() {
 		MeshSocket a = start();
 		MeshSocket b = start();

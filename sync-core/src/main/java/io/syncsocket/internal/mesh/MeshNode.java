@@ -64,6 +64,9 @@ public final class MeshNode implements LinkListener {
 
 	private final MeshCounters counters;
 
+	/** The compression ids this node advertises and uses, in its order of preference. */
+	private final List<Integer> compression;
+
 	private final BlockingQueue<Message> userQueue;
 
 	private final List<MessageListener> messageListeners;
@@ -112,6 +115,7 @@ public final class MeshNode implements LinkListener {
 		this.loop = loop;
 		this.counters = counters;
 		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
+		this.compression = Compression.ids(options.compression());
 		this.seeds = new SeedDialer(this, options);
 		loop.afterEachBatch(this::flushLinks);
 	}
@@ -275,7 +279,7 @@ public final class MeshNode implements LinkListener {
 
 	private void sendHandshake(Connection connection) {
 		List<Object> payload = List.of(Flags.HANDSHAKE, this.id, this.protocolId.getBytes(StandardCharsets.US_ASCII),
-				List.of(this.advertisedHost, this.advertisedPort), Compression.ADVERTISED);
+				List.of(this.advertisedHost, this.advertisedPort), this.compression);
 		write(connection, MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload), false);
 		connection.handshakeSent = true;
 	}
@@ -494,7 +498,7 @@ public final class MeshNode implements LinkListener {
 			return;
 		}
 		cancel(from);
-		Compression chosen = Compression.choose(Compression.ADVERTISED, compression);
+		Compression chosen = Compression.choose(this.compression, compression);
 		from.link.compression(chosen);
 		from.peerCompression = compression;
 		Peer peer = new Peer(peerId, address, from.link.remoteAddress(),
@@ -680,14 +684,14 @@ public final class MeshNode implements LinkListener {
 			}
 			if (!methods.equals(from.peerCompression)) {
 				from.peerCompression = methods;
-				Compression chosen = Compression.choose(Compression.ADVERTISED, methods);
+				Compression chosen = Compression.choose(this.compression, methods);
 				from.link.compression(chosen);
 				Peer peer = Objects.requireNonNull(from.peer);
 				from.peer = new Peer(peer.id(), peer.address(), peer.remoteAddress(), peer.direction(),
 						peer.connectedSince(), compressionName(chosen), peer.dialect());
 				publishPeers();
 				List<Integer> common = new ArrayList<>();
-				for (Integer method : Compression.ADVERTISED) {
+				for (Integer method : this.compression) {
 					if (methods.contains(method)) {
 						common.add(method);
 					}

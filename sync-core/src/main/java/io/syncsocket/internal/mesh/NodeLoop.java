@@ -110,6 +110,28 @@ public final class NodeLoop {
 	}
 
 	/**
+	 * Runs a task on the loop without waiting: the future completes on the loop with the
+	 * task's result or exception (so dependent actions run on the loop and must not block).
+	 * Safe from any thread, the loop included.
+	 */
+	public <T> CompletableFuture<T> submit(Callable<T> task) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		if (this.shuttingDown) {
+			result.completeExceptionally(new SocketClosedException("socket is closed"));
+			return result;
+		}
+		execute(() -> {
+			try {
+				result.complete(task.call());
+			}
+			catch (Throwable ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		return result;
+	}
+
+	/**
 	 * Runs a task on the loop and waits for its result. Exceptions thrown by the task are
 	 * rethrown unchanged.
 	 * @throws IllegalStateException if called on the loop or on an I/O thread

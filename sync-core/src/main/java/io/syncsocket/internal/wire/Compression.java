@@ -29,6 +29,26 @@ public enum Compression {
 		return this.id;
 	}
 
+	/** The lower-case name used in options and properties ({@code zlib}, {@code gzip}). */
+	public String optionName() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+	/** The method with this option name. @throws IllegalArgumentException for unknown names */
+	public static Compression forName(String name) {
+		for (Compression compression : values()) {
+			if (compression.optionName().equalsIgnoreCase(name.trim())) {
+				return compression;
+			}
+		}
+		throw new IllegalArgumentException("compression: '" + name + "' (expected: zlib or gzip)");
+	}
+
+	/** Protocol ids of the named methods, in order. */
+	public static List<Integer> ids(List<String> names) {
+		return names.stream().map((name) -> forName(name).id).toList();
+	}
+
 	public static @Nullable Compression forId(long id) {
 		for (Compression compression : values()) {
 			if (compression.id == id) {

@@ -33,7 +33,7 @@ public final class MessageCodec {
 	 * @return {@code checksum || body}
 	 */
 	public static byte[] encode(int msgType, String sender, long time, List<?> payload) {
-		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+		MessageBufferPacker packer = Msgpack.borrowPacker();
 		try {
 			packer.packArrayHeader(3 + payload.size());
 			packer.packInt(msgType);
@@ -46,6 +46,9 @@ public final class MessageCodec {
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("in-memory msgpack write failed", ex);
+		}
+		finally {
+			Msgpack.returnPacker(packer);
 		}
 	}
 

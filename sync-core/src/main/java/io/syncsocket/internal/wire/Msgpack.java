@@ -60,15 +60,38 @@ public final class Msgpack {
 
 	// ---------------------------------------------------------------- encoding
 
+	/** Per-thread packers: encoding is on the hot path, their buffers are reused. */
+	private static final ThreadLocal<MessageBufferPacker> PACKERS = ThreadLocal
+		.withInitial(MessagePack::newDefaultBufferPacker);
+
+	/** A packer grown beyond this is dropped after use rather than kept for the thread. */
+	private static final long MAX_RETAINED_BYTES = 64 * 1024;
+
 	/** Encodes one value. */
 	public static byte[] encode(@Nullable Object value) {
-		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+		MessageBufferPacker packer = borrowPacker();
 		try {
 			pack(packer, value, 0);
 			return packer.toByteArray();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("in-memory msgpack write failed", ex);
+		}
+		finally {
+			returnPacker(packer);
+		}
+	}
+
+	/** A cleared packer of this thread's; give it back with {@link #returnPacker}. */
+	static MessageBufferPacker borrowPacker() {
+		MessageBufferPacker packer = PACKERS.get();
+		packer.clear();
+		return packer;
+	}
+
+	static void returnPacker(MessageBufferPacker packer) {
+		if (packer.getTotalWrittenBytes() > MAX_RETAINED_BYTES) {
+			PACKERS.remove();
 		}
 	}
 

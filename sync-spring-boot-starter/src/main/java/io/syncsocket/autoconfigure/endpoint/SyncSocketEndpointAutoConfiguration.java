@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,6 +30,10 @@ public final class SyncSocketEndpointAutoConfiguration {
 	SyncSocketEndpoint syncSocketEndpoint(ConfigurableListableBeanFactory beanFactory,
 			ObjectProvider<SyncSocketProperties> properties) {
 		int maxKeys = properties.getIfAvailable(SyncSocketProperties::new).getEndpoint().getMaxKeys();
+		if (maxKeys < 0) {
+			throw new InvalidConfigurationPropertyValueException("sync.endpoint.max-keys", maxKeys,
+					"The number of keys listed must be 0 or more.");
+		}
 		return new SyncSocketEndpoint(SyncSocketNames.byName(beanFactory.getBeansOfType(SyncSocket.class)), maxKeys);
 	}
 

@@ -1,6 +1,7 @@
 package io.syncsocket.autoconfigure.endpoint;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
@@ -9,9 +10,12 @@ import io.syncsocket.autoconfigure.endpoint.SyncSocketEndpoint.KeyDescriptor;
 import io.syncsocket.autoconfigure.endpoint.SyncSocketEndpoint.SocketDescriptor;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -141,7 +145,7 @@ class SyncSocketEndpointAutoConfigurationTests {
 	@Test
 	void endpointWithoutAccessShouldNotBeCreated() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=sync", "management.endpoint.sync.access=none")
+			.withPropertyValues("management.endpoints.web.exposure.include=sync", "management.endpoint.sync.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(SyncSocketEndpoint.class));
 	}
 
@@ -152,8 +156,20 @@ class SyncSocketEndpointAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutActuatorShouldNotCreateTheEndpoint() {
+	void withoutTheEndpointConditionShouldNotCreateTheEndpoint() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sync")
+			.withClassLoader(new FilteredClassLoader(ConditionalOnAvailableEndpoint.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(SyncSocket.class)
+				.doesNotHaveBean(SyncSocketEndpoint.class));
+	}
+
+	@Test
+	void withoutActuatorShouldNotCreateTheEndpoint() {
+		// As in an application: the import filter skips the auto-configuration from its
+		// generated metadata before its conditions are loaded.
+		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
+			.withPropertyValues("sync.port=0", "management.endpoints.web.exposure.include=sync")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(SyncSocket.class)
@@ -162,10 +178,16 @@ class SyncSocketEndpointAutoConfigurationTests {
 
 	@Test
 	void userDefinedEndpointShouldWin() {
-		SyncSocketEndpoint own = new SyncSocketEndpoint(java.util.Map.of(), 1);
+		SyncSocketEndpoint own = new SyncSocketEndpoint(Map.of(), 1);
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=sync")
 			.withBean("ownEndpoint", SyncSocketEndpoint.class, () -> own)
 			.run((context) -> assertThat(context).getBean(SyncSocketEndpoint.class).isSameAs(own));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ SyncSocketAutoConfiguration.class, SyncSocketEndpointAutoConfiguration.class })
+	static class ImportedAutoConfigurations {
+
 	}
 
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the bench module (and sync-core) and runs the benchmark orchestrator, or JMH.
+#
+#   bench/run.sh w1|w1-line|w1-zlib|w2|w3|all [--impl java|js2p|java,js2p] [options...]
+#   bench/run.sh jmh [JMH options, e.g. -f 1 -wi 3 -i 5 Wire]
+#
+# Works from any directory. BENCH_SKIP_BUILD=1 reuses the last build. See docs/benchmarks.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != "1" || ! -f bench/target/classpath.txt ]]; then
+  if [[ -x ./mvnw ]]; then mvn=./mvnw; else mvn=mvn; fi
+  "$mvn" -q -B -pl bench -am package -DskipTests
+fi
+
+cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+
+if [[ "${1:-}" == "jmh" ]]; then
+  shift
+  exec java -cp "$cp" org.openjdk.jmh.Main "$@"
+fi
+exec java ${BENCH_ORCHESTRATOR_OPTS:-} -Dsyncsocket.bench.root="$root" -cp "$cp" io.syncsocket.bench.Bench "$@"

@@ -1,0 +1,578 @@
+package io.syncsocket.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.syncsocket.bench.NodeProcess.BenchException;
+import io.syncsocket.bench.NodeProcess.StartException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The benchmark orchestrator: spawns one process per node on 127.0.0.1 (ephemeral ports),
+ * connects them, warms up, runs repetitions with fresh key prefixes, and prints one summary
+ * line per workload on stdout (progress and per-repetition details go to stderr).
+ *
+ * <pre>
+ * java -cp ... io.syncsocket.bench.Bench &lt;w1|w1-line|w1-zlib|w2|w3|all&gt; [--impl java|js2p|java,js2p]
+ *     [--count N] [--samples N] [--keys N] [--reps 3] [--warmup N] [--jvm-opts "..."]
+ *     [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120]
+ * </pre>
+ *
+ * Workloads (PROTOCOL-independent definitions, see docs/benchmarks.md):
+ * <ul>
+ * <li>{@code w1}: A sets {@code --count} keys (default 20,000) from one thread as fast as it
+ * can; throughput = count / (B counted all update events − A's first set). Links without
+ * compression where the implementation can turn it off, else zlib (said in the summary).
+ * <li>{@code w1-zlib}: the same with zlib negotiated on the links.
+ * <li>{@code w1-line}: A — M — B, M relays (no node follows peer lists); measured at B.
+ * <li>{@code w2}: A sets one key, B stamps its update event, the orchestrator waits for B
+ * before the next; latency = B's stamp − A's stamp just before {@code set}; p50/p90/p99 of
+ * {@code --samples} (default 2,000) per repetition.
+ * <li>{@code w3}: A holds {@code --keys} keys (default 100,000; js2p 10,000); a fresh, empty
+ * socket in B connects; time from B's connect call to B's last update event. B's JVM is warmed
+ * by {@code --warmup} unmeasured joins (each join uses a new socket in the same process).
+ * </ul>
+ * Stamps are {@code System.nanoTime()} / {@code process.hrtime.bigint()}: CLOCK_MONOTONIC,
+ * comparable across processes on one Linux host. Peak RSS is {@code VmHWM} of each node
+ * process at the end of the workload (processes are fresh per workload).
+ */
+public final class Bench {
+
+	/** Node processes alive, killed by the shutdown hook if the orchestrator is interrupted. */
+	static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+
+	private static final List<String> WORKLOADS = List.of("w1", "w1-line", "w1-zlib", "w2", "w3");
+
+	private static final double MIB = 1024.0 * 1024.0;
+
+	private final Settings settings;
+
+	private final String impl;
+
+	private final Path logDir;
+
+	private Bench(Settings settings, String impl, Path logDir) {
+		this.settings = settings;
+		this.impl = impl;
+		this.logDir = logDir;
+	}
+
+	public static void main(String[] args) {
+		Settings settings;
+		try {
+			settings = Settings.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("bench: " + ex.getMessage());
+			System.err.println("usage: Bench <w1|w1-line|w1-zlib|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
+					+ " [--samples N] [--keys N] [--reps N] [--warmup N] [--jvm-opts \"...\"] [--value-size N]"
+					+ " [--leasing on|off|js2p] [--timeout-s N]");
+			System.exit(2);
+			return;
+		}
+		// An application main, not library code: make sure no node outlives an interrupted run.
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly)));
+		Path runDir = settings.root.resolve("bench/target/bench-logs")
+			.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+		List<String> workloads = settings.workload.equals("all") ? WORKLOADS : List.of(settings.workload);
+		boolean failed = false;
+		for (String impl : settings.impls) {
+			for (String workload : workloads) {
+				Bench bench = new Bench(settings, impl, runDir.resolve(workload + "-" + impl));
+				String summary;
+				try {
+					summary = bench.run(workload);
+				}
+				catch (RuntimeException ex) {
+					failed = true;
+					summary = label(workload) + " " + impl + ": FAILED: " + ex.getMessage();
+				}
+				finally {
+					CHILDREN.forEach(Process::destroyForcibly);
+					CHILDREN.clear();
+				}
+				System.out.println(summary);
+				System.out.flush();
+			}
+		}
+		System.exit(failed ? 1 : 0);
+	}
+
+	private String run(String workload) {
+		progress("%s %s: logs in %s", label(workload), this.impl, this.logDir);
+		return switch (workload) {
+			case "w1" -> w1(workload, false, false);
+			case "w1-zlib" -> w1(workload, false, true);
+			case "w1-line" -> w1(workload, true, false);
+			case "w2" -> w2();
+			case "w3" -> w3();
+			default -> throw new IllegalArgumentException("unknown workload " + workload);
+		};
+	}
+
+	// ------------------------------------------------------------------ W1
+
+	private String w1(String workload, boolean line, boolean zlib) {
+		int count = this.settings.count(this.impl);
+		List<NodeProcess> nodes = new ArrayList<>();
+		try {
+			String note = "";
+			boolean compression = zlib;
+			NodeProcess a;
+			try {
+				a = start("A", compression, line);
+			}
+			catch (StartException ex) {
+				if (compression || ex.line == null || !ex.line.contains("pending")) {
+					throw ex;
+				}
+				// sync-core cannot switch compression off yet: measure with zlib and say so.
+				compression = true;
+				note = "; no-zlib variant pending (sync-core has no MeshOptions.Builder.compression(List) yet)";
+				a = start("A", true, line);
+			}
+			nodes.add(a);
+			NodeProcess b = start("B", compression, line);
+			nodes.add(b);
+			NodeProcess m = null;
+			if (line) {
+				m = start("M", compression, true);
+				nodes.add(m);
+				a.call("connect 127.0.0.1 " + m.port);
+				b.call("connect 127.0.0.1 " + m.port);
+				awaitPeers(Map.of(a, 1, b, 1, m, 2));
+			}
+			else {
+				b.call("connect 127.0.0.1 " + a.port);
+				awaitPeers(Map.of(a, 1, b, 1));
+			}
+			String links = a.call("peers")[1];
+			int warmCount = this.settings.warmupCount(this.impl);
+			for (int i = 0; i < this.settings.warmup(this.impl); i++) {
+				long[] r = w1Round(a, b, "wu" + i + "-", warmCount);
+				progress("  warm-up %d: %s sets/s", i + 1, number(rate(warmCount, r[2] - r[0])));
+			}
+			double[] throughput = new double[this.settings.reps];
+			double[] local = new double[this.settings.reps];
+			for (int rep = 0; rep < this.settings.reps; rep++) {
+				long[] r = w1Round(a, b, "r" + rep + "-", count);
+				throughput[rep] = rate(count, r[2] - r[0]);
+				local[rep] = rate(count, r[1] - r[0]);
+				progress("  rep %d: %s sets/s (A's set loop took %s ms, %s sets/s; B had all %s ms after A's first set)",
+						rep + 1, number(throughput[rep]), millis(r[1] - r[0]), number(local[rep]), millis(r[2] - r[0]));
+			}
+			String memory = memory(nodes);
+			return String.format(Locale.ROOT, "%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s); "
+					+ "A's set() loop alone %s sets/s; %s",
+					label(workload), this.impl, number(median(throughput)), range(throughput, Bench::number),
+					this.settings.reps, number(count), line ? "A - M - B, M relays" : "A - B", links, note,
+					number(median(local)), memory);
+		}
+		finally {
+			closeAll(nodes);
+		}
+	}
+
+	/** @return {A's stamp before the first set, A's stamp after the last set, B's last event stamp} */
+	private long[] w1Round(NodeProcess a, NodeProcess b, String prefix, int n) {
+		b.call("arm " + prefix + " " + n);
+		a.send("setmany " + prefix + " " + n + " " + this.settings.valueSize);
+		b.send("await " + n + " " + this.settings.timeoutMillis);
+		String[] sets = a.reply("setmany " + prefix, this.settings.timeoutMillis + 5_000);
+		String[] seen = b.reply("await " + n, this.settings.timeoutMillis + 5_000);
+		check(b, prefix, n);
+		return new long[] { Long.parseLong(sets[0]), Long.parseLong(sets[1]), Long.parseLong(seen[1]) };
+	}
+
+	// ------------------------------------------------------------------ W2
+
+	private String w2() {
+		List<NodeProcess> nodes = new ArrayList<>();
+		try {
+			NodeProcess a = start("A", true, false);
+			nodes.add(a);
+			NodeProcess b = start("B", true, false);
+			nodes.add(b);
+			b.call("connect 127.0.0.1 " + a.port);
+			awaitPeers(Map.of(a, 1, b, 1));
+			String links = a.call("peers")[1];
+			int warmCount = this.settings.warmupCount(this.impl);
+			for (int i = 0; i < this.settings.warmup(this.impl); i++) {
+				w1Round(a, b, "wu" + i + "-", warmCount);
+			}
+			w2Round(a, b, "wl-", Math.max(100, this.settings.samples / 2));
+			progress("  warm-up done (%d × W1 of %s, %d latency samples)", this.settings.warmup(this.impl),
+					number(warmCount), Math.max(100, this.settings.samples / 2));
+			double[] p50 = new double[this.settings.reps];
+			double[] p90 = new double[this.settings.reps];
+			double[] p99 = new double[this.settings.reps];
+			for (int rep = 0; rep < this.settings.reps; rep++) {
+				long[] latencies = w2Round(a, b, "r" + rep + "-", this.settings.samples);
+				Arrays.sort(latencies);
+				p50[rep] = percentile(latencies, 50) / 1000.0;
+				p90[rep] = percentile(latencies, 90) / 1000.0;
+				p99[rep] = percentile(latencies, 99) / 1000.0;
+				progress("  rep %d: p50 %s µs, p90 %s µs, p99 %s µs, min %s µs, max %s µs", rep + 1, micros(p50[rep]),
+						micros(p90[rep]), micros(p99[rep]), micros(latencies[0] / 1000.0),
+						micros(latencies[latencies.length - 1] / 1000.0));
+			}
+			String memory = memory(nodes);
+			return String.format(Locale.ROOT,
+					"W2 %s: p50 %s µs median %s, p90 %s µs %s, p99 %s µs %s over %d reps × %s samples (A - B, links %s); %s",
+					this.impl, micros(median(p50)), range(p50, Bench::micros), micros(median(p90)), range(p90, Bench::micros),
+					micros(median(p99)), range(p99, Bench::micros), this.settings.reps, number(this.settings.samples), links,
+					memory);
+		}
+		finally {
+			closeAll(nodes);
+		}
+	}
+
+	/** One key at a time; @return latencies in ns (B's event stamp − A's stamp before set). */
+	private long[] w2Round(NodeProcess a, NodeProcess b, String prefix, int samples) {
+		b.call("arm " + prefix + " " + samples);
+		long[] latencies = new long[samples];
+		for (int i = 0; i < samples; i++) {
+			long before = Long.parseLong(a.call("set1 " + prefix + " " + i + " " + this.settings.valueSize)[0]);
+			long seen = Long.parseLong(b.call("await " + (i + 1) + " " + this.settings.timeoutMillis,
+					this.settings.timeoutMillis + 5_000)[1]);
+			latencies[i] = seen - before;
+		}
+		return latencies;
+	}
+
+	// ------------------------------------------------------------------ W3
+
+	private String w3() {
+		int keys = this.settings.keys(this.impl);
+		List<NodeProcess> nodes = new ArrayList<>();
+		try {
+			NodeProcess a = start("A", true, false);
+			nodes.add(a);
+			long fillTimeout = Math.max(this.settings.timeoutMillis, keys / 5L);
+			String[] fill = a.call("setmany w3- " + keys + " " + this.settings.valueSize, fillTimeout);
+			progress("  A holds %s keys (filled at %s sets/s without peers)", number(keys),
+					number(rate(keys, Long.parseLong(fill[1]) - Long.parseLong(fill[0]))));
+			NodeProcess b = start("B", true, false);
+			nodes.add(b);
+			int warmup = this.settings.warmup(this.impl) > 0 ? 1 : 0;
+			double[] millis = new double[this.settings.reps];
+			for (int round = 0; round < warmup + this.settings.reps; round++) {
+				if (round > 0) {
+					b.call("reset");
+				}
+				b.call("arm w3- " + keys);
+				long before = Long.parseLong(b.call("connect 127.0.0.1 " + a.port)[0]);
+				String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis,
+						this.settings.timeoutMillis + 5_000);
+				long elapsed = Long.parseLong(seen[1]) - before;
+				check(b, "w3-", keys);
+				if (round < warmup) {
+					progress("  warm-up join: %s ms", millis(elapsed));
+				}
+				else {
+					int rep = round - warmup;
+					millis[rep] = elapsed / 1e6;
+					progress("  rep %d: %s ms (first entry after %s ms; %s keys/s)", rep + 1, millis(elapsed),
+							millis(Long.parseLong(seen[0]) - before), number(rate(keys, elapsed)));
+				}
+			}
+			String memory = memory(nodes);
+			return String.format(Locale.ROOT,
+					"W3 %s: %s keys joined in %s ms median %s over %d reps (B's connect call → B holds all; %s keys/s); %s",
+					this.impl, number(keys), decimal(median(millis)), range(millis, Bench::decimal), this.settings.reps,
+					number(keys / (median(millis) / 1000.0)), memory);
+		}
+		finally {
+			closeAll(nodes);
+		}
+	}
+
+	// ------------------------------------------------------------------ nodes
+
+	private NodeProcess start(String name, boolean compression, boolean fixedTopology) {
+		List<String> command = new ArrayList<>();
+		if (this.impl.equals("java")) {
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			for (String option : this.settings.jvmOpts) {
+				command.add(option.replace("{node}", name).replace("{dir}", this.logDir.toString()));
+			}
+			command.add("-cp");
+			command.add(System.getProperty("java.class.path"));
+			command.add(JavaNode.class.getName());
+		}
+		else {
+			Path script = this.settings.root.resolve("bench/js2p-node.js");
+			if (!Files.exists(this.settings.root.resolve("interop/js2p/node_modules/js2p"))) {
+				throw new BenchException("js2p is not installed: run 'npm ci' in " + this.settings.root.resolve("interop/js2p"));
+			}
+			command.add(this.settings.node);
+			command.add("--expose-gc");
+			command.add(script.toString());
+		}
+		command.addAll(List.of("--name", name, "--compression", compression ? "on" : "off", "--leasing",
+				this.settings.leasing(this.impl)));
+		if (fixedTopology) {
+			command.addAll(List.of("--max-outgoing", "0"));
+		}
+		return NodeProcess.start(name, command, this.logDir, this.settings.timeoutMillis);
+	}
+
+	/** Polls {@code peers} until every node has the expected number of handshaken peers. */
+	private void awaitPeers(Map<NodeProcess, Integer> expected) {
+		long deadline = System.nanoTime() + this.settings.timeoutMillis * 1_000_000;
+		while (true) {
+			Map<String, Integer> actual = new LinkedHashMap<>();
+			boolean done = true;
+			for (Map.Entry<NodeProcess, Integer> entry : expected.entrySet()) {
+				int peers = Integer.parseInt(entry.getKey().call("peers")[0]);
+				actual.put(entry.getKey().name, peers);
+				done &= peers == entry.getValue();
+			}
+			if (done) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new BenchException("topology not reached within " + this.settings.timeoutMillis + " ms: peers "
+						+ actual + ", expected " + names(expected));
+			}
+			sleep(20);
+		}
+	}
+
+	private static void check(NodeProcess node, String prefix, int n) {
+		int present = Integer.parseInt(node.call("check " + prefix + " " + n)[0]);
+		if (present != n) {
+			throw new BenchException(node.name + " counted all updates for '" + prefix + "' but holds only " + present
+					+ " of " + n + " keys");
+		}
+	}
+
+	/** Peak RSS, heap in use, peak heap and live heap after a full GC of every node. */
+	private String memory(List<NodeProcess> nodes) {
+		List<String> rss = new ArrayList<>();
+		List<String> heap = new ArrayList<>();
+		List<String> peak = new ArrayList<>();
+		List<String> live = new ArrayList<>();
+		for (NodeProcess node : nodes) {
+			long hwm = node.procStatus("VmHWM");
+			rss.add(node.name + " " + mib(hwm));
+			Map<String, Long> stats = node.stats();
+			heap.add(node.name + " " + mib(stats.getOrDefault("heapUsed", -1L)));
+			if (stats.containsKey("heapPeak")) {
+				peak.add(node.name + " " + mib(stats.get("heapPeak")));
+			}
+			String[] gc = node.call("gc");
+			live.add(node.name + " " + mib(Long.parseLong(gc[0].substring(gc[0].indexOf('=') + 1))));
+			progress("  %s: VmHWM %s MiB, VmRSS %s MiB, %s", node.name, mib(hwm), mib(node.procStatus("VmRSS")), stats);
+		}
+		return "peak RSS " + String.join(" / ", rss) + " MiB; heap used " + String.join(" / ", heap) + " MiB"
+				+ (peak.isEmpty() ? "" : " (peak " + String.join(" / ", peak) + " MiB)") + ", live after GC "
+				+ String.join(" / ", live) + " MiB";
+	}
+
+	private static void closeAll(List<NodeProcess> nodes) {
+		for (NodeProcess node : nodes) {
+			node.close();
+		}
+	}
+
+	// ------------------------------------------------------------------ numbers
+
+	private static double rate(long count, long nanos) {
+		return count * 1e9 / Math.max(1, nanos);
+	}
+
+	static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int n = sorted.length;
+		return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	}
+
+	/** Nearest-rank percentile of sorted values. */
+	static long percentile(long[] sorted, int p) {
+		int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+		return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+	}
+
+	private static String range(double[] values, java.util.function.DoubleFunction<String> format) {
+		double min = Arrays.stream(values).min().orElse(Double.NaN);
+		double max = Arrays.stream(values).max().orElse(Double.NaN);
+		return "[" + format.apply(min) + ".." + format.apply(max) + "]";
+	}
+
+	static String number(double value) {
+		return String.format(Locale.US, "%,d", Math.round(value));
+	}
+
+	private static String micros(double value) {
+		return (value < 100) ? String.format(Locale.US, "%.1f", value) : number(value);
+	}
+
+	private static String millis(long nanos) {
+		return decimal(nanos / 1e6);
+	}
+
+	private static String decimal(double value) {
+		return (value < 100) ? String.format(Locale.US, "%.1f", value) : number(value);
+	}
+
+	private static String mib(long bytes) {
+		return (bytes < 0) ? "?" : String.format(Locale.US, "%.0f", bytes / MIB);
+	}
+
+	private static String label(String workload) {
+		return workload.toUpperCase(Locale.ROOT);
+	}
+
+	private static String names(Map<NodeProcess, Integer> expected) {
+		Map<String, Integer> names = new LinkedHashMap<>();
+		expected.forEach((node, count) -> names.put(node.name, count));
+		return names.toString();
+	}
+
+	private static void progress(String format, Object... args) {
+		System.err.println(String.format(Locale.US, format, args));
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BenchException("interrupted");
+		}
+	}
+
+	// ------------------------------------------------------------------ settings
+
+	/** Command-line settings; {@code -1} means "the implementation's default". */
+	static final class Settings {
+
+		String workload = "";
+
+		List<String> impls = List.of("java");
+
+		int count = -1;
+
+		int samples = 2_000;
+
+		int keys = -1;
+
+		int reps = 3;
+
+		int warmup = -1;
+
+		int valueSize = 100;
+
+		@Nullable String leasing;
+
+		long timeoutMillis = 120_000;
+
+		List<String> jvmOpts = List.of();
+
+		String node = "node";
+
+		Path root = Path.of("").toAbsolutePath();
+
+		static Settings parse(String[] args) {
+			Settings s = new Settings();
+			if (args.length == 0) {
+				throw new IllegalArgumentException("no workload");
+			}
+			s.workload = args[0];
+			if (!s.workload.equals("all") && !WORKLOADS.contains(s.workload)) {
+				throw new IllegalArgumentException("unknown workload '" + s.workload + "' (expected: " + WORKLOADS
+						+ " or all)");
+			}
+			for (int i = 1; i < args.length; i += 2) {
+				if (i + 1 >= args.length) {
+					throw new IllegalArgumentException(args[i] + " needs a value");
+				}
+				String value = args[i + 1];
+				switch (args[i]) {
+					case "--impl" -> {
+						s.impls = List.of(value.split(","));
+						for (String impl : s.impls) {
+							if (!impl.equals("java") && !impl.equals("js2p")) {
+								throw new IllegalArgumentException("--impl: " + impl + " (expected: java or js2p)");
+							}
+						}
+					}
+					case "--count" -> s.count = positive(args[i], value);
+					case "--samples" -> s.samples = positive(args[i], value);
+					case "--keys" -> s.keys = positive(args[i], value);
+					case "--reps" -> s.reps = positive(args[i], value);
+					case "--warmup" -> s.warmup = Integer.parseInt(value);
+					case "--value-size" -> s.valueSize = positive(args[i], value);
+					case "--leasing" -> s.leasing = value;
+					case "--timeout-s" -> s.timeoutMillis = positive(args[i], value) * 1000L;
+					case "--jvm-opts" -> s.jvmOpts = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+					case "--node" -> s.node = value;
+					case "--root" -> s.root = Path.of(value).toAbsolutePath();
+					default -> throw new IllegalArgumentException("unknown option " + args[i]);
+				}
+			}
+			String root = System.getProperty("syncsocket.bench.root");
+			if (root != null && !contains(args, "--root")) {
+				s.root = Path.of(root).toAbsolutePath();
+			}
+			if (!Files.exists(s.root.resolve("bench/js2p-node.js"))) {
+				throw new IllegalArgumentException("run from the repository root (or pass --root): no bench/js2p-node.js in "
+						+ s.root);
+			}
+			return s;
+		}
+
+		/** W1 sets per repetition: 20,000; js2p 2,000 by default (about 262 sets/s, see docs/benchmarks.md). */
+		int count(String impl) {
+			return (this.count > 0) ? this.count : impl.equals("js2p") ? 2_000 : 20_000;
+		}
+
+		/** W3 keys: 100,000; js2p 10,000 by default (100,000 is infeasible there). */
+		int keys(String impl) {
+			return (this.keys > 0) ? this.keys : impl.equals("js2p") ? 10_000 : 100_000;
+		}
+
+		/** Warm-up rounds (unmeasured W1 rounds, or one unmeasured join for W3): java 2, js2p 1. */
+		int warmup(String impl) {
+			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 1 : 2;
+		}
+
+		/** Sets per warm-up round: java 20,000, js2p 500. */
+		int warmupCount(String impl) {
+			return impl.equals("js2p") ? Math.min(count(impl), 500) : 20_000;
+		}
+
+		/** Leasing mode: java {@code on} (SyncOptions' default), js2p {@code js2p} (argument omitted, js2p's default). */
+		String leasing(String impl) {
+			return (this.leasing != null) ? this.leasing : impl.equals("js2p") ? "js2p" : "on";
+		}
+
+		private static int positive(String name, String value) {
+			int parsed = Integer.parseInt(value);
+			if (parsed < 1) {
+				throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+			}
+			return parsed;
+		}
+
+		private static boolean contains(String[] args, String option) {
+			return Arrays.asList(args).contains(option);
+		}
+
+	}
+
+}
