@@ -54,7 +54,7 @@ public final class MessageCodec {
 
 	private static byte[] seal(MessageBufferPacker packer) throws IOException {
 		packer.flush();
-		int bodyLength = (int) packer.getTotalWrittenBytes();
+		int bodyLength = packer.getBufferSize();
 		byte[] blob = new byte[WireMessage.CHECKSUM_LENGTH + bodyLength];
 		int offset = WireMessage.CHECKSUM_LENGTH;
 		for (var buffer : packer.toBufferList()) {

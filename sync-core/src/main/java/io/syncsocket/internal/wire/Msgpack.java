@@ -90,7 +90,8 @@ public final class Msgpack {
 	}
 
 	static void returnPacker(MessageBufferPacker packer) {
-		if (packer.getTotalWrittenBytes() > MAX_RETAINED_BYTES) {
+		// getTotalWrittenBytes() is cumulative across clear(); getBufferSize() is this use's
+		if (packer.getBufferSize() > MAX_RETAINED_BYTES) {
 			PACKERS.remove();
 		}
 	}
