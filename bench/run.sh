@@ -4,7 +4,8 @@
 #   bench/run.sh w1|w1-line|w1-zlib|w2|w3|all [--impl java|js2p|java,js2p] [options...]
 #   bench/run.sh jmh [JMH options, e.g. -f 1 -wi 3 -i 5 Wire]
 #
-# Works from any directory. BENCH_SKIP_BUILD=1 reuses the last build. See docs/benchmarks.md.
+# Works from any directory. BENCH_SKIP_BUILD=1 reuses the last build; SYNC_CORE_JAR=path runs
+# against another sync-core jar (a baseline build). See docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,7 +15,12 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != "1" || ! -f bench/target/classpath.txt ]]; the
   "$mvn" -q -B -pl bench -am package -DskipTests
 fi
 
-cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+cp="$(cat "$root/bench/target/classpath.txt")"
+if [[ -n "${SYNC_CORE_JAR:-}" ]]; then
+  # Measure another build of sync-core (e.g. a baseline commit) with this harness.
+  cp="$(tr ':' '\n' <<<"$cp" | sed "s#^.*/sync-core/target/.*\$#${SYNC_CORE_JAR}#" | paste -sd: -)"
+fi
+cp="$root/bench/target/classes:$cp"
 
 if [[ "${1:-}" == "jmh" ]]; then
   shift

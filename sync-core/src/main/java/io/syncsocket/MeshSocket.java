@@ -360,7 +360,19 @@ public class MeshSocket implements AutoCloseable {
 				node.closeAll();
 			}
 			else {
-				loop.execute(node::closeAll);
+				// wait, so that nothing on the loop dials after the event loops are gone
+				try {
+					loop.submit(() -> {
+						node.closeAll();
+						return null;
+					}).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					logger.warn("Closing links of socket {} did not finish cleanly", abbreviate(node.id()), ex);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 		if (this.transport != null) {

@@ -208,9 +208,13 @@ public class SyncSocket extends MeshSocket {
 		return engine().initialSyncComplete();
 	}
 
-	/** Dictionary counters; {@link #stats()} has the mesh's. Never blocks. */
+	/**
+	 * Dictionary counters; {@link #stats()} has the mesh's. Never blocks. After {@link #close()}
+	 * the last values are kept (counters never go back to zero); before start all are zero.
+	 */
 	public SyncStats syncStats() {
-		return engine().stats();
+		SyncEngine engine = this.engine;
+		return (engine != null) ? engine.stats() : new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 	}
 
 	// ------------------------------------------------------------------ writes

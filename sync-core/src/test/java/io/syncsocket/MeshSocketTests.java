@@ -103,10 +103,11 @@ class MeshSocketTests {
 			.seeds("127.0.0.1:" + port)
 			.seedRetry(Duration.ofMillis(20), Duration.ofMillis(40))
 			.build());
-		// both ends of the one self-link see their own id
-		await().atMost(Duration.ofSeconds(10)).until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) == 2);
+		// one or both ends of the one self-link see their own id (the other may close first) ...
+		await().atMost(Duration.ofSeconds(10)).until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) >= 1);
+		// ... and it is not dialed again, though a re-dial would be due every 20-40 ms
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-			.until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) == 2);
+			.until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) <= 2);
 		assertThat(self.peers()).isEmpty();
 	}
 

@@ -61,6 +61,8 @@ public final class Bench {
 
 	private final Path logDir;
 
+	private final CpuWatch cpu = new CpuWatch();
+
 	private Bench(Settings settings, String impl, Path logDir) {
 		this.settings = settings;
 		this.impl = impl;
@@ -110,6 +112,9 @@ public final class Bench {
 
 	private String run(String workload) {
 		progress("%s %s: logs in %s", label(workload), this.impl, this.logDir);
+		if (this.impl.equals("java")) {
+			progress("  sync-core: %s", syncCoreLocation());
+		}
 		return switch (workload) {
 			case "w1" -> w1(workload, false, false);
 			case "w1-zlib" -> w1(workload, false, true);
@@ -138,7 +143,7 @@ public final class Bench {
 				}
 				// sync-core cannot switch compression off yet: measure with zlib and say so.
 				compression = true;
-				note = "; no-zlib variant pending (sync-core has no MeshOptions.Builder.compression(List) yet)";
+				note = "; no-zlib impossible: this sync-core has no MeshOptions.Builder.compression(List)";
 				a = start("A", true, line);
 			}
 			nodes.add(a);
@@ -376,9 +381,17 @@ public final class Bench {
 			live.add(node.name + " " + mib(Long.parseLong(gc[0].substring(gc[0].indexOf('=') + 1))));
 			progress("  %s: VmHWM %s MiB, VmRSS %s MiB, %s", node.name, mib(hwm), mib(node.procStatus("VmRSS")), stats);
 		}
+		double foreign = this.cpu.foreignCores(nodes);
 		return "peak RSS " + String.join(" / ", rss) + " MiB; heap used " + String.join(" / ", heap) + " MiB"
 				+ (peak.isEmpty() ? "" : " (peak " + String.join(" / ", peak) + " MiB)") + ", live after GC "
-				+ String.join(" / ", live) + " MiB";
+				+ String.join(" / ", live) + " MiB; other processes used "
+				+ (Double.isNaN(foreign) ? "?" : String.format(Locale.US, "%.2f", foreign)) + " of "
+				+ Runtime.getRuntime().availableProcessors() + " cores";
+	}
+
+	private static String syncCoreLocation() {
+		java.security.CodeSource source = io.syncsocket.SyncSocket.class.getProtectionDomain().getCodeSource();
+		return (source != null) ? source.getLocation().toString() : "?";
 	}
 
 	private static void closeAll(List<NodeProcess> nodes) {
@@ -546,9 +559,12 @@ public final class Bench {
 			return (this.keys > 0) ? this.keys : impl.equals("js2p") ? 10_000 : 100_000;
 		}
 
-		/** Warm-up rounds (unmeasured W1 rounds, or one unmeasured join for W3): java 2, js2p 1. */
+		/**
+		 * Warm-up rounds (unmeasured W1 rounds before W1/W2; W3 does one unmeasured join if this
+		 * is not 0): java 5 (C2 settles after about 100,000 sets), js2p 1.
+		 */
 		int warmup(String impl) {
-			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 1 : 2;
+			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 1 : 5;
 		}
 
 		/** Sets per warm-up round: java 20,000, js2p 500. */

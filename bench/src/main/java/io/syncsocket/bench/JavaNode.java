@@ -150,10 +150,10 @@ public final class JavaNode {
 	}
 
 	/**
-	 * Advertises no compression, so that links carry raw blobs. sync-core has no public switch
-	 * for this yet; {@code MeshOptions.Builder.compression(List)} is expected, and is called
-	 * with an empty list as soon as it exists. Until then this fails and the orchestrator falls
-	 * back to zlib, saying so in its summary.
+	 * Advertises no compression, so that links carry raw blobs: {@code
+	 * MeshOptions.Builder.compression(List.of())}. Called reflectively so that the same harness
+	 * also runs against sync-core builds from before that option (the baseline measurements in
+	 * docs/benchmarks.md); there this fails and the orchestrator measures with zlib and says so.
 	 */
 	static void disableCompression(MeshOptions.Builder mesh) {
 		Method method;

@@ -23,6 +23,9 @@ import org.springframework.util.unit.DataSize;
  */
 final class SyncOptionsMapper {
 
+	/** Settings that identify one socket: a named socket never takes them from {@code sync.*}. */
+	static final java.util.Set<String> NOT_INHERITED = java.util.Set.of("port", "node-id", "out-addr");
+
 	private final SyncSocketProperties properties;
 
 	private final @Nullable SocketProperties named;
@@ -118,6 +121,10 @@ final class SyncOptionsMapper {
 			T value = getter.apply(this.named);
 			if (value != null) {
 				return new Setting<>(this.namedPrefix + property, value);
+			}
+			if (NOT_INHERITED.contains(property)) {
+				// one port, id or advertised address shared by several sockets can only clash
+				return null;
 			}
 		}
 		T value = getter.apply(this.properties);

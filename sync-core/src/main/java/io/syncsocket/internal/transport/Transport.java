@@ -98,6 +98,10 @@ public final class Transport {
 	/** Dials a peer; the future completes with the link once TCP is connected. */
 	public CompletableFuture<Link> connect(String host, int port) {
 		CompletableFuture<Link> result = new CompletableFuture<>();
+		if (this.group.isShuttingDown()) {
+			result.completeExceptionally(new java.io.IOException("transport is closed"));
+			return result;
+		}
 		Bootstrap bootstrap = new Bootstrap().group(this.group)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)

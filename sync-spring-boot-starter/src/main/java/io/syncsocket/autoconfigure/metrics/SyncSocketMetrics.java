@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.syncsocket.LinkFault;
-import io.syncsocket.MeshSocket;
 import io.syncsocket.SyncSocket;
 import io.syncsocket.SyncStats;
 
@@ -63,10 +62,9 @@ public class SyncSocketMetrics implements MeterBinder {
 		}
 	}
 
-	/** Dictionary counters, or zeros while the socket is not running. */
+	/** Dictionary counters (zero before start, the last values after close). */
 	private static SyncStats sync(SyncSocket socket) {
-		return (socket.state() == MeshSocket.State.RUNNING) ? socket.syncStats()
-				: new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+		return socket.syncStats();
 	}
 
 	private static void gauge(MeterRegistry registry, String name, String description, Tags tags, SyncSocket socket,
