@@ -80,6 +80,12 @@ public class SocketProperties {
 	/** I/O threads of the socket's Netty event loop group. Default min(2, cores). */
 	private @Nullable Integer ioThreads;
 
+	/**
+	 * Compression methods to advertise and use, in order of preference: zlib, gzip, both (what
+	 * js2p advertises) or an empty list for none (cheaper between syncsocket nodes).
+	 */
+	private @Nullable List<String> compression;
+
 	/** Whether deletes are sent to peers: except-to-js2p, always or never. */
 	private @Nullable DeletePolicy deletePolicy;
 
@@ -220,6 +226,14 @@ public class SocketProperties {
 
 	public void setIoThreads(@Nullable Integer ioThreads) {
 		this.ioThreads = ioThreads;
+	}
+
+	public @Nullable List<String> getCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(@Nullable List<String> compression) {
+		this.compression = compression;
 	}
 
 	public @Nullable DeletePolicy getDeletePolicy() {

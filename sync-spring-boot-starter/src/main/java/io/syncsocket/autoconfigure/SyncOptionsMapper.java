@@ -77,6 +77,7 @@ final class SyncOptionsMapper {
 		apply("operation-timeout", SocketProperties::getOperationTimeout, mesh::operationTimeout);
 		apply("user-queue-capacity", SocketProperties::getUserQueueCapacity, mesh::userQueueCapacity);
 		apply("io-threads", SocketProperties::getIoThreads, mesh::ioThreads);
+		apply("compression", SocketProperties::getCompression, mesh::compression);
 		apply("delete-policy", SocketProperties::getDeletePolicy, sync::deletePolicy);
 		apply("tombstone-retention", SocketProperties::getTombstoneRetention, sync::tombstoneRetention);
 		apply("debug-level", SocketProperties::getDebugLevel, (level) -> {

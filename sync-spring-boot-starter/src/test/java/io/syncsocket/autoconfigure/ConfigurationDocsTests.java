@@ -44,6 +44,18 @@ class ConfigurationDocsTests {
 		return rows;
 	}
 
+	private static String text(JsonNode value) {
+		if (value == null) {
+			return "";
+		}
+		if (value.isArray()) {
+			java.util.List<String> elements = new java.util.ArrayList<>();
+			value.forEach((element) -> elements.add(element.asString()));
+			return String.join(", ", elements);
+		}
+		return value.asString();
+	}
+
 	private static Map<String, String> metadataDefaults() throws IOException {
 		Map<String, String> defaults = new LinkedHashMap<>();
 		for (URL url : Collections.list(ConfigurationDocsTests.class.getClassLoader()
@@ -56,7 +68,7 @@ class ConfigurationDocsTests {
 					String name = property.get("name").asString();
 					if (name.startsWith("sync.")) {
 						JsonNode value = property.get("defaultValue");
-						defaults.put(name, (value != null) ? value.asString() : "");
+						defaults.put(name, text(value));
 					}
 				}
 			}
