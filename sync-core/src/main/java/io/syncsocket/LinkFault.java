@@ -43,6 +43,12 @@ public enum LinkFault {
 	/** A well-formed message whose fields make no sense for its flag (a store without a key ...); closed. */
 	INVALID_MESSAGE(true),
 
+	/** More bytes were queued for a peer than the per-link cap (it stopped reading); closed. */
+	SLOW_PEER(true),
+
+	/** An incoming connection exceeded the inbound-link limits (total or per address); refused at once. */
+	CONNECTION_LIMIT(true),
+
 	/** The connection failed at the socket level (reset, refused write ...); closed. */
 	IO_ERROR(true);
 

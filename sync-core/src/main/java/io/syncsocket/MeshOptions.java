@@ -67,6 +67,14 @@ public final class MeshOptions {
 
 	private final @Nullable String name;
 
+	private final int maxSeenMessages;
+
+	private final int maxQueuedBytesPerLink;
+
+	private final int maxLinksPerAddress;
+
+	private final int maxInboundLinks;
+
 	private final List<String> compression;
 
 	private final Duration seedRetryInitial;
@@ -94,6 +102,10 @@ public final class MeshOptions {
 		this.clock = builder.clock;
 		this.seeds = builder.seeds;
 		this.name = builder.name;
+		this.maxSeenMessages = builder.maxSeenMessages;
+		this.maxQueuedBytesPerLink = builder.maxQueuedBytesPerLink;
+		this.maxLinksPerAddress = builder.maxLinksPerAddress;
+		this.maxInboundLinks = builder.maxInboundLinks;
 		this.compression = builder.compression;
 		this.seedRetryInitial = builder.seedRetryInitial;
 		this.seedRetryMax = builder.seedRetryMax;
@@ -191,6 +203,26 @@ public final class MeshOptions {
 		return this.clock;
 	}
 
+	/** Most accepted links open at once; further connections are refused (LinkFault.CONNECTION_LIMIT). */
+	public int maxInboundLinks() {
+		return this.maxInboundLinks;
+	}
+
+	/** Most accepted links open at once from one remote IP address. */
+	public int maxLinksPerAddress() {
+		return this.maxLinksPerAddress;
+	}
+
+	/** Most bytes queued for one peer; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
+	public int maxQueuedBytesPerLink() {
+		return this.maxQueuedBytesPerLink;
+	}
+
+	/** Most (message id, time) pairs kept for duplicate suppression; beyond it whole seconds are forgotten early. */
+	public int maxSeenMessages() {
+		return this.maxSeenMessages;
+	}
+
 	/** A name for this socket's threads and logs, or null for {@code syncsocket-<n>}. */
 	public @Nullable String name() {
 		return this.name;
@@ -270,6 +302,14 @@ public final class MeshOptions {
 
 		private @Nullable String name;
 
+		private int maxSeenMessages = 1_000_000;
+
+		private int maxQueuedBytesPerLink = 64 * 1024 * 1024;
+
+		private int maxLinksPerAddress = 64;
+
+		private int maxInboundLinks = 256;
+
 		private List<String> compression = List.of("zlib", "gzip");
 
 		private Duration seedRetryInitial = Duration.ofSeconds(1);
@@ -300,6 +340,10 @@ public final class MeshOptions {
 			this.clock = options.clock;
 			this.seeds = options.seeds;
 			this.name = options.name;
+			this.maxSeenMessages = options.maxSeenMessages;
+			this.maxQueuedBytesPerLink = options.maxQueuedBytesPerLink;
+			this.maxLinksPerAddress = options.maxLinksPerAddress;
+			this.maxInboundLinks = options.maxInboundLinks;
 			this.compression = options.compression;
 			this.seedRetryInitial = options.seedRetryInitial;
 			this.seedRetryMax = options.seedRetryMax;
@@ -435,6 +479,42 @@ public final class MeshOptions {
 				}
 			}
 			this.seeds = List.copyOf(seeds);
+			return this;
+		}
+
+		/** Most accepted links open at once; further connections are refused (LinkFault.CONNECTION_LIMIT). */
+		public Builder maxInboundLinks(int maxInboundLinks) {
+			if (maxInboundLinks < 1) {
+				throw new IllegalArgumentException("maxInboundLinks: " + maxInboundLinks + " (expected: >= 1)");
+			}
+			this.maxInboundLinks = maxInboundLinks;
+			return this;
+		}
+
+		/** Most accepted links open at once from one remote IP address. */
+		public Builder maxLinksPerAddress(int maxLinksPerAddress) {
+			if (maxLinksPerAddress < 1) {
+				throw new IllegalArgumentException("maxLinksPerAddress: " + maxLinksPerAddress + " (expected: >= 1)");
+			}
+			this.maxLinksPerAddress = maxLinksPerAddress;
+			return this;
+		}
+
+		/** Most bytes queued for one peer; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
+		public Builder maxQueuedBytesPerLink(int maxQueuedBytesPerLink) {
+			if (maxQueuedBytesPerLink < 1024) {
+				throw new IllegalArgumentException("maxQueuedBytesPerLink: " + maxQueuedBytesPerLink + " (expected: >= 1024)");
+			}
+			this.maxQueuedBytesPerLink = maxQueuedBytesPerLink;
+			return this;
+		}
+
+		/** Most (message id, time) pairs kept for duplicate suppression; beyond it whole seconds are forgotten early. */
+		public Builder maxSeenMessages(int maxSeenMessages) {
+			if (maxSeenMessages < 1000) {
+				throw new IllegalArgumentException("maxSeenMessages: " + maxSeenMessages + " (expected: >= 1000)");
+			}
+			this.maxSeenMessages = maxSeenMessages;
 			return this;
 		}
 

@@ -133,7 +133,8 @@ public class MeshSocket implements AutoCloseable {
 		try {
 			Transport transport = new Transport(new Transport.Settings(this.options.maxFrameLength(),
 					this.options.stallTimeout(), this.options.connectTimeout(), this.options.ioThreads(),
-					this.options.eventLoopGroup(), name));
+					this.options.eventLoopGroup(), name, this.options.maxInboundLinks(),
+					this.options.maxLinksPerAddress(), this.options.maxQueuedBytesPerLink()));
 			transportRef[0] = transport;
 			this.transport = transport;
 			this.loop = loop;

@@ -29,11 +29,14 @@ public final class SyncOptions {
 
 	private final Duration tombstoneRetention;
 
+	private final int maxTombstones;
+
 	private SyncOptions(Builder builder) {
 		this.mesh = builder.mesh;
 		this.leasing = builder.leasing;
 		this.deletePolicy = builder.deletePolicy;
 		this.tombstoneRetention = builder.tombstoneRetention;
+		this.maxTombstones = builder.maxTombstones;
 	}
 
 	public static Builder builder() {
@@ -66,6 +69,11 @@ public final class SyncOptions {
 		return this.tombstoneRetention;
 	}
 
+	/** Most deleted keys remembered; beyond it the oldest tombstones are forgotten early. */
+	public int maxTombstones() {
+		return this.maxTombstones;
+	}
+
 	@Override
 	public String toString() {
 		return "SyncOptions[" + this.mesh + ", leasing=" + this.leasing + ", deletePolicy=" + this.deletePolicy
@@ -83,6 +91,8 @@ public final class SyncOptions {
 
 		private Duration tombstoneRetention = Duration.ofHours(24);
 
+		private int maxTombstones = 100_000;
+
 		private Builder() {
 		}
 
@@ -91,6 +101,7 @@ public final class SyncOptions {
 			this.leasing = options.leasing;
 			this.deletePolicy = options.deletePolicy;
 			this.tombstoneRetention = options.tombstoneRetention;
+			this.maxTombstones = options.maxTombstones;
 		}
 
 		/** Replaces the mesh settings. Their protocol subnet is the base subnet (e.g. {@code "sync"}). */
@@ -127,6 +138,15 @@ public final class SyncOptions {
 				throw new IllegalArgumentException("tombstoneRetention: " + tombstoneRetention + " (expected: >= 1s)");
 			}
 			this.tombstoneRetention = tombstoneRetention;
+			return this;
+		}
+
+		/** Most deleted keys remembered; beyond it the oldest tombstones are forgotten early. */
+		public Builder maxTombstones(int maxTombstones) {
+			if (maxTombstones < 0) {
+				throw new IllegalArgumentException("maxTombstones: " + maxTombstones + " (expected: >= 0)");
+			}
+			this.maxTombstones = maxTombstones;
 			return this;
 		}
 

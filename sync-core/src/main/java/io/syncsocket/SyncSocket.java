@@ -71,7 +71,7 @@ public class SyncSocket extends MeshSocket {
 		this.syncOptions = options;
 		extension((node) -> {
 			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
-					options.tombstoneRetention(), this.listeners);
+					options.tombstoneRetention(), options.maxTombstones(), this.listeners);
 			this.engine = created;
 			return created;
 		});

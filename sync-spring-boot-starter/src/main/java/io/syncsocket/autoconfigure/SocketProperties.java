@@ -80,6 +80,21 @@ public class SocketProperties {
 	/** I/O threads of the socket's Netty event loop group. Default min(2, cores). */
 	private @Nullable Integer ioThreads;
 
+	/** Most accepted links open at once; further connections are refused. */
+	private @Nullable Integer maxInboundLinks;
+
+	/** Most accepted links open at once from one remote IP address. */
+	private @Nullable Integer maxLinksPerAddress;
+
+	/** Most bytes queued for one peer; a peer that stops reading is disconnected beyond it. */
+	private @Nullable DataSize maxQueuedBytes;
+
+	/** Most message ids kept for duplicate suppression; beyond it whole seconds are forgotten early. */
+	private @Nullable Integer maxSeenMessages;
+
+	/** Most deleted keys remembered; beyond it the oldest are forgotten early. */
+	private @Nullable Integer maxTombstones;
+
 	/**
 	 * Compression methods to advertise and use, in order of preference: zlib, gzip, both (what
 	 * js2p advertises) or an empty list for none (cheaper between syncsocket nodes).
@@ -226,6 +241,46 @@ public class SocketProperties {
 
 	public void setIoThreads(@Nullable Integer ioThreads) {
 		this.ioThreads = ioThreads;
+	}
+
+	public @Nullable Integer getMaxInboundLinks() {
+		return this.maxInboundLinks;
+	}
+
+	public void setMaxInboundLinks(@Nullable Integer maxInboundLinks) {
+		this.maxInboundLinks = maxInboundLinks;
+	}
+
+	public @Nullable Integer getMaxLinksPerAddress() {
+		return this.maxLinksPerAddress;
+	}
+
+	public void setMaxLinksPerAddress(@Nullable Integer maxLinksPerAddress) {
+		this.maxLinksPerAddress = maxLinksPerAddress;
+	}
+
+	public @Nullable DataSize getMaxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	public void setMaxQueuedBytes(@Nullable DataSize maxQueuedBytes) {
+		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	public @Nullable Integer getMaxSeenMessages() {
+		return this.maxSeenMessages;
+	}
+
+	public void setMaxSeenMessages(@Nullable Integer maxSeenMessages) {
+		this.maxSeenMessages = maxSeenMessages;
+	}
+
+	public @Nullable Integer getMaxTombstones() {
+		return this.maxTombstones;
+	}
+
+	public void setMaxTombstones(@Nullable Integer maxTombstones) {
+		this.maxTombstones = maxTombstones;
 	}
 
 	public @Nullable List<String> getCompression() {

@@ -68,7 +68,7 @@ final class SyncOptionsMapper {
 			blamed.apply((value) -> mesh.seedRetry(initial, max));
 		}
 		apply("node-id", SocketProperties::getNodeId, mesh::nodeId);
-		apply("max-frame-length", SocketProperties::getMaxFrameLength, (size) -> mesh.maxFrameLength(toInt(size)));
+		apply("max-frame-length", SocketProperties::getMaxFrameLength, (size) -> mesh.maxFrameLength(toInt(size, "max-frame-length")));
 		apply("max-outgoing", SocketProperties::getMaxOutgoing, mesh::maxOutgoing);
 		apply("handshake-timeout", SocketProperties::getHandshakeTimeout, mesh::handshakeTimeout);
 		apply("stall-timeout", SocketProperties::getStallTimeout, mesh::stallTimeout);
@@ -78,6 +78,12 @@ final class SyncOptionsMapper {
 		apply("user-queue-capacity", SocketProperties::getUserQueueCapacity, mesh::userQueueCapacity);
 		apply("io-threads", SocketProperties::getIoThreads, mesh::ioThreads);
 		apply("compression", SocketProperties::getCompression, mesh::compression);
+		apply("max-inbound-links", SocketProperties::getMaxInboundLinks, mesh::maxInboundLinks);
+		apply("max-links-per-address", SocketProperties::getMaxLinksPerAddress, mesh::maxLinksPerAddress);
+		apply("max-queued-bytes", SocketProperties::getMaxQueuedBytes,
+				(size) -> mesh.maxQueuedBytesPerLink(toInt(size, "max-queued-bytes")));
+		apply("max-seen-messages", SocketProperties::getMaxSeenMessages, mesh::maxSeenMessages);
+		apply("max-tombstones", SocketProperties::getMaxTombstones, sync::maxTombstones);
 		apply("delete-policy", SocketProperties::getDeletePolicy, sync::deletePolicy);
 		apply("tombstone-retention", SocketProperties::getTombstoneRetention, sync::tombstoneRetention);
 		apply("debug-level", SocketProperties::getDebugLevel, (level) -> {
@@ -102,10 +108,10 @@ final class SyncOptionsMapper {
 		return parsed;
 	}
 
-	private static int toInt(DataSize size) {
+	private static int toInt(DataSize size, String name) {
 		long bytes = size.toBytes();
 		if (bytes > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException("max-frame-length: " + size + " (expected: < 2GB)");
+			throw new IllegalArgumentException(name + ": " + size + " (expected: < 2GB)");
 		}
 		return (int) bytes;
 	}

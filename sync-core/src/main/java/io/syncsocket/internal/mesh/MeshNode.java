@@ -89,7 +89,9 @@ public final class MeshNode implements LinkListener {
 	/** Ids being dialed because a peer list named them. */
 	private final Map<String, Long> dialing = new HashMap<>();
 
-	private final SeenSet seen = new SeenSet();
+	private final SeenSet seen;
+
+	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
 
 	/** Connections written to in the current batch of the node loop, flushed when it ends. */
 	private final List<Connection> dirty = new ArrayList<>();
@@ -117,6 +119,7 @@ public final class MeshNode implements LinkListener {
 		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
 		this.compression = Compression.ids(options.compression());
 		this.seeds = new SeedDialer(this, options);
+		this.seen = new SeenSet(options.maxSeenMessages());
 		loop.afterEachBatch(this::flushLinks);
 	}
 
@@ -235,7 +238,7 @@ public final class MeshNode implements LinkListener {
 	 */
 	public long broadcast(List<?> payload, @Nullable Connection exclude, long time) {
 		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
-		while (!this.seen.add(blob, time)) {
+		while (!this.seen.add(blob, time, nowSeconds())) {
 			time++;
 			blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
 		}
@@ -351,6 +354,14 @@ public final class MeshNode implements LinkListener {
 	}
 
 	@Override
+	public void linkRefused(InetSocketAddress remote, LinkFault fault, String detail) {
+		this.counters.fault(fault);
+		if (this.refusalsLogged.getAndIncrement() % 100 == 0) {
+			logger.warn("Refused a connection from {}: {} ({}); every 100th refusal is logged", remote, fault, detail);
+		}
+	}
+
+	@Override
 	public void linkClosed(Link link) {
 		this.loop.execute(() -> {
 			Connection connection = this.connections.remove(link);
@@ -417,7 +428,7 @@ public final class MeshNode implements LinkListener {
 			this.counters.expiredDropped.increment();
 			return false;
 		}
-		if (!this.seen.add(message.blob(), message.time())) {
+		if (!this.seen.add(message.blob(), message.time(), now)) {
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
@@ -663,7 +674,7 @@ public final class MeshNode implements LinkListener {
 				List<Object> response = List.of(Flags.RESPONSE, Objects.requireNonNull(message.packet(1)),
 						List.of(List.of(address.getHostString(), address.getPort()), target));
 				byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, nowSeconds(), response);
-				this.seen.add(blob, nowSeconds());
+				this.seen.add(blob, nowSeconds(), nowSeconds());
 				write(from, blob, true);
 			}
 			return;
@@ -704,7 +715,7 @@ public final class MeshNode implements LinkListener {
 			List<?> payload = from.lastSentPayload;
 			byte[] blob = MessageCodec.encode(from.lastSentType, this.id, nowSeconds(), payload);
 			if (from.lastSentType == Flags.BROADCAST) {
-				this.seen.add(blob, nowSeconds());
+				this.seen.add(blob, nowSeconds(), nowSeconds());
 			}
 			write(from, blob, true);
 		}

@@ -20,14 +20,38 @@ final class SeenSet {
 
 	private final TreeMap<Long, List<Key>> byTime = new TreeMap<>();
 
-	/** Adds the pair; returns false if it was already present. */
-	boolean add(byte[] blob, long time) {
+	private final int capacity;
+
+	private long evicted;
+
+	/** @param capacity most pairs kept; beyond it whole seconds are forgotten early */
+	SeenSet(int capacity) {
+		this.capacity = capacity;
+	}
+
+	/**
+	 * Adds the pair; returns false if it was already present. Beyond the capacity, the pairs
+	 * of one second are dropped: the latest second if it lies in the future (a peer with a
+	 * wrong clock, or a hostile one, cannot push out everybody else's), else the oldest.
+	 */
+	boolean add(byte[] blob, long time, long now) {
 		Key key = Key.of(blob, time);
 		if (!this.keys.add(key)) {
 			return false;
 		}
 		this.byTime.computeIfAbsent(time, (t) -> new ArrayList<>()).add(key);
+		while (this.keys.size() > this.capacity) {
+			Map.Entry<Long, List<Key>> victim = (this.byTime.lastKey() > now) ? this.byTime.pollLastEntry()
+					: this.byTime.pollFirstEntry();
+			this.keys.removeAll(victim.getValue());
+			this.evicted += victim.getValue().size();
+		}
 		return true;
+	}
+
+	/** Pairs dropped early because of the capacity. */
+	long evicted() {
+		return this.evicted;
 	}
 
 	boolean contains(byte[] blob, long time) {

@@ -70,6 +70,8 @@ public final class SyncEngine implements MeshExtension {
 
 	private final Duration tombstoneRetention;
 
+	private final int maxTombstones;
+
 	private final ConcurrentHashMap<SyncKey, Version> data = new ConcurrentHashMap<>();
 
 	private final List<SyncListener> listeners;
@@ -106,7 +108,8 @@ public final class SyncEngine implements MeshExtension {
 
 	/** @param listeners the socket's live (thread-safe) list of listeners */
 	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention,
-			List<SyncListener> listeners) {
+			int maxTombstones, List<SyncListener> listeners) {
+		this.maxTombstones = maxTombstones;
 		this.listeners = listeners;
 		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
 		this.leasing = Objects.requireNonNull(leasing, "'leasing' must not be null");
@@ -514,8 +517,24 @@ public final class SyncEngine implements MeshExtension {
 		Version previous = this.tombstones.get(key);
 		if (previous == null || LeaseRule.wins(tombstone, previous)) {
 			this.tombstones.put(key, tombstone);
+			if (this.tombstones.size() > this.maxTombstones) {
+				forgetOldestTombstones();
+			}
 			this.tombstoneCount = this.tombstones.size();
 		}
+	}
+
+	/** Beyond the cap, forgets the oldest tenth at once, so the sort is paid rarely. */
+	private void forgetOldestTombstones() {
+		int excess = this.tombstones.size() - this.maxTombstones;
+		int forget = Math.min(this.tombstones.size(), Math.max(excess, this.maxTombstones / 10));
+		this.tombstones.entrySet()
+			.stream()
+			.sorted(java.util.Comparator.comparingLong((Map.Entry<SyncKey, Version> entry) -> entry.getValue().timestamp))
+			.limit(forget)
+			.map(Map.Entry::getKey)
+			.toList()
+			.forEach(this.tombstones::remove);
 	}
 
 	private void fire(SyncEvent event) {

@@ -89,6 +89,23 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 		ctx.close();
 	}
 
+	/**
+	 * The peer does not read as fast as we write: more than the per-link cap is queued. Drop
+	 * the link rather than buffer without bound; the peer may reconnect and catch up with a
+	 * state transfer.
+	 */
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+		if (!ctx.channel().isWritable() && ctx.channel().isActive() && !this.faulted) {
+			this.faulted = true;
+			long queued = ctx.channel().unsafe().outboundBuffer() != null
+					? ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes() : -1;
+			this.listener.linkFault(this, LinkFault.SLOW_PEER, queued + " bytes queued for a peer that is not reading");
+			ctx.close();
+		}
+		super.channelWritabilityChanged(ctx);
+	}
+
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		deliverInbound();

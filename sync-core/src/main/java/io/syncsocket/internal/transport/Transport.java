@@ -37,8 +37,14 @@ public final class Transport {
 
 	/** Settings of the transport; all validated by the public options that produce them. */
 	public record Settings(int maxFrameLength, Duration stallTimeout, Duration connectTimeout, int ioThreads,
-			@Nullable EventLoopGroup eventLoopGroup, String threadNamePrefix) {
+			@Nullable EventLoopGroup eventLoopGroup, String threadNamePrefix, int maxInboundLinks,
+			int maxLinksPerAddress, int maxQueuedBytes) {
 	}
+
+	/** Accepted links now open, in total and by remote IP (I/O threads; concurrent). */
+	private final java.util.concurrent.atomic.AtomicInteger inboundLinks = new java.util.concurrent.atomic.AtomicInteger();
+
+	private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> inboundByAddress = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private final Settings settings;
 
@@ -83,6 +89,7 @@ public final class Transport {
 			.channel(NioServerSocketChannel.class)
 			.option(ChannelOption.SO_REUSEADDR, true)
 			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.childHandler(new LinkInitializer(false));
 		ChannelFuture future = bootstrap.bind(host, port).awaitUninterruptibly();
 		if (!future.isSuccess()) {
@@ -105,6 +112,7 @@ public final class Transport {
 		Bootstrap bootstrap = new Bootstrap().group(this.group)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.handler(new LinkInitializer(true));
 		bootstrap.connect(host, port).addListener((ChannelFuture future) -> {
@@ -116,6 +124,38 @@ public final class Transport {
 			}
 		});
 		return result;
+	}
+
+	/** A link becomes unwritable once more than the per-link cap waits in its outbound buffer. */
+	private io.netty.channel.WriteBufferWaterMark waterMark() {
+		int high = this.settings.maxQueuedBytes();
+		return new io.netty.channel.WriteBufferWaterMark(high / 2, high);
+	}
+
+	/**
+	 * Admits an accepted connection if the total and per-address limits allow it, and counts
+	 * it until it closes. I/O thread.
+	 */
+	private boolean admit(SocketChannel channel, LinkListener listener) {
+		java.net.InetAddress address = channel.remoteAddress().getAddress();
+		int total = this.inboundLinks.incrementAndGet();
+		int fromAddress = this.inboundByAddress.merge(address, 1, Integer::sum);
+		channel.closeFuture().addListener((future) -> {
+			this.inboundLinks.decrementAndGet();
+			this.inboundByAddress.computeIfPresent(address, (key, count) -> (count > 1) ? count - 1 : null);
+		});
+		if (total > this.settings.maxInboundLinks()) {
+			listener.linkRefused(channel.remoteAddress(), io.syncsocket.LinkFault.CONNECTION_LIMIT,
+					"already " + (total - 1) + " inbound links (maximum " + this.settings.maxInboundLinks() + ")");
+			return false;
+		}
+		if (fromAddress > this.settings.maxLinksPerAddress()) {
+			listener.linkRefused(channel.remoteAddress(), io.syncsocket.LinkFault.CONNECTION_LIMIT, "already "
+					+ (fromAddress - 1) + " links from " + address.getHostAddress() + " (maximum "
+					+ this.settings.maxLinksPerAddress() + ")");
+			return false;
+		}
+		return true;
 	}
 
 	/** True if the calling thread is one of this transport's I/O threads. */
@@ -157,6 +197,10 @@ public final class Transport {
 		protected void initChannel(SocketChannel channel) {
 			LinkListener listener = Transport.this.listener;
 			if (listener == null) {
+				channel.close();
+				return;
+			}
+			if (!this.outbound && !admit(channel, listener)) {
 				channel.close();
 				return;
 			}
