@@ -81,6 +81,8 @@ public final class MeshOptions {
 
 	private final Duration seedRetryMax;
 
+	private final @Nullable TlsOptions tls;
+
 	private MeshOptions(Builder builder) {
 		this.bindAddress = builder.bindAddress;
 		this.port = builder.port;
@@ -109,6 +111,7 @@ public final class MeshOptions {
 		this.compression = builder.compression;
 		this.seedRetryInitial = builder.seedRetryInitial;
 		this.seedRetryMax = builder.seedRetryMax;
+		this.tls = builder.tls;
 	}
 
 	/** A builder with every default. */
@@ -251,12 +254,24 @@ public final class MeshOptions {
 		return this.seedRetryMax;
 	}
 
+	/**
+	 * The TLS settings links use: null when the protocol's encryption is
+	 * {@link Protocol#PLAINTEXT}; with {@link Protocol#SSL}, the configured ones or, if none
+	 * were set, {@link TlsOptions#compatible()} (js2p-like).
+	 */
+	public @Nullable TlsOptions tls() {
+		if (!this.protocol.isTls()) {
+			return null;
+		}
+		return (this.tls != null) ? this.tls : TlsOptions.compatible();
+	}
+
 	@Override
 	public String toString() {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
 				+ ", protocol=" + this.protocol + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing="
 				+ this.maxOutgoing + ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
-				+ "]";
+				+ ", tls=" + tls() + "]";
 	}
 
 	/** Builds {@link MeshOptions}; each setter validates its argument. */
@@ -316,6 +331,8 @@ public final class MeshOptions {
 
 		private Duration seedRetryMax = Duration.ofSeconds(30);
 
+		private @Nullable TlsOptions tls;
+
 		private Builder() {
 		}
 
@@ -347,6 +364,7 @@ public final class MeshOptions {
 			this.compression = options.compression;
 			this.seedRetryInitial = options.seedRetryInitial;
 			this.seedRetryMax = options.seedRetryMax;
+			this.tls = options.tls;
 		}
 
 		public Builder bindAddress(String bindAddress) {
@@ -565,7 +583,28 @@ public final class MeshOptions {
 			return this;
 		}
 
+		/**
+		 * TLS settings for a protocol whose encryption is {@link Protocol#SSL} (verified mutual
+		 * TLS, or compatible mode with a fixed certificate); null for the default,
+		 * {@link TlsOptions#compatible()}. {@link #build()} fails if they are set while the
+		 * encryption is {@link Protocol#PLAINTEXT}.
+		 */
+		public Builder tls(@Nullable TlsOptions tls) {
+			this.tls = tls;
+			return this;
+		}
+
+		/**
+		 * The options.
+		 * @throws IllegalArgumentException if TLS settings were given but the protocol's
+		 * encryption is not {@link Protocol#SSL}
+		 */
 		public MeshOptions build() {
+			if (this.tls != null && !this.protocol.isTls()) {
+				throw new IllegalArgumentException("tls: set, but the protocol's encryption is '"
+						+ this.protocol.encryption() + "' (expected: encryption '" + Protocol.SSL
+						+ "', e.g. protocol(new Protocol(\"" + this.protocol.subnet() + "\", Protocol.SSL)))");
+			}
 			return new MeshOptions(this);
 		}
 

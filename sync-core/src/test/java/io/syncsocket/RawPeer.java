@@ -65,9 +65,20 @@ final class RawPeer implements AutoCloseable {
 
 	/** Connects to the node and reads its handshake, the first frame it sends. */
 	static RawPeer connect(MeshSocket node) throws IOException {
+		return connect(node, 0);
+	}
+
+	/**
+	 * Connects with a fixed receive buffer (0: the system's, which autotunes up to tens of MB
+	 * on loopback); a small one makes a peer that does not read back-pressure the node quickly.
+	 */
+	static RawPeer connect(MeshSocket node, int receiveBufferSize) throws IOException {
 		InetSocketAddress address = node.boundAddress();
 		Socket socket = new Socket();
 		try {
+			if (receiveBufferSize > 0) {
+				socket.setReceiveBufferSize(receiveBufferSize);
+			}
 			socket.setTcpNoDelay(true);
 			socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), (int) READ_TIMEOUT.toMillis());
 			return new RawPeer(socket);
