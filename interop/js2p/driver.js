@@ -142,7 +142,8 @@ function text(v) {
 // arguments
 
 function parseArgs(argv) {
-    const args = {kind: 'sync', host: '127.0.0.1', port: 0, leasing: 'omitted', subnet: undefined};
+    const args = {kind: 'sync', host: '127.0.0.1', port: 0, leasing: 'omitted', subnet: undefined,
+        encryption: 'Plaintext'};
     for (let i = 0; i < argv.length; i++) {
         const name = argv[i];
         if (!name.startsWith('--') || i + 1 >= argv.length) {
@@ -174,6 +175,12 @@ function parseArgs(argv) {
             case '--subnet':
                 args.subnet = value;
                 break;
+            case '--encryption':
+                if (value !== 'Plaintext' && value !== 'SSL') {
+                    throw new Error(`--encryption: ${value} (expected: Plaintext|SSL)`);
+                }
+                args.encryption = value;
+                break;
             default:
                 throw new Error(`unknown argument '${name}'`);
         }
@@ -201,7 +208,11 @@ function freePort(host) {
 }
 
 function construct(args, port) {
-    const protocol = (args.subnet === undefined) ? undefined : new js2p.base.Protocol(args.subnet, 'Plaintext');
+    // without --subnet and --encryption no protocol is passed (js2p's defaults); with SSL alone the
+    // subnet is js2p's default for the kind ('sync' / 'mesh')
+    const subnet = (args.subnet !== undefined) ? args.subnet : (args.kind === 'mesh' ? 'mesh' : 'sync');
+    const protocol = (args.subnet === undefined && args.encryption === 'Plaintext')
+        ? undefined : new js2p.base.Protocol(subnet, args.encryption);
     if (args.kind === 'mesh') {
         return new js2p.mesh.MeshSocket(args.host, port, protocol);
     }
@@ -431,7 +442,8 @@ async function main() {
     }
     const {socket, port} = started;
     instrument(socket);
-    emit({event: 'ready', port: port, id: socket.id, protocolId: socket.protocol.id, subnet: socket.protocol.subnet});
+    emit({event: 'ready', port: port, id: socket.id, protocolId: socket.protocol.id, subnet: socket.protocol.subnet,
+        encryption: socket.protocol.encryption});
 
     const lines = readline.createInterface({input: process.stdin, terminal: false});
     lines.on('line', (line) => {

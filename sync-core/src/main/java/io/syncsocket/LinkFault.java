@@ -49,6 +49,14 @@ public enum LinkFault {
 	/** An incoming connection exceeded the inbound-link limits (total or per address); refused at once. */
 	CONNECTION_LIMIT(true),
 
+	/**
+	 * TLS failed on the link: the handshake did not complete (the peer's certificate is not
+	 * trusted or missing, no common protocol or cipher, plaintext bytes on a TLS port) or a
+	 * TLS alert or bad record arrived later (with TLS 1.3 a client learns only after its
+	 * handshake that the server refused its certificate); closed.
+	 */
+	TLS_HANDSHAKE_FAILED(true),
+
 	/** The connection failed at the socket level (reset, refused write ...); closed. */
 	IO_ERROR(true);
 

@@ -134,7 +134,7 @@ public class MeshSocket implements AutoCloseable {
 			Transport transport = new Transport(new Transport.Settings(this.options.maxFrameLength(),
 					this.options.stallTimeout(), this.options.connectTimeout(), this.options.ioThreads(),
 					this.options.eventLoopGroup(), name, this.options.maxInboundLinks(),
-					this.options.maxLinksPerAddress(), this.options.maxQueuedBytesPerLink()));
+					this.options.maxLinksPerAddress(), this.options.maxQueuedBytesPerLink(), this.options.tls()));
 			transportRef[0] = transport;
 			this.transport = transport;
 			this.loop = loop;
@@ -163,7 +163,7 @@ public class MeshSocket implements AutoCloseable {
 			this.boundAddress = bound;
 			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
 			this.state = State.RUNNING;
-			node.startSeeds();
+			node.startSeeds(bound.getPort());
 			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {})", abbreviate(id), bound,
 					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId);
 			return this;

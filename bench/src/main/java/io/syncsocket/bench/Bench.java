@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -cp ... io.syncsocket.bench.Bench &lt;w1|w1-line|w1-zlib|w2|w3|all&gt; [--impl java|js2p|java,js2p]
  *     [--count N] [--samples N] [--keys N] [--reps 3] [--warmup N] [--jvm-opts "..."]
- *     [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120]
+ *     [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120] [--fresh-nodes true|false]
  * </pre>
  *
  * Workloads (PROTOCOL-independent definitions, see docs/benchmarks.md):
@@ -78,7 +78,7 @@ public final class Bench {
 			System.err.println("bench: " + ex.getMessage());
 			System.err.println("usage: Bench <w1|w1-line|w1-zlib|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
 					+ " [--samples N] [--keys N] [--reps N] [--warmup N] [--jvm-opts \"...\"] [--value-size N]"
-					+ " [--leasing on|off|js2p] [--timeout-s N]");
+					+ " [--leasing on|off|js2p] [--timeout-s N] [--fresh-nodes true|false]");
 			System.exit(2);
 			return;
 		}
@@ -129,62 +129,31 @@ public final class Bench {
 
 	private String w1(String workload, boolean line, boolean zlib) {
 		int count = this.settings.count(this.impl);
-		List<NodeProcess> nodes = new ArrayList<>();
+		Pair pair = null;
 		try {
-			String note = "";
-			boolean compression = zlib;
-			NodeProcess a;
-			try {
-				a = start("A", compression, line);
-			}
-			catch (StartException ex) {
-				if (compression || ex.line == null || !ex.line.contains("pending")) {
-					throw ex;
-				}
-				// sync-core cannot switch compression off yet: measure with zlib and say so.
-				compression = true;
-				note = "; no-zlib impossible: this sync-core has no MeshOptions.Builder.compression(List)";
-				a = start("A", true, line);
-			}
-			nodes.add(a);
-			NodeProcess b = start("B", compression, line);
-			nodes.add(b);
-			NodeProcess m = null;
-			if (line) {
-				m = start("M", compression, true);
-				nodes.add(m);
-				a.call("connect 127.0.0.1 " + m.port);
-				b.call("connect 127.0.0.1 " + m.port);
-				awaitPeers(Map.of(a, 1, b, 1, m, 2));
-			}
-			else {
-				b.call("connect 127.0.0.1 " + a.port);
-				awaitPeers(Map.of(a, 1, b, 1));
-			}
-			String links = a.call("peers")[1];
-			int warmCount = this.settings.warmupCount(this.impl);
-			for (int i = 0; i < this.settings.warmup(this.impl); i++) {
-				long[] r = w1Round(a, b, "wu" + i + "-", warmCount);
-				progress("  warm-up %d: %s sets/s", i + 1, number(rate(warmCount, r[2] - r[0])));
-			}
 			double[] throughput = new double[this.settings.reps];
 			double[] local = new double[this.settings.reps];
 			for (int rep = 0; rep < this.settings.reps; rep++) {
-				long[] r = w1Round(a, b, "r" + rep + "-", count);
+				if (pair == null || this.settings.fresh(this.impl)) {
+					closeAll(pair);
+					pair = null;
+					pair = warm(pair(line, zlib));
+				}
+				long[] r = w1Round(pair.a, pair.b, "r" + rep + "-", count);
 				throughput[rep] = rate(count, r[2] - r[0]);
 				local[rep] = rate(count, r[1] - r[0]);
 				progress("  rep %d: %s sets/s (A's set loop took %s ms, %s sets/s; B had all %s ms after A's first set)",
 						rep + 1, number(throughput[rep]), millis(r[1] - r[0]), number(local[rep]), millis(r[2] - r[0]));
 			}
-			String memory = memory(nodes);
-			return String.format(Locale.ROOT, "%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s); "
+			String memory = memory(pair.nodes);
+			return String.format(Locale.ROOT, "%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s%s); "
 					+ "A's set() loop alone %s sets/s; %s",
 					label(workload), this.impl, number(median(throughput)), range(throughput, Bench::number),
-					this.settings.reps, number(count), line ? "A - M - B, M relays" : "A - B", links, note,
-					number(median(local)), memory);
+					this.settings.reps, number(count), line ? "A - M - B, M relays" : "A - B", pair.links, pair.note,
+					freshNote(), number(median(local)), memory);
 		}
 		finally {
-			closeAll(nodes);
+			closeAll(pair);
 		}
 	}
 
@@ -199,30 +168,97 @@ public final class Bench {
 		return new long[] { Long.parseLong(sets[0]), Long.parseLong(sets[1]), Long.parseLong(seen[1]) };
 	}
 
+	/** A and B connected (B dials A), or A - M - B (A and B dial M, nobody follows peer lists). */
+	private Pair pair(boolean line, boolean zlib) {
+		Pair pair = new Pair();
+		try {
+			boolean compression = zlib;
+			try {
+				pair.a = pair.add(start("A", compression, line));
+			}
+			catch (StartException ex) {
+				if (compression || ex.line == null || !ex.line.contains("pending")) {
+					throw ex;
+				}
+				// this sync-core cannot switch compression off: measure with zlib and say so.
+				compression = true;
+				pair.note = "; no-zlib impossible: this sync-core has no MeshOptions.Builder.compression(List)";
+				pair.a = pair.add(start("A", true, line));
+			}
+			pair.b = pair.add(start("B", compression, line));
+			if (line) {
+				NodeProcess m = pair.add(start("M", compression, true));
+				pair.a.call("connect 127.0.0.1 " + m.port);
+				pair.b.call("connect 127.0.0.1 " + m.port);
+				awaitPeers(Map.of(pair.a, 1, pair.b, 1, m, 2));
+			}
+			else {
+				pair.b.call("connect 127.0.0.1 " + pair.a.port);
+				awaitPeers(Map.of(pair.a, 1, pair.b, 1));
+			}
+			pair.links = pair.a.call("peers")[1];
+			return pair;
+		}
+		catch (RuntimeException ex) {
+			closeAll(pair);
+			throw ex;
+		}
+	}
+
+	/** Unmeasured W1 rounds on throwaway keys, so that the JIT has compiled the hot paths. */
+	private Pair warm(Pair pair) {
+		int warmCount = this.settings.warmupCount(this.impl);
+		for (int i = 0; i < this.settings.warmup(this.impl); i++) {
+			long[] r = w1Round(pair.a, pair.b, "wu" + i + "-", warmCount);
+			progress("  warm-up %d: %s sets/s", i + 1, number(rate(warmCount, r[2] - r[0])));
+		}
+		return pair;
+	}
+
+	private String freshNote() {
+		return this.settings.fresh(this.impl) ? "; fresh processes per rep" : "";
+	}
+
+	/** The node processes of one set-up: A writes, B is measured (and M relays in a line). */
+	private static final class Pair {
+
+		final List<NodeProcess> nodes = new ArrayList<>();
+
+		@Nullable NodeProcess a;
+
+		@Nullable NodeProcess b;
+
+		String links = "?";
+
+		String note = "";
+
+		NodeProcess add(NodeProcess node) {
+			this.nodes.add(node);
+			return node;
+		}
+
+	}
+
 	// ------------------------------------------------------------------ W2
 
 	private String w2() {
-		List<NodeProcess> nodes = new ArrayList<>();
+		Pair pair = null;
 		try {
-			NodeProcess a = start("A", true, false);
-			nodes.add(a);
-			NodeProcess b = start("B", true, false);
-			nodes.add(b);
-			b.call("connect 127.0.0.1 " + a.port);
-			awaitPeers(Map.of(a, 1, b, 1));
-			String links = a.call("peers")[1];
-			int warmCount = this.settings.warmupCount(this.impl);
-			for (int i = 0; i < this.settings.warmup(this.impl); i++) {
-				w1Round(a, b, "wu" + i + "-", warmCount);
-			}
-			w2Round(a, b, "wl-", Math.max(100, this.settings.samples / 2));
-			progress("  warm-up done (%d × W1 of %s, %d latency samples)", this.settings.warmup(this.impl),
-					number(warmCount), Math.max(100, this.settings.samples / 2));
 			double[] p50 = new double[this.settings.reps];
 			double[] p90 = new double[this.settings.reps];
 			double[] p99 = new double[this.settings.reps];
 			for (int rep = 0; rep < this.settings.reps; rep++) {
-				long[] latencies = w2Round(a, b, "r" + rep + "-", this.settings.samples);
+				if (pair == null || this.settings.fresh(this.impl)) {
+					closeAll(pair);
+					pair = null;
+					pair = warm(pair(false, true));
+					if (this.settings.warmup(this.impl) > 0) {
+						int samples = Math.max(100, this.settings.samples / 2);
+						w2Round(pair.a, pair.b, "wl-", samples);
+						progress("  warm-up: %d latency samples", samples);
+					}
+				}
+				long[] latencies = w2Round(pair.a, pair.b, "r" + rep + "-", this.settings.samples);
 				Arrays.sort(latencies);
 				p50[rep] = percentile(latencies, 50) / 1000.0;
 				p90[rep] = percentile(latencies, 90) / 1000.0;
@@ -231,15 +267,15 @@ public final class Bench {
 						micros(p90[rep]), micros(p99[rep]), micros(latencies[0] / 1000.0),
 						micros(latencies[latencies.length - 1] / 1000.0));
 			}
-			String memory = memory(nodes);
+			String memory = memory(pair.nodes);
 			return String.format(Locale.ROOT,
-					"W2 %s: p50 %s µs median %s, p90 %s µs %s, p99 %s µs %s over %d reps × %s samples (A - B, links %s); %s",
+					"W2 %s: p50 %s µs median %s, p90 %s µs %s, p99 %s µs %s over %d reps × %s samples (A - B, links %s%s); %s",
 					this.impl, micros(median(p50)), range(p50, Bench::micros), micros(median(p90)), range(p90, Bench::micros),
-					micros(median(p99)), range(p99, Bench::micros), this.settings.reps, number(this.settings.samples), links,
-					memory);
+					micros(median(p99)), range(p99, Bench::micros), this.settings.reps, number(this.settings.samples),
+					pair.links, freshNote(), memory);
 		}
 		finally {
-			closeAll(nodes);
+			closeAll(pair);
 		}
 	}
 
@@ -260,47 +296,68 @@ public final class Bench {
 
 	private String w3() {
 		int keys = this.settings.keys(this.impl);
-		List<NodeProcess> nodes = new ArrayList<>();
+		int warmup = (this.settings.warmup(this.impl) > 0) ? 1 : 0;
+		Pair pair = null;
 		try {
-			NodeProcess a = start("A", true, false);
-			nodes.add(a);
-			long fillTimeout = Math.max(this.settings.timeoutMillis, keys / 5L);
-			String[] fill = a.call("setmany w3- " + keys + " " + this.settings.valueSize, fillTimeout);
-			progress("  A holds %s keys (filled at %s sets/s without peers)", number(keys),
-					number(rate(keys, Long.parseLong(fill[1]) - Long.parseLong(fill[0]))));
-			NodeProcess b = start("B", true, false);
-			nodes.add(b);
-			int warmup = this.settings.warmup(this.impl) > 0 ? 1 : 0;
 			double[] millis = new double[this.settings.reps];
-			for (int round = 0; round < warmup + this.settings.reps; round++) {
-				if (round > 0) {
-					b.call("reset");
+			int round = 0;
+			for (int rep = 0; rep < this.settings.reps; rep++) {
+				if (pair == null || this.settings.fresh(this.impl)) {
+					closeAll(pair);
+					pair = null;
+					pair = filled(keys);
+					round = 0;
 				}
-				b.call("arm w3- " + keys);
-				long before = Long.parseLong(b.call("connect 127.0.0.1 " + a.port)[0]);
-				String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis,
-						this.settings.timeoutMillis + 5_000);
-				long elapsed = Long.parseLong(seen[1]) - before;
-				check(b, "w3-", keys);
-				if (round < warmup) {
-					progress("  warm-up join: %s ms", millis(elapsed));
+				for (; round < warmup; round++) {
+					progress("  warm-up join: %s ms", millis(join(pair, keys, round)));
 				}
-				else {
-					int rep = round - warmup;
-					millis[rep] = elapsed / 1e6;
-					progress("  rep %d: %s ms (first entry after %s ms; %s keys/s)", rep + 1, millis(elapsed),
-							millis(Long.parseLong(seen[0]) - before), number(rate(keys, elapsed)));
-				}
+				long elapsed = join(pair, keys, round++);
+				millis[rep] = elapsed / 1e6;
+				progress("  rep %d: %s ms (%s keys/s)", rep + 1, millis(elapsed), number(rate(keys, elapsed)));
 			}
-			String memory = memory(nodes);
+			String memory = memory(pair.nodes);
 			return String.format(Locale.ROOT,
-					"W3 %s: %s keys joined in %s ms median %s over %d reps (B's connect call → B holds all; %s keys/s); %s",
+					"W3 %s: %s keys joined in %s ms median %s over %d reps (B's connect call → B holds all; %s keys/s; "
+							+ "links %s%s); %s",
 					this.impl, number(keys), decimal(median(millis)), range(millis, Bench::decimal), this.settings.reps,
-					number(keys / (median(millis) / 1000.0)), memory);
+					number(keys / (median(millis) / 1000.0)), pair.links, freshNote(), memory);
 		}
 		finally {
-			closeAll(nodes);
+			closeAll(pair);
 		}
+	}
+
+	/** A holding {@code keys} keys, and B not connected yet. */
+	private Pair filled(int keys) {
+		Pair pair = new Pair();
+		try {
+			pair.a = pair.add(start("A", true, false));
+			long fillTimeout = Math.max(this.settings.timeoutMillis, keys / 5L);
+			String[] fill = pair.a.call("setmany w3- " + keys + " " + this.settings.valueSize, fillTimeout);
+			progress("  A holds %s keys (filled at %s sets/s without peers)", number(keys),
+					number(rate(keys, Long.parseLong(fill[1]) - Long.parseLong(fill[0]))));
+			pair.b = pair.add(start("B", true, false));
+			return pair;
+		}
+		catch (RuntimeException ex) {
+			closeAll(pair);
+			throw ex;
+		}
+	}
+
+	/** An empty socket in B (a new one after the first round) joins A; @return ns until B holds all keys. */
+	private long join(Pair pair, int keys, int round) {
+		NodeProcess b = pair.b;
+		if (round > 0) {
+			b.call("reset");
+		}
+		b.call("arm w3- " + keys);
+		long before = Long.parseLong(b.call("connect 127.0.0.1 " + pair.a.port)[0]);
+		String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis, this.settings.timeoutMillis + 5_000);
+		check(b, "w3-", keys);
+		pair.links = pair.a.call("peers")[1];
+		progress("    first entry %s ms after the connect call", millis(Long.parseLong(seen[0]) - before));
+		return Long.parseLong(seen[1]) - before;
 	}
 
 	// ------------------------------------------------------------------ nodes
@@ -394,9 +451,11 @@ public final class Bench {
 		return (source != null) ? source.getLocation().toString() : "?";
 	}
 
-	private static void closeAll(List<NodeProcess> nodes) {
-		for (NodeProcess node : nodes) {
-			node.close();
+	private static void closeAll(@Nullable Pair pair) {
+		if (pair != null) {
+			for (NodeProcess node : pair.nodes) {
+				node.close();
+			}
 		}
 	}
 
@@ -498,6 +557,8 @@ public final class Bench {
 
 		String node = "node";
 
+		@Nullable Boolean fresh;
+
 		Path root = Path.of("").toAbsolutePath();
 
 		static Settings parse(String[] args) {
@@ -534,6 +595,7 @@ public final class Bench {
 					case "--timeout-s" -> s.timeoutMillis = positive(args[i], value) * 1000L;
 					case "--jvm-opts" -> s.jvmOpts = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
 					case "--node" -> s.node = value;
+					case "--fresh-nodes" -> s.fresh = Boolean.parseBoolean(value);
 					case "--root" -> s.root = Path.of(value).toAbsolutePath();
 					default -> throw new IllegalArgumentException("unknown option " + args[i]);
 				}
@@ -561,10 +623,20 @@ public final class Bench {
 
 		/**
 		 * Warm-up rounds (unmeasured W1 rounds before W1/W2; W3 does one unmeasured join if this
-		 * is not 0): java 5 (C2 settles after about 100,000 sets), js2p 1.
+		 * is not 0): java 5 (C2 settles after about 100,000 sets); js2p 0, because its nodes are
+		 * fresh per repetition and warming them up would slow them down (see {@link #fresh}).
 		 */
 		int warmup(String impl) {
-			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 1 : 5;
+			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 0 : 5;
+		}
+
+		/**
+		 * Whether every repetition gets new node processes: js2p yes (its per-message cost grows
+		 * with the broadcasts of the last 60 s, a linear "waterfalls" scan, so one repetition
+		 * would slow the next down), java no (its JIT stays warm).
+		 */
+		boolean fresh(String impl) {
+			return (this.fresh != null) ? this.fresh : impl.equals("js2p");
 		}
 
 		/** Sets per warm-up round: java 20,000, js2p 500. */

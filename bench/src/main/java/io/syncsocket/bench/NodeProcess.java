@@ -55,6 +55,11 @@ final class NodeProcess implements AutoCloseable {
 		reader.setDaemon(true);
 		reader.start();
 		String ready = next("start-up");
+		while (!ready.startsWith("ready ") && !ready.startsWith("fail ")) {
+			// the JVM's own stdout output (e.g. -XX:StartFlightRecording's start-up notice)
+			System.err.println("  " + name + " stdout: " + ready);
+			ready = next("start-up");
+		}
 		if (!ready.startsWith("ready ")) {
 			close();
 			throw new StartException(name + " did not start: " + ready + " (log: " + log + ")", ready);
@@ -102,6 +107,10 @@ final class NodeProcess implements AutoCloseable {
 
 	String[] reply(String what, long timeoutMillis) {
 		String line = next(what, timeoutMillis);
+		while (!line.startsWith("ok") && !line.startsWith("err")) {
+			System.err.println("  " + this.name + " stdout: " + line);
+			line = next(what, timeoutMillis);
+		}
 		if (line.equals("ok")) {
 			return new String[0];
 		}

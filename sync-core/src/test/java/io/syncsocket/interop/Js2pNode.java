@@ -157,6 +157,10 @@ public final class Js2pNode implements AutoCloseable {
 			command.add("--subnet");
 			command.add(options.subnet());
 		}
+		if (!"Plaintext".equals(options.encryption())) {
+			command.add("--encryption");
+			command.add(options.encryption());
+		}
 		Process process;
 		try {
 			process = new ProcessBuilder(command).directory(dir.toFile()).start();
@@ -855,17 +859,23 @@ public final class Js2pNode implements AutoCloseable {
 	 * js2p's default protocol
 	 * @param port the port to listen on, {@code 0} for a free one
 	 */
-	public record Options(Kind kind, Leasing leasing, @Nullable String subnet, int port) {
+	public record Options(Kind kind, Leasing leasing, @Nullable String subnet, int port, String encryption) {
 
 		public Options {
 			Objects.requireNonNull(kind, "'kind' must not be null");
 			Objects.requireNonNull(leasing, "'leasing' must not be null");
+			Objects.requireNonNull(encryption, "'encryption' must not be null");
 			if (port < 0 || port > 65535) {
 				throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
 			}
 			if (kind == Kind.MESH && leasing != Leasing.OMITTED) {
 				throw new IllegalArgumentException("leasing: " + leasing + " (expected: OMITTED for a MeshSocket)");
 			}
+		}
+
+		/** Plaintext options. */
+		public Options(Kind kind, Leasing leasing, @Nullable String subnet, int port) {
+			this(kind, leasing, subnet, port, "Plaintext");
 		}
 
 		/** A default SyncSocket: leasing omitted, default subnet, free port. */
@@ -879,15 +889,20 @@ public final class Js2pNode implements AutoCloseable {
 		}
 
 		public Options withLeasing(Leasing leasing) {
-			return new Options(this.kind, leasing, this.subnet, this.port);
+			return new Options(this.kind, leasing, this.subnet, this.port, this.encryption);
 		}
 
 		public Options withSubnet(@Nullable String subnet) {
-			return new Options(this.kind, this.leasing, subnet, this.port);
+			return new Options(this.kind, this.leasing, subnet, this.port, this.encryption);
 		}
 
 		public Options withPort(int port) {
-			return new Options(this.kind, this.leasing, this.subnet, port);
+			return new Options(this.kind, this.leasing, this.subnet, port, this.encryption);
+		}
+
+		/** js2p's transport: {@code Plaintext} (default) or {@code SSL} (driver {@code --encryption}). */
+		public Options withEncryption(String encryption) {
+			return new Options(this.kind, this.leasing, this.subnet, this.port, encryption);
 		}
 
 	}

@@ -124,8 +124,8 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/** Starts dialing the configured seeds. Any thread. */
-	public void startSeeds() {
-		this.loop.execute(this.seeds::start);
+	public void startSeeds(int boundPort) {
+		this.loop.execute(() -> this.seeds.start(boundPort));
 	}
 
 	public void transport(Transport transport) {
@@ -237,11 +237,14 @@ public final class MeshNode implements LinkListener {
 	 * that body was already sent at that time).
 	 */
 	public long broadcast(List<?> payload, @Nullable Connection exclude, long time) {
+		long now = nowSeconds();
 		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
-		while (!this.seen.add(blob, time, nowSeconds())) {
+		while (!this.seen.add(blob, time, now)) {
 			time++;
 			blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
 		}
+		// a node that only writes must forget its own messages too
+		this.seen.pruneUpTo(now - Flags.MAX_BROADCAST_AGE_SECONDS);
 		MeshExtension extension = this.extension;
 		for (Connection connection : this.routes.values()) {
 			if (connection == exclude || (extension != null && !extension.mayForward(connection, payload))) {
@@ -632,6 +635,27 @@ public final class MeshNode implements LinkListener {
 
 	private boolean isOwnAddress(InetSocketAddress address) {
 		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
+	}
+
+	/**
+	 * Whether dialing this address would reach this node: its port is ours and its host is
+	 * our advertised host or an address of this machine. Resolves the host name.
+	 */
+	boolean isLocalAddress(InetSocketAddress address, int boundPort) {
+		if (address.getPort() != this.advertisedPort && address.getPort() != boundPort) {
+			return false;
+		}
+		if (address.getHostString().equals(this.advertisedHost)) {
+			return true;
+		}
+		try {
+			java.net.InetAddress resolved = java.net.InetAddress.getByName(address.getHostString());
+			return address.getPort() == boundPort && (resolved.isLoopbackAddress() || resolved.isAnyLocalAddress()
+					|| java.net.NetworkInterface.getByInetAddress(resolved) != null);
+		}
+		catch (java.io.IOException ex) {
+			return false;
+		}
 	}
 
 	private int outgoingCount() {

@@ -43,7 +43,15 @@ final class SeedDialer {
 		}
 	}
 
-	void start() {
+	/** @param boundPort the port this node listens on, to recognise seeds that are this node */
+	void start(int boundPort) {
+		for (Seed seed : this.seeds) {
+			if (this.node.isLocalAddress(seed.address, boundPort)) {
+				// every instance given the same seed list: not a peer, never dialed
+				logger.debug("Seed {} is this node; not dialing it", seed.address);
+				seed.self = true;
+			}
+		}
 		if (!this.seeds.isEmpty()) {
 			tick();
 		}

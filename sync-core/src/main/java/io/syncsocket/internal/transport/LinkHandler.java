@@ -5,10 +5,14 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLException;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.syncsocket.LinkFault;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.WireFormatException;
@@ -78,8 +82,12 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 		Throwable root = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
 		if (!this.faulted) {
 			this.faulted = true;
+			SSLException tls = findTlsCause(cause);
 			if (root instanceof WireFormatException wire) {
 				this.listener.linkFault(this, wire.fault(), wire.getMessage());
+			}
+			else if (tls != null) {
+				this.listener.linkFault(this, LinkFault.TLS_HANDSHAKE_FAILED, tlsDetail(tls));
 			}
 			else {
 				String detail = (root instanceof IOException) ? String.valueOf(root.getMessage()) : root.toString();
@@ -87,6 +95,46 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 			}
 		}
 		ctx.close();
+	}
+
+	/**
+	 * A failed TLS handshake: the {@code SslHandler} reports it here first (for a timeout or
+	 * an engine failure, only here), then as an exception; one fault either way.
+	 */
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+		if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
+			if (!this.faulted) {
+				this.faulted = true;
+				Throwable cause = completion.cause();
+				SSLException tls = findTlsCause(cause);
+				String detail = (tls != null) ? tlsDetail(tls)
+						: (cause instanceof java.nio.channels.ClosedChannelException)
+								? "connection closed during the TLS handshake" : String.valueOf(cause);
+				this.listener.linkFault(this, LinkFault.TLS_HANDSHAKE_FAILED, detail);
+			}
+			ctx.close();
+		}
+		super.userEventTriggered(ctx, event);
+	}
+
+	private static @Nullable SSLException findTlsCause(@Nullable Throwable cause) {
+		for (Throwable current = cause; current != null; current = current.getCause()) {
+			if (current instanceof SSLException tls) {
+				return tls;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	/** The TLS error, shortened: Netty's message for plaintext on a TLS port hex-dumps the whole read. */
+	private static String tlsDetail(SSLException tls) {
+		String message = (tls instanceof NotSslRecordException) ? "not a TLS record (plaintext on a TLS port?)"
+				: String.valueOf(tls.getMessage());
+		return (message.length() > 200) ? message.substring(0, 200) + "..." : message;
 	}
 
 	/**

@@ -21,14 +21,18 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.syncsocket.TlsOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the listening socket, dials peers and builds one pipeline per link:
- * {@link FrameDecoder} → {@link LinkHandler}, with {@link FrameEncoder} outbound.
+ * {@link FrameDecoder} → {@link LinkHandler}, with {@link FrameEncoder} outbound, behind a
+ * Netty {@code SslHandler} when TLS is on (server side on accepted links, client side on
+ * dialed ones; see {@link TlsContexts}).
  *
  * <p>Owns its event-loop group unless one was passed in, and closes only what it owns.
  * Thread-safe.
@@ -38,7 +42,7 @@ public final class Transport {
 	/** Settings of the transport; all validated by the public options that produce them. */
 	public record Settings(int maxFrameLength, Duration stallTimeout, Duration connectTimeout, int ioThreads,
 			@Nullable EventLoopGroup eventLoopGroup, String threadNamePrefix, int maxInboundLinks,
-			int maxLinksPerAddress, int maxQueuedBytes) {
+			int maxLinksPerAddress, int maxQueuedBytes, @Nullable TlsOptions tls) {
 	}
 
 	/** Accepted links now open, in total and by remote IP (I/O threads; concurrent). */
@@ -47,6 +51,9 @@ public final class Transport {
 	private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> inboundByAddress = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private final Settings settings;
+
+	/** Null for plain TCP. */
+	private final @Nullable TlsContexts tls;
 
 	private volatile @Nullable LinkListener listener;
 
@@ -60,6 +67,8 @@ public final class Transport {
 
 	public Transport(Settings settings) {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
+		// before the event-loop group exists, so that bad key material leaks no threads
+		this.tls = (settings.tls() != null) ? TlsContexts.create(settings.tls()) : null;
 		if (settings.eventLoopGroup() != null) {
 			this.group = settings.eventLoopGroup();
 			this.ownsGroup = false;
@@ -90,7 +99,7 @@ public final class Transport {
 			.option(ChannelOption.SO_REUSEADDR, true)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-			.childHandler(new LinkInitializer(false));
+			.childHandler(new LinkInitializer(false, null, 0));
 		ChannelFuture future = bootstrap.bind(host, port).awaitUninterruptibly();
 		if (!future.isSuccess()) {
 			Throwable cause = future.cause();
@@ -102,7 +111,11 @@ public final class Transport {
 		return (InetSocketAddress) future.channel().localAddress();
 	}
 
-	/** Dials a peer; the future completes with the link once TCP is connected. */
+	/**
+	 * Dials a peer; the future completes with the link once TCP is connected and, with TLS,
+	 * once the TLS handshake has succeeded (it fails with the TLS error otherwise; the link
+	 * has then reported {@code TLS_HANDSHAKE_FAILED} and closes).
+	 */
 	public CompletableFuture<Link> connect(String host, int port) {
 		CompletableFuture<Link> result = new CompletableFuture<>();
 		if (this.group.isShuttingDown()) {
@@ -114,13 +127,29 @@ public final class Transport {
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
-			.handler(new LinkInitializer(true));
+			.handler(new LinkInitializer(true, host, port));
 		bootstrap.connect(host, port).addListener((ChannelFuture future) -> {
-			if (future.isSuccess()) {
-				result.complete(future.channel().pipeline().get(LinkHandler.class));
+			if (!future.isSuccess()) {
+				result.completeExceptionally(future.cause());
+				return;
+			}
+			LinkHandler link = future.channel().pipeline().get(LinkHandler.class);
+			SslHandler ssl = future.channel().pipeline().get(SslHandler.class);
+			if (link == null) {
+				result.completeExceptionally(new java.io.IOException("link to " + host + ":" + port + " closed"));
+			}
+			else if (ssl == null) {
+				result.complete(link);
 			}
 			else {
-				result.completeExceptionally(future.cause());
+				ssl.handshakeFuture().addListener((handshake) -> {
+					if (handshake.isSuccess()) {
+						result.complete(link);
+					}
+					else {
+						result.completeExceptionally(handshake.cause());
+					}
+				});
 			}
 		});
 		return result;
@@ -189,8 +218,15 @@ public final class Transport {
 
 		private final boolean outbound;
 
-		LinkInitializer(boolean outbound) {
+		/** The dialed host and port (outbound links are initialised before they connect). */
+		private final @Nullable String host;
+
+		private final int port;
+
+		LinkInitializer(boolean outbound, @Nullable String host, int port) {
 			this.outbound = outbound;
+			this.host = host;
+			this.port = port;
 		}
 
 		@Override
@@ -208,6 +244,13 @@ public final class Transport {
 			Settings settings = Transport.this.settings;
 			FrameEncoder encoder = new FrameEncoder(settings.maxFrameLength());
 			ChannelPipeline pipeline = channel.pipeline();
+			TlsContexts tls = Transport.this.tls;
+			if (tls != null) {
+				// first, so that frames are encrypted last on the way out and decrypted first on the way in
+				String peerHost = (this.host != null) ? this.host : channel.remoteAddress().getHostString();
+				int peerPort = (this.host != null) ? this.port : channel.remoteAddress().getPort();
+				pipeline.addLast("tls", tls.newHandler(channel.alloc(), this.outbound, peerHost, peerPort));
+			}
 			pipeline.addLast("frameDecoder", new FrameDecoder(settings.maxFrameLength(), settings.stallTimeout().toNanos()));
 			pipeline.addLast("frameEncoder", encoder);
 			pipeline.addLast("link", new LinkHandler(channel, this.outbound, listener, encoder));
