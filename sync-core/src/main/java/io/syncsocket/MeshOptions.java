@@ -271,7 +271,7 @@ public final class MeshOptions {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
 				+ ", protocol=" + this.protocol + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing="
 				+ this.maxOutgoing + ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
-				+ ", tls=" + tls() + "]";
+				+ "]";
 	}
 
 	/** Builds {@link MeshOptions}; each setter validates its argument. */

@@ -26,7 +26,15 @@ import org.jspecify.annotations.Nullable;
  * {@link TrustManagerFactory}, initialised by the caller (a Spring Boot {@code SslBundle}
  * gives both). Peers are identified by their certificates, not by host names: there is no
  * host-name verification, since nodes dial whatever addresses peer lists advertise. The
- * certificate is not bound to the node id a peer claims in its handshake.
+ * certificate is not bound to the node id a peer claims in its handshake. Every node is both
+ * a TLS server and a TLS client, so a certificate with an extended key usage must allow both
+ * {@code serverAuth} and {@code clientAuth}. Material the JDK cannot use makes
+ * {@link MeshSocket#start()} fail with a {@link SyncSocketException}; a link whose handshake
+ * fails is closed and counted as {@link LinkFault#TLS_HANDSHAKE_FAILED}.
+ *
+ * <p>The self-signed certificate of compatible mode is an EC P-256 key with an X.509
+ * certificate made in-process with public JDK APIs (no BouncyCastle, no temporary files),
+ * a new one each time a socket starts.
  *
  * <pre>{@code
  * TlsOptions tls = TlsOptions.verified(keyManagerFactory, trustManagerFactory).build();

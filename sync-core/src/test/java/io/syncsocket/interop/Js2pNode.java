@@ -718,6 +718,29 @@ public final class Js2pNode implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Kill the node as a crash would: SIGKILL on Linux ({@link Process#destroyForcibly()}), without
+	 * asking it to close its socket; waits (at most 5 s) for the exit. Idempotent; {@link #close()}
+	 * afterwards does nothing.
+	 */
+	public void kill() {
+		this.closed = true;
+		this.process.destroyForcibly();
+		try {
+			if (!this.process.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("{} (pid {}) still alive {} after SIGKILL", this.label, this.process.pid(), CLOSE_TIMEOUT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Whether the node's process is still running. */
+	public boolean isAlive() {
+		return !this.exited && this.process.isAlive();
+	}
+
 	@Override
 	public String toString() {
 		return this.label + (this.id.isEmpty() ? "" : " " + this.id);

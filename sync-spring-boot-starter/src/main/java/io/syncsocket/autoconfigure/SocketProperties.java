@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.syncsocket.DeletePolicy;
 import io.syncsocket.Leasing;
+import io.syncsocket.TlsOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -34,6 +35,9 @@ public class SocketProperties {
 
 	@NestedConfigurationProperty
 	private final ProtocolProperties protocol = new ProtocolProperties();
+
+	@NestedConfigurationProperty
+	private final SslProperties ssl = new SslProperties();
 
 	/**
 	 * Nodes (host:port) dialed at start and re-dialed, with backoff, whenever this
@@ -141,6 +145,10 @@ public class SocketProperties {
 
 	public ProtocolProperties getProtocol() {
 		return this.protocol;
+	}
+
+	public SslProperties getSsl() {
+		return this.ssl;
 	}
 
 	public @Nullable List<String> getSeeds() {
@@ -313,7 +321,10 @@ public class SocketProperties {
 		/** Base subnet; the leasing mode appends 1 or 0. */
 		private @Nullable String subnet;
 
-		/** Transport encryption; only Plaintext is implemented. */
+		/**
+		 * Transport encryption, js2p's names: Plaintext or SSL (TLS, configured with
+		 * sync.ssl.*). Part of the protocol id: nodes with different encryption never connect.
+		 */
 		private @Nullable String encryption;
 
 		public @Nullable String getSubnet() {
@@ -330,6 +341,40 @@ public class SocketProperties {
 
 		public void setEncryption(@Nullable String encryption) {
 			this.encryption = encryption;
+		}
+
+	}
+
+	/** TLS settings, used when the protocol encryption is SSL. */
+	public static class SslProperties {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) with this node's key and
+		 * certificate and the trust material for peers' certificates.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * How peers are authenticated: verified (mutual TLS, peers need a certificate the
+		 * bundle trusts) or compatible (js2p-like, any peer is accepted). Default: verified when
+		 * a bundle is set, compatible (with a self-signed certificate) otherwise.
+		 */
+		private TlsOptions.@Nullable Mode mode;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public TlsOptions.@Nullable Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(TlsOptions.@Nullable Mode mode) {
+			this.mode = mode;
 		}
 
 	}

@@ -6,13 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.syncsocket.MeshOptions;
 import io.syncsocket.Protocol;
 import io.syncsocket.SyncOptions;
+import io.syncsocket.TlsOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -32,10 +38,21 @@ final class SyncOptionsMapper {
 
 	private final String namedPrefix;
 
+	private final Supplier<@Nullable SslBundles> sslBundles;
+
 	SyncOptionsMapper(SyncSocketProperties properties, String socketName) {
+		this(properties, socketName, () -> null);
+	}
+
+	/**
+	 * A mapper that resolves {@code sync.ssl.bundle} through {@code sslBundles} (called only
+	 * when a bundle is configured; null when there are no SSL bundles in the context).
+	 */
+	SyncOptionsMapper(SyncSocketProperties properties, String socketName, Supplier<@Nullable SslBundles> sslBundles) {
 		this.properties = properties;
 		this.named = properties.getSockets().get(socketName);
 		this.namedPrefix = "sync.sockets." + socketName + ".";
+		this.sslBundles = sslBundles;
 	}
 
 	SyncOptions.Builder map(String threadName) {
@@ -59,6 +76,10 @@ final class SyncOptionsMapper {
 		}
 		apply("seeds", SocketProperties::getSeeds, (seeds) -> mesh.seeds(parseSeeds(seeds)));
 		MeshOptions defaults = mesh.build();
+		TlsOptions tls = mapTls(defaults.protocol());
+		if (tls != null) {
+			mesh.tls(tls);
+		}
 		Setting<Duration> retryInitial = find("seed-retry.initial", (p) -> p.getSeedRetry().getInitial());
 		Setting<Duration> retryMax = find("seed-retry.max", (p) -> p.getSeedRetry().getMax());
 		if (retryInitial != null || retryMax != null) {
@@ -92,6 +113,81 @@ final class SyncOptionsMapper {
 			}
 		});
 		return sync.mesh(mesh.build());
+	}
+
+	/**
+	 * The TLS options from {@code ssl.bundle} and {@code ssl.mode}, or null if neither is set
+	 * (an SSL protocol then uses compatible mode with a self-signed certificate).
+	 */
+	private @Nullable TlsOptions mapTls(Protocol protocol) {
+		Setting<String> bundle = find("ssl.bundle", (p) -> p.getSsl().getBundle());
+		Setting<TlsOptions.Mode> mode = find("ssl.mode", (p) -> p.getSsl().getMode());
+		if (bundle == null && mode == null) {
+			return null;
+		}
+		if (!protocol.isTls()) {
+			Setting<?> blamed = (bundle != null) ? bundle : mode;
+			throw new InvalidConfigurationPropertyValueException(blamed.name, blamed.value,
+					"TLS settings need the protocol encryption SSL (sync.protocol.encryption=SSL), but it is '"
+							+ protocol.encryption() + "'");
+		}
+		TlsOptions.Mode effectiveMode = (mode != null) ? mode.value
+				: (bundle != null) ? TlsOptions.Mode.VERIFIED : TlsOptions.Mode.COMPATIBLE;
+		if (bundle == null) {
+			if (effectiveMode == TlsOptions.Mode.VERIFIED) {
+				throw new InvalidConfigurationPropertyValueException(mode.name, mode.value,
+						"verified TLS needs key and trust material: set sync.ssl.bundle to a Spring Boot SSL bundle");
+			}
+			return TlsOptions.compatible();
+		}
+		SslBundle sslBundle = resolveBundle(bundle);
+		SslStoreBundle stores = sslBundle.getStores();
+		if (stores.getKeyStore() == null) {
+			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
+					"the SSL bundle has no key store (this node's key and certificate)");
+		}
+		if (effectiveMode == TlsOptions.Mode.VERIFIED && stores.getTrustStore() == null) {
+			// without one, the bundle's trust managers fall back to the JDK's public CAs:
+			// anyone with a web certificate could join
+			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
+					"the SSL bundle has no trust store, which verified TLS needs (the certificates peers must chain to)");
+		}
+		try {
+			TlsOptions.Builder builder = (effectiveMode == TlsOptions.Mode.VERIFIED)
+					? TlsOptions.verified(sslBundle.getManagers().getKeyManagerFactory(),
+							sslBundle.getManagers().getTrustManagerFactory())
+					: TlsOptions.compatibleBuilder().keyManagerFactory(sslBundle.getManagers().getKeyManagerFactory());
+			String[] protocols = sslBundle.getOptions().getEnabledProtocols();
+			if (protocols != null) {
+				builder.protocols(List.of(protocols));
+			}
+			String[] ciphers = sslBundle.getOptions().getCiphers();
+			if (ciphers != null) {
+				builder.ciphers(List.of(ciphers));
+			}
+			return builder.build();
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
+					"the SSL bundle cannot be used: " + ex.getMessage());
+		}
+	}
+
+	private SslBundle resolveBundle(Setting<String> bundle) {
+		SslBundles bundles = this.sslBundles.get();
+		if (bundles == null) {
+			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
+					"there are no SSL bundles in the application context (SslAutoConfiguration not active?)");
+		}
+		try {
+			return bundles.getBundle(bundle.value);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
+					"no SSL bundle named '" + bundle.value + "' (define it under spring.ssl.bundle.jks."
+							+ bundle.value + " or spring.ssl.bundle.pem." + bundle.value + "); known: "
+							+ bundles.getBundleNames());
+		}
 	}
 
 	/** The debug level that applies to this socket, or 0. */

@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
@@ -65,8 +66,9 @@ public final class SyncSocketAutoConfiguration {
 
 		@Bean
 		SyncSocketLifecycle syncSocketLifecycle(SyncSocketProperties properties,
-				ObjectProvider<SyncSocketCustomizer> customizers, ApplicationEventPublisher publisher) {
-			return new SyncSocketLifecycle(properties, customizers, publisher);
+				ObjectProvider<SyncSocketCustomizer> customizers, ApplicationEventPublisher publisher,
+				ObjectProvider<SslBundles> sslBundles) {
+			return new SyncSocketLifecycle(properties, customizers, publisher, sslBundles);
 		}
 
 	}

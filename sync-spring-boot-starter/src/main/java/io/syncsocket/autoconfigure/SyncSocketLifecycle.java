@@ -14,12 +14,14 @@ import io.syncsocket.SyncListener;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
 import io.syncsocket.SyncSocketException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
@@ -44,20 +46,31 @@ public class SyncSocketLifecycle implements SmartLifecycle {
 
 	private final ApplicationEventPublisher publisher;
 
+	private final @Nullable ObjectProvider<SslBundles> sslBundles;
+
 	private final List<Managed> sockets = new ArrayList<>();
 
 	private volatile boolean running;
 
 	public SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher) {
+		this(properties, customizers, publisher, null);
+	}
+
+	/** A lifecycle that resolves {@code sync.ssl.bundle} through the context's {@link SslBundles}. */
+	public SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
+			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles) {
 		this.properties = properties;
 		this.customizers = customizers;
 		this.publisher = publisher;
+		this.sslBundles = sslBundles;
 	}
 
 	/** Creates (but does not start) the socket with the given name. */
 	public synchronized SyncSocket create(String name) {
-		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name);
+		ObjectProvider<SslBundles> sslBundles = this.sslBundles;
+		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name,
+				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null);
 		SyncOptions.Builder builder = mapper.map("sync-" + name);
 		ExecutorService dispatcher = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "sync-" + name + "-events");

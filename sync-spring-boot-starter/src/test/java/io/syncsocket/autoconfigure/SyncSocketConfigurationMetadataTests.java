@@ -37,7 +37,7 @@ class SyncSocketConfigurationMetadataTests {
 
 	/** Properties whose default is "unset" or machine-dependent, so the metadata has none. */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("sync.out-addr", "sync.seeds", "sync.node-id",
-			"sync.io-threads", "sync.sockets");
+			"sync.io-threads", "sync.sockets", "sync.ssl.bundle", "sync.ssl.mode");
 
 	private static List<Map<String, Object>> properties;
 
@@ -134,7 +134,9 @@ class SyncSocketConfigurationMetadataTests {
 		assertThat(hintValues("sync.delete-policy").stream()
 			.map((value) -> bindOne("sync.delete-policy", value).getDeletePolicy()))
 			.containsExactlyInAnyOrder(DeletePolicy.values());
-		assertThat(hintValues("sync.protocol.encryption")).containsExactly(Protocol.PLAINTEXT);
+		assertThat(hintValues("sync.protocol.encryption")).containsExactly(Protocol.PLAINTEXT, Protocol.SSL);
+		assertThat(hintValues("sync.ssl.mode").stream().map((value) -> bindOne("sync.ssl.mode", value).getSsl().getMode()))
+			.containsExactlyInAnyOrder(io.syncsocket.TlsOptions.Mode.values());
 		assertThat(hintValues("sync.health.unconnected-status")).contains("UNKNOWN", "DOWN");
 	}
 

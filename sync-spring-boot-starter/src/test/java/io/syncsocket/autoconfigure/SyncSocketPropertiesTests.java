@@ -143,7 +143,7 @@ class SyncSocketPropertiesTests {
 	@CsvSource(delimiter = '|', value = { "sync.port | 70000 | sync.port", "sync.port | abc | sync.port",
 			"sync.addr | '' | sync.addr", "sync.seeds | nohostport | sync.seeds",
 			"sync.seeds | 127.0.0.1:0 | sync.seeds", "sync.out-addr | 0.0.0.0:1 | sync.out-addr",
-			"sync.out-addr | example.com | sync.out-addr", "sync.protocol.encryption | SSL | sync.protocol.encryption",
+			"sync.out-addr | example.com | sync.out-addr", "sync.protocol.encryption | TLS | sync.protocol.encryption",
 			"sync.max-outgoing | -1 | sync.max-outgoing", "sync.handshake-timeout | 0s | sync.handshake-timeout",
 			"sync.stall-timeout | -1s | sync.stall-timeout", "sync.connect-timeout | 0ms | sync.connect-timeout",
 			"sync.peer-request-delay | 0s | sync.peer-request-delay",

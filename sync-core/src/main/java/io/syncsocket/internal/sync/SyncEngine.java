@@ -463,9 +463,15 @@ public final class SyncEngine implements MeshExtension {
 				SyncEvent.Origin.REMOTE);
 	}
 
+	/**
+	 * Whether a live change to an absent key loses against its tombstone in the merge order: it
+	 * is older, or of the same second from a larger owner id. That is the tie-break the lease
+	 * predicate (rule 5) applies when a delete meets the value, so a delete and a write that
+	 * cross in flight within one second end the same way on every node.
+	 */
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
 		Version tombstone = this.tombstones.get(key);
-		return tombstone != null && candidate.timestamp < tombstone.timestamp;
+		return tombstone != null && !LeaseRule.wins(candidate, tombstone);
 	}
 
 	private SyncKey key(@Nullable Object packet) {

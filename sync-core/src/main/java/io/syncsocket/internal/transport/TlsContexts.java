@@ -56,7 +56,7 @@ final class TlsContexts {
 				client.keyManager(generated.key(), generated.certificate());
 			}
 			if (options.mode() == TlsOptions.Mode.VERIFIED) {
-				server.trustManager(options.trustManagerFactory()).clientAuth(ClientAuth.NONE);
+				server.trustManager(options.trustManagerFactory()).clientAuth(ClientAuth.REQUIRE);
 				client.trustManager(options.trustManagerFactory());
 			}
 			else {
