@@ -36,10 +36,11 @@ public record MeshStats(int peers, long messagesReceived, long messagesSent, lon
 		return this.faults.get(fault);
 	}
 
-	/** Handshakes refused: wrong protocol, invalid, from ourselves, or never completed. */
+	/** Handshakes refused: wrong protocol, invalid, from ourselves, never completed, or a failed TLS handshake. */
 	public long rejectedHandshakes() {
 		return faults(LinkFault.PROTOCOL_MISMATCH) + faults(LinkFault.INVALID_HANDSHAKE)
-				+ faults(LinkFault.SELF_CONNECTION) + faults(LinkFault.HANDSHAKE_TIMEOUT);
+				+ faults(LinkFault.SELF_CONNECTION) + faults(LinkFault.HANDSHAKE_TIMEOUT)
+				+ faults(LinkFault.TLS_HANDSHAKE_FAILED);
 	}
 
 	/** Faults that closed a link. */

@@ -114,8 +114,10 @@ public class SyncSocketLifecycle implements SmartLifecycle {
 			managed.socket.start();
 		}
 		catch (SyncSocketException ex) {
-			throw new IllegalStateException("Cannot start sync socket '" + managed.name + "' (check sync.addr and "
-					+ "sync.port, or sync.sockets." + managed.name + ".*): " + ex.getMessage(), ex);
+			String prefix = SyncSocketAutoConfiguration.DEFAULT_SOCKET_NAME.equals(managed.name) ? "sync."
+					: "sync.sockets." + managed.name + ".";
+			throw new IllegalStateException("Cannot start sync socket '" + managed.name + "' (check " + prefix
+					+ "addr, " + prefix + "port and, with TLS, " + prefix + "ssl.*): " + ex.getMessage(), ex);
 		}
 	}
 
