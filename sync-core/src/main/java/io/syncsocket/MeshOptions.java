@@ -216,7 +216,7 @@ public final class MeshOptions {
 		return this.maxLinksPerAddress;
 	}
 
-	/** Most bytes queued for one peer; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
+	/** Most bytes queued for one peer, plus one frame of the maximum length; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
 	public int maxQueuedBytesPerLink() {
 		return this.maxQueuedBytesPerLink;
 	}
@@ -518,7 +518,7 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Most bytes queued for one peer; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
+		/** Most bytes queued for one peer, plus one frame of the maximum length; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
 		public Builder maxQueuedBytesPerLink(int maxQueuedBytesPerLink) {
 			if (maxQueuedBytesPerLink < 1024) {
 				throw new IllegalArgumentException("maxQueuedBytesPerLink: " + maxQueuedBytesPerLink + " (expected: >= 1024)");

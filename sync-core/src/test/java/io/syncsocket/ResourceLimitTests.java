@@ -75,7 +75,8 @@ class ResourceLimitTests {
 	@Test
 	void aPeerThatStopsReadingShouldBeDroppedWhileOthersKeepReceiving() throws IOException {
 		int cap = 256 * 1024;
-		MeshSocket node = mesh(MeshOptions.builder().maxQueuedBytesPerLink(cap).maxOutgoing(0).build());
+		MeshSocket node = mesh(
+				MeshOptions.builder().maxQueuedBytesPerLink(cap).maxFrameLength(128 * 1024).maxOutgoing(0).build());
 		MeshSocket good = mesh(MeshOptions.builder().maxOutgoing(0).build());
 		good.connect("127.0.0.1", node.boundAddress().getPort());
 		RawPeer stalled = track(RawPeer.connect(node, 16 * 1024));

@@ -347,6 +347,11 @@ public final class MeshNode implements LinkListener {
 				catch (WireFormatException ex) {
 					fault(connection, ex.fault(), ex.getMessage());
 				}
+				catch (RuntimeException ex) {
+					// a message no handler expected: that link goes, the node and its data stay
+					logger.warn("Unexpected error handling {} from {}", message, connection, ex);
+					fault(connection, LinkFault.INVALID_MESSAGE, ex.toString());
+				}
 			}
 		});
 	}
@@ -435,9 +440,12 @@ public final class MeshNode implements LinkListener {
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
+		// A broadcast that dispatch() will reject as INVALID_MESSAGE is not passed on: it closes the
+		// link it came on here, and relayed it would close every peer's link to us as well.
+		boolean relay = !isInvalidMeshMessage(message);
 		MeshExtension extension = this.extension;
 		for (Connection connection : this.routes.values()) {
-			if (!message.sender().equals(connection.peerId())
+			if (relay && !message.sender().equals(connection.peerId())
 					&& (extension == null || extension.mayForward(connection, message.payload()))) {
 				write(connection, message.blob(), true);
 				this.counters.broadcastsRelayed.increment();
@@ -445,6 +453,17 @@ public final class MeshNode implements LinkListener {
 		}
 		this.seen.pruneUpTo(horizon);
 		return true;
+	}
+
+	/** Whether {@link #peersReceived} or {@link #request} rejects this broadcast as INVALID_MESSAGE. */
+	private static boolean isInvalidMeshMessage(WireMessage message) {
+		return switch (message.subFlag()) {
+			case Flags.PEERS -> message.packetCount() < 2 || !(message.packet(1) instanceof List<?>);
+			// request "*" is a whisper; as a broadcast every node would answer its neighbour with
+			// its whole state: not passed on, not answered (see request())
+			case Flags.REQUEST -> message.packetCount() != 3;
+			default -> false;
+		};
 	}
 
 	private void dispatch(Connection from, WireMessage message) {
@@ -682,6 +701,10 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private void request(Connection from, WireMessage message) {
+		if (message.packetCount() == 2 && isRequestAll(message.packet(1)) && message.msgType() == Flags.BROADCAST) {
+			fault(from, LinkFault.UNKNOWN_FLAG, "request \"*\" as a broadcast (it is a whisper)");
+			return;
+		}
 		if (message.packetCount() == 2 && isRequestAll(message.packet(1))) {
 			sendPeers(from);
 			if (this.extension != null) {
@@ -835,7 +858,22 @@ public final class MeshNode implements LinkListener {
 				}
 				return;
 			}
-			Connection connection = connectionFor(link);
+			Connection connection = this.connections.get(link);
+			if (connection == null && !link.isOpen()) {
+				// The connect callback can run after linkActive and linkClosed (a peer that resets at
+				// once): the link is gone, and a Connection made now would never close or fail the
+				// handshake, leaving the dial (and a seed waiting for it) pending forever.
+				if (expectedId != null) {
+					this.dialing.remove(expectedId);
+				}
+				if (handshake != null) {
+					handshake.completeExceptionally(new SocketClosedException("link to " + host + ":" + port + " closed"));
+				}
+				return;
+			}
+			if (connection == null) {
+				connection = connectionFor(link);
+			}
 			connection.expectedId = expectedId;
 			if (handshake != null) {
 				if (connection.closed) {

@@ -275,12 +275,15 @@ public final class SyncEngine implements MeshExtension {
 		return new LinkedHashMap<>(map);
 	}
 
-	/** Shallow merge, map keys compared as text as js2p does (PROTOCOL.md §7.3). */
+	/**
+	 * Shallow merge, map keys compared as text as js2p does (PROTOCOL.md §7.3). A remote delta
+	 * may carry a nil map key: it is kept as nil (its text is "null", js2p's property name for it).
+	 */
 	private static void merge(Map<Object, @Nullable Object> target, Map<?, ?> delta) {
 		for (Map.Entry<?, ?> entry : delta.entrySet()) {
 			String text = keyText(entry.getKey());
 			target.keySet().removeIf((existing) -> keyText(existing).equals(text));
-			target.put(Objects.requireNonNull(entry.getKey()), entry.getValue());
+			target.put(entry.getKey(), entry.getValue());
 		}
 	}
 

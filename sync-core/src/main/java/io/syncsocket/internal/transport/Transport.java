@@ -155,9 +155,10 @@ public final class Transport {
 		return result;
 	}
 
-	/** A link becomes unwritable once more than the per-link cap waits in its outbound buffer. */
+	/** A link becomes unwritable once more than the per-link cap (plus one frame) waits in its outbound buffer. */
 	private io.netty.channel.WriteBufferWaterMark waterMark() {
-		int high = this.settings.maxQueuedBytes();
+		// the cap plus one largest frame, so that a single big frame alone never counts as slow
+		int high = (int) Math.min(Integer.MAX_VALUE, (long) this.settings.maxQueuedBytes() + this.settings.maxFrameLength());
 		return new io.netty.channel.WriteBufferWaterMark(high / 2, high);
 	}
 
