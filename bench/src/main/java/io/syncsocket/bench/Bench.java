@@ -23,13 +23,14 @@ import org.jspecify.annotations.Nullable;
  * line per workload on stdout (progress and per-repetition details go to stderr).
  *
  * <pre>
- * java -cp ... io.syncsocket.bench.Bench &lt;w1|w1-line|w1-zlib|w2|w3|all&gt; [--impl java|js2p|java,js2p]
+ * java -cp ... io.syncsocket.bench.Bench &lt;ping|w1|w1-line|w1-zlib|w2|w3|all&gt; [--impl java|js2p|java,js2p]
  *     [--count N] [--samples N] [--keys N] [--reps 3] [--warmup N] [--jvm-opts "..."]
  *     [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120] [--fresh-nodes true|false]
  * </pre>
  *
- * Workloads (PROTOCOL-independent definitions, see docs/benchmarks.md):
+ * Workloads (see docs/benchmarks.md):
  * <ul>
+ * <li>{@code ping}: a raw 100-byte TCP ping-pong between two processes, the machine's floor.
  * <li>{@code w1}: A sets {@code --count} keys (default 20,000) from one thread as fast as it
  * can; throughput = count / (B counted all update events − A's first set). Links without
  * compression where the implementation can turn it off, else zlib (said in the summary).
@@ -51,7 +52,7 @@ public final class Bench {
 	/** Node processes alive, killed by the shutdown hook if the orchestrator is interrupted. */
 	static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
 
-	private static final List<String> WORKLOADS = List.of("w1", "w1-line", "w1-zlib", "w2", "w3");
+	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w2", "w3");
 
 	private static final double MIB = 1024.0 * 1024.0;
 
@@ -76,7 +77,7 @@ public final class Bench {
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println("bench: " + ex.getMessage());
-			System.err.println("usage: Bench <w1|w1-line|w1-zlib|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
+			System.err.println("usage: Bench <ping|w1|w1-line|w1-zlib|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
 					+ " [--samples N] [--keys N] [--reps N] [--warmup N] [--jvm-opts \"...\"] [--value-size N]"
 					+ " [--leasing on|off|js2p] [--timeout-s N] [--fresh-nodes true|false]");
 			System.exit(2);
@@ -90,6 +91,9 @@ public final class Bench {
 		boolean failed = false;
 		for (String impl : settings.impls) {
 			for (String workload : workloads) {
+				if (workload.equals("ping") && impl.equals("js2p") && settings.workload.equals("all")) {
+					continue; // a property of the machine, measured once with the java run
+				}
 				Bench bench = new Bench(settings, impl, runDir.resolve(workload + "-" + impl));
 				String summary;
 				try {
@@ -116,6 +120,7 @@ public final class Bench {
 			progress("  sync-core: %s", syncCoreLocation());
 		}
 		return switch (workload) {
+			case "ping" -> ping();
 			case "w1" -> w1(workload, false, false);
 			case "w1-zlib" -> w1(workload, false, true);
 			case "w1-line" -> w1(workload, true, false);
@@ -123,6 +128,59 @@ public final class Bench {
 			case "w3" -> w3();
 			default -> throw new IllegalArgumentException("unknown workload " + workload);
 		};
+	}
+
+	// ------------------------------------------------------------------ ping
+
+	/**
+	 * Two processes, a 100-byte TCP ping-pong on one connection (5,000 unmeasured round trips,
+	 * then {@code reps} × 10,000): the machine's floor for W2, which is one way (about half).
+	 */
+	private String ping() {
+		int count = 10_000;
+		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), PingPong.class.getName(), Integer.toString(this.settings.valueSize));
+		NodeProcess server = NodeProcess.start("echo", command, this.logDir, this.settings.timeoutMillis);
+		try {
+			long[][] reps;
+			try {
+				reps = pingRounds(server.port, count);
+			}
+			catch (java.io.IOException ex) {
+				throw new BenchException("ping-pong failed: " + ex.getMessage());
+			}
+			double[] p50 = new double[reps.length];
+			double[] p90 = new double[reps.length];
+			for (int rep = 0; rep < reps.length; rep++) {
+				long[] times = reps[rep];
+				Arrays.sort(times);
+				p50[rep] = percentile(times, 50) / 1000.0;
+				p90[rep] = percentile(times, 90) / 1000.0;
+				progress("  rep %d: p50 %s µs, p90 %s µs, p99 %s µs", rep + 1, micros(p50[rep]), micros(p90[rep]),
+						micros(percentile(times, 99) / 1000.0));
+			}
+			double foreign = this.cpu.foreignCores(List.of(server));
+			return String.format(Locale.ROOT,
+					"PING: %s-byte TCP round trip p50 %s µs median %s, p90 %s µs %s over %d reps × %s (two processes, "
+							+ "blocking sockets, TCP_NODELAY); other processes used %.2f of %d cores",
+					this.settings.valueSize, micros(median(p50)), range(p50, Bench::micros), micros(median(p90)),
+					range(p90, Bench::micros), this.settings.reps, number(count), foreign,
+					Runtime.getRuntime().availableProcessors());
+		}
+		finally {
+			CpuWatch.retire(server.process);
+			server.process.destroy();
+			CHILDREN.remove(server.process);
+		}
+	}
+
+	private long[][] pingRounds(int port, int count) throws java.io.IOException {
+		long[] times = PingPong.roundTrips(port, this.settings.valueSize, 5_000, count * this.settings.reps);
+		long[][] reps = new long[this.settings.reps][];
+		for (int rep = 0; rep < this.settings.reps; rep++) {
+			reps[rep] = Arrays.copyOfRange(times, rep * count, (rep + 1) * count);
+		}
+		return reps;
 	}
 
 	// ------------------------------------------------------------------ W1

@@ -16,7 +16,12 @@ final class CpuWatch {
 	/** USER_HZ: the unit of /proc CPU times on every mainstream Linux. */
 	private static final double TICKS_PER_SECOND = 100.0;
 
+	/** CPU ticks of node processes that were closed (sampled just before), since the JVM started. */
+	private static final java.util.concurrent.atomic.AtomicLong RETIRED = new java.util.concurrent.atomic.AtomicLong();
+
 	private final long startNanos = System.nanoTime();
+
+	private final long startRetired = RETIRED.get();
 
 	private final long startBusy = busyTicks();
 
@@ -29,11 +34,20 @@ final class CpuWatch {
 		for (NodeProcess node : nodes) {
 			ours += processTicks(node.process.pid()); // started after this watch
 		}
+		ours += RETIRED.get() - this.startRetired; // nodes of earlier repetitions (fresh processes)
 		double seconds = (System.nanoTime() - this.startNanos) / 1e9;
 		if (busy < 0 || ours < 0 || seconds <= 0) {
 			return Double.NaN;
 		}
 		return Math.max(0, busy - ours) / TICKS_PER_SECOND / seconds;
+	}
+
+	/** Called just before a node process is closed, so that its CPU time still counts as ours. */
+	static void retire(Process process) {
+		long ticks = processTicks(process.pid());
+		if (ticks > 0) {
+			RETIRED.addAndGet(ticks);
+		}
 	}
 
 	private static long busyTicks() {

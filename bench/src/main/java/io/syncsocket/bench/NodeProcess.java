@@ -201,6 +201,7 @@ final class NodeProcess implements AutoCloseable {
 	@Override
 	public void close() {
 		if (this.process.isAlive()) {
+			CpuWatch.retire(this.process);
 			try {
 				send("close");
 				this.stdin.close();

@@ -38,6 +38,9 @@ public class SeenSetBenchmarks {
 
 	private static final int RING = 1 << 18;
 
+	/** MeshOptions' default maxSeenMessages: above the 100,000 pairs held, no early eviction. */
+	private static final int CAPACITY = 1_000_000;
+
 	private SeenSet seen;
 
 	/** Random 32-byte ids (SHA-256 checksums are uniformly distributed). */
@@ -65,7 +68,7 @@ public class SeenSetBenchmarks {
 		for (byte[] id : this.misses) {
 			random.nextBytes(id);
 		}
-		this.seen = new SeenSet();
+		this.seen = new SeenSet(CAPACITY);
 		this.time = 1_790_000_000L;
 		for (int i = 0; i < ENTRIES; i++) {
 			addOne();
@@ -102,7 +105,7 @@ public class SeenSetBenchmarks {
 			this.seen.pruneUpTo(this.time - WINDOW_SECONDS);
 		}
 		this.times[slot] = this.time;
-		return this.seen.add(this.ids[slot], this.time);
+		return this.seen.add(this.ids[slot], this.time, this.time);
 	}
 
 }
