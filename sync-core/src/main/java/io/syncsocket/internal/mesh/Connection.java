@@ -70,6 +70,11 @@ public final class Connection {
 		return !this.closed;
 	}
 
+	/** Bytes written to this link and not yet sent (back-pressure for long streams). */
+	public long queuedBytes() {
+		return this.link.queuedBytes();
+	}
+
 	boolean handshaken() {
 		return this.peer != null;
 	}

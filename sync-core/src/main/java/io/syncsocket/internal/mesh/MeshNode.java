@@ -237,6 +237,17 @@ public final class MeshNode implements LinkListener {
 	 * that body was already sent at that time).
 	 */
 	public long broadcast(List<?> payload, @Nullable Connection exclude, long time) {
+		MeshExtension extension = this.extension;
+		List<Connection> targets = new ArrayList<>(this.routes.size());
+		for (Connection connection : this.routes.values()) {
+			if (connection != exclude && (extension == null || extension.mayForward(connection, payload))) {
+				targets.add(connection);
+			}
+		}
+		if (targets.isEmpty()) {
+			// nobody to tell (a node alone, or a joiner merging the state of its only peer)
+			return time;
+		}
 		long now = nowSeconds();
 		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
 		while (!this.seen.add(blob, time, now)) {
@@ -245,11 +256,7 @@ public final class MeshNode implements LinkListener {
 		}
 		// a node that only writes must forget its own messages too
 		this.seen.pruneUpTo(now - Flags.MAX_BROADCAST_AGE_SECONDS);
-		MeshExtension extension = this.extension;
-		for (Connection connection : this.routes.values()) {
-			if (connection == exclude || (extension != null && !extension.mayForward(connection, payload))) {
-				continue;
-			}
+		for (Connection connection : targets) {
 			write(connection, blob, true);
 			connection.lastSentType = Flags.BROADCAST;
 			connection.lastSentPayload = payload;
@@ -272,6 +279,11 @@ public final class MeshNode implements LinkListener {
 			this.dirty.add(connection);
 		}
 		this.counters.sent(blob.length);
+	}
+
+	/** Writes what is queued for one connection now, rather than at the end of the batch. */
+	public void flush(Connection connection) {
+		connection.link.flush();
 	}
 
 	/** Batch hook of the node loop: one hand-over and one flush per link per batch. */
@@ -789,7 +801,10 @@ public final class MeshNode implements LinkListener {
 
 	// ---- listeners, faults, bookkeeping
 
-	/** Runs listener code on the listener executor if one is set, else right here on the loop. */
+	/**
+	 * Hands listener code to the listener executor if one is set, else to the node loop, which
+	 * runs it after the current batch; either way in commit order (called under the node lock).
+	 */
 	public void deliver(Runnable callback) {
 		Executor executor = this.options.listenerExecutor();
 		Runnable safe = () -> {
@@ -804,7 +819,7 @@ public final class MeshNode implements LinkListener {
 			executor.execute(safe);
 		}
 		else {
-			safe.run();
+			this.loop.deliver(safe);
 		}
 	}
 

@@ -23,28 +23,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that owns a socket's mesh and sync state (STYLE.md, threading rule 2).
+ * The thread that owns a socket's mesh and sync state (STYLE.md, threading rule 2), and the
+ * lock that serialises every change to it.
  *
- * <p>It runs tasks in arrival order and, whenever it has drained its queue, the batch hooks
+ * <p>The loop runs tasks in arrival order while holding the node lock, then the batch hooks
  * (the mesh flushes the links it wrote to there, so a burst of messages costs one flush per
- * link, not one per message). Before parking it spins briefly, so a task handed over while
- * it is busy or just idle starts within microseconds.
+ * link, not one per message), then, without the lock, the listener deliveries that the batch
+ * queued, in commit order.
+ *
+ * <p>{@link #call} runs a user thread's change and returns its result. When the loop is idle
+ * and nothing is queued, the change runs right on the calling thread under the same lock (so
+ * it is still serialised with everything else and cannot overtake an earlier queued task);
+ * otherwise it is queued and the caller waits. A write therefore costs no thread hand-over on
+ * an idle node, which matters on small machines where every hand-over is a wake-up. Listener
+ * code never runs on the caller: it is always delivered by the loop (or the listener executor).
  *
  * <p>Tasks never throw out of the loop: an exception is logged and the loop goes on.
- * {@link #call} lets user threads run a task and wait for its result; it fails fast when
- * called from the loop itself or from an I/O thread, where waiting would deadlock.
+ * {@link #call} fails fast when called from the loop itself or from an I/O thread.
  */
 public final class NodeLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeLoop.class);
 
-	/** How long the loop spins for new work before parking. */
-	private static final long SPIN_NANOS = 20_000;
-
-	/** How long a caller of {@link #call} spins on the result before blocking. */
-	private static final long CALLER_SPIN_NANOS = 50_000;
+	/**
+	 * How long the loop spins for new work before parking. Spinning only pays with spare cores;
+	 * on small machines it steals the CPU that the I/O threads and the other nodes need.
+	 */
+	private static final long SPIN_NANOS = Long.getLong("syncsocket.nodeloop.spin-nanos", 0);
 
 	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	/** Listener deliveries queued by committed changes, run by the loop in order, outside the lock. */
+	private final ConcurrentLinkedQueue<Runnable> deliveries = new ConcurrentLinkedQueue<>();
+
+	private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
 	private final BooleanSupplier onIoThread;
 
@@ -82,6 +94,10 @@ public final class NodeLoop {
 			return;
 		}
 		this.tasks.offer(task);
+		wake();
+	}
+
+	private void wake() {
 		if (this.sleeping) {
 			LockSupport.unpark(this.thread);
 		}
@@ -149,19 +165,38 @@ public final class NodeLoop {
 		if (this.shuttingDown) {
 			throw new SocketClosedException("socket is closed");
 		}
-		CompletableFuture<T> result = new CompletableFuture<>();
-		execute(() -> {
+		if (this.tasks.isEmpty() && this.lock.tryLock()) {
+			boolean ran = false;
+			T result = null;
 			try {
-				result.complete(task.call());
+				// only with nothing queued: an earlier task of this caller must not be overtaken
+				if (this.tasks.isEmpty() && !this.shuttingDown) {
+					ran = true;
+					try {
+						result = task.call();
+					}
+					finally {
+						runHooks();
+					}
+				}
 			}
-			catch (Throwable ex) {
-				result.completeExceptionally(ex);
+			catch (RuntimeException | Error ex) {
+				throw ex;
 			}
-		});
-		long spinStart = System.nanoTime();
-		while (!result.isDone() && System.nanoTime() - spinStart < CALLER_SPIN_NANOS) {
-			Thread.onSpinWait();
+			catch (Exception ex) {
+				throw new SyncSocketException("node task failed", ex);
+			}
+			finally {
+				this.lock.unlock();
+				if (!this.deliveries.isEmpty()) {
+					wake();
+				}
+			}
+			if (ran) {
+				return result;
+			}
 		}
+		CompletableFuture<T> result = submit(task);
 		try {
 			return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -184,6 +219,17 @@ public final class NodeLoop {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new SyncSocketException("interrupted while waiting for the node loop", ex);
+		}
+	}
+
+	/**
+	 * Queues listener code to run on the loop after the current batch, in the order queued.
+	 * Called while the node lock is held, so the order is the commit order.
+	 */
+	public void deliver(Runnable delivery) {
+		this.deliveries.offer(delivery);
+		if (!inLoop() && !this.lock.isHeldByCurrentThread()) {
+			wake();
 		}
 	}
 
@@ -212,12 +258,20 @@ public final class NodeLoop {
 	private void run() {
 		try {
 			while (true) {
-				boolean worked = runTasks();
-				worked |= runDueTimers();
-				if (worked) {
-					for (Runnable hook : this.batchHooks) {
-						runSafely(hook);
+				boolean worked;
+				this.lock.lock();
+				try {
+					worked = runTasks();
+					worked |= runDueTimers();
+					if (worked) {
+						runHooks();
 					}
+				}
+				finally {
+					this.lock.unlock();
+				}
+				worked |= runDeliveries();
+				if (worked) {
 					continue;
 				}
 				if (this.shuttingDown) {
@@ -229,6 +283,22 @@ public final class NodeLoop {
 		finally {
 			this.terminated.countDown();
 		}
+	}
+
+	private void runHooks() {
+		for (Runnable hook : this.batchHooks) {
+			runSafely(hook);
+		}
+	}
+
+	private boolean runDeliveries() {
+		boolean ran = false;
+		Runnable delivery;
+		while ((delivery = this.deliveries.poll()) != null) {
+			runSafely(delivery);
+			ran = true;
+		}
+		return ran;
 	}
 
 	private boolean runTasks() {
@@ -260,14 +330,14 @@ public final class NodeLoop {
 	private void idle() {
 		long spinStart = System.nanoTime();
 		while (System.nanoTime() - spinStart < SPIN_NANOS) {
-			if (!this.tasks.isEmpty() || this.shuttingDown) {
+			if (!this.tasks.isEmpty() || !this.deliveries.isEmpty() || this.shuttingDown) {
 				return;
 			}
 			Thread.onSpinWait();
 		}
 		this.sleeping = true;
 		try {
-			if (!this.tasks.isEmpty() || this.shuttingDown) {
+			if (!this.tasks.isEmpty() || !this.deliveries.isEmpty() || this.shuttingDown) {
 				return;
 			}
 			Timer next = this.timers.peek();

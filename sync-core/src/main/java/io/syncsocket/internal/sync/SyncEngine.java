@@ -621,21 +621,77 @@ public final class SyncEngine implements MeshExtension {
 	@Override
 	public void sendState(Connection to) {
 		watchInitialSync(to);
-		for (Map.Entry<SyncKey, Version> entry : this.data.entrySet()) {
-			Version version = entry.getValue();
-			this.mesh.whisper(to, List.of(Flags.STORE, entry.getKey().bytes(),
-					new RawMsgpack(Objects.requireNonNull(version.value)), version.owner, version.timestamp));
-		}
 		Peer peer = to.peer();
-		if (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET) {
-			// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for an absent key.
-			for (Map.Entry<SyncKey, Version> entry : this.tombstones.entrySet()) {
+		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for an absent key.
+		List<Map.Entry<SyncKey, Version>> tombstones = (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET)
+				? new ArrayList<>(this.tombstones.entrySet()) : List.of();
+		new StateStream(to, this.data.entrySet().iterator(), tombstones.iterator()).run();
+	}
+
+	/** Entries written per turn of a state stream before other work gets the loop. */
+	private static final int STATE_CHUNK = 1024;
+
+	/** A state stream waits while more than this is queued for its link (bounds the memory a join costs). */
+	private static final long STATE_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+	/**
+	 * The full state sent to one peer (PROTOCOL.md §7.5) in chunks: each chunk is flushed at
+	 * once (the peer starts applying while the rest is encoded) and the stream waits while its
+	 * link has too much queued, so a large state neither holds the node loop nor piles up in
+	 * memory. Entries that change meanwhile also reach the peer as live broadcasts; the merge
+	 * order keeps the newer version whatever arrives last.
+	 */
+	private final class StateStream implements Runnable {
+
+		private final Connection to;
+
+		private final java.util.Iterator<Map.Entry<SyncKey, Version>> entries;
+
+		private final java.util.Iterator<Map.Entry<SyncKey, Version>> tombstones;
+
+		private int sent;
+
+		StateStream(Connection to, java.util.Iterator<Map.Entry<SyncKey, Version>> entries,
+				java.util.Iterator<Map.Entry<SyncKey, Version>> tombstones) {
+			this.to = to;
+			this.entries = entries;
+			this.tombstones = tombstones;
+		}
+
+		@Override
+		public void run() {
+			if (!this.to.isOpen()) {
+				return;
+			}
+			if (this.to.queuedBytes() > STATE_MAX_QUEUED_BYTES) {
+				SyncEngine.this.mesh.loop().schedule(this, Duration.ofMillis(1));
+				return;
+			}
+			int chunk = 0;
+			while (chunk < STATE_CHUNK && this.entries.hasNext()) {
+				Map.Entry<SyncKey, Version> entry = this.entries.next();
+				Version version = entry.getValue();
+				SyncEngine.this.mesh.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(),
+						new RawMsgpack(Objects.requireNonNull(version.value)), version.owner, version.timestamp));
+				chunk++;
+			}
+			while (chunk < STATE_CHUNK && this.tombstones.hasNext()) {
+				Map.Entry<SyncKey, Version> entry = this.tombstones.next();
 				Version tombstone = entry.getValue();
-				this.mesh.whisper(to, List.of(Flags.STORE, entry.getKey().bytes(), NIL, tombstone.owner,
-						tombstone.timestamp));
+				SyncEngine.this.mesh.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(), NIL,
+						tombstone.owner, tombstone.timestamp));
+				chunk++;
+			}
+			this.sent += chunk;
+			if (this.entries.hasNext() || this.tombstones.hasNext()) {
+				SyncEngine.this.mesh.flush(this.to);
+				SyncEngine.this.mesh.loop().execute(this);
+			}
+			else {
+				logger.debug("Sent {} state entries to {}", this.sent, this.to);
 			}
 		}
-		logger.debug("Sent {} entries and {} tombstones to {}", this.data.size(), this.tombstones.size(), to);
+
 	}
 
 	@Override

@@ -29,6 +29,9 @@ public interface Link {
 	/** Writes everything {@link #enqueue queued} in one hand-over to the I/O thread and one flush. */
 	void flush();
 
+	/** Bytes handed to the I/O thread and not yet written to the socket. Any thread. */
+	long queuedBytes();
+
 	/** Sets the compression used for compressible blobs from now on (null: none). */
 	void compression(@Nullable Compression compression);
 

@@ -196,6 +196,12 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 		}
 	}
 
+	@Override
+	public long queuedBytes() {
+		io.netty.channel.ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
+		return (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+	}
+
 	private void writeAll(List<OutboundBlob> batch) {
 		for (OutboundBlob blob : batch) {
 			this.channel.write(blob, this.channel.voidPromise());
