@@ -309,7 +309,7 @@ public final class Bench {
 				if (pair == null || this.settings.fresh(this.impl)) {
 					closeAll(pair);
 					pair = null;
-					pair = warm(pair(false, true));
+					pair = warm(pair(false, this.settings.zlib));
 					if (this.settings.warmup(this.impl) > 0) {
 						int samples = Math.max(100, this.settings.samples / 2);
 						w2Round(pair.a, pair.b, "wl-", samples);
@@ -389,12 +389,12 @@ public final class Bench {
 	private Pair filled(int keys) {
 		Pair pair = new Pair();
 		try {
-			pair.a = pair.add(start("A", true, false));
+			pair.a = pair.add(start("A", this.settings.zlib, false));
 			long fillTimeout = Math.max(this.settings.timeoutMillis, keys / 5L);
 			String[] fill = pair.a.call("setmany w3- " + keys + " " + this.settings.valueSize, fillTimeout);
 			progress("  A holds %s keys (filled at %s sets/s without peers)", number(keys),
 					number(rate(keys, Long.parseLong(fill[1]) - Long.parseLong(fill[0]))));
-			pair.b = pair.add(start("B", true, false));
+			pair.b = pair.add(start("B", this.settings.zlib, false));
 			return pair;
 		}
 		catch (RuntimeException ex) {
@@ -607,6 +607,9 @@ public final class Bench {
 
 		int valueSize = 100;
 
+		/** Whether W2 and W3 negotiate zlib on their links (W1 has its own zlib variant). */
+		boolean zlib;
+
 		@Nullable String leasing;
 
 		long timeoutMillis = 120_000;
@@ -649,6 +652,7 @@ public final class Bench {
 					case "--reps" -> s.reps = positive(args[i], value);
 					case "--warmup" -> s.warmup = Integer.parseInt(value);
 					case "--value-size" -> s.valueSize = positive(args[i], value);
+					case "--zlib" -> s.zlib = Boolean.parseBoolean(value);
 					case "--leasing" -> s.leasing = value;
 					case "--timeout-s" -> s.timeoutMillis = positive(args[i], value) * 1000L;
 					case "--jvm-opts" -> s.jvmOpts = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));

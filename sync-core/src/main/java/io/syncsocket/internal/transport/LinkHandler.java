@@ -203,10 +203,10 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	}
 
 	private void writeAll(List<OutboundBlob> batch) {
-		for (OutboundBlob blob : batch) {
-			this.channel.write(blob, this.channel.voidPromise());
+		if (!this.channel.isActive()) {
+			return;
 		}
-		this.channel.flush();
+		this.channel.writeAndFlush(this.encoder.encodeBatch(this.channel.alloc(), batch), this.channel.voidPromise());
 	}
 
 	@Override

@@ -116,7 +116,27 @@ public final class MessageCodec {
 		throw malformed("msg_type is " + describe(value) + " (expected: a small non-negative integer)");
 	}
 
+	/** The last sender id decoded on this thread: most frames on a link come from one author. */
+	private static final ThreadLocal<Object[]> LAST_SENDER = ThreadLocal.withInitial(() -> new Object[2]);
+
 	private static String readNodeId(MessageUnpacker unpacker, int limit, String what) throws IOException {
+		MessageFormat format = unpacker.getNextFormat();
+		if (format.getValueType() == ValueType.STRING || format.getValueType() == ValueType.BINARY) {
+			int length = (format.getValueType() == ValueType.STRING) ? unpacker.unpackRawStringHeader()
+					: unpacker.unpackBinaryHeader();
+			if (length < 0 || length > limit - unpacker.getTotalReadBytes()) {
+				throw malformed(what + " of " + Integer.toUnsignedString(length) + " bytes exceeds the input");
+			}
+			byte[] bytes = unpacker.readPayload(length);
+			Object[] last = LAST_SENDER.get();
+			if (last[0] instanceof byte[] lastBytes && java.util.Arrays.equals(lastBytes, bytes)) {
+				return (String) last[1];
+			}
+			String id = new String(bytes, StandardCharsets.UTF_8);
+			last[0] = bytes;
+			last[1] = id;
+			return id;
+		}
 		Object value = Msgpack.unpack(unpacker, limit, 1);
 		String id = nodeIdText(value);
 		if (id == null) {
