@@ -190,4 +190,32 @@ class SyncSocketTests {
 		SyncMeshTests.awaitIdentical(List.of(a, b));
 	}
 
+
+	@Test
+	void aThrowingListenerShouldNeitherBreakTheNodeNorStarveOtherListeners() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		List<String> seen = new CopyOnWriteArrayList<>();
+		b.addSyncListener(new SyncListener() {
+			@Override
+			public void onUpdate(SyncEvent event) {
+				throw new IllegalStateException("listener bug");
+			}
+		});
+		b.addSyncListener(new SyncListener() {
+			@Override
+			public void onUpdate(SyncEvent event) {
+				seen.add(event.key());
+			}
+		});
+		a.set("one", 1);
+		a.set("two", 2);
+		await().atMost(WAIT).until(() -> seen.size() == 2);
+		assertThat(seen).containsExactly("one", "two");
+		b.set("three", 3);
+		await().atMost(WAIT).until(() -> a.containsKey("three"));
+		assertThat(b.stats().linkErrors()).isZero();
+	}
+
 }

@@ -510,8 +510,10 @@ public final class SyncEngine implements MeshExtension {
 		if (this.tombstones.remove(key) != null) {
 			this.tombstoneCount = this.tombstones.size();
 		}
-		fire(new SyncEvent(SyncEvent.Type.UPDATE, key.bytes(), version.value,
-				new Metatuple(version.owner, version.timestamp), origin));
+		if (!this.listeners.isEmpty()) {
+			fire(new SyncEvent(SyncEvent.Type.UPDATE, key.bytes(), version.value,
+					new Metatuple(version.owner, version.timestamp), origin));
+		}
 	}
 
 	private void applyDelete(SyncKey key, Version tombstone, SyncEvent.Origin origin) {
@@ -546,15 +548,23 @@ public final class SyncEngine implements MeshExtension {
 			.forEach(this.tombstones::remove);
 	}
 
+	/** One delivery per change, calling every listener in turn (listeners are few, changes many). */
 	private void fire(SyncEvent event) {
-		for (SyncListener listener : this.listeners) {
-			if (event.type() == SyncEvent.Type.UPDATE) {
-				this.mesh.deliver(() -> listener.onUpdate(event));
+		this.mesh.deliver(() -> {
+			for (SyncListener listener : this.listeners) {
+				try {
+					if (event.type() == SyncEvent.Type.UPDATE) {
+						listener.onUpdate(event);
+					}
+					else {
+						listener.onDelete(event);
+					}
+				}
+				catch (Throwable ex) {
+					logger.warn("A sync listener threw; the socket ignores it", ex);
+				}
 			}
-			else {
-				this.mesh.deliver(() -> listener.onDelete(event));
-			}
-		}
+		});
 	}
 
 	private void schedulePrune(Duration every) {
