@@ -53,8 +53,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A write's reply is sent after the socket call returned, i.e. once the write is applied
  * locally and its broadcast handed to the links: that is "acknowledged to a client". It
  * carries the version that write created ({@code owner}, {@code ts}, {@code value} as msgpack
- * hex, or {@code tombstone} for a delete), taken from the local {@link SyncEvent} of the call,
- * so that a remote change arriving right after it cannot be mistaken for it.
+ * hex, or {@code tombstone} for a delete), taken from the local {@link SyncEvent} of the call
+ * (listener deliveries are queued in commit order, so the node waits for that event), so that a
+ * remote change arriving right after it cannot be mistaken for it. A delete is made with
+ * {@code pop(key, fallback)}, the same operation as {@code del} that also tells whether the key
+ * existed. {@code {"cmd":"history","key":"k"}} lists the last changes of a key (diagnostics).
  *
  * <p>stdout is reserved for the protocol: {@code System.out} is pointed at stderr before any
  * logging starts. When stdin closes (the test JVM went away) the node closes and exits.
@@ -67,8 +70,16 @@ public final class FaultNode {
 
 	private final SyncSocket socket;
 
-	/** The last change made by a call on this socket: set on the node loop before the call returns. */
-	private volatile @Nullable SyncEvent lastLocal;
+	/**
+	 * Changes made by calls on this socket, in commit order. Listener deliveries are queued, so
+	 * the event of a write may arrive after the call returned: each write waits for its own.
+	 */
+	private final java.util.concurrent.BlockingQueue<SyncEvent> localEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+
+	private static final Object ABSENT = new Object();
+
+	/** Per key, the last changes this node applied (type, origin, metadata), for diagnostics. */
+	private final Map<String, java.util.Deque<String>> history = new ConcurrentHashMap<>();
 
 	/** Per key, the newest deletion this node applied (any origin): what it knows was deleted. */
 	private final Map<String, Metatuple> deletions = new ConcurrentHashMap<>();
@@ -131,17 +142,19 @@ public final class FaultNode {
 		this.socket.addSyncListener(new SyncListener() {
 			@Override
 			public void onUpdate(SyncEvent event) {
+				remember(event);
 				if (event.origin() == SyncEvent.Origin.LOCAL) {
-					FaultNode.this.lastLocal = event;
+					FaultNode.this.localEvents.add(event);
 				}
 			}
 
 			@Override
 			public void onDelete(SyncEvent event) {
+				remember(event);
 				FaultNode.this.deletions.merge(event.key(), event.meta(),
 						(old, fresh) -> (Versions.compareMeta(fresh, old) > 0) ? fresh : old);
 				if (event.origin() == SyncEvent.Origin.LOCAL) {
-					FaultNode.this.lastLocal = event;
+					FaultNode.this.localEvents.add(event);
 				}
 			}
 		});
@@ -182,28 +195,37 @@ public final class FaultNode {
 		System.exit(0);
 	}
 
+	private void remember(SyncEvent event) {
+		java.util.Deque<String> changes = this.history.computeIfAbsent(event.key(), (key) -> new java.util.ArrayDeque<>());
+		synchronized (changes) {
+			if (changes.size() == 20) {
+				changes.removeFirst();
+			}
+			Object value = event.value();
+			changes.addLast(event.type() + " " + event.origin() + " " + Versions.abbreviate(event.meta().owner()) + "@"
+					+ event.meta().timestamp() + ((value != null) ? " " + json(value) : ""));
+		}
+	}
+
 	private void execute(JsonNode command, ObjectNode reply) {
 		String key = command.path("key").asText();
 		switch (command.path("cmd").asText()) {
 			case "set" -> {
-				this.lastLocal = null;
 				this.socket.set(key, javaValue(command.path("value")));
-				version(reply, this.lastLocal);
+				version(reply, localEvent(key));
 			}
 			case "delta" -> {
-				this.lastLocal = null;
 				@SuppressWarnings("unchecked")
 				Map<String, ?> delta = mapper.convertValue(command.path("delta"), LinkedHashMap.class);
 				this.socket.applyDelta(key, delta);
-				version(reply, this.lastLocal);
+				version(reply, localEvent(key));
 			}
 			case "del" -> {
-				this.lastLocal = null;
-				this.socket.del(key);
-				SyncEvent event = this.lastLocal;
-				reply.put("deleted", event != null);
-				if (event != null) {
-					version(reply, event);
+				// pop is del that also tells whether something was deleted (and so whether an event follows)
+				boolean deleted = this.socket.pop(key, ABSENT) != ABSENT;
+				reply.put("deleted", deleted);
+				if (deleted) {
+					version(reply, localEvent(key));
 				}
 			}
 			case "items" -> {
@@ -222,11 +244,21 @@ public final class FaultNode {
 					.put("o", meta.owner())
 					.put("t", meta.timestamp()));
 			}
+			case "history" -> {
+				ArrayNode changes = reply.putArray("changes");
+				java.util.Deque<String> recorded = this.history.get(key);
+				if (recorded != null) {
+					synchronized (recorded) {
+						recorded.forEach(changes::add);
+					}
+				}
+			}
 			case "peers" -> {
 				ArrayNode peers = reply.putArray("peers");
 				for (Peer peer : this.socket.peers()) {
 					peers.addObject().put("id", peer.id()).put("dialect", peer.dialect().name());
 				}
+				reply.put("initialSyncComplete", this.socket.initialSyncComplete());
 			}
 			case "stats" -> reply.put("stats", this.socket.stats().toString())
 				.put("syncStats", this.socket.syncStats().toString());
@@ -237,10 +269,22 @@ public final class FaultNode {
 		}
 	}
 
-	private static void version(ObjectNode reply, @Nullable SyncEvent event) {
-		if (event == null) {
-			throw new IllegalStateException("the call returned without a local event");
+	/** The event of the write just made (bounded wait: deliveries are queued in commit order). */
+	private SyncEvent localEvent(String key) {
+		try {
+			SyncEvent event = this.localEvents.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+			if (event == null || !event.key().equals(key)) {
+				throw new IllegalStateException("expected the local event of '" + key + "', got " + event);
+			}
+			return event;
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+	}
+
+	private static void version(ObjectNode reply, SyncEvent event) {
 		reply.put("owner", event.meta().owner()).put("ts", event.meta().timestamp());
 		Object value = event.value();
 		if (value == null) {
