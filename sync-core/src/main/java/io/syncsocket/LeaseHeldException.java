@@ -6,31 +6,15 @@ import java.time.Instant;
  * A local write was refused because another node holds the key's lease (PROTOCOL.md §7.4).
  * Nothing was changed.
  */
-public class LeaseHeldException extends SyncSocketException {
+public class LeaseHeldException extends WriteRejectedException {
 
 	private static final long serialVersionUID = 1L;
-
-	private final String key;
-
-	private final String owner;
 
 	private final Instant leaseEnds;
 
 	public LeaseHeldException(String key, String owner, Instant leaseEnds) {
-		super("key '" + key + "' is leased by node " + owner + " until " + leaseEnds);
-		this.key = key;
-		this.owner = owner;
+		super("key '" + key + "' is leased by node " + owner + " until " + leaseEnds, key, owner);
 		this.leaseEnds = leaseEnds;
-	}
-
-	/** The key (as text). */
-	public String key() {
-		return this.key;
-	}
-
-	/** The node that holds the lease. */
-	public String owner() {
-		return this.owner;
 	}
 
 	/** When the lease expires unless its owner writes the key again. */

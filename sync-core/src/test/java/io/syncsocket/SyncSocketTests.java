@@ -218,4 +218,41 @@ class SyncSocketTests {
 		assertThat(b.stats().linkErrors()).isZero();
 	}
 
+
+	@Test
+	void racingWritesShouldNeverStampMoreThanASecondAheadOfTheClock() {
+		SyncSocket a = start(Leasing.OFF);
+		SyncSocket b = start(Leasing.OFF);
+		link(a, b);
+		long now = this.clock.instant().getEpochSecond();
+		int refused = 0;
+		for (int i = 0; i < 20; i++) {
+			SyncSocket writer = (i % 2 == 0) ? a : b;
+			SyncSocket other = (writer == a) ? b : a;
+			try {
+				writer.set("hot", "v" + i);
+				int round = i;
+				await().atMost(WAIT).until(() -> ("v" + round).equals(other.get("hot")));
+			}
+			catch (WriteConflictException ex) {
+				refused++;
+				assertThat(ex.timestamp()).isGreaterThan(now);
+			}
+			assertThat(a.meta("hot").timestamp()).isLessThanOrEqualTo(now + 1);
+		}
+		// within one second, alternating writers win by id or by one second ahead; then they are refused
+		assertThat(refused).isPositive();
+		SyncMeshTests.awaitIdentical(List.of(a, b));
+	}
+
+	@Test
+	void theSameValueWrittenAgainInOneSecondShouldNotMoveTheTimestamp() {
+		SyncSocket a = start(Leasing.ON);
+		long now = this.clock.instant().getEpochSecond();
+		for (int i = 0; i < 50; i++) {
+			a.set("heartbeat", true);
+		}
+		assertThat(a.meta("heartbeat").timestamp()).isEqualTo(now);
+	}
+
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.syncsocket.LeaseHeldException;
+import io.syncsocket.WriteRejectedException;
 import io.syncsocket.Metatuple;
 import io.syncsocket.Peer;
 import io.syncsocket.SyncEntry;
@@ -80,13 +81,16 @@ class KeyValueController {
 		return result;
 	}
 
-	@ExceptionHandler(LeaseHeldException.class)
-	ResponseEntity<Map<String, Object>> leaseHeld(LeaseHeldException ex) {
+	/** 409 with the node whose version refused the write (and, for a lease, when it ends). */
+	@ExceptionHandler(WriteRejectedException.class)
+	ResponseEntity<Map<String, Object>> writeRejected(WriteRejectedException ex) {
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("error", "lease held by another node");
+		body.put("error", (ex instanceof LeaseHeldException) ? "lease held by another node" : ex.getMessage());
 		body.put("key", ex.key());
 		body.put("owner", ex.owner());
-		body.put("leaseEnds", ex.leaseEnds().toString());
+		if (ex instanceof LeaseHeldException lease) {
+			body.put("leaseEnds", lease.leaseEnds().toString());
+		}
 		return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
 	}
 

@@ -250,7 +250,10 @@ public final class MeshNode implements LinkListener {
 		}
 		long now = nowSeconds();
 		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
-		while (!this.seen.add(blob, time, now)) {
+		// The same body again within a second would be dropped as a duplicate (§9 Q15): take the
+		// next second, but at most one ahead of the clock so timestamps cannot run away. Beyond
+		// that (the same body a third time in one second) peers drop it, as js2p's would.
+		while (!this.seen.add(blob, time, now) && time <= now) {
 			time++;
 			blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
 		}

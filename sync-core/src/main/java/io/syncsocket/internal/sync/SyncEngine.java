@@ -25,6 +25,7 @@ import io.syncsocket.SyncEvent;
 import io.syncsocket.SyncListener;
 import io.syncsocket.SyncStats;
 import io.syncsocket.ValueTypeException;
+import io.syncsocket.WriteConflictException;
 import io.syncsocket.internal.mesh.Connection;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.mesh.MeshNode;
@@ -192,6 +193,13 @@ public final class SyncEngine implements MeshExtension {
 	 */
 	public void set(SyncKey key, byte[] value) {
 		long time = checkLocalWrite(key, false);
+		Version current = this.data.get(key);
+		if (current != null && current.timestamp == time && current.owner.equals(this.mesh.id())
+				&& java.util.Arrays.equals(current.value, value)) {
+			// The same value again in the same second: every peer already has exactly this version,
+			// and re-sending it would need a later second each time (timestamps would run ahead).
+			return;
+		}
 		commitLocal(key, value, time, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)));
 	}
 
@@ -295,18 +303,26 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Checks a local write against the lease rule and picks its timestamp: now, but newer
-	 * than a tombstone, never older than this node's own last write of the key, and (without
-	 * enforced leases) newer than another node's current version, so the write wins
-	 * everywhere even when that node's clock runs ahead.
+	 * Checks a local write against the lease rule and picks its timestamp: now, but winning
+	 * the merge order against the key's tombstone, never older than this node's own last
+	 * write of the key, and (without enforced leases) winning against another node's current
+	 * version, so that the write wins everywhere. Never more than a second ahead of the
+	 * clock: a version that cannot be beaten within that is refused with
+	 * {@link WriteConflictException} (nothing changes).
+	 * @throws LeaseHeldException if another node's lease forbids the write
 	 */
 	private long checkLocalWrite(SyncKey key, boolean delta) {
 		long now = this.mesh.nowSeconds();
+		long latest = now + MAX_STAMP_AHEAD_SECONDS;
 		long time = now;
 		String self = this.mesh.id();
 		Version tombstone = this.tombstones.get(key);
-		if (tombstone != null) {
-			// Strictly newer: in a merge a tombstone beats a value of the same second (LeaseRule.wins).
+		if (tombstone != null && !tombstone.owner.equals(self)) {
+			// must win the merge order against the deletion: a later second, or the same second and a smaller id
+			time = Math.max(time, (self.compareTo(tombstone.owner) < 0) ? tombstone.timestamp : tombstone.timestamp + 1);
+		}
+		else if (tombstone != null) {
+			// our own deletion: a later second (a tombstone beats a value of the same second and owner)
 			time = Math.max(time, tombstone.timestamp + 1);
 		}
 		Version current = this.data.get(key);
@@ -314,8 +330,9 @@ public final class SyncEngine implements MeshExtension {
 			if (current.owner.equals(self)) {
 				time = Math.max(time, current.timestamp);
 			}
-			else if (!this.leasing.enforced() && current.timestamp >= time) {
-				time = current.timestamp + 1;
+			else if (!this.leasing.enforced()) {
+				// the newest write wins: the same second as the stored one wins with a smaller id (rule 5)
+				time = Math.max(time, (current.owner.compareTo(self) > 0) ? current.timestamp : current.timestamp + 1);
 			}
 		}
 		if (!LeaseRule.allows(current, self, time, delta, this.leasing.enforced(), now)) {
@@ -323,8 +340,17 @@ public final class SyncEngine implements MeshExtension {
 			throw new LeaseHeldException(key.text(), holder.owner,
 					Instant.ofEpochSecond(holder.timestamp + LeaseRule.LEASE_SECONDS));
 		}
+		if (time > latest) {
+			// Beating that version would stamp this write further ahead of the clock, and every
+			// write racing it would push timestamps further still: refuse instead.
+			Version blocker = (current != null && !current.owner.equals(self)) ? current : Objects.requireNonNull(tombstone);
+			throw new WriteConflictException(key.text(), blocker.owner, blocker.timestamp, now);
+		}
 		return time;
 	}
+
+	/** Local writes are stamped at most this far ahead of the clock (see {@link #checkLocalWrite}). */
+	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
 
 	private void commitLocal(SyncKey key, byte[] value, long time, List<Object> payload) {
 		long sent = this.mesh.broadcast(payload, null, time);
