@@ -9,7 +9,6 @@ import java.util.List;
 
 import io.syncsocket.LinkFault;
 import org.jspecify.annotations.Nullable;
-import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
@@ -33,36 +32,15 @@ public final class MessageCodec {
 	 * @return {@code checksum || body}
 	 */
 	public static byte[] encode(int msgType, String sender, long time, List<?> payload) {
-		MessageBufferPacker packer = Msgpack.borrowPacker();
-		try {
-			packer.packArrayHeader(3 + payload.size());
-			packer.packInt(msgType);
-			Msgpack.pack(packer, sender);
-			packer.packLong(time);
-			for (Object packet : payload) {
-				Msgpack.pack(packer, packet);
-			}
-			return seal(packer);
+		BlobWriter writer = BlobWriter.get();
+		writer.arrayHeader(3 + payload.size());
+		writer.value(msgType, 1);
+		writer.value(sender, 1);
+		writer.value(time, 1);
+		for (Object packet : payload) {
+			writer.value(packet, 1);
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException("in-memory msgpack write failed", ex);
-		}
-		finally {
-			Msgpack.returnPacker(packer);
-		}
-	}
-
-	private static byte[] seal(MessageBufferPacker packer) throws IOException {
-		packer.flush();
-		int bodyLength = packer.getBufferSize();
-		byte[] blob = new byte[WireMessage.CHECKSUM_LENGTH + bodyLength];
-		int offset = WireMessage.CHECKSUM_LENGTH;
-		for (var buffer : packer.toBufferList()) {
-			buffer.getBytes(0, blob, offset, buffer.size());
-			offset += buffer.size();
-		}
-		Ids.sha256Into(blob, WireMessage.CHECKSUM_LENGTH, bodyLength, blob, 0);
-		return blob;
+		return writer.seal();
 	}
 
 	/**

@@ -83,13 +83,13 @@ public final class Msgpack {
 	}
 
 	/** A cleared packer of this thread's; give it back with {@link #returnPacker}. */
-	static MessageBufferPacker borrowPacker() {
+	private static MessageBufferPacker borrowPacker() {
 		MessageBufferPacker packer = PACKERS.get();
 		packer.clear();
 		return packer;
 	}
 
-	static void returnPacker(MessageBufferPacker packer) {
+	private static void returnPacker(MessageBufferPacker packer) {
 		// getTotalWrittenBytes() is cumulative across clear(); getBufferSize() is this use's
 		if (packer.getBufferSize() > MAX_RETAINED_BYTES) {
 			PACKERS.remove();
