@@ -1,36 +1,34 @@
 package io.syncsocket.internal.mesh;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2): O(1)
- * membership, and pruning by message time in buckets of one second, so a prune touches only
- * the entries it removes. Confined to the node loop.
+ * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2). Confined to the
+ * node loop.
  *
- * <p>A pair is kept as a 128-bit fingerprint (two longs mixed from the 32-byte id and the
- * time) in an open-addressing table of primitive longs, plus the same two longs in its
- * second's bucket: about 50 bytes a pair instead of the 100+ of boxed keys in a hash set.
- * Two different pairs would have to agree on 128 mixed bits to be confused.
+ * <p>The time is part of the key, so the pairs are kept per second: one small open-addressing
+ * set of 64-bit fingerprints of the message id for each second. A look-up touches one
+ * second's set (usually the current one, which is cached), and pruning or evicting drops whole
+ * seconds at once, with no per-entry work. A fingerprint is 64 mixed bits of the 32-byte id;
+ * two ids of the same second would have to agree on all of them to be confused. About 16 to 32
+ * bytes a pair.
  */
 final class SeenSet {
-
-	/** Smallest number of slots (a power of two, like every size of the table). */
-	private static final int MIN_TABLE = 1 << 10;
-
-	/** Fingerprints, two longs per slot; (0, 0) marks an empty slot. */
-	private long[] table = new long[2 * MIN_TABLE];
-
-	private int size;
 
 	private final TreeMap<Long, Bucket> byTime = new TreeMap<>();
 
 	private final int capacity;
 
+	private int size;
+
 	private long evicted;
+
+	private long lastTime = Long.MIN_VALUE;
+
+	private Bucket lastBucket;
 
 	/** @param capacity most pairs kept; beyond it whole seconds are forgotten early */
 	SeenSet(int capacity) {
@@ -43,43 +41,35 @@ final class SeenSet {
 	 * wrong clock, or a hostile one, cannot push out everybody else's), else the oldest.
 	 */
 	boolean add(byte[] blob, long time, long now) {
-		long high = fingerprintHigh(blob, time);
-		long low = fingerprintLow(blob, time);
-		if (!insert(high, low)) {
+		Bucket bucket = bucket(time, true);
+		if (!bucket.add(fingerprint(blob))) {
 			return false;
 		}
-		this.byTime.computeIfAbsent(time, (t) -> new Bucket()).add(high, low);
+		this.size++;
 		while (this.size > this.capacity) {
 			Map.Entry<Long, Bucket> victim = (this.byTime.lastKey() > now) ? this.byTime.pollLastEntry()
 					: this.byTime.pollFirstEntry();
-			removeAll(victim.getValue());
+			drop(victim.getKey(), victim.getValue());
 			this.evicted += victim.getValue().count;
 		}
 		return true;
 	}
 
 	boolean contains(byte[] blob, long time) {
-		long high = fingerprintHigh(blob, time);
-		long low = fingerprintLow(blob, time);
-		int mask = (this.table.length >> 1) - 1;
-		for (int slot = (int) mix(high ^ low) & mask;; slot = (slot + 1) & mask) {
-			long h = this.table[2 * slot];
-			long l = this.table[2 * slot + 1];
-			if (h == 0 && l == 0) {
-				return false;
-			}
-			if (h == high && l == low) {
-				return true;
-			}
-		}
+		Bucket bucket = bucket(time, false);
+		return bucket != null && bucket.contains(fingerprint(blob));
 	}
 
 	/** Removes every pair whose time is at or before {@code oldestExcluded}. */
 	void pruneUpTo(long oldestExcluded) {
+		if (this.byTime.isEmpty() || this.byTime.firstKey() > oldestExcluded) {
+			return;
+		}
 		Iterator<Map.Entry<Long, Bucket>> buckets = this.byTime.headMap(oldestExcluded, true).entrySet().iterator();
 		while (buckets.hasNext()) {
-			removeAll(buckets.next().getValue());
+			Map.Entry<Long, Bucket> entry = buckets.next();
 			buckets.remove();
+			drop(entry.getKey(), entry.getValue());
 		}
 	}
 
@@ -92,100 +82,36 @@ final class SeenSet {
 		return this.evicted;
 	}
 
-	// ---- the open-addressing table (slot i holds table[2i], table[2i+1])
-
-	private int slots() {
-		return this.table.length >> 1;
-	}
-
-	private boolean insert(long high, long low) {
-		if (2 * (this.size + 1) > slots()) {
-			rehash(slots() * 2); // keep the load factor at most 1/2
+	private Bucket bucket(long time, boolean create) {
+		if (time == this.lastTime) {
+			return this.lastBucket;
 		}
-		return place(high, low);
+		Bucket bucket = this.byTime.get(time);
+		if (bucket == null) {
+			if (!create) {
+				return null;
+			}
+			bucket = new Bucket();
+			this.byTime.put(time, bucket);
+		}
+		this.lastTime = time;
+		this.lastBucket = bucket;
+		return bucket;
 	}
 
-	/** Puts a fingerprint into its first free slot; false if it is already there. */
-	private boolean place(long high, long low) {
-		int mask = slots() - 1;
-		for (int slot = (int) mix(high ^ low) & mask;; slot = (slot + 1) & mask) {
-			long h = this.table[2 * slot];
-			long l = this.table[2 * slot + 1];
-			if (h == 0 && l == 0) {
-				this.table[2 * slot] = high;
-				this.table[2 * slot + 1] = low;
-				this.size++;
-				return true;
-			}
-			if (h == high && l == low) {
-				return false;
-			}
+	private void drop(long time, Bucket bucket) {
+		this.size -= bucket.count;
+		if (time == this.lastTime) {
+			this.lastTime = Long.MIN_VALUE;
+			this.lastBucket = null;
 		}
 	}
 
-	private void removeAll(Bucket bucket) {
-		for (int i = 0; i < bucket.count; i++) {
-			remove(bucket.pairs[2 * i], bucket.pairs[2 * i + 1]);
-		}
-		if (slots() > MIN_TABLE && 8L * this.size < slots()) {
-			// back to a load of about 1/4 (slots stay a power of two)
-			rehash(Math.max(MIN_TABLE, Integer.highestOneBit(Math.max(1, this.size) * 4) * 2));
-		}
-	}
-
-	/** Linear-probing delete: empty the slot, then re-place the rest of its cluster. */
-	private void remove(long high, long low) {
-		int mask = slots() - 1;
-		int slot = (int) mix(high ^ low) & mask;
-		while (true) {
-			long h = this.table[2 * slot];
-			long l = this.table[2 * slot + 1];
-			if (h == 0 && l == 0) {
-				return;
-			}
-			if (h == high && l == low) {
-				break;
-			}
-			slot = (slot + 1) & mask;
-		}
-		this.table[2 * slot] = 0;
-		this.table[2 * slot + 1] = 0;
-		this.size--;
-		for (int next = (slot + 1) & mask;; next = (next + 1) & mask) {
-			long h = this.table[2 * next];
-			long l = this.table[2 * next + 1];
-			if (h == 0 && l == 0) {
-				return;
-			}
-			this.table[2 * next] = 0;
-			this.table[2 * next + 1] = 0;
-			this.size--;
-			place(h, l);
-		}
-	}
-
-	private void rehash(int newSlots) {
-		long[] old = this.table;
-		this.table = new long[2 * newSlots];
-		this.size = 0;
-		for (int i = 0; i < old.length; i += 2) {
-			if (old[i] != 0 || old[i + 1] != 0) {
-				place(old[i], old[i + 1]);
-			}
-		}
-	}
-
-	// ---- fingerprints
-
-	private static long fingerprintHigh(byte[] blob, long time) {
+	/** 64 mixed bits of the 32-byte message id; never 0 (0 marks an empty slot). */
+	private static long fingerprint(byte[] blob) {
 		ByteBuffer id = ByteBuffer.wrap(blob, 0, 32);
-		long value = mix(id.getLong(0) ^ mix(id.getLong(16) + time));
-		return (value == 0) ? 1 : value; // (0, 0) marks an empty slot
-	}
-
-	private static long fingerprintLow(byte[] blob, long time) {
-		ByteBuffer id = ByteBuffer.wrap(blob, 0, 32);
-		return mix(id.getLong(8) ^ mix(id.getLong(24) - time * 0x9E3779B97F4A7C15L));
+		long value = mix(id.getLong(0) ^ mix(id.getLong(8) ^ mix(id.getLong(16) ^ mix(id.getLong(24)))));
+		return (value == 0) ? 1 : value;
 	}
 
 	/** A strong 64-bit finaliser (SplitMix64). */
@@ -195,20 +121,59 @@ final class SeenSet {
 		return z ^ (z >>> 31);
 	}
 
-	/** The fingerprints added in one second, in a growable long array. */
+	/** The fingerprints of one second: open addressing, linear probing, load at most 1/2, no removal. */
 	private static final class Bucket {
 
-		long[] pairs = new long[8];
+		long[] slots = new long[16];
 
 		int count;
 
-		void add(long high, long low) {
-			if (2 * this.count + 2 > this.pairs.length) {
-				this.pairs = Arrays.copyOf(this.pairs, this.pairs.length * 2);
+		boolean add(long fingerprint) {
+			if (2 * (this.count + 1) > this.slots.length) {
+				grow();
 			}
-			this.pairs[2 * this.count] = high;
-			this.pairs[2 * this.count + 1] = low;
+			if (!place(this.slots, fingerprint)) {
+				return false;
+			}
 			this.count++;
+			return true;
+		}
+
+		boolean contains(long fingerprint) {
+			int mask = this.slots.length - 1;
+			for (int slot = (int) fingerprint & mask;; slot = (slot + 1) & mask) {
+				long current = this.slots[slot];
+				if (current == 0) {
+					return false;
+				}
+				if (current == fingerprint) {
+					return true;
+				}
+			}
+		}
+
+		private void grow() {
+			long[] bigger = new long[this.slots.length * 2];
+			for (long fingerprint : this.slots) {
+				if (fingerprint != 0) {
+					place(bigger, fingerprint);
+				}
+			}
+			this.slots = bigger;
+		}
+
+		private static boolean place(long[] slots, long fingerprint) {
+			int mask = slots.length - 1;
+			for (int slot = (int) fingerprint & mask;; slot = (slot + 1) & mask) {
+				long current = slots[slot];
+				if (current == 0) {
+					slots[slot] = fingerprint;
+					return true;
+				}
+				if (current == fingerprint) {
+					return false;
+				}
+			}
 		}
 
 	}
