@@ -2,7 +2,7 @@
 # Long chaos run of syncsocket: Java nodes in separate JVMs and real js2p nodes on 127.0.0.1,
 # random sets/deltas/deletes while nodes are SIGKILLed and restarted and links are cut,
 # blackholed and slowed; then everything is healed and checked (see
-# sync-core/src/test/java/io/syncsocket/faults/ChaosTests.java and docs/reliability-faults.md).
+# sync-core/src/test/java/io/syncsocket/faults/ChaosTests.java and docs/reliability.md).
 #
 #   ./chaos/run.sh                 # 600 s (10 minutes), random seed
 #   ./chaos/run.sh 300             # 5 minutes

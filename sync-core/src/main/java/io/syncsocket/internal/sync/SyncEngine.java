@@ -406,13 +406,7 @@ public final class SyncEngine implements MeshExtension {
 	/** A live change (3-packet store): the exact lease predicate, and never older than a tombstone. */
 	private void applyLive(SyncKey key, Version candidate, boolean delta, SyncEvent.Origin origin) {
 		Version current = this.data.get(key);
-		if (current == null && isOlderThanTombstone(key, candidate)) {
-			this.staleRejections.increment();
-			return;
-		}
-		if (!LeaseRule.allows(current, candidate.owner, candidate.timestamp, delta, this.leasing.enforced(),
-				this.mesh.nowSeconds())) {
-			this.leaseRejections.increment();
+		if (!liveChangeAllowed(key, current, candidate, delta)) {
 			return;
 		}
 		if (candidate.isTombstone()) {
@@ -468,13 +462,7 @@ public final class SyncEngine implements MeshExtension {
 		SyncKey key = key(message.packet(1));
 		Version candidateMeta = new Version(null, owner(message.sender()), message.time());
 		Version current = this.data.get(key);
-		if (current == null && isOlderThanTombstone(key, candidateMeta)) {
-			this.staleRejections.increment();
-			return;
-		}
-		if (!LeaseRule.allows(current, candidateMeta.owner, candidateMeta.timestamp, true, this.leasing.enforced(),
-				this.mesh.nowSeconds())) {
-			this.leaseRejections.increment();
+		if (!liveChangeAllowed(key, current, candidateMeta, true)) {
 			return;
 		}
 		Map<Object, @Nullable Object> merged;
@@ -498,6 +486,23 @@ public final class SyncEngine implements MeshExtension {
 	 * predicate (rule 5) applies when a delete meets the value, so a delete and a write that
 	 * cross in flight within one second end the same way on every node.
 	 */
+	/**
+	 * A live change (3-packet store or delta) is applied if it does not lose to the key's
+	 * tombstone and the lease predicate allows it; a refusal is counted.
+	 */
+	private boolean liveChangeAllowed(SyncKey key, @Nullable Version current, Version candidate, boolean delta) {
+		if (current == null && isOlderThanTombstone(key, candidate)) {
+			this.staleRejections.increment();
+			return false;
+		}
+		if (!LeaseRule.allows(current, candidate.owner, candidate.timestamp, delta, this.leasing.enforced(),
+				this.mesh.nowSeconds())) {
+			this.leaseRejections.increment();
+			return false;
+		}
+		return true;
+	}
+
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
 		Version tombstone = this.tombstones.get(key);
 		return tombstone != null && !LeaseRule.wins(candidate, tombstone);

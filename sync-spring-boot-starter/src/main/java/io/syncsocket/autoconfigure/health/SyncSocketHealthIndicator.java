@@ -19,7 +19,8 @@ import org.springframework.util.Assert;
  * Health of one {@link SyncSocket}: DOWN unless it is running (bound); UP when running and,
  * if seeds are configured, connected to at least one peer; otherwise the configured
  * "unconnected" status. Details: node id, addresses, protocol, leasing, peers, key count,
- * whether the initial state transfer completed, refused handshakes and link errors.
+ * whether the initial state transfer completed, refused handshakes, link errors and every
+ * fault kind that happened (slow peers, connection limits, bad frames ...).
  */
 public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 
@@ -59,7 +60,19 @@ public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("keys", this.socket.size())
 			.withDetail("initialSyncComplete", this.socket.initialSyncComplete())
 			.withDetail("rejectedHandshakes", stats.rejectedHandshakes())
-			.withDetail("linkErrors", stats.linkErrors());
+			.withDetail("linkErrors", stats.linkErrors())
+			.withDetail("faults", faults(stats));
+	}
+
+	/** Every fault kind that happened, by name (slow peers, connection limits, bad frames ...). */
+	private static Map<String, Long> faults(MeshStats stats) {
+		Map<String, Long> faults = new LinkedHashMap<>();
+		stats.faults().forEach((fault, count) -> {
+			if (count > 0) {
+				faults.put(fault.name(), count);
+			}
+		});
+		return faults;
 	}
 
 	private static List<Map<String, Object>> describe(List<Peer> peers) {

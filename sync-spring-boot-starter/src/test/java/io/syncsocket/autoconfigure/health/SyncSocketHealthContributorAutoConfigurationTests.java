@@ -71,6 +71,29 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void healthShouldShowTroubleOnLinks() {
+		this.contextRunner.run((context) -> {
+			SyncSocket socket = context.getBean(SyncSocket.class);
+			// a peer that sends a frame whose checksum is wrong: the node closes that link
+			try (java.net.Socket peer = new java.net.Socket("127.0.0.1", socket.boundAddress().getPort())) {
+				byte[] frame = new byte[4 + 40];
+				frame[3] = 40;
+				peer.getOutputStream().write(frame);
+				peer.setSoTimeout(10_000);
+				java.io.InputStream in = peer.getInputStream();
+				while (in.read() != -1) {
+					// the node's handshake, then the close
+				}
+			}
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(health(context).getDetails()).containsEntry("linkErrors", 1L)
+					.containsEntry("faults", Map.of("BAD_CHECKSUM", 1L)));
+			assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
 	void unreachableSeedsShouldReportUnknownByDefault() throws IOException {
 		this.contextRunner.withPropertyValues("sync.seeds=127.0.0.1:" + closedPort()).run((context) -> {
 			Health health = health(context);
