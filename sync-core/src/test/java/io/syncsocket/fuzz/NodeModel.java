@@ -141,6 +141,11 @@ final class NodeModel {
 			return;
 		}
 		if (type == 0) {
+			// a broadcast of a directly connected peer that another link relays is left to the
+			// author's own link (the raw fuzz peer claiming the good peer as author)
+			if (message.sender().equals(this.goodPeerId) && !this.goodPeerId.equals(link.peerId)) {
+				return;
+			}
 			if (message.time() < now - MAX_AGE_SECONDS) {
 				return;
 			}
@@ -275,6 +280,10 @@ final class NodeModel {
 			note(key, "delta loses to the tombstone", message);
 			return;
 		}
+		if (laggingCopy(current, new Version(null, message.sender(), message.time()))) {
+			note(key, "delta older than the owner's version", message);
+			return;
+		}
 		if (!allows(current, message.sender(), message.time(), true, now)) {
 			note(key, "delta rejected by the lease", message);
 			return;
@@ -314,6 +323,9 @@ final class NodeModel {
 		Version current = this.data.get(key);
 		Version tombstone = this.tombstones.get(key);
 		if (current == null && tombstone != null && !wins(candidate, tombstone)) {
+			return false;
+		}
+		if (laggingCopy(current, candidate)) {
 			return false;
 		}
 		if (!allows(current, candidate.owner, candidate.timestamp, false, now)) {
@@ -358,6 +370,11 @@ final class NodeModel {
 		if (previous == null || wins(tombstone, previous)) {
 			this.tombstones.put(key, tombstone);
 		}
+	}
+
+	/** A node's own versions only move forward: an older live change of the current owner is a lagging copy. */
+	private static boolean laggingCopy(@Nullable Version current, Version candidate) {
+		return current != null && current.owner.equals(candidate.owner) && candidate.timestamp < current.timestamp;
 	}
 
 	/** PROTOCOL.md §7.4 with L on (so rules 3 and 6, and with them {@code delta}, never apply). */

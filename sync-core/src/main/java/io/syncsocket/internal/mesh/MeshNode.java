@@ -433,7 +433,7 @@ public final class MeshNode implements LinkListener {
 			renegotiate(from, message);
 			return;
 		}
-		if (type == Flags.BROADCAST && !waterfall(message)) {
+		if (type == Flags.BROADCAST && !waterfall(from, message)) {
 			return;
 		}
 		dispatch(from, message);
@@ -444,7 +444,17 @@ public final class MeshNode implements LinkListener {
 	 * otherwise remember it, relay the original bytes to every peer but the author, prune.
 	 * @return true if the message is new and must be handled locally
 	 */
-	private boolean waterfall(WireMessage message) {
+	private boolean waterfall(Connection from, WireMessage message) {
+		Connection author = this.routes.get(message.sender());
+		if (author != null && author != from) {
+			// The author is a direct peer: its own link delivers its messages in the order it sent
+			// them; a copy relayed by a third node may overtake or lag behind them (a stale write
+			// applied last, or a delete whose direct copy is then dropped as a duplicate). Its
+			// direct copy is handled and passed on when it arrives; anything the author sent before
+			// our link existed is part of the state it sent us after the handshake.
+			this.counters.duplicatesDropped.increment();
+			return false;
+		}
 		long now = nowSeconds();
 		long horizon = now - Flags.MAX_BROADCAST_AGE_SECONDS;
 		if (message.time() < horizon) {

@@ -495,6 +495,12 @@ public final class SyncEngine implements MeshExtension {
 			this.staleRejections.increment();
 			return false;
 		}
+		if (current != null && current.owner.equals(candidate.owner) && candidate.timestamp < current.timestamp) {
+			// A node's own versions only move forward: an older one of the same owner is a copy that
+			// lagged on a longer path (§7.4 rule 2 would let it overwrite the newer one).
+			this.staleRejections.increment();
+			return false;
+		}
 		if (!LeaseRule.allows(current, candidate.owner, candidate.timestamp, delta, this.leasing.enforced(),
 				this.mesh.nowSeconds())) {
 			this.leaseRejections.increment();
