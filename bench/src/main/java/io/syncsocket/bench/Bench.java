@@ -354,7 +354,9 @@ public final class Bench {
 
 	private String w3() {
 		int keys = this.settings.keys(this.impl);
-		int warmup = (this.settings.warmup(this.impl) > 0) ? 1 : 0;
+		// B joins this often unmeasured first, so C2 has compiled the receive path (one join left the
+		// compiler threads busy on both cores through the measured ones)
+		int warmup = this.settings.warmup(this.impl);
 		Pair pair = null;
 		try {
 			double[] millis = new double[this.settings.reps];
@@ -684,8 +686,7 @@ public final class Bench {
 		}
 
 		/**
-		 * Warm-up rounds (unmeasured W1 rounds before W1/W2; W3 does one unmeasured join if this
-		 * is not 0): java 5 (C2 settles after about 100,000 sets); js2p 0, because its nodes are
+		 * Warm-up rounds (unmeasured W1 rounds before W1/W2, unmeasured joins before W3): java 5 (C2 settles after about 100,000 sets); js2p 0, because its nodes are
 		 * fresh per repetition and warming them up would slow them down (see {@link #fresh}).
 		 */
 		int warmup(String impl) {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -799,7 +800,8 @@ public final class MeshNode implements LinkListener {
 	// ---- user messages
 
 	private void queueUserMessage(WireMessage wire) {
-		List<@Nullable Object> payload = wire.payload();
+		// decoded once: the user gets plain values, not the message's decode-on-access view
+		List<@Nullable Object> payload = Collections.unmodifiableList(new ArrayList<>(wire.payload()));
 		Message message = new Message(wire.sender(), wire.time(), wire.msgType() == Flags.WHISPER,
 				payload.subList(1, payload.size()), java.util.HexFormat.of().formatHex(wire.blob(), 0, 32));
 		while (!this.userQueue.offer(message)) {

@@ -377,14 +377,14 @@ public final class SyncEngine implements MeshExtension {
 		if (count != 3 && count != 5) {
 			throw invalid("store with " + count + " packets (expected: 3 or 5)");
 		}
-		SyncKey key = key(message.packet(1));
+		SyncKey key = key(message, 1);
 		byte[] raw = message.rawPacket(2);
 		byte[] value = Version.isNil(raw) ? null : raw;
 		if (count == 3) {
 			applyLive(key, new Version(value, owner(message.sender()), message.time()), false, SyncEvent.Origin.REMOTE);
 			return;
 		}
-		String owner = MessageCodec.nodeIdText(message.packet(3));
+		String owner = message.nodeIdPacket(3);
 		Long timestamp = MessageCodec.timeValue(message.packet(4));
 		if (owner == null || timestamp == null) {
 			throw invalid("5-packet store with owner " + MessageCodec.describe(message.packet(3)) + " and timestamp "
@@ -459,7 +459,7 @@ public final class SyncEngine implements MeshExtension {
 		if (message.packetCount() != 3 || !(message.packet(2) instanceof Map<?, ?> delta)) {
 			throw invalid("delta without a map (" + message.packetCount() + " packets)");
 		}
-		SyncKey key = key(message.packet(1));
+		SyncKey key = key(message, 1);
 		Version candidateMeta = new Version(null, owner(message.sender()), message.time());
 		Version current = this.data.get(key);
 		if (!liveChangeAllowed(key, current, candidateMeta, true)) {
@@ -512,6 +512,11 @@ public final class SyncEngine implements MeshExtension {
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
 		Version tombstone = this.tombstones.get(key);
 		return tombstone != null && !LeaseRule.wins(candidate, tombstone);
+	}
+
+	private SyncKey key(WireMessage message, int index) {
+		byte[] bytes = message.binaryOrAsciiBytes(index);
+		return (bytes != null) ? SyncKey.wrap(bytes) : key(message.packet(index));
 	}
 
 	private SyncKey key(@Nullable Object packet) {

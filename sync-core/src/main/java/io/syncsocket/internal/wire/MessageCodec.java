@@ -3,8 +3,7 @@ package io.syncsocket.internal.wire;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 import io.syncsocket.LinkFault;
@@ -50,6 +49,15 @@ public final class MessageCodec {
 	 * have the wrong types
 	 */
 	public static WireMessage decode(byte[] blob) {
+		WireMessage message = ScalarBodyReader.read(blob);
+		return (message != null) ? message : decodeGeneral(blob);
+	}
+
+	/**
+	 * The general decoder (msgpack-core): every body the fast {@link ScalarBodyReader} declines,
+	 * and the one that words every rejection.
+	 */
+	static WireMessage decodeGeneral(byte[] blob) {
 		int bodyLength = blob.length - WireMessage.CHECKSUM_LENGTH;
 		if (bodyLength <= 0) {
 			throw new WireFormatException(LinkFault.MALFORMED_MESSAGE, "empty message body");
@@ -69,17 +77,17 @@ public final class MessageCodec {
 			int msgType = readMsgType(unpacker, bodyLength);
 			String sender = readNodeId(unpacker, bodyLength, "sender");
 			long time = readTime(unpacker, bodyLength);
-			List<@Nullable Object> payload = new ArrayList<>(size - MIN_ELEMENTS);
+			@Nullable Object[] payload = new Object[size - MIN_ELEMENTS];
 			int[] bounds = new int[size - MIN_ELEMENTS + 1];
 			for (int i = 0; i < size - MIN_ELEMENTS; i++) {
 				bounds[i] = WireMessage.CHECKSUM_LENGTH + (int) unpacker.getTotalReadBytes();
-				payload.add(Msgpack.unpack(unpacker, bodyLength, 1));
+				payload[i] = Msgpack.unpack(unpacker, bodyLength, 1);
 			}
 			bounds[size - MIN_ELEMENTS] = WireMessage.CHECKSUM_LENGTH + (int) unpacker.getTotalReadBytes();
 			if (unpacker.hasNext()) {
 				throw malformed("trailing bytes after the message array");
 			}
-			return new WireMessage(blob, msgType, sender, time, Collections.unmodifiableList(payload), bounds);
+			return new WireMessage(blob, msgType, sender, time, payload, bounds);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw Msgpack.malformed(ex);
@@ -94,7 +102,7 @@ public final class MessageCodec {
 		throw malformed("msg_type is " + describe(value) + " (expected: a small non-negative integer)");
 	}
 
-	/** The last sender id decoded on this thread: most frames on a link come from one author. */
+	/** The last node id decoded on this thread, as {@code [bytes, text]}. */
 	private static final ThreadLocal<Object[]> LAST_SENDER = ThreadLocal.withInitial(() -> new Object[2]);
 
 	private static String readNodeId(MessageUnpacker unpacker, int limit, String what) throws IOException {
@@ -106,20 +114,30 @@ public final class MessageCodec {
 				throw malformed(what + " of " + Integer.toUnsignedString(length) + " bytes exceeds the input");
 			}
 			byte[] bytes = unpacker.readPayload(length);
-			Object[] last = LAST_SENDER.get();
-			if (last[0] instanceof byte[] lastBytes && java.util.Arrays.equals(lastBytes, bytes)) {
-				return (String) last[1];
-			}
-			String id = new String(bytes, StandardCharsets.UTF_8);
-			last[0] = bytes;
-			last[1] = id;
-			return id;
+			return nodeId(bytes, 0, bytes.length);
 		}
 		Object value = Msgpack.unpack(unpacker, limit, 1);
 		String id = nodeIdText(value);
 		if (id == null) {
 			throw malformed(what + " is " + describe(value) + " (expected: str or bin)");
 		}
+		return id;
+	}
+
+	/**
+	 * The text of a node id given as UTF-8 bytes, the same String as last time on this thread
+	 * when the bytes repeat (most frames on a link come from one author, most state entries name
+	 * one owner).
+	 */
+	static String nodeId(byte[] bytes, int offset, int length) {
+		Object[] last = LAST_SENDER.get();
+		if (last[0] instanceof byte[] lastBytes
+				&& Arrays.equals(lastBytes, 0, lastBytes.length, bytes, offset, offset + length)) {
+			return (String) last[1];
+		}
+		String id = new String(bytes, offset, length, StandardCharsets.UTF_8);
+		last[0] = Arrays.copyOfRange(bytes, offset, offset + length);
+		last[1] = id;
 		return id;
 	}
 
