@@ -263,14 +263,46 @@ public final class Bench {
 		}
 	}
 
-	/** Unmeasured W1 rounds on throwaway keys, so that the JIT has compiled the hot paths. */
+	/**
+	 * Unmeasured W1 rounds on throwaway keys until the JIT has compiled the hot paths: at least
+	 * {@code --warmup} rounds, then more while the JVMs' compilers are still busy (see
+	 * {@link #stillCompiling}).
+	 */
 	private Pair warm(Pair pair) {
 		int warmCount = this.settings.warmupCount(this.impl);
-		for (int i = 0; i < this.settings.warmup(this.impl); i++) {
+		int minimum = this.settings.warmup(this.impl);
+		int maximum = this.settings.warmupLimit(this.impl);
+		long jit = jitMillis(pair);
+		for (int i = 0; i < maximum; i++) {
 			long[] r = w1Round(pair.a, pair.b, "wu" + i + "-", warmCount);
-			progress("  warm-up %d: %s sets/s", i + 1, number(rate(warmCount, r[2] - r[0])));
+			long jitNow = jitMillis(pair);
+			progress("  warm-up %d: %s sets/s, JIT compiled for %d ms", i + 1, number(rate(warmCount, r[2] - r[0])),
+					jitNow - jit);
+			boolean compiling = stillCompiling(jitNow - jit);
+			jit = jitNow;
+			if (i + 1 >= minimum && !compiling) {
+				break;
+			}
 		}
 		return pair;
+	}
+
+	/**
+	 * Whether the compilers of the nodes spent more than 20 ms in the last warm-up round: on two
+	 * cores a busy C2 thread takes CPU from the measured threads and its output changes the speed
+	 * (measured: up to 90 % of a core through the first measured rounds with a fixed warm-up).
+	 */
+	private static boolean stillCompiling(long jitMillisInRound) {
+		return jitMillisInRound > 20;
+	}
+
+	/** The nodes' total JIT compilation time (js2p nodes report none). */
+	private static long jitMillis(Pair pair) {
+		long total = 0;
+		for (NodeProcess node : pair.nodes) {
+			total += node.stats().getOrDefault("jitMillis", 0L);
+		}
+		return total;
 	}
 
 	private String freshNote() {
@@ -357,6 +389,7 @@ public final class Bench {
 		// B joins this often unmeasured first, so C2 has compiled the receive path (one join left the
 		// compiler threads busy on both cores through the measured ones)
 		int warmup = this.settings.warmup(this.impl);
+		int warmupLimit = this.settings.warmupLimit(this.impl);
 		Pair pair = null;
 		try {
 			double[] millis = new double[this.settings.reps];
@@ -368,8 +401,18 @@ public final class Bench {
 					pair = filled(keys);
 					round = 0;
 				}
-				for (; round < warmup; round++) {
-					progress("  warm-up join: %s ms", millis(join(pair, keys, round)));
+				if (round == 0) {
+					long jit = jitMillis(pair);
+					for (int i = 0; i < warmupLimit; i++) {
+						String joined = millis(join(pair, keys, round++));
+						long jitNow = jitMillis(pair);
+						progress("  warm-up join: %s ms, JIT compiled for %d ms", joined, jitNow - jit);
+						boolean compiling = stillCompiling(jitNow - jit);
+						jit = jitNow;
+						if (i + 1 >= warmup && !compiling) {
+							break;
+						}
+					}
 				}
 				long elapsed = join(pair, keys, round++);
 				millis[rep] = elapsed / 1e6;
@@ -686,11 +729,20 @@ public final class Bench {
 		}
 
 		/**
-		 * Warm-up rounds (unmeasured W1 rounds before W1/W2, unmeasured joins before W3): java 5 (C2 settles after about 100,000 sets); js2p 0, because its nodes are
-		 * fresh per repetition and warming them up would slow them down (see {@link #fresh}).
+		 * Warm-up rounds at least (unmeasured W1 rounds before W1/W2, unmeasured joins before
+		 * W3): {@code --warmup N}, else java 5; js2p 0, because its nodes are fresh per
+		 * repetition and warming them up would slow them down (see {@link #fresh}).
 		 */
 		int warmup(String impl) {
 			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 0 : 5;
+		}
+
+		/**
+		 * Warm-up rounds at most: exactly {@code --warmup N} when given; by default java goes on
+		 * past 5 while its compilers are busy, up to 30 (C2 keeps compiling for about 400,000 sets).
+		 */
+		int warmupLimit(String impl) {
+			return (this.warmup >= 0 || impl.equals("js2p")) ? warmup(impl) : 30;
 		}
 
 		/**

@@ -291,9 +291,10 @@ public final class JavaNode {
 		}
 		Runtime runtime = Runtime.getRuntime();
 		return String.format(Locale.ROOT,
-				"ok size=%d heapUsed=%d heapCommitted=%d heapPeak=%d heapMax=%d gcCount=%d gcMillis=%d "
+				"ok size=%d heapUsed=%d heapCommitted=%d heapPeak=%d heapMax=%d gcCount=%d gcMillis=%d jitMillis=%d "
 						+ "messagesSent=%d messagesReceived=%d bytesSent=%d bytesReceived=%d relayed=%d duplicates=%d",
 				this.socket.size(), heapUsed(), runtime.totalMemory(), peak, runtime.maxMemory(), gcCount, gcMillis,
+				ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
 				mesh.messagesSent(), mesh.messagesReceived(), mesh.bytesSent(), mesh.bytesReceived(),
 				mesh.broadcastsRelayed(), mesh.duplicatesDropped());
 	}
