@@ -59,6 +59,8 @@ public final class MeshOptions {
 
 	private final @Nullable EventLoopGroup eventLoopGroup;
 
+	private final boolean nativeTransport;
+
 	private final @Nullable Executor listenerExecutor;
 
 	private final Clock clock;
@@ -100,6 +102,7 @@ public final class MeshOptions {
 		this.userQueueCapacity = builder.userQueueCapacity;
 		this.ioThreads = builder.ioThreads;
 		this.eventLoopGroup = builder.eventLoopGroup;
+		this.nativeTransport = builder.nativeTransport;
 		this.listenerExecutor = builder.listenerExecutor;
 		this.clock = builder.clock;
 		this.seeds = builder.seeds;
@@ -196,6 +199,11 @@ public final class MeshOptions {
 
 	public @Nullable EventLoopGroup eventLoopGroup() {
 		return this.eventLoopGroup;
+	}
+
+	/** Whether the socket uses Netty's native epoll transport where it can load (default true). */
+	public boolean nativeTransport() {
+		return this.nativeTransport;
 	}
 
 	public @Nullable Executor listenerExecutor() {
@@ -309,6 +317,8 @@ public final class MeshOptions {
 
 		private @Nullable EventLoopGroup eventLoopGroup;
 
+		private boolean nativeTransport = true;
+
 		private @Nullable Executor listenerExecutor;
 
 		private Clock clock = Clock.systemUTC();
@@ -353,6 +363,7 @@ public final class MeshOptions {
 			this.userQueueCapacity = options.userQueueCapacity;
 			this.ioThreads = options.ioThreads;
 			this.eventLoopGroup = options.eventLoopGroup;
+			this.nativeTransport = options.nativeTransport;
 			this.listenerExecutor = options.listenerExecutor;
 			this.clock = options.clock;
 			this.seeds = options.seeds;
@@ -463,6 +474,18 @@ public final class MeshOptions {
 				throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
 			}
 			this.ioThreads = ioThreads;
+			return this;
+		}
+
+		/**
+		 * Whether to use Netty's native epoll transport on Linux (default true): lower latency
+		 * than NIO (fewer wake-ups per message), same wire. sync-core brings the native library
+		 * for linux-x86_64; on other platforms add {@code netty-transport-native-epoll} with that
+		 * platform's classifier, or NIO is used. {@code false} forces NIO. Ignored with
+		 * {@link #eventLoopGroup}, whose own I/O type decides.
+		 */
+		public Builder nativeTransport(boolean nativeTransport) {
+			this.nativeTransport = nativeTransport;
 			return this;
 		}
 

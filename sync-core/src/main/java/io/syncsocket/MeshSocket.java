@@ -94,6 +94,12 @@ public class MeshSocket implements AutoCloseable {
 
 	private @Nullable Transport transport;
 
+	/** The I/O implementation of a started socket (for tests and diagnostics); null before start. */
+	io.syncsocket.internal.transport.@Nullable IoFlavor ioFlavor() {
+		Transport transport = this.transport;
+		return (transport != null) ? transport.flavor() : null;
+	}
+
 	private volatile @Nullable InetSocketAddress boundAddress;
 
 	private volatile @Nullable InetSocketAddress advertisedAddress;
@@ -133,7 +139,7 @@ public class MeshSocket implements AutoCloseable {
 		try {
 			Transport transport = new Transport(new Transport.Settings(this.options.maxFrameLength(),
 					this.options.stallTimeout(), this.options.connectTimeout(), this.options.ioThreads(),
-					this.options.eventLoopGroup(), name, this.options.maxInboundLinks(),
+					this.options.eventLoopGroup(), this.options.nativeTransport(), name, this.options.maxInboundLinks(),
 					this.options.maxLinksPerAddress(), this.options.maxQueuedBytesPerLink(), this.options.tls()));
 			transportRef[0] = transport;
 			this.transport = transport;
@@ -164,8 +170,9 @@ public class MeshSocket implements AutoCloseable {
 			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
 			this.state = State.RUNNING;
 			node.startSeeds(bound.getPort());
-			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {})", abbreviate(id), bound,
-					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId);
+			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)", abbreviate(id), bound,
+					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
+					transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
 			return this;
 		}
 		catch (RuntimeException ex) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.syncsocket.internal.transport.IoFlavor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,30 @@ class MeshSocketTests {
 		assertThat((byte[]) message.packets().get(2)).containsExactly(1, 2);
 	}
 
+	@Test
+	void epollAndNioNodesShouldTalkAndEachShouldUseTheTransportItAskedFor() {
+		MeshSocket epoll = start();
+		MeshSocket nio = start(MeshOptions.builder().nativeTransport(false).build());
+		boolean linuxX64 = System.getProperty("os.name").startsWith("Linux")
+				&& System.getProperty("os.arch").matches("amd64|x86_64");
+		// sync-core ships the native library for linux-x86_64, the platform CI runs on
+		if (linuxX64) {
+			assertThat(epoll.ioFlavor()).isEqualTo(IoFlavor.EPOLL);
+		}
+		assertThat(nio.ioFlavor()).isEqualTo(IoFlavor.NIO);
+
+		nio.connect("127.0.0.1", epoll.boundAddress().getPort());
+		await().atMost(Duration.ofSeconds(5)).until(() -> epoll.peers().size() == 1);
+		epoll.send("to nio");
+		nio.send("to epoll");
+
+		Message atNio = nio.recv(Duration.ofSeconds(5));
+		Message atEpoll = epoll.recv(Duration.ofSeconds(5));
+		assertThat(atNio).isNotNull();
+		assertThat(atNio.packets()).containsExactly("to nio");
+		assertThat(atEpoll).isNotNull();
+		assertThat(atEpoll.packets()).containsExactly("to epoll");
+	}
 
 	@Test
 	void seedShouldBeDialedAtStartAndRedialedAfterItRestarts() {

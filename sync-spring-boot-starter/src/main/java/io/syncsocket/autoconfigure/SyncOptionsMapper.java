@@ -98,6 +98,7 @@ final class SyncOptionsMapper {
 		apply("operation-timeout", SocketProperties::getOperationTimeout, mesh::operationTimeout);
 		apply("user-queue-capacity", SocketProperties::getUserQueueCapacity, mesh::userQueueCapacity);
 		apply("io-threads", SocketProperties::getIoThreads, mesh::ioThreads);
+		apply("native-transport", SocketProperties::getNativeTransport, mesh::nativeTransport);
 		apply("compression", SocketProperties::getCompression, mesh::compression);
 		apply("max-inbound-links", SocketProperties::getMaxInboundLinks, mesh::maxInboundLinks);
 		apply("max-links-per-address", SocketProperties::getMaxLinksPerAddress, mesh::maxLinksPerAddress);

@@ -60,6 +60,7 @@ class SyncSocketPropertiesTests {
 					"sync.max-frame-length=2MB", "sync.max-outgoing=7", "sync.handshake-timeout=11s",
 					"sync.stall-timeout=12s", "sync.connect-timeout=3s", "sync.peer-request-delay=1500ms",
 					"sync.operation-timeout=9s", "sync.user-queue-capacity=123", "sync.io-threads=1",
+					"sync.native-transport=false",
 					"sync.delete-policy=never", "sync.tombstone-retention=2h")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -90,6 +91,7 @@ class SyncSocketPropertiesTests {
 				assertThat(options.operationTimeout()).isEqualTo(Duration.ofSeconds(9));
 				assertThat(options.userQueueCapacity()).isEqualTo(123);
 				assertThat(options.ioThreads()).isEqualTo(1);
+				assertThat(options.nativeTransport()).isFalse();
 				assertThat(socket.leasing()).isEqualTo(Leasing.JS2P_DEFAULT);
 				assertThat(socket.syncOptions().deletePolicy()).isEqualTo(DeletePolicy.NEVER);
 				assertThat(socket.syncOptions().tombstoneRetention()).isEqualTo(Duration.ofHours(2));

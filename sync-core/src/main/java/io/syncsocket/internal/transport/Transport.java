@@ -17,10 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -41,8 +38,8 @@ public final class Transport {
 
 	/** Settings of the transport; all validated by the public options that produce them. */
 	public record Settings(int maxFrameLength, Duration stallTimeout, Duration connectTimeout, int ioThreads,
-			@Nullable EventLoopGroup eventLoopGroup, String threadNamePrefix, int maxInboundLinks,
-			int maxLinksPerAddress, int maxQueuedBytes, @Nullable TlsOptions tls) {
+			@Nullable EventLoopGroup eventLoopGroup, boolean nativeTransport, String threadNamePrefix,
+			int maxInboundLinks, int maxLinksPerAddress, int maxQueuedBytes, @Nullable TlsOptions tls) {
 	}
 
 	/** Accepted links now open, in total and by remote IP (I/O threads; concurrent). */
@@ -59,6 +56,8 @@ public final class Transport {
 
 	private final EventLoopGroup group;
 
+	private final IoFlavor flavor;
+
 	private final boolean ownsGroup;
 
 	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -69,15 +68,23 @@ public final class Transport {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
 		// before the event-loop group exists, so that bad key material leaks no threads
 		this.tls = (settings.tls() != null) ? TlsContexts.create(settings.tls()) : null;
-		if (settings.eventLoopGroup() != null) {
-			this.group = settings.eventLoopGroup();
+		EventLoopGroup shared = settings.eventLoopGroup();
+		if (shared != null) {
+			this.group = shared;
+			this.flavor = IoFlavor.of(shared);
 			this.ownsGroup = false;
 		}
 		else {
+			this.flavor = IoFlavor.select(settings.nativeTransport());
 			this.group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
-					new DefaultThreadFactory(settings.threadNamePrefix() + "-io", true), NioIoHandler.newFactory());
+					new DefaultThreadFactory(settings.threadNamePrefix() + "-io", true), this.flavor.handlerFactory());
 			this.ownsGroup = true;
 		}
+	}
+
+	/** The I/O implementation in use. */
+	public IoFlavor flavor() {
+		return this.flavor;
 	}
 
 	/**
@@ -95,7 +102,7 @@ public final class Transport {
 	 */
 	public InetSocketAddress bind(String host, int port) {
 		ServerBootstrap bootstrap = new ServerBootstrap().group(this.group)
-			.channel(NioServerSocketChannel.class)
+			.channel(this.flavor.serverChannel())
 			.option(ChannelOption.SO_REUSEADDR, true)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
@@ -123,7 +130,7 @@ public final class Transport {
 			return result;
 		}
 		Bootstrap bootstrap = new Bootstrap().group(this.group)
-			.channel(NioSocketChannel.class)
+			.channel(this.flavor.clientChannel())
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
