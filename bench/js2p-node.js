@@ -7,7 +7,7 @@
  * "err <message>". Stamps are process.hrtime.bigint() (CLOCK_MONOTONIC, comparable with Java's
  * System.nanoTime() on one Linux host). EOF on stdin closes the socket and exits.
  *
- * Arguments: --name N, --compression on|off (off: advertise no compression), --leasing
+ * Arguments: --name N, --compression on|off|default (off: advertise no compression; default = on), --leasing
  * on|off|js2p (js2p: the argument is omitted, js2p's default), --max-outgoing N (accepted for
  * symmetry; js2p never dials a second peer on the same host anyway, so a line stays a line).
  *

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MeshOptions {
 
+	/** Default {@link #compressionThreshold()}: 1 KiB. */
+	public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+
+
 	/** Default bind address: loopback, so nothing is exposed unless asked for. */
 	public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
 
@@ -79,6 +83,8 @@ public final class MeshOptions {
 
 	private final List<String> compression;
 
+	private final int compressionThreshold;
+
 	private final Duration seedRetryInitial;
 
 	private final Duration seedRetryMax;
@@ -112,6 +118,7 @@ public final class MeshOptions {
 		this.maxLinksPerAddress = builder.maxLinksPerAddress;
 		this.maxInboundLinks = builder.maxInboundLinks;
 		this.compression = builder.compression;
+		this.compressionThreshold = builder.compressionThreshold;
 		this.seedRetryInitial = builder.seedRetryInitial;
 		this.seedRetryMax = builder.seedRetryMax;
 		this.tls = builder.tls;
@@ -248,6 +255,15 @@ public final class MeshOptions {
 		return this.compression;
 	}
 
+	/**
+	 * Frames smaller than this many bytes go uncompressed to syncsocket peers, even on a link
+	 * with a negotiated method; js2p and py2p peers get every frame compressed (PROTOCOL.md
+	 * §5.6). Default {@value #DEFAULT_COMPRESSION_THRESHOLD}.
+	 */
+	public int compressionThreshold() {
+		return this.compressionThreshold;
+	}
+
 	/** Nodes dialed at start and re-dialed, with backoff, whenever this node is not connected to them. */
 	public List<InetSocketAddress> seeds() {
 		return this.seeds;
@@ -337,6 +353,8 @@ public final class MeshOptions {
 
 		private List<String> compression = List.of("zlib", "gzip");
 
+		private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
+
 		private Duration seedRetryInitial = Duration.ofSeconds(1);
 
 		private Duration seedRetryMax = Duration.ofSeconds(30);
@@ -373,6 +391,7 @@ public final class MeshOptions {
 			this.maxLinksPerAddress = options.maxLinksPerAddress;
 			this.maxInboundLinks = options.maxInboundLinks;
 			this.compression = options.compression;
+			this.compressionThreshold = options.compressionThreshold;
 			this.seedRetryInitial = options.seedRetryInitial;
 			this.seedRetryMax = options.seedRetryMax;
 			this.tls = options.tls;
@@ -584,6 +603,21 @@ public final class MeshOptions {
 				names.add(name);
 			}
 			this.compression = List.copyOf(names);
+			return this;
+		}
+
+		/**
+		 * Frames smaller than this many bytes are sent uncompressed to syncsocket peers, whose
+		 * decoder tries the raw checksum first (PROTOCOL.md §1.1): zlib costs ~9 µs per small
+		 * frame and saves little on it, which made it the bottleneck between Java nodes. js2p
+		 * and py2p peers still get every frame compressed, as PROTOCOL.md §5.6 advises. 0
+		 * compresses every frame.
+		 */
+		public Builder compressionThreshold(int bytes) {
+			if (bytes < 0) {
+				throw new IllegalArgumentException("compressionThreshold: " + bytes + " (expected: >= 0)");
+			}
+			this.compressionThreshold = bytes;
 			return this;
 		}
 

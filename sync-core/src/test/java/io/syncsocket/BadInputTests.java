@@ -496,7 +496,7 @@ class BadInputTests {
 
 	@Test
 	void renegotiateCompressionShouldSwitchToGzipAndBeAnsweredOnce() throws Exception {
-		startNodes(UnaryOperator.identity());
+		startNodes((options) -> options.compressionThreshold(0)); // small frames compressed too
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -522,6 +522,30 @@ class BadInputTests {
 		assertThat(frames).noneMatch((frame) -> frame.message().msgType() == Flags.RENEGOTIATE);
 		assertThat(frames).allMatch(Frame::gzip);
 		assertRawLinkWorks(raw);
+		assertNoFaults();
+		assertNodeKeepsServing();
+	}
+
+	@Test
+	void smallFramesShouldGoRawToSyncsocketPeersAndCompressedToJs2pPeers() throws Exception {
+		startNodes(UnaryOperator.identity());
+		RawPeer syncsocketStyle = raw();
+		syncsocketStyle.handshake(this.node);
+		RawPeer js2pStyle = raw();
+		js2pStyle.handshakeAsJs2p(this.node);
+		await().until(() -> peerIds(this.node).containsAll(List.of(syncsocketStyle.id(), js2pStyle.id())));
+		assertThat(peer(this.node, js2pStyle.id()).dialect()).isEqualTo(Peer.Dialect.JS2P);
+		assertThat(peer(this.node, syncsocketStyle.id()).dialect()).isEqualTo(Peer.Dialect.SYNCSOCKET);
+
+		String small = token();
+		this.node.send("small", small);
+		String large = token();
+		this.node.send("large", large, "x".repeat(MeshOptions.DEFAULT_COMPRESSION_THRESHOLD));
+
+		assertThat(syncsocketStyle.awaitToken(small).raw()).as("below the threshold, to syncsocket").isTrue();
+		assertThat(syncsocketStyle.awaitToken(large).zlib()).as("above the threshold, to syncsocket").isTrue();
+		assertThat(js2pStyle.awaitToken(small).zlib()).as("js2p gets every frame compressed (§5.6)").isTrue();
+		assertThat(js2pStyle.awaitToken(large).zlib()).isTrue();
 		assertNoFaults();
 		assertNodeKeepsServing();
 	}
@@ -561,7 +585,7 @@ class BadInputTests {
 
 	@Test
 	void nodeShouldNeverSendRenegotiateOnItsOwn() throws Exception {
-		startNodes(UnaryOperator.identity());
+		startNodes((options) -> options.compressionThreshold(0)); // "everything raw" must not be the threshold's doing
 		RawPeer raw = raw();
 		raw.sendUserBroadcast("before the handshake", token());
 		raw.handshake(this.node, List.of()); // this peer decodes nothing compressed

@@ -195,6 +195,14 @@ final class RawPeer implements AutoCloseable {
 		return peers;
 	}
 
+	/** Like {@link #handshake(MeshSocket)}, but encoded as js2p does: the protocol id as str (PROTOCOL.md §5.1). */
+	WireMessage handshakeAsJs2p(MeshSocket node) throws IOException {
+		send(Flags.WHISPER, Flags.HANDSHAKE, this.id, node.protocolId(), address(), COMPRESSION);
+		WireMessage peers = awaitMessage((message) -> message.subFlag() == Flags.PEERS, READ_TIMEOUT);
+		send(Flags.WHISPER, Flags.PEERS, List.of());
+		return peers;
+	}
+
 	// ---------------------------------------------------------------- receiving
 
 	/**

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * line per workload on stdout (progress and per-repetition details go to stderr).
  *
  * <pre>
- * java -cp ... io.syncsocket.bench.Bench &lt;ping|w1|w1-line|w1-zlib|w2|w3|all&gt; [--impl java|js2p|java,js2p]
+ * java -cp ... io.syncsocket.bench.Bench &lt;ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all&gt; [--impl java|js2p|java,js2p]
  *     [--count N] [--samples N] [--keys N] [--reps 3] [--warmup N] [--jvm-opts "..."]
  *     [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120] [--fresh-nodes true|false]
  * </pre>
@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code w1}: A sets {@code --count} keys (default 20,000) from one thread as fast as it
  * can; throughput = count / (B counted all update events − A's first set). Links without
  * compression where the implementation can turn it off, else zlib (said in the summary).
- * <li>{@code w1-zlib}: the same with zlib negotiated on the links.
+ * <li>{@code w1-zlib}: the same with zlib negotiated on the links and every frame compressed.
+ * <li>{@code w1-defaults}: the same with each implementation's default options (syncsocket:
+ * zlib negotiated, frames under 1 KiB sent raw between syncsocket nodes; js2p: zlib).
  * <li>{@code w1-line}: A — M — B, M relays (no node follows peer lists); measured at B.
  * <li>{@code w2}: A sets one key, B stamps its update event, the orchestrator waits for B
  * before the next; latency = B's stamp − A's stamp just before {@code set}; p50/p90/p99 of
@@ -52,7 +54,7 @@ public final class Bench {
 	/** Node processes alive, killed by the shutdown hook if the orchestrator is interrupted. */
 	static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
 
-	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w2", "w3");
+	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w1-defaults", "w2", "w3");
 
 	private static final double MIB = 1024.0 * 1024.0;
 
@@ -77,7 +79,7 @@ public final class Bench {
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println("bench: " + ex.getMessage());
-			System.err.println("usage: Bench <ping|w1|w1-line|w1-zlib|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
+			System.err.println("usage: Bench <ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
 					+ " [--samples N] [--keys N] [--reps N] [--warmup N] [--jvm-opts \"...\"] [--value-size N]"
 					+ " [--leasing on|off|js2p] [--timeout-s N] [--fresh-nodes true|false]");
 			System.exit(2);
@@ -114,6 +116,9 @@ public final class Bench {
 		System.exit(failed ? 1 : 0);
 	}
 
+	/** Nodes start with their implementation's default compression settings (w1-defaults). */
+	private boolean defaultOptions;
+
 	private String run(String workload) {
 		progress("%s %s: logs in %s", label(workload), this.impl, this.logDir);
 		if (this.impl.equals("java")) {
@@ -124,6 +129,15 @@ public final class Bench {
 			case "w1" -> w1(workload, false, false);
 			case "w1-zlib" -> w1(workload, false, true);
 			case "w1-line" -> w1(workload, true, false);
+			case "w1-defaults" -> {
+				this.defaultOptions = true;
+				try {
+					yield w1(workload, false, true);
+				}
+				finally {
+					this.defaultOptions = false;
+				}
+			}
 			case "w2" -> w2();
 			case "w3" -> w3();
 			default -> throw new IllegalArgumentException("unknown workload " + workload);
@@ -485,7 +499,8 @@ public final class Bench {
 			command.add("--expose-gc");
 			command.add(script.toString());
 		}
-		command.addAll(List.of("--name", name, "--compression", compression ? "on" : "off", "--leasing",
+		String compressionArg = this.defaultOptions ? "default" : compression ? "on" : "off";
+		command.addAll(List.of("--name", name, "--compression", compressionArg, "--leasing",
 				this.settings.leasing(this.impl)));
 		if (fixedTopology) {
 			command.addAll(List.of("--max-outgoing", "0"));

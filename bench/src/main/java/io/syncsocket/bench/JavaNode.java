@@ -57,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code close}</td><td>{@code ok}, then exits</td></tr>
  * </table>
  *
- * <p>Arguments: {@code --leasing on|off|js2p} (default on), {@code --compression on|off}
+ * <p>Arguments: {@code --leasing on|off|js2p} (default on), {@code --compression on|off|default}
+ * (on: every frame compressed; default: the library's defaults, small frames raw to syncsocket peers)
  * (default on: zlib is negotiated), {@code --max-outgoing N} (default 4; 0 stops following peer
  * lists, for a fixed line topology), {@code --name NAME}.
  *
@@ -117,7 +118,7 @@ public final class JavaNode {
 
 	private static SyncOptions options(String[] args) {
 		Leasing leasing = Leasing.ON;
-		boolean compression = true;
+		String compression = "on";
 		int maxOutgoing = MeshOptions.DEFAULT_MAX_OUTGOING;
 		String name = "bench";
 		for (int i = 0; i < args.length; i += 2) {
@@ -132,7 +133,7 @@ public final class JavaNode {
 					case "js2p" -> Leasing.JS2P_DEFAULT;
 					default -> throw new IllegalArgumentException("--leasing: " + value + " (expected: on|off|js2p)");
 				};
-				case "--compression" -> compression = !"off".equals(value);
+				case "--compression" -> compression = value;
 				case "--max-outgoing" -> maxOutgoing = Integer.parseInt(value);
 				case "--name" -> name = value;
 				default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -143,10 +144,30 @@ public final class JavaNode {
 			.port(0)
 			.maxOutgoing(maxOutgoing)
 			.name(name);
-		if (!compression) {
-			disableCompression(mesh);
+		switch (compression) {
+			case "off" -> disableCompression(mesh);
+			case "on" -> compressEveryFrame(mesh);
+			case "default" -> {
+			}
+			default -> throw new IllegalArgumentException("--compression: " + compression + " (expected: on|off|default)");
 		}
 		return SyncOptions.builder().mesh(mesh.build()).leasing(leasing).build();
+	}
+
+	/**
+	 * Compresses every frame on links with a negotiated method ({@code compressionThreshold(0)}),
+	 * so that W1-ZLIB measures zlib; sync-core builds from before the threshold did so anyway.
+	 */
+	static void compressEveryFrame(MeshOptions.Builder mesh) {
+		try {
+			MeshOptions.Builder.class.getMethod("compressionThreshold", int.class).invoke(mesh, 0);
+		}
+		catch (NoSuchMethodException ex) {
+			// an older sync-core: it compressed every frame
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

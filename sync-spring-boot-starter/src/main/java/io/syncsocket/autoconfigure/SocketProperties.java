@@ -108,6 +108,9 @@ public class SocketProperties {
 	 */
 	private @Nullable List<String> compression;
 
+	/** Frames smaller than this go uncompressed to syncsocket peers (js2p and py2p peers get every frame compressed); 0 compresses all. */
+	private @Nullable DataSize compressionThreshold;
+
 	/** Whether deletes are sent to peers: except-to-js2p, always or never. */
 	private @Nullable DeletePolicy deletePolicy;
 
@@ -308,6 +311,14 @@ public class SocketProperties {
 
 	public void setCompression(@Nullable List<String> compression) {
 		this.compression = compression;
+	}
+
+	public @Nullable DataSize getCompressionThreshold() {
+		return this.compressionThreshold;
+	}
+
+	public void setCompressionThreshold(@Nullable DataSize compressionThreshold) {
+		this.compressionThreshold = compressionThreshold;
 	}
 
 	public @Nullable DeletePolicy getDeletePolicy() {

@@ -100,6 +100,8 @@ final class SyncOptionsMapper {
 		apply("io-threads", SocketProperties::getIoThreads, mesh::ioThreads);
 		apply("native-transport", SocketProperties::getNativeTransport, mesh::nativeTransport);
 		apply("compression", SocketProperties::getCompression, mesh::compression);
+		apply("compression-threshold", SocketProperties::getCompressionThreshold,
+				(size) -> mesh.compressionThreshold(toInt(size, "compression-threshold")));
 		apply("max-inbound-links", SocketProperties::getMaxInboundLinks, mesh::maxInboundLinks);
 		apply("max-links-per-address", SocketProperties::getMaxLinksPerAddress, mesh::maxLinksPerAddress);
 		apply("max-queued-bytes", SocketProperties::getMaxQueuedBytes,

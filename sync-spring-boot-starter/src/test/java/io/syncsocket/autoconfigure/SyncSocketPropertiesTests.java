@@ -60,7 +60,7 @@ class SyncSocketPropertiesTests {
 					"sync.max-frame-length=2MB", "sync.max-outgoing=7", "sync.handshake-timeout=11s",
 					"sync.stall-timeout=12s", "sync.connect-timeout=3s", "sync.peer-request-delay=1500ms",
 					"sync.operation-timeout=9s", "sync.user-queue-capacity=123", "sync.io-threads=1",
-					"sync.native-transport=false",
+					"sync.native-transport=false", "sync.compression-threshold=2KB",
 					"sync.delete-policy=never", "sync.tombstone-retention=2h")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -92,6 +92,7 @@ class SyncSocketPropertiesTests {
 				assertThat(options.userQueueCapacity()).isEqualTo(123);
 				assertThat(options.ioThreads()).isEqualTo(1);
 				assertThat(options.nativeTransport()).isFalse();
+				assertThat(options.compressionThreshold()).isEqualTo(2048);
 				assertThat(socket.leasing()).isEqualTo(Leasing.JS2P_DEFAULT);
 				assertThat(socket.syncOptions().deletePolicy()).isEqualTo(DeletePolicy.NEVER);
 				assertThat(socket.syncOptions().tombstoneRetention()).isEqualTo(Duration.ofHours(2));

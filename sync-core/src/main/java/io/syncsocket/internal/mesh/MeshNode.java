@@ -277,12 +277,21 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private void write(Connection connection, byte[] blob, boolean compressible) {
-		connection.link.enqueue(blob, compressible);
+		connection.link.enqueue(blob, compressible && worthCompressing(connection, blob));
 		if (!connection.dirty) {
 			connection.dirty = true;
 			this.dirty.add(connection);
 		}
 		this.counters.sent(blob.length);
+	}
+
+	/** Small frames go raw to syncsocket peers (they decode raw-first); other peers get all compressed (§5.6). */
+	private boolean worthCompressing(Connection connection, byte[] blob) {
+		if (blob.length >= this.options.compressionThreshold()) {
+			return true;
+		}
+		Peer peer = connection.peer();
+		return peer != null && peer.dialect() != Peer.Dialect.SYNCSOCKET;
 	}
 
 	/** Writes what is queued for one connection now, rather than at the end of the batch. */
