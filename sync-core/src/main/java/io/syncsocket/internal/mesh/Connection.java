@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Predicate;
 
 import io.syncsocket.LinkFault;
 import io.syncsocket.Peer;
@@ -15,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * routing-table entry of a peer. Confined to the node loop.
  */
 public final class Connection {
+
+	/** Matches every connection: a broadcast that any peer may receive. */
+	public static final Predicate<Connection> ANY = (connection) -> true;
 
 	final Link link;
 
@@ -63,6 +67,12 @@ public final class Connection {
 
 	public @Nullable Peer peer() {
 		return this.peer;
+	}
+
+	/** The implementation the peer's handshake looks like; SYNCSOCKET before the handshake. */
+	public Peer.Dialect dialect() {
+		Peer peer = this.peer;
+		return (peer != null) ? peer.dialect() : Peer.Dialect.SYNCSOCKET;
 	}
 
 	/** Whether the link is still up. */

@@ -1,5 +1,8 @@
 package io.syncsocket.internal.mesh;
 
+import java.util.List;
+import java.util.function.Predicate;
+
 import io.syncsocket.internal.wire.WireMessage;
 
 /**
@@ -15,11 +18,12 @@ public interface MeshExtension {
 	boolean handle(Connection from, WireMessage message);
 
 	/**
-	 * Whether a broadcast with this payload may be written to this peer (authored or
-	 * relayed). Lets the sync layer spare js2p peers the nil stores that make js2p drop links.
+	 * Which peers a broadcast with this payload may be written to (authored or relayed),
+	 * decided once per message. Lets the sync layer spare js2p peers the nil stores that make
+	 * js2p drop links.
 	 */
-	default boolean mayForward(Connection to, java.util.List<?> payload) {
-		return true;
+	default Predicate<Connection> recipients(List<?> payload) {
+		return Connection.ANY;
 	}
 
 	/** A peer finished its handshake, or asked with {@code request "*"}: the mesh has sent its peers message; send the state. */

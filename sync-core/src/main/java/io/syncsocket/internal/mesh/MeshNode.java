@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.syncsocket.LinkFault;
 import io.syncsocket.MeshOptions;
@@ -238,10 +239,10 @@ public final class MeshNode implements LinkListener {
 	 * that body was already sent at that time).
 	 */
 	public long broadcast(List<?> payload, @Nullable Connection exclude, long time) {
-		MeshExtension extension = this.extension;
+		Predicate<Connection> recipients = recipients(payload);
 		List<Connection> targets = new ArrayList<>(this.routes.size());
 		for (Connection connection : this.routes.values()) {
-			if (connection != exclude && (extension == null || extension.mayForward(connection, payload))) {
+			if (connection != exclude && recipients.test(connection)) {
 				targets.add(connection);
 			}
 		}
@@ -268,6 +269,11 @@ public final class MeshNode implements LinkListener {
 		return time;
 	}
 
+	private Predicate<Connection> recipients(List<?> payload) {
+		MeshExtension extension = this.extension;
+		return (extension != null) ? extension.recipients(payload) : Connection.ANY;
+	}
+
 	/** Whispers a payload to one connection. */
 	public void whisper(Connection connection, List<?> payload) {
 		byte[] blob = MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload);
@@ -287,11 +293,7 @@ public final class MeshNode implements LinkListener {
 
 	/** Small frames go raw to syncsocket peers (they decode raw-first); other peers get all compressed (§5.6). */
 	private boolean worthCompressing(Connection connection, byte[] blob) {
-		if (blob.length >= this.options.compressionThreshold()) {
-			return true;
-		}
-		Peer peer = connection.peer();
-		return peer != null && peer.dialect() != Peer.Dialect.SYNCSOCKET;
+		return blob.length >= this.options.compressionThreshold() || connection.dialect() != Peer.Dialect.SYNCSOCKET;
 	}
 
 	/** Writes what is queued for one connection now, rather than at the end of the batch. */
@@ -477,13 +479,19 @@ public final class MeshNode implements LinkListener {
 		}
 		// A broadcast that dispatch() will reject as INVALID_MESSAGE is not passed on: it closes the
 		// link it came on here, and relayed it would close every peer's link to us as well.
-		boolean relay = !isInvalidMeshMessage(message);
-		MeshExtension extension = this.extension;
-		for (Connection connection : this.routes.values()) {
-			if (relay && !message.sender().equals(connection.peerId())
-					&& (extension == null || extension.mayForward(connection, message.payload()))) {
-				write(connection, message.blob(), true);
-				this.counters.broadcastsRelayed.increment();
+		if (!isInvalidMeshMessage(message)) {
+			Predicate<Connection> recipients = null; // asked only when someone besides the author is connected
+			for (Connection connection : this.routes.values()) {
+				if (message.sender().equals(connection.peerId())) {
+					continue;
+				}
+				if (recipients == null) {
+					recipients = recipients(message.payload());
+				}
+				if (recipients.test(connection)) {
+					write(connection, message.blob(), true);
+					this.counters.broadcastsRelayed.increment();
+				}
 			}
 		}
 		this.seen.pruneUpTo(horizon);

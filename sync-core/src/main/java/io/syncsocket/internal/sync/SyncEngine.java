@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import io.syncsocket.DeletePolicy;
 import io.syncsocket.LeaseHeldException;
@@ -481,12 +482,6 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Whether a live change to an absent key loses against its tombstone in the merge order: it
-	 * is older, or of the same second from a larger owner id. That is the tie-break the lease
-	 * predicate (rule 5) applies when a delete meets the value, so a delete and a write that
-	 * cross in flight within one second end the same way on every node.
-	 */
-	/**
 	 * A live change (3-packet store or delta) is applied if it does not lose to the key's
 	 * tombstone and the lease predicate allows it; a refusal is counted.
 	 */
@@ -509,6 +504,12 @@ public final class SyncEngine implements MeshExtension {
 		return true;
 	}
 
+	/**
+	 * Whether a live change to an absent key loses against its tombstone in the merge order: it
+	 * is older, or of the same second from a larger owner id. That is the tie-break the lease
+	 * predicate (rule 5) applies when a delete meets the value, so a delete and a write that
+	 * cross in flight within one second end the same way on every node.
+	 */
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
 		Version tombstone = this.tombstones.get(key);
 		return tombstone != null && !LeaseRule.wins(candidate, tombstone);
@@ -592,6 +593,9 @@ public final class SyncEngine implements MeshExtension {
 
 	/** One delivery per change, calling every listener in turn (listeners are few, changes many). */
 	private void fire(SyncEvent event) {
+		if (this.listeners.isEmpty()) {
+			return;
+		}
 		this.mesh.deliver(() -> {
 			for (SyncListener listener : this.listeners) {
 				try {
@@ -746,23 +750,27 @@ public final class SyncEngine implements MeshExtension {
 
 	}
 
+	private static final Predicate<Connection> NOBODY = (to) -> false;
+
+	private static final Predicate<Connection> SYNCSOCKET_PEERS = (to) -> to.dialect() == Peer.Dialect.SYNCSOCKET;
+
+	private static final Predicate<Connection> ALL_BUT_JS2P = (to) -> to.dialect() != Peer.Dialect.JS2P;
+
 	@Override
-	public boolean mayForward(Connection to, List<?> payload) {
+	public Predicate<Connection> recipients(List<?> payload) {
 		if (isMalformed(payload)) {
 			// store() or delta() will close the link it came on; relayed, it would close every peer's link too.
-			return false;
+			return NOBODY;
 		}
 		if (!isNilStore(payload)) {
-			return true;
+			return Connection.ANY;
 		}
-		Peer peer = to.peer();
-		Peer.Dialect dialect = (peer != null) ? peer.dialect() : Peer.Dialect.SYNCSOCKET;
 		if (payload.size() == 5) {
 			// A tombstone passed on after a state transfer: only syncsocket merges deletions of keys
 			// it may not hold; js2p and py2p drop the link on a nil store for an absent key.
-			return dialect == Peer.Dialect.SYNCSOCKET;
+			return SYNCSOCKET_PEERS;
 		}
-		return this.deletePolicy == DeletePolicy.ALWAYS || dialect != Peer.Dialect.JS2P;
+		return (this.deletePolicy == DeletePolicy.ALWAYS) ? Connection.ANY : ALL_BUT_JS2P;
 	}
 
 	/** Whether {@link #store} or {@link #delta} rejects this payload as INVALID_MESSAGE. */
