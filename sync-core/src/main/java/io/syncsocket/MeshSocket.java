@@ -273,15 +273,19 @@ public class MeshSocket implements AutoCloseable {
 	/**
 	 * Broadcasts a user message to the whole mesh ({@code [0x00, packets...]}), like js2p's
 	 * {@code send}. Packets are plain Java values (see {@link Message}).
+	 * The message is stamped with the current second, or the next one if this node sent the
+	 * very same packets this second already (peers drop an identical message of the same
+	 * second as a duplicate).
 	 * @throws IllegalArgumentException if a packet cannot be encoded as msgpack
+	 * @throws DuplicateMessageException if the same packets went out at both seconds already
 	 */
 	public void send(@Nullable Object... packets) {
 		List<@Nullable Object> list = Collections.unmodifiableList(Arrays.asList(packets.clone()));
 		MeshNode node = runningNode();
-		call(() -> {
-			node.sendUserBroadcast(list);
-			return null;
-		});
+		long sentUpTo = call(() -> node.sendUserBroadcast(list) ? 0L : node.nowSeconds() + 1);
+		if (sentUpTo != 0) {
+			throw new DuplicateMessageException(sentUpTo);
+		}
 	}
 
 	/**
@@ -336,7 +340,8 @@ public class MeshSocket implements AutoCloseable {
 
 	/** Counters since start, including every link fault by kind. Never blocks. */
 	public MeshStats stats() {
-		return this.counters.snapshot(peers().size());
+		MeshNode node = this.node;
+		return this.counters.snapshot(peers().size(), (node != null) ? node.openLinks() : 0);
 	}
 
 	// ------------------------------------------------------------------ closing

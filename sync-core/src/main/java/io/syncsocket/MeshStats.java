@@ -9,6 +9,8 @@ import java.util.Map;
  * {@link MeshSocket#stats()}. Byte counts are uncompressed blob sizes (checksum and body).
  *
  * @param peers handshaken peers right now
+ * @param links open links right now: more than {@code peers} while handshakes are under way or
+ * while a peer decides which of two links to it to keep
  * @param messagesReceived verified messages received on all links
  * @param messagesSent messages written to links (a broadcast to three peers counts three)
  * @param bytesReceived blob bytes received
@@ -19,7 +21,7 @@ import java.util.Map;
  * @param userMessagesDropped user messages dropped from a full receive queue
  * @param faults link faults by kind (every kind present, zero if none)
  */
-public record MeshStats(int peers, long messagesReceived, long messagesSent, long bytesReceived, long bytesSent,
+public record MeshStats(int peers, int links, long messagesReceived, long messagesSent, long bytesReceived, long bytesSent,
 		long broadcastsRelayed, long duplicatesDropped, long expiredDropped, long userMessagesDropped,
 		Map<LinkFault, Long> faults) {
 

@@ -63,7 +63,11 @@ final class ToxicProxy implements AutoCloseable {
 
 	private volatile Mode mode = Mode.PASS;
 
+	/** Delay of bytes going to the node. */
 	private volatile long delayNanos;
+
+	/** Delay of bytes coming from the node. */
+	private volatile long fromNodeDelayNanos;
 
 	private volatile boolean closed;
 
@@ -106,13 +110,20 @@ final class ToxicProxy implements AutoCloseable {
 	/** Forward everything at once. Connections that lost bytes in a blackhole are not repaired: use {@link #heal()}. */
 	ToxicProxy pass() {
 		this.delayNanos = 0;
+		this.fromNodeDelayNanos = 0;
 		this.mode = Mode.PASS;
 		return this;
 	}
 
 	/** Forward everything, each chunk {@code delay} after it was read. */
 	ToxicProxy delay(Duration delay) {
-		this.delayNanos = delay.toNanos();
+		return delay(delay, delay);
+	}
+
+	/** Like {@link #delay(Duration)}, with one delay for bytes going to the node and another for bytes coming from it. */
+	ToxicProxy delay(Duration towardNode, Duration fromNode) {
+		this.delayNanos = towardNode.toNanos();
+		this.fromNodeDelayNanos = fromNode.toNanos();
 		this.mode = Mode.PASS;
 		return this;
 	}
@@ -147,6 +158,11 @@ final class ToxicProxy implements AutoCloseable {
 	}
 
 	// ------------------------------------------------------------------ counters
+
+	/** Connections open through this proxy right now. */
+	int openConnections() {
+		return this.pipes.size();
+	}
 
 	/** Connections accepted so far (dial attempts through this proxy). */
 	long accepted() {
@@ -275,8 +291,8 @@ final class ToxicProxy implements AutoCloseable {
 				daemon("proxy-" + id + "-swallow", () -> pump(this.client, null)).start();
 				return;
 			}
-			Direction up = new Direction(this.upstream);
-			Direction down = new Direction(this.client);
+			Direction up = new Direction(this.upstream, true);
+			Direction down = new Direction(this.client, false);
 			daemon("proxy-" + id + "-up-read", () -> pump(this.client, up)).start();
 			daemon("proxy-" + id + "-up-write", up::drain).start();
 			daemon("proxy-" + id + "-down-read", () -> pump(this.upstream, down)).start();
@@ -324,19 +340,23 @@ final class ToxicProxy implements AutoCloseable {
 
 			private final Socket target;
 
+			private final boolean towardNode;
+
 			private final DelayQueue<Chunk> queue = new DelayQueue<>();
 
 			private long lastDue;
 
 			private long sequence;
 
-			Direction(Socket target) {
+			Direction(Socket target, boolean towardNode) {
 				this.target = target;
+				this.towardNode = towardNode;
 			}
 
 			/** Queues a chunk (null = end of stream) for delivery after the current delay, never before an earlier one. */
 			synchronized void offer(byte @Nullable [] bytes) {
-				long due = Math.max(System.nanoTime() + ToxicProxy.this.delayNanos, this.lastDue);
+				long delay = this.towardNode ? ToxicProxy.this.delayNanos : ToxicProxy.this.fromNodeDelayNanos;
+				long due = Math.max(System.nanoTime() + delay, this.lastDue);
 				this.lastDue = due;
 				this.queue.add(new Chunk(due, this.sequence++, bytes));
 			}

@@ -44,6 +44,9 @@ public final class Connection {
 	/** Completed when the handshake is accepted (for {@code connect}); failed when the link closes first. */
 	@Nullable CompletableFuture<Peer> handshakeFuture;
 
+	/** The address dialed (outbound links, once the dial completed). */
+	java.net.@Nullable InetSocketAddress dialed;
+
 	/** The id this connection was dialed for, while following a peer list. */
 	@Nullable String expectedId;
 

@@ -77,6 +77,8 @@ public final class MeshNode implements LinkListener {
 
 	private volatile List<Peer> peerSnapshot = List.of();
 
+	private volatile int openLinks;
+
 	private volatile @Nullable Transport transport;
 
 	private @Nullable MeshExtension extension;
@@ -157,6 +159,11 @@ public final class MeshNode implements LinkListener {
 		return this.peerSnapshot;
 	}
 
+	/** Links open right now, handshaken or not. Any thread. */
+	public int openLinks() {
+		return this.openLinks;
+	}
+
 	public @Nullable Message poll() {
 		return this.userQueue.poll();
 	}
@@ -177,20 +184,34 @@ public final class MeshNode implements LinkListener {
 
 	/** Closes the link to a peer; false if there is none. Node loop. */
 	public boolean disconnect(String peerId) {
-		Connection connection = this.routes.get(peerId);
-		if (connection == null) {
+		if (!this.routes.containsKey(peerId)) {
 			return false;
 		}
-		connection.link.close();
+		for (Connection connection : this.connections.values()) {
+			if (peerId.equals(connection.peerId())) {
+				connection.link.close();
+			}
+		}
 		return true;
 	}
 
-	/** Broadcasts a user message: {@code [0x00, packets...]}. Node loop. */
-	public void sendUserBroadcast(List<?> packets) {
+	/**
+	 * Broadcasts a user message: {@code [0x00, packets...]}, stamped now or, if this node sent
+	 * the very same message this second, the next one. Node loop.
+	 * @return false if it was sent at both seconds already (a peer would drop it as a
+	 * duplicate, PROTOCOL.md §9 Q15): nothing was sent
+	 */
+	public boolean sendUserBroadcast(List<?> packets) {
 		List<Object> payload = new ArrayList<>(packets.size() + 1);
 		payload.add(Flags.BROADCAST);
 		payload.addAll(packets);
-		broadcast(payload);
+		long now = nowSeconds();
+		Authored message = author(payload, now, now + 1);
+		if (message == null) {
+			return false;
+		}
+		publish(message);
+		return true;
 	}
 
 	/** Whispers a user message {@code [0x02, packets...]} to one peer; false if not connected. Node loop. */
@@ -219,26 +240,95 @@ public final class MeshNode implements LinkListener {
 	// ------------------------------------------------------------------ sending (node loop)
 
 	/**
-	 * Broadcasts a payload as this node's own message: encoded once, added to the seen set,
-	 * written to every peer. If the very same body was already sent this second (PROTOCOL.md
-	 * §9 Q15) the time is moved to the next unused second, so that no peer drops it as a
-	 * duplicate.
-	 * @return the time stamped on the message
+	 * A broadcast this node authors, encoded and stamped by {@link #author}, sent by
+	 * {@link #publish}. Node loop, within one task (the recipients are chosen when it is made).
 	 */
-	public long broadcast(List<?> payload) {
-		return broadcast(payload, null);
-	}
+	public static final class Authored {
 
-	/** Like {@link #broadcast(List)}, but not written to {@code exclude} (which already has it). */
-	public long broadcast(List<?> payload, @Nullable Connection exclude) {
-		return broadcast(payload, exclude, nowSeconds());
+		private final long time;
+
+		private final byte @Nullable [] blob;
+
+		private final List<Connection> targets;
+
+		private final List<?> payload;
+
+		Authored(List<?> payload, long time, byte @Nullable [] blob, List<Connection> targets) {
+			this.payload = payload;
+			this.time = time;
+			this.blob = blob;
+			this.targets = targets;
+		}
+
+		/** The second stamped on the message. */
+		public long time() {
+			return this.time;
+		}
+
 	}
 
 	/**
-	 * Like {@link #broadcast(List, Connection)}, stamped {@code time} (or a later second if
-	 * that body was already sent at that time).
+	 * Encodes a broadcast of this node's own, stamped with the first second from {@code time}
+	 * to {@code latest} at which this node has not sent the very same body: a peer drops a
+	 * body it has already seen at that second as a duplicate (PROTOCOL.md §9 Q15), so a write
+	 * repeated within a second needs another second to reach anybody. Changes nothing; send
+	 * it with {@link #publish} in the same node-loop task.
+	 * @return the message, or null if the body was sent at every second of the range already
 	 */
-	public long broadcast(List<?> payload, @Nullable Connection exclude, long time) {
+	public @Nullable Authored author(List<?> payload, long time, long latest) {
+		List<Connection> targets = targets(payload, null);
+		if (targets.isEmpty()) {
+			// nobody to tell (a node alone, or a joiner merging the state of its only peer)
+			return new Authored(payload, time, null, targets);
+		}
+		for (long second = time; second <= latest; second++) {
+			byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, second, payload);
+			if (!this.seen.contains(blob, second)) {
+				return new Authored(payload, second, blob, targets);
+			}
+		}
+		return null;
+	}
+
+	/** Sends a message made by {@link #author} to its recipients and remembers it as seen. */
+	public void publish(Authored message) {
+		byte[] blob = message.blob;
+		if (blob == null) {
+			return;
+		}
+		long now = nowSeconds();
+		this.seen.add(blob, message.time, now);
+		// a node that only writes must forget its own messages too
+		this.seen.pruneUpTo(now - Flags.MAX_BROADCAST_AGE_SECONDS);
+		for (Connection connection : message.targets) {
+			write(connection, blob, true);
+			connection.lastSentType = Flags.BROADCAST;
+			connection.lastSentPayload = message.payload;
+		}
+	}
+
+	/**
+	 * Passes on, as this node's broadcast, something every recipient can also learn otherwise
+	 * (a state entry that won a merge): not written to {@code exclude}, which already has it,
+	 * and skipped if the same body already went out this second.
+	 */
+	public void broadcastOnce(List<?> payload, @Nullable Connection exclude) {
+		List<Connection> targets = targets(payload, exclude);
+		if (targets.isEmpty()) {
+			return;
+		}
+		long now = nowSeconds();
+		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, now, payload);
+		if (this.seen.contains(blob, now)) {
+			return;
+		}
+		publish(new Authored(payload, now, blob, targets));
+	}
+
+	private List<Connection> targets(List<?> payload, @Nullable Connection exclude) {
+		if (this.routes.isEmpty()) {
+			return List.of();
+		}
 		Predicate<Connection> recipients = recipients(payload);
 		List<Connection> targets = new ArrayList<>(this.routes.size());
 		for (Connection connection : this.routes.values()) {
@@ -246,27 +336,7 @@ public final class MeshNode implements LinkListener {
 				targets.add(connection);
 			}
 		}
-		if (targets.isEmpty()) {
-			// nobody to tell (a node alone, or a joiner merging the state of its only peer)
-			return time;
-		}
-		long now = nowSeconds();
-		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
-		// The same body again within a second would be dropped as a duplicate (§9 Q15): take the
-		// next second, but at most one ahead of the clock so timestamps cannot run away. Beyond
-		// that (the same body a third time in one second) peers drop it, as js2p's would.
-		while (!this.seen.add(blob, time, now) && time <= now) {
-			time++;
-			blob = MessageCodec.encode(Flags.BROADCAST, this.id, time, payload);
-		}
-		// a node that only writes must forget its own messages too
-		this.seen.pruneUpTo(now - Flags.MAX_BROADCAST_AGE_SECONDS);
-		for (Connection connection : targets) {
-			write(connection, blob, true);
-			connection.lastSentType = Flags.BROADCAST;
-			connection.lastSentPayload = payload;
-		}
-		return time;
+		return targets;
 	}
 
 	private Predicate<Connection> recipients(List<?> payload) {
@@ -400,17 +470,30 @@ public final class MeshNode implements LinkListener {
 	public void linkClosed(Link link) {
 		this.loop.execute(() -> {
 			Connection connection = this.connections.remove(link);
+			this.openLinks = this.connections.size();
 			if (connection == null) {
 				return;
 			}
 			connection.closed = true;
 			cancel(connection);
+			CompletableFuture<Peer> handshake = connection.handshakeFuture;
+			InetSocketAddress dialed = connection.dialed;
+			if (handshake != null && dialed != null) {
+				connection.handshakeFuture = null;
+				dialLost(handshake, dialed.getHostString(), dialed.getPort(),
+						new SocketClosedException("link " + link + " closed before the handshake"));
+			}
 			failHandshake(connection, new SocketClosedException("link " + link + " closed before the handshake"));
 			if (connection.expectedId != null) {
 				this.dialing.remove(connection.expectedId);
 			}
 			Peer peer = connection.peer;
 			if (peer != null && this.routes.get(peer.id()) == connection) {
+				Connection alternate = alternateLink(peer.id(), connection);
+				if (alternate != null && !this.closing) {
+					promote(alternate);
+					return;
+				}
 				this.routes.remove(peer.id());
 				publishPeers();
 				logger.debug("Peer {} disconnected", connection);
@@ -419,10 +502,29 @@ public final class MeshNode implements LinkListener {
 		});
 	}
 
+	/**
+	 * The peer closed the link this node routed over and kept another: route over that one.
+	 * What this node wrote to the closed link may be lost, and the peer's own broadcasts on the
+	 * other link were dropped (a peer's broadcasts are taken from its route only), so both
+	 * sides' states are exchanged again; merging them is idempotent.
+	 */
+	private void promote(Connection alternate) {
+		Peer peer = Objects.requireNonNull(alternate.peer);
+		this.routes.put(peer.id(), alternate);
+		publishPeers();
+		logger.debug("Peer {} kept link {}; routing over it and re-syncing", Connection.abbreviate(peer.id()), alternate.link);
+		if (this.extension != null) {
+			this.extension.sendState(alternate);
+		}
+		whisper(alternate, List.of(Flags.REQUEST, REQUEST_ALL));
+	}
+
 	// ------------------------------------------------------------------ receiving (node loop)
 
 	private Connection connectionFor(Link link) {
-		return this.connections.computeIfAbsent(link, Connection::new);
+		Connection connection = this.connections.computeIfAbsent(link, Connection::new);
+		this.openLinks = this.connections.size();
+		return connection;
 	}
 
 	private void receive(Connection from, WireMessage message) {
@@ -565,14 +667,6 @@ public final class MeshNode implements LinkListener {
 			return;
 		}
 		Connection existing = this.routes.get(peerId);
-		if (existing != null && !keepsNewLink(existing, from, peerId)) {
-			// Both ends apply the same rule, so both keep the same TCP connection.
-			logger.debug("Closing duplicate link {} to peer {}: keeping {}", from.link, Connection.abbreviate(peerId), existing.link);
-			completeHandshake(from, Objects.requireNonNull(existing.peer));
-			from.link.close();
-			cancel(from);
-			return;
-		}
 		cancel(from);
 		Compression chosen = Compression.choose(this.compression, compression);
 		from.link.compression(chosen);
@@ -581,11 +675,11 @@ public final class MeshNode implements LinkListener {
 				from.link.outbound() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND,
 				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), dialect(p));
 		from.peer = peer;
+		// The newest link carries this node's traffic from now on; the state and peers sent on it
+		// below cover whatever went out on an older one.
 		this.routes.put(peerId, from);
 		if (existing != null) {
-			logger.debug("Closing duplicate link {} to peer {}: keeping {}", existing.link, Connection.abbreviate(peerId), from.link);
-			existing.peer = null;
-			existing.link.close();
+			resolveDuplicate(existing, from, peer);
 		}
 		if (from.expectedId != null) {
 			this.dialing.remove(from.expectedId);
@@ -604,17 +698,43 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Which of two links to the same peer survives: the one dialed by the node with the
-	 * smaller id, or the newer one when the same node dialed both (a reconnect).
+	 * Two links to one peer (both nodes dialed, or one dialed twice): exactly one side closes
+	 * the extra ones, so both keep the same link whatever order the handshakes completed in on
+	 * each side. With another syncsocket node the node with the smaller id decides; js2p and
+	 * py2p peers are not relied on, so towards them this node always decides. The decider keeps
+	 * its newest link (a peer that restarted under the same id replaces its stale one). The
+	 * other side keeps every link until the decider closes one, routing over its own newest;
+	 * if that is the one closed it moves to the survivor and re-syncs (see {@link #linkClosed}).
 	 */
-	private boolean keepsNewLink(Connection existing, Connection fresh, String peerId) {
-		String existingDialer = existing.link.outbound() ? this.id : peerId;
-		String freshDialer = fresh.link.outbound() ? this.id : peerId;
-		if (existingDialer.equals(freshDialer)) {
-			return true;
+	private void resolveDuplicate(Connection existing, Connection fresh, Peer peer) {
+		if (decidesBetweenLinks(peer)) {
+			logger.debug("Closing duplicate link {} to peer {}: keeping {}", existing.link,
+					Connection.abbreviate(peer.id()), fresh.link);
+			// Its queued messages are dropped: what the peer sent there is in the state it sends on the
+			// fresh link. Retired, not closed: the peer still reads our handshake on it, so its dial
+			// completes, and then sees the link end and routes over the fresh one.
+			existing.closed = true;
+			existing.link.retire(this.options.handshakeTimeout());
+			cancel(existing);
 		}
-		String preferredDialer = (this.id.compareTo(peerId) < 0) ? this.id : peerId;
-		return freshDialer.equals(preferredDialer);
+		else {
+			logger.debug("Second link {} to peer {}: routing over it, {} kept until the peer picks one", fresh.link,
+					Connection.abbreviate(peer.id()), existing.link);
+		}
+	}
+
+	private boolean decidesBetweenLinks(Peer peer) {
+		return peer.dialect() != Peer.Dialect.SYNCSOCKET || this.id.compareTo(peer.id()) < 0;
+	}
+
+	/** Another open, handshaken link to the same peer (kept while the peer resolves a duplicate). */
+	private @Nullable Connection alternateLink(String peerId, Connection closed) {
+		for (Connection connection : this.connections.values()) {
+			if (connection != closed && !connection.closed && peerId.equals(connection.peerId())) {
+				return connection;
+			}
+		}
+		return null;
 	}
 
 	private static Peer.Dialect dialect(List<@Nullable Object> handshake) {
@@ -914,7 +1034,7 @@ public final class MeshNode implements LinkListener {
 					this.dialing.remove(expectedId);
 				}
 				if (handshake != null) {
-					handshake.completeExceptionally(new SocketClosedException("link to " + host + ":" + port + " closed"));
+					dialLost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
 				}
 				return;
 			}
@@ -922,9 +1042,10 @@ public final class MeshNode implements LinkListener {
 				connection = connectionFor(link);
 			}
 			connection.expectedId = expectedId;
+			connection.dialed = InetSocketAddress.createUnresolved(host, port);
 			if (handshake != null) {
 				if (connection.closed) {
-					handshake.completeExceptionally(new SocketClosedException("link to " + host + ":" + port + " closed"));
+					dialLost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
 				}
 				else if (connection.peer != null) {
 					handshake.complete(connection.peer);
@@ -934,6 +1055,23 @@ public final class MeshNode implements LinkListener {
 				}
 			}
 		}));
+	}
+
+	/**
+	 * A dialed link closed before its handshake. If the node at that address is connected over
+	 * another link, the dial reached it: that node closed this link as a duplicate, possibly
+	 * before its handshake was read here (a close with unread data is a reset, which discards
+	 * what was received). Otherwise the dial failed.
+	 */
+	private void dialLost(CompletableFuture<Peer> handshake, String host, int port, Exception cause) {
+		for (Connection route : this.routes.values()) {
+			Peer peer = Objects.requireNonNull(route.peer);
+			if (peer.address().getPort() == port && peer.address().getHostString().equals(host)) {
+				handshake.complete(peer);
+				return;
+			}
+		}
+		handshake.completeExceptionally(cause);
 	}
 
 	private static void completeHandshake(Connection connection, Peer peer) {

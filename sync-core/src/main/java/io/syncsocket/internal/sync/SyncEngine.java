@@ -27,6 +27,7 @@ import io.syncsocket.SyncListener;
 import io.syncsocket.SyncStats;
 import io.syncsocket.ValueTypeException;
 import io.syncsocket.WriteConflictException;
+import io.syncsocket.WriteRejectedException;
 import io.syncsocket.internal.mesh.Connection;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.mesh.MeshNode;
@@ -96,8 +97,8 @@ public final class SyncEngine implements MeshExtension {
 
 	private volatile boolean initialSyncComplete;
 
-	/** The first peer whose full state we are receiving, until it has been received. */
-	private @Nullable Connection initialSyncPeer;
+	/** Whether this node is waiting for its first state transfer to go quiet. */
+	private boolean watchingInitialSync;
 
 	private long lastStateEntryNanos;
 
@@ -191,25 +192,38 @@ public final class SyncEngine implements MeshExtension {
 	/**
 	 * Stores a value written on this node and broadcasts it.
 	 * @throws LeaseHeldException if another node's lease forbids it (nothing changes)
+	 * @throws WriteConflictException if it cannot be stamped so that peers take it (nothing changes)
 	 */
 	public void set(SyncKey key, byte[] value) {
+		LocalWrite write = prepareSet(key, value);
+		if (write != null) {
+			write.commit();
+		}
+	}
+
+	/** Checks and encodes a set; null if it changes nothing. Changes nothing itself. */
+	private @Nullable LocalWrite prepareSet(SyncKey key, byte[] value) {
 		long time = checkLocalWrite(key, false);
 		Version current = this.data.get(key);
 		if (current != null && current.timestamp == time && current.owner.equals(this.mesh.id())
 				&& java.util.Arrays.equals(current.value, value)) {
 			// The same value again in the same second: every peer already has exactly this version,
 			// and re-sending it would need a later second each time (timestamps would run ahead).
-			return;
+			return null;
 		}
-		commitLocal(key, value, time, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)));
+		return new LocalWrite(key, value, author(key, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), time));
 	}
 
 	/** Sets every entry, or none if any of them is refused. */
 	public void update(Map<SyncKey, byte[]> entries) {
-		for (SyncKey key : entries.keySet()) {
-			checkLocalWrite(key, false);
+		List<LocalWrite> writes = new ArrayList<>(entries.size());
+		for (Map.Entry<SyncKey, byte[]> entry : entries.entrySet()) {
+			LocalWrite write = prepareSet(entry.getKey(), entry.getValue());
+			if (write != null) {
+				writes.add(write);
+			}
 		}
-		entries.forEach(this::set);
+		writes.forEach(LocalWrite::commit);
 	}
 
 	/**
@@ -217,6 +231,7 @@ public final class SyncEngine implements MeshExtension {
 	 * store. Deleting an absent key does nothing.
 	 * @return the removed entry, or null if the key was absent
 	 * @throws LeaseHeldException if another node's lease forbids it (nothing changes)
+	 * @throws WriteConflictException if it cannot be stamped so that peers take it (nothing changes)
 	 */
 	public @Nullable SyncEntry delete(SyncKey key) {
 		Version current = this.data.get(key);
@@ -225,7 +240,9 @@ public final class SyncEngine implements MeshExtension {
 		}
 		long time = checkLocalWrite(key, false);
 		if (this.deletePolicy != DeletePolicy.NEVER) {
-			time = this.mesh.broadcast(List.of(Flags.STORE, key.bytes(), NIL), null, time);
+			MeshNode.Authored message = author(key, List.of(Flags.STORE, key.bytes(), NIL), time);
+			this.mesh.publish(message);
+			time = message.time();
 		}
 		SyncEntry removed = toEntry(key, current);
 		applyDelete(key, new Version(null, this.mesh.id(), time), SyncEvent.Origin.LOCAL);
@@ -238,7 +255,7 @@ public final class SyncEngine implements MeshExtension {
 	 * @throws LeaseHeldException if every key is leased by another node
 	 */
 	public SyncEntry popItem() {
-		LeaseHeldException refused = null;
+		WriteRejectedException refused = null;
 		for (SyncKey key : this.data.keySet()) {
 			try {
 				SyncEntry removed = delete(key);
@@ -246,7 +263,7 @@ public final class SyncEngine implements MeshExtension {
 					return removed;
 				}
 			}
-			catch (LeaseHeldException ex) {
+			catch (WriteRejectedException ex) {
 				refused = (refused != null) ? refused : ex;
 			}
 		}
@@ -269,7 +286,7 @@ public final class SyncEngine implements MeshExtension {
 		long time = checkLocalWrite(key, true);
 		merge(merged, delta);
 		byte[] value = Msgpack.encode(merged);
-		commitLocal(key, value, time, List.of(Flags.DELTA, key.bytes(), delta));
+		new LocalWrite(key, value, author(key, List.of(Flags.DELTA, key.bytes(), delta), time)).commit();
 		return merged;
 	}
 
@@ -353,10 +370,47 @@ public final class SyncEngine implements MeshExtension {
 	/** Local writes are stamped at most this far ahead of the clock (see {@link #checkLocalWrite}). */
 	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
 
-	private void commitLocal(SyncKey key, byte[] value, long time, List<Object> payload) {
-		long sent = this.mesh.broadcast(payload, null, time);
-		this.localUpdates.increment();
-		applyUpdate(key, new Version(value, this.mesh.id(), sent), SyncEvent.Origin.LOCAL);
+	/**
+	 * Encodes this node's broadcast of a change, stamped {@code time} or, if this node already
+	 * sent the very same change at that second, a later one no more than a second ahead of the
+	 * clock: peers drop a repeated body as a duplicate (PROTOCOL.md §9 Q15), so a change that
+	 * cannot be stamped uniquely within that bound (a value alternating faster than twice a
+	 * second per key) is refused rather than acknowledged and lost.
+	 * @throws WriteConflictException if there is no such second (nothing changes)
+	 */
+	private MeshNode.Authored author(SyncKey key, List<Object> payload, long time) {
+		long latest = this.mesh.nowSeconds() + MAX_STAMP_AHEAD_SECONDS;
+		MeshNode.Authored message = this.mesh.author(payload, time, latest);
+		if (message == null) {
+			throw new WriteConflictException("key '" + key.text() + "': this node sent the very same change at every "
+					+ "second up to " + latest + " already, and peers drop a repeat as a duplicate; write it again "
+					+ "after that second", key.text(), this.mesh.id(), latest);
+		}
+		return message;
+	}
+
+	/** A checked and encoded local change, committed (sent and applied) in the same node-loop task. */
+	private final class LocalWrite {
+
+		private final SyncKey key;
+
+		private final byte[] value;
+
+		private final MeshNode.Authored message;
+
+		LocalWrite(SyncKey key, byte[] value, MeshNode.Authored message) {
+			this.key = key;
+			this.value = value;
+			this.message = message;
+		}
+
+		void commit() {
+			SyncEngine.this.mesh.publish(this.message);
+			SyncEngine.this.localUpdates.increment();
+			applyUpdate(this.key, new Version(this.value, SyncEngine.this.mesh.id(), this.message.time()),
+					SyncEvent.Origin.LOCAL);
+		}
+
 	}
 
 	// ------------------------------------------------------------------ remote changes (node loop)
@@ -392,14 +446,14 @@ public final class SyncEngine implements MeshExtension {
 					+ MessageCodec.describe(message.packet(4)));
 		}
 		boolean whisper = message.msgType() == Flags.WHISPER;
-		if (whisper && from == this.initialSyncPeer) {
+		if (whisper && this.watchingInitialSync) {
 			this.lastStateEntryNanos = System.nanoTime();
 		}
 		Version candidate = new Version(value, owner(owner), timestamp);
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
 				&& whisper) {
 			// The rest of this node's side of the mesh may hold the losing version too.
-			this.mesh.broadcast(List.of(Flags.STORE, key.bytes(), (value != null) ? new RawMsgpack(value) : NIL,
+			this.mesh.broadcastOnce(List.of(Flags.STORE, key.bytes(), (value != null) ? new RawMsgpack(value) : NIL,
 					candidate.owner, candidate.timestamp), from);
 		}
 	}
@@ -634,10 +688,11 @@ public final class SyncEngine implements MeshExtension {
 	// ------------------------------------------------------------------ state transfer
 
 	/**
-	 * Whether the full state of the first peer this node connected to has arrived: its state
-	 * entries came and then {@value #STATE_QUIET_MILLIS} ms passed without another. The protocol
-	 * has no end-of-state marker, so this is a heuristic; it is true at once for a node that
-	 * joins a peer with an empty dictionary (after the quiet period).
+	 * Whether the full state of a peer has arrived: this node connected to a peer, state
+	 * entries came, and then {@value #STATE_QUIET_MILLIS} ms passed without another while a
+	 * peer was connected (whichever link to it survived). The protocol has no end-of-state
+	 * marker, so this is a heuristic; it is true at once for a node that joins a peer with an
+	 * empty dictionary (after the quiet period).
 	 */
 	public boolean initialSyncComplete() {
 		return this.initialSyncComplete;
@@ -645,30 +700,29 @@ public final class SyncEngine implements MeshExtension {
 
 	private static final long STATE_QUIET_MILLIS = 300;
 
-	private void watchInitialSync(Connection peer) {
-		if (this.initialSyncComplete || (this.initialSyncPeer != null && this.initialSyncPeer.isOpen())) {
+	private void watchInitialSync() {
+		if (this.initialSyncComplete || this.watchingInitialSync) {
 			return;
 		}
-		this.initialSyncPeer = peer;
+		this.watchingInitialSync = true;
 		this.lastStateEntryNanos = System.nanoTime();
 		checkInitialSync();
 	}
 
 	private void checkInitialSync() {
-		Connection peer = this.initialSyncPeer;
-		if (peer == null || this.initialSyncComplete) {
+		if (this.initialSyncComplete) {
 			return;
 		}
-		if (!peer.isOpen()) {
-			this.initialSyncPeer = null; // the next peer to connect takes over
+		if (!this.mesh.routes().iterator().hasNext()) {
+			this.watchingInitialSync = false; // every peer left: the next one to connect starts the watch again
 			return;
 		}
 		long quietNanos = System.nanoTime() - this.lastStateEntryNanos;
 		long neededNanos = STATE_QUIET_MILLIS * 1_000_000;
 		if (quietNanos >= neededNanos) {
 			this.initialSyncComplete = true;
-			this.initialSyncPeer = null;
-			logger.debug("Initial state transfer from {} complete ({} keys)", peer, this.data.size());
+			this.watchingInitialSync = false;
+			logger.debug("Initial state transfer complete ({} keys)", this.data.size());
 			return;
 		}
 		this.mesh.loop().schedule(this::checkInitialSync, Duration.ofNanos(neededNanos - quietNanos));
@@ -676,7 +730,7 @@ public final class SyncEngine implements MeshExtension {
 
 	@Override
 	public void sendState(Connection to) {
-		watchInitialSync(to);
+		watchInitialSync();
 		Peer peer = to.peer();
 		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for an absent key.
 		List<Map.Entry<SyncKey, Version>> tombstones = (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET)

@@ -41,6 +41,15 @@ public interface Link {
 	/** Closes the connection; idempotent. {@link LinkListener#linkClosed} follows. */
 	void close();
 
+	/**
+	 * Ends the connection gently: no more writes (what was written still arrives), reading
+	 * (and discarding) on until the peer closes its side, closed after {@code grace} at the
+	 * latest. Unlike {@link #close()} with unread bytes, which resets the connection and makes
+	 * the peer lose what it had received but not read yet, the peer reads everything we sent.
+	 * {@link LinkListener#linkClosed} follows.
+	 */
+	void retire(java.time.Duration grace);
+
 	boolean isOpen();
 
 }

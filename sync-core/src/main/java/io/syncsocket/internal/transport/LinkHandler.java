@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.syncsocket.LinkFault;
 import io.syncsocket.internal.wire.Compression;
@@ -222,6 +225,27 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	@Override
 	public void close() {
 		this.channel.close();
+	}
+
+	@Override
+	public void retire(java.time.Duration grace) {
+		this.channel.eventLoop().execute(() -> {
+			if (!this.channel.isActive()) {
+				return;
+			}
+			if (!(this.channel instanceof DuplexChannel duplex) || this.channel.pipeline().get(SslHandler.class) != null) {
+				// TLS would need its close_notify first: a plain close is good enough for this rare case
+				this.channel.close();
+				return;
+			}
+			duplex.shutdownOutput().addListener((future) -> {
+				if (!future.isSuccess()) {
+					this.channel.close();
+				}
+			});
+			// the peer closing its side ends the channel (no half-closure); this bounds the wait
+			this.channel.eventLoop().schedule(() -> this.channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);
+		});
 	}
 
 	@Override
