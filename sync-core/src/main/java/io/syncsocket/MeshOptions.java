@@ -528,7 +528,10 @@ public final class MeshOptions {
 
 		/**
 		 * Nodes to dial at start and to re-dial with exponential backoff whenever this node
-		 * has no link to them (addresses are unresolved {@code host:port}).
+		 * has no link to them (addresses are unresolved {@code host:port}). A host may be a
+		 * name with several addresses (a Kubernetes headless service, a DNS round robin): every
+		 * address is dialed except this node's own, and the name is resolved again, off the
+		 * node loop, on every retry round, so new and replaced nodes are found.
 		 */
 		public Builder seeds(List<InetSocketAddress> seeds) {
 			Objects.requireNonNull(seeds, "'seeds' must not be null");

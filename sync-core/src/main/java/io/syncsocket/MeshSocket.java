@@ -169,7 +169,7 @@ public class MeshSocket implements AutoCloseable {
 			this.boundAddress = bound;
 			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
 			this.state = State.RUNNING;
-			node.startSeeds(bound.getPort());
+			node.startSeeds(bound);
 			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)", abbreviate(id), bound,
 					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
 					transport.flavor().name().toLowerCase(java.util.Locale.ROOT));

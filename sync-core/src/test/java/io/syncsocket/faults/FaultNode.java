@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * stdin line, answering each with exactly one JSON line on stdout.
  *
  * <pre>
- * args:    --name N --port P --leasing ON|OFF|JS2P_DEFAULT [--seed host:port]... [--node-id ID]
+ * args:    --name N [--bind A] --port P --leasing ON|OFF|JS2P_DEFAULT [--seed host:port]... [--node-id ID]
  *          [--seed-retry-ms initial,max] [--handshake-timeout-ms T] [--stall-timeout-ms T]
  * ready:   {"event":"ready","id":"..","port":P}
  * command: {"id":N,"cmd":"set","key":"k","value":&lt;json&gt;}       value: string, integer or object
@@ -100,6 +100,7 @@ public final class FaultNode {
 
 	private static SyncSocket startSocket(Map<String, List<String>> options, PrintStream protocol) {
 		String name = String.valueOf(single(options, "name", "fault-node"));
+		String bind = String.valueOf(single(options, "bind", NodeProcess.HOST));
 		int port = Integer.parseInt(String.valueOf(single(options, "port", "0")));
 		Leasing leasing = Leasing.valueOf(String.valueOf(single(options, "leasing", "OFF")));
 		String nodeId = single(options, "node-id", null);
@@ -110,6 +111,7 @@ public final class FaultNode {
 		SyncOptions syncOptions = SyncOptions.builder()
 			.leasing(leasing)
 			.mesh((mesh) -> mesh.name(name)
+				.bindAddress(bind)
 				.port(port)
 				.nodeId(nodeId)
 				.seeds(seeds.toArray(String[]::new))

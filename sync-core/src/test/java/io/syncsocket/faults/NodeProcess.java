@@ -98,21 +98,28 @@ final class NodeProcess implements AutoCloseable {
 	 * @param seeds ports on {@link #HOST} to dial and re-dial (usually proxies)
 	 * @param nodeId a fixed node id, or null for a fresh derived one per start
 	 * @param extraArgs further {@code --name value} pairs for {@link FaultNode}
+	 * @param jvmArgs further options for the child JVM (system properties)
 	 */
 	record Spec(String name, int port, Leasing leasing, List<Integer> seeds, @Nullable String nodeId,
-			List<String> extraArgs) {
+			List<String> extraArgs, List<String> jvmArgs) {
 
 		Spec {
 			seeds = List.copyOf(seeds);
 			extraArgs = List.copyOf(extraArgs);
+			jvmArgs = List.copyOf(jvmArgs);
+		}
+
+		Spec(String name, int port, Leasing leasing, List<Integer> seeds, @Nullable String nodeId,
+				List<String> extraArgs) {
+			this(name, port, leasing, seeds, nodeId, extraArgs, List.of());
 		}
 
 		Spec withSeeds(List<Integer> seeds) {
-			return new Spec(this.name, this.port, this.leasing, seeds, this.nodeId, this.extraArgs);
+			return new Spec(this.name, this.port, this.leasing, seeds, this.nodeId, this.extraArgs, this.jvmArgs);
 		}
 
 		Spec withNodeId(@Nullable String nodeId) {
-			return new Spec(this.name, this.port, this.leasing, this.seeds, nodeId, this.extraArgs);
+			return new Spec(this.name, this.port, this.leasing, this.seeds, nodeId, this.extraArgs, this.jvmArgs);
 		}
 
 	}
@@ -131,8 +138,9 @@ final class NodeProcess implements AutoCloseable {
 	static NodeProcess launch(Spec spec) {
 		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-				"-Dio.netty.leakDetection.level=paranoid",
-				"-cp", ClassPathSnapshot.classPath(), FaultNode.class.getName(),
+				"-Dio.netty.leakDetection.level=paranoid"));
+		command.addAll(spec.jvmArgs());
+		command.addAll(List.of("-cp", ClassPathSnapshot.classPath(), FaultNode.class.getName(),
 				"--name", spec.name(), "--port", Integer.toString(spec.port()), "--leasing", spec.leasing().name()));
 		for (int seed : spec.seeds()) {
 			command.add("--seed");

@@ -41,7 +41,9 @@ public class SocketProperties {
 
 	/**
 	 * Nodes (host:port) dialed at start and re-dialed, with backoff, whenever this
-	 * node is not connected to them.
+	 * node is not connected to them. A host name with several addresses (a headless
+	 * service, a DNS round robin) has every address dialed and is resolved again on
+	 * every retry.
 	 */
 	private @Nullable List<String> seeds;
 

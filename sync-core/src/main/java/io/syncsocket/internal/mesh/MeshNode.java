@@ -127,9 +127,18 @@ public final class MeshNode implements LinkListener {
 		loop.afterEachBatch(this::flushLinks);
 	}
 
-	/** Starts dialing the configured seeds. Any thread. */
-	public void startSeeds(int boundPort) {
-		this.loop.execute(() -> this.seeds.start(boundPort));
+	/**
+	 * Starts dialing the configured seeds, skipping those of their addresses that are this
+	 * node's bound or advertised address. Any thread.
+	 */
+	public void startSeeds(InetSocketAddress bound) {
+		InetSocketAddress advertised = InetSocketAddress.createUnresolved(this.advertisedHost, this.advertisedPort);
+		this.loop.execute(() -> this.seeds.start(bound, advertised));
+	}
+
+	/** Replaces how seed names are resolved (tests); before {@link #startSeeds}. */
+	void seedResolver(SeedDialer.Resolver resolver) {
+		this.seeds.resolver(resolver);
 	}
 
 	public void transport(Transport transport) {
@@ -817,27 +826,6 @@ public final class MeshNode implements LinkListener {
 
 	private boolean isOwnAddress(InetSocketAddress address) {
 		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
-	}
-
-	/**
-	 * Whether dialing this address would reach this node: its port is ours and its host is
-	 * our advertised host or an address of this machine. Resolves the host name.
-	 */
-	boolean isLocalAddress(InetSocketAddress address, int boundPort) {
-		if (address.getPort() != this.advertisedPort && address.getPort() != boundPort) {
-			return false;
-		}
-		if (address.getHostString().equals(this.advertisedHost)) {
-			return true;
-		}
-		try {
-			java.net.InetAddress resolved = java.net.InetAddress.getByName(address.getHostString());
-			return address.getPort() == boundPort && (resolved.isLoopbackAddress() || resolved.isAnyLocalAddress()
-					|| java.net.NetworkInterface.getByInetAddress(resolved) != null);
-		}
-		catch (java.io.IOException ex) {
-			return false;
-		}
 	}
 
 	private int outgoingCount() {
