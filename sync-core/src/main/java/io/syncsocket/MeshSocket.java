@@ -382,7 +382,9 @@ public class MeshSocket implements AutoCloseable {
 				case STARTING -> {
 					// start() checks the state before it reports RUNNING, and shuts down instead
 					this.state = State.CLOSING;
-					if (this.startingThread != Thread.currentThread()) {
+					// not on the starting thread, nor on the node loop its shutdown waits for
+					NodeLoop loop = this.loop;
+					if (this.startingThread != Thread.currentThread() && (loop == null || !loop.inLoop())) {
 						awaitClosed();
 					}
 					return;
