@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Lifecycle</h2>
  * {@code NEW → STARTING → RUNNING → CLOSING → CLOSED}. {@link #start()} binds; {@link #close()}
- * closes every link and the threads the socket created, and is idempotent.
+ * closes every link and the threads the socket created, and is idempotent. A close that
+ * arrives while the socket is starting wins: the start fails with {@link SocketClosedException}
+ * and the socket ends closed. A closed socket may be started again (see {@link #start()}).
  *
  * <h2>Threading</h2>
  * Netty event loops do I/O only (framing, checksums, compression, msgpack parsing). One
@@ -86,6 +88,9 @@ public class MeshSocket implements AutoCloseable {
 
 	private volatile State state = State.NEW;
 
+	/** The thread inside {@link #start()} while STARTING (guarded by the lifecycle monitor). */
+	private @Nullable Thread startingThread;
+
 	private @Nullable Function<MeshNode, MeshExtension> extensionFactory;
 
 	private volatile @Nullable MeshNode node;
@@ -122,20 +127,33 @@ public class MeshSocket implements AutoCloseable {
 
 	/**
 	 * Binds the listening socket and starts the node. Returns this socket for chaining.
-	 * @throws IllegalStateException if the socket was started before
+	 * <p>A {@link State#CLOSED closed} socket can be started again: it binds anew (a configured
+	 * port 0 picks a new port, and so gives a new node id unless one is configured), dials its
+	 * seeds again and keeps its listeners and counters. It rejoins the mesh as a fresh node:
+	 * messages queued for {@link #recv()} and, for a {@link SyncSocket}, the dictionary start
+	 * empty and the dictionary fills again from the peers' state.
+	 * @throws IllegalStateException if the socket is starting, running or closing
+	 * @throws SocketClosedException if {@link #close()} was called while it started (it is then closed)
 	 * @throws SyncSocketException if the address cannot be bound (the socket is then closed)
 	 */
 	public MeshSocket start() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.state != State.NEW) {
+			if (this.state != State.NEW && this.state != State.CLOSED) {
 				throw new IllegalStateException("socket already started (state " + this.state + ")");
 			}
 			this.state = State.STARTING;
+			this.startingThread = Thread.currentThread();
 		}
 		String name = (this.options.name() != null) ? this.options.name()
 				: "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
+		// a restart must not see (or shut down twice) what the previous run left
+		this.node = null;
+		this.transport = null;
+		this.boundAddress = null;
+		this.advertisedAddress = null;
 		Transport[] transportRef = new Transport[1];
 		NodeLoop loop = new NodeLoop(name + "-node", () -> transportRef[0] != null && transportRef[0].isIoThread());
+		this.loop = loop;
 		try {
 			Transport transport = new Transport(new Transport.Settings(this.options.maxFrameLength(),
 					this.options.stallTimeout(), this.options.connectTimeout(), this.options.ioThreads(),
@@ -143,7 +161,6 @@ public class MeshSocket implements AutoCloseable {
 					this.options.maxLinksPerAddress(), this.options.maxQueuedBytesPerLink(), this.options.tls()));
 			transportRef[0] = transport;
 			this.transport = transport;
-			this.loop = loop;
 			InetSocketAddress bound;
 			try {
 				bound = transport.bind(this.options.bindAddress(), this.options.port());
@@ -168,7 +185,14 @@ public class MeshSocket implements AutoCloseable {
 			transport.listener(node);
 			this.boundAddress = bound;
 			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
-			this.state = State.RUNNING;
+			synchronized (this.lifecycleMonitor) {
+				if (this.state != State.STARTING) {
+					// close() was called meanwhile: it wins, and it waits for the shutdown below
+					throw new SocketClosedException("socket closed while starting");
+				}
+				this.state = State.RUNNING;
+				this.startingThread = null;
+			}
 			node.startSeeds(bound);
 			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)", abbreviate(id), bound,
 					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
@@ -348,21 +372,54 @@ public class MeshSocket implements AutoCloseable {
 
 	/**
 	 * Closes every link, then the I/O and node threads this socket created. Idempotent;
-	 * waits a few seconds at most.
+	 * waits a few seconds at most. Called while another thread is in {@link #start()}, it
+	 * makes that start fail with {@link SocketClosedException} and waits until the start has
+	 * released what it had bound.
 	 */
 	@Override
 	public void close() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.state == State.NEW) {
-				this.state = State.CLOSED;
-				return;
+			switch (this.state) {
+				case NEW -> {
+					this.state = State.CLOSED;
+					return;
+				}
+				case STARTING -> {
+					// start() checks the state before it reports RUNNING, and shuts down instead
+					this.state = State.CLOSING;
+					// not on the starting thread, nor on the node loop its shutdown waits for
+					NodeLoop loop = this.loop;
+					if (this.startingThread != Thread.currentThread() && (loop == null || !loop.inLoop())) {
+						awaitClosed();
+					}
+					return;
+				}
+				case RUNNING -> this.state = State.CLOSING;
+				default -> {
+					return;
+				}
 			}
-			if (this.state != State.RUNNING) {
-				return;
-			}
-			this.state = State.CLOSING;
 		}
 		shutdown();
+	}
+
+	/** Waits (holding the lifecycle monitor) until a start that was closed has shut down. */
+	private void awaitClosed() {
+		// the start may still be binding, then its shutdown waits up to CLOSE_TIMEOUT per stage
+		long deadline = System.nanoTime() + CLOSE_TIMEOUT.multipliedBy(4).toNanos();
+		try {
+			while (this.state != State.CLOSED) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					logger.warn("Socket closed while starting did not shut down within {}", CLOSE_TIMEOUT.multipliedBy(4));
+					return;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.lifecycleMonitor, remaining);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void shutdown() {
@@ -394,7 +451,11 @@ public class MeshSocket implements AutoCloseable {
 		if (loop != null) {
 			loop.shutdown(CLOSE_TIMEOUT);
 		}
-		this.state = State.CLOSED;
+		synchronized (this.lifecycleMonitor) {
+			this.state = State.CLOSED;
+			this.startingThread = null;
+			this.lifecycleMonitor.notifyAll();
+		}
 		if (node != null) {
 			logger.info("Socket {} closed", abbreviate(node.id()));
 		}

@@ -60,7 +60,10 @@ public class SyncSocket extends MeshSocket {
 
 	private final SyncOptions syncOptions;
 
-	private volatile @Nullable SyncEngine engine;
+	private static final SyncStats NO_STATS = new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+	/** The dictionary of the current (or last) run; each start makes a new one. */
+	private volatile @Nullable Run run;
 
 	private final List<SyncListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -70,9 +73,10 @@ public class SyncSocket extends MeshSocket {
 				options.mesh().protocol().withSubnetSuffix(options.leasing().subnetSuffix()));
 		this.syncOptions = options;
 		extension((node) -> {
+			Run previous = this.run;
 			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
 					options.tombstoneRetention(), options.maxTombstones(), this.listeners);
-			this.engine = created;
+			this.run = new Run(created, (previous != null) ? previous.stats() : NO_STATS);
 			return created;
 		});
 	}
@@ -210,11 +214,12 @@ public class SyncSocket extends MeshSocket {
 
 	/**
 	 * Dictionary counters; {@link #stats()} has the mesh's. Never blocks. After {@link #close()}
-	 * the last values are kept (counters never go back to zero); before start all are zero.
+	 * the last values are kept and a restart carries them on (counters never go back to zero);
+	 * before the first start all are zero.
 	 */
 	public SyncStats syncStats() {
-		SyncEngine engine = this.engine;
-		return (engine != null) ? engine.stats() : new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+		Run run = this.run;
+		return (run != null) ? run.stats() : NO_STATS;
 	}
 
 	// ------------------------------------------------------------------ writes
@@ -374,7 +379,7 @@ public class SyncSocket extends MeshSocket {
 
 	private SyncEngine engine() {
 		runningNode();
-		return Objects.requireNonNull(this.engine);
+		return Objects.requireNonNull(this.run).engine();
 	}
 
 	private <T> @Nullable T typed(String key, Class<T> type, String expected) {
@@ -397,6 +402,21 @@ public class SyncSocket extends MeshSocket {
 
 	private static <K> K requireKey(K key) {
 		return Objects.requireNonNull(key, "'key' must not be null");
+	}
+
+	/** One run's dictionary, with the counters of the runs before it (a restart starts a new dictionary). */
+	private record Run(SyncEngine engine, SyncStats before) {
+
+		SyncStats stats() {
+			SyncStats now = this.engine.stats();
+			return new SyncStats(now.keys(), now.tombstones(), this.before.localUpdates() + now.localUpdates(),
+					this.before.remoteUpdates() + now.remoteUpdates(),
+					this.before.stateTransferUpdates() + now.stateTransferUpdates(),
+					this.before.deletes() + now.deletes(), this.before.leaseRejections() + now.leaseRejections(),
+					this.before.staleRejections() + now.staleRejections(),
+					this.before.ignoredDeltas() + now.ignoredDeltas());
+		}
+
 	}
 
 }

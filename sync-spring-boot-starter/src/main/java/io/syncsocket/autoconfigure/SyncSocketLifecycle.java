@@ -2,8 +2,10 @@ package io.syncsocket.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.syncsocket.MeshSocket;
@@ -18,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
@@ -30,10 +33,19 @@ import org.springframework.context.SmartLifecycle;
  * and dial their seeds on start, in a phase before the web server starts, and close (links,
  * Netty threads, event dispatcher) on stop, after the web server has stopped.
  *
+ * <p>The lifecycle is not {@linkplain #isPauseable() pauseable}: a paused context (Spring
+ * Framework 7 pauses the cached contexts of a test suite that another test class is not
+ * using) leaves its sockets running, with their port, node id and data, so a later test class
+ * finds them as it left them. An explicit context {@code stop()} closes the sockets and a
+ * later {@code start()} starts the same {@link SyncSocket} beans again: each rejoins its
+ * mesh as a fresh node (a new port and id where port 0 is configured, the dictionary filled
+ * again from its peers; with leasing on, keys that a previous id leased stay leased to it for
+ * the lease time). {@link #isRunning()} is true only while every socket runs.
+ *
  * <p>Each socket gets a single-threaded event dispatcher that delivers its listeners and
  * publishes its {@link SyncSocketEvent}s in commit order, off the socket's own threads.
  */
-public class SyncSocketLifecycle implements SmartLifecycle {
+public class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	/** Starts before the web server ({@code DEFAULT_PHASE - 2048}) and stops after it. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -72,11 +84,7 @@ public class SyncSocketLifecycle implements SmartLifecycle {
 		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name,
 				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null);
 		SyncOptions.Builder builder = mapper.map("sync-" + name);
-		ExecutorService dispatcher = Executors.newSingleThreadExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "sync-" + name + "-events");
-			thread.setDaemon(true);
-			return thread;
-		});
+		EventDispatcher dispatcher = new EventDispatcher("sync-" + name + "-events");
 		builder.mesh((mesh) -> mesh.listenerExecutor(dispatcher));
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 		applyDebugLevel(mapper.debugLevel());
@@ -98,18 +106,27 @@ public class SyncSocketLifecycle implements SmartLifecycle {
 		}
 	}
 
+	/** Starts every socket that is not running: new ones, and those a {@link #stop()} closed. */
 	@Override
 	public synchronized void start() {
-		for (Managed managed : this.sockets) {
-			startSocket(managed);
+		try {
+			for (Managed managed : this.sockets) {
+				startSocket(managed);
+			}
+		}
+		catch (RuntimeException ex) {
+			stop();
+			throw ex;
 		}
 		this.running = true;
 	}
 
 	private void startSocket(Managed managed) {
-		if (managed.socket.state() != MeshSocket.State.NEW) {
+		MeshSocket.State state = managed.socket.state();
+		if (state != MeshSocket.State.NEW && state != MeshSocket.State.CLOSED) {
 			return;
 		}
+		managed.dispatcher.start();
 		try {
 			managed.socket.start();
 		}
@@ -121,29 +138,39 @@ public class SyncSocketLifecycle implements SmartLifecycle {
 		}
 	}
 
+	/** Closes every socket and ends its event dispatcher, once the queued events are delivered. */
 	@Override
 	public synchronized void stop() {
 		this.running = false;
 		for (int i = this.sockets.size() - 1; i >= 0; i--) {
 			Managed managed = this.sockets.get(i);
 			managed.socket.close();
-			managed.dispatcher.shutdown();
-			try {
-				if (!managed.dispatcher.awaitTermination(5, TimeUnit.SECONDS)) {
-					logger.warn("Event dispatcher of sync socket '{}' did not finish in 5 s", managed.name);
-					managed.dispatcher.shutdownNow();
-				}
-			}
-			catch (InterruptedException ex) {
-				managed.dispatcher.shutdownNow();
-				Thread.currentThread().interrupt();
-			}
+			managed.dispatcher.stop(managed.name);
 		}
 	}
 
+	/** True while the context started the sockets and every one of them runs. */
 	@Override
-	public boolean isRunning() {
-		return this.running;
+	public synchronized boolean isRunning() {
+		if (!this.running) {
+			return false;
+		}
+		for (Managed managed : this.sockets) {
+			if (managed.socket.state() != MeshSocket.State.RUNNING) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Not pauseable: a paused context keeps its sockets in the mesh (only a context stop or
+	 * close stops them). A socket cannot pause without leaving the mesh, and leaving it would
+	 * cost its port and node id and, for a lone node, its data.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 	@Override
@@ -151,7 +178,68 @@ public class SyncSocketLifecycle implements SmartLifecycle {
 		return PHASE;
 	}
 
-	private record Managed(String name, SyncSocket socket, ExecutorService dispatcher) {
+	/** Closes whatever a failed or skipped {@link #stop()} left (the sockets are closed idempotently). */
+	@Override
+	public void destroy() {
+		stop();
+	}
+
+	private record Managed(String name, SyncSocket socket, EventDispatcher dispatcher) {
+	}
+
+	/**
+	 * A socket's listener executor for the whole life of the socket bean: one thread, started
+	 * with the socket and ended when it stops, and again on a restart (the socket's options,
+	 * which hold the executor, cannot change).
+	 */
+	private static final class EventDispatcher implements Executor {
+
+		private final String threadName;
+
+		private volatile @Nullable ExecutorService executor;
+
+		EventDispatcher(String threadName) {
+			this.threadName = threadName;
+		}
+
+		synchronized void start() {
+			ExecutorService executor = this.executor;
+			if (executor == null || executor.isShutdown()) {
+				this.executor = Executors.newSingleThreadExecutor((runnable) -> {
+					Thread thread = new Thread(runnable, this.threadName);
+					thread.setDaemon(true);
+					return thread;
+				});
+			}
+		}
+
+		@Override
+		public void execute(Runnable command) {
+			ExecutorService executor = this.executor;
+			if (executor == null) {
+				throw new RejectedExecutionException(this.threadName + " is not started");
+			}
+			executor.execute(command);
+		}
+
+		synchronized void stop(String socketName) {
+			ExecutorService executor = this.executor;
+			if (executor == null) {
+				return;
+			}
+			executor.shutdown();
+			try {
+				if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+					logger.warn("Event dispatcher of sync socket '{}' did not finish in 5 s", socketName);
+					executor.shutdownNow();
+				}
+			}
+			catch (InterruptedException ex) {
+				executor.shutdownNow();
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	/** Publishes a socket's changes and peers as application events (on its dispatcher). */

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link SyncSocketLifecycle}: what the sockets leave behind when the context closes, or
- * fails to start.
+ * fails to start, and how they come back after a stop. The context cache of a test suite
+ * (pause and restart across test classes) is in {@link SyncSocketContextCacheTests}.
  */
 class SyncSocketLifecycleTests {
 
@@ -60,6 +61,48 @@ class SyncSocketLifecycleTests {
 			assertThat(context.getBean("a", SyncSocket.class).state()).isEqualTo(MeshSocket.State.CLOSED);
 			assertThat(context.getBean("b", SyncSocket.class).state()).isEqualTo(MeshSocket.State.CLOSED);
 			lifecycle.stop();
+		});
+	}
+
+	@Test
+	void startAfterStopShouldStartTheSameSocketsAgain() {
+		this.contextRunner.withPropertyValues("sync.sockets.a.port=0", "sync.sockets.b.port=0").run((context) -> {
+			SyncSocketLifecycle lifecycle = context.getBean(SyncSocketLifecycle.class);
+			SyncSocket a = context.getBean("a", SyncSocket.class);
+			SyncSocket b = context.getBean("b", SyncSocket.class);
+			lifecycle.stop();
+			lifecycle.start();
+			assertThat(lifecycle.isRunning()).isTrue();
+			assertThat(a.state()).isEqualTo(MeshSocket.State.RUNNING);
+			assertThat(b.state()).isEqualTo(MeshSocket.State.RUNNING);
+			a.connect("127.0.0.1", b.boundAddress().getPort());
+			a.set("k", "v");
+			await().atMost(Duration.ofSeconds(5)).until(() -> "v".equals(b.get("k")));
+		});
+	}
+
+	@Test
+	void isRunningShouldBeFalseOnceASocketIsClosed() {
+		this.contextRunner.withPropertyValues("sync.sockets.a.port=0", "sync.sockets.b.port=0").run((context) -> {
+			SyncSocketLifecycle lifecycle = context.getBean(SyncSocketLifecycle.class);
+			assertThat(lifecycle.isRunning()).isTrue();
+			context.getBean("b", SyncSocket.class).close();
+			assertThat(lifecycle.isRunning()).isFalse();
+			lifecycle.start();
+			assertThat(lifecycle.isRunning()).isTrue();
+			assertThat(context.getBean("b", SyncSocket.class).state()).isEqualTo(MeshSocket.State.RUNNING);
+		});
+	}
+
+	@Test
+	void shouldNotBePauseable() {
+		this.contextRunner.run((context) -> {
+			SyncSocket socket = context.getBean(SyncSocket.class);
+			assertThat(context.getBean(SyncSocketLifecycle.class).isPauseable()).isFalse();
+			context.pause();
+			assertThat(socket.state()).isEqualTo(MeshSocket.State.RUNNING);
+			context.restart();
+			assertThat(socket.state()).isEqualTo(MeshSocket.State.RUNNING);
 		});
 	}
 

@@ -3,7 +3,6 @@ package io.syncsocket.internal.mesh;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Predicate;
 
 import io.syncsocket.LinkFault;
@@ -37,9 +36,9 @@ public final class Connection {
 	/** Whether the link has blobs queued in the current node-loop batch. */
 	boolean dirty;
 
-	@Nullable ScheduledFuture<?> handshakeTimer;
+	NodeLoop.@Nullable Timer handshakeTimer;
 
-	@Nullable ScheduledFuture<?> peerRequestTimer;
+	NodeLoop.@Nullable Timer peerRequestTimer;
 
 	/** Completed when the handshake is accepted (for {@code connect}); failed when the link closes first. */
 	@Nullable CompletableFuture<Peer> handshakeFuture;

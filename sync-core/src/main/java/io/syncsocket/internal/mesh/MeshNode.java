@@ -1080,11 +1080,11 @@ public final class MeshNode implements LinkListener {
 
 	private static void cancel(Connection connection) {
 		if (connection.handshakeTimer != null) {
-			connection.handshakeTimer.cancel(false);
+			connection.handshakeTimer.cancel();
 			connection.handshakeTimer = null;
 		}
 		if (connection.peerRequestTimer != null && connection.closed) {
-			connection.peerRequestTimer.cancel(false);
+			connection.peerRequestTimer.cancel();
 			connection.peerRequestTimer = null;
 		}
 	}

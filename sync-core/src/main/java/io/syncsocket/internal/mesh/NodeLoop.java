@@ -8,17 +8,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.syncsocket.SocketClosedException;
 import io.syncsocket.SyncSocketException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,8 +106,12 @@ public final class NodeLoop {
 		execute(() -> this.batchHooks.add(hook));
 	}
 
-	/** Runs a task on the loop after a delay; the returned future cancels it. */
-	public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+	/**
+	 * Runs a task on the loop after a delay. The returned {@link Timer} can only cancel it:
+	 * nothing ever waits for a timer (waiting on the loop would deadlock it), so it is
+	 * deliberately not a {@link java.util.concurrent.Future}.
+	 */
+	public Timer schedule(Runnable task, Duration delay) {
 		Timer timer = new Timer(task, System.nanoTime() + delay.toNanos());
 		if (inLoop()) {
 			addTimer(timer);
@@ -317,8 +319,7 @@ public final class NodeLoop {
 		Timer timer;
 		while ((timer = this.timers.peek()) != null && timer.deadline - now <= 0) {
 			this.timers.poll();
-			if (!timer.cancelled) {
-				timer.done = true;
+			if (timer.claim()) {
 				runSafely(timer.task);
 				ran = true;
 			}
@@ -365,8 +366,17 @@ public final class NodeLoop {
 		}
 	}
 
-	/** A delayed task; cancelling it is safe from any thread. */
-	private static final class Timer implements ScheduledFuture<Object>, Comparable<Delayed> {
+	/**
+	 * A task scheduled with {@link #schedule}. Cancelling is safe from any thread and
+	 * race-free: the task runs if and only if {@link #cancel()} did not return true first.
+	 */
+	public static final class Timer implements Comparable<Timer> {
+
+		private static final int PENDING = 0;
+
+		private static final int RUN = 1;
+
+		private static final int CANCELLED = 2;
 
 		final Runnable task;
 
@@ -374,56 +384,34 @@ public final class NodeLoop {
 
 		long sequence;
 
-		volatile boolean cancelled;
-
-		volatile boolean done;
+		private final AtomicInteger status = new AtomicInteger(PENDING);
 
 		Timer(Runnable task, long deadline) {
 			this.task = task;
 			this.deadline = deadline;
 		}
 
-		@Override
-		public long getDelay(TimeUnit unit) {
-			return unit.convert(this.deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+		/**
+		 * Cancels the task. Returns true if it will never run; false if it has already started
+		 * (or finished) or was cancelled before.
+		 */
+		public boolean cancel() {
+			return this.status.compareAndSet(PENDING, CANCELLED);
 		}
 
-		@Override
-		public int compareTo(Delayed other) {
-			if (other instanceof Timer timer) {
-				int byDeadline = Long.compare(this.deadline - timer.deadline, 0);
-				return (byDeadline != 0) ? byDeadline : Long.compare(this.sequence, timer.sequence);
-			}
-			return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
-		}
-
-		@Override
-		public boolean cancel(boolean mayInterruptIfRunning) {
-			if (this.done) {
-				return false;
-			}
-			this.cancelled = true;
-			return true;
-		}
-
-		@Override
 		public boolean isCancelled() {
-			return this.cancelled;
+			return this.status.get() == CANCELLED;
+		}
+
+		/** Called by the loop when the timer is due: true if the task may run now. */
+		boolean claim() {
+			return this.status.compareAndSet(PENDING, RUN);
 		}
 
 		@Override
-		public boolean isDone() {
-			return this.done || this.cancelled;
-		}
-
-		@Override
-		public @Nullable Object get() {
-			return null;
-		}
-
-		@Override
-		public @Nullable Object get(long timeout, TimeUnit unit) {
-			return null;
+		public int compareTo(Timer other) {
+			int byDeadline = Long.compare(this.deadline - other.deadline, 0);
+			return (byDeadline != 0) ? byDeadline : Long.compare(this.sequence, other.sequence);
 		}
 
 	}
