@@ -28,7 +28,7 @@ public final class MeshOptions {
 	/** Default largest accepted frame (length header), 64 MiB. */
 	public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
 
-	/** js2p's and py2p's limit on outgoing links made by following peer lists. */
+	/** js2p's and py2p's limit on outgoing links, below which they follow peer lists. */
 	public static final int DEFAULT_MAX_OUTGOING = 4;
 
 	private final String bindAddress;
@@ -440,7 +440,11 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** How many outgoing links this node opens by following peer lists (default 4). */
+		/**
+		 * Peer lists are followed (their nodes dialed) only while fewer outgoing links than this
+		 * are open or being dialed, seeds and {@code connect} included; those are never refused
+		 * by it (default 4).
+		 */
 		public Builder maxOutgoing(int maxOutgoing) {
 			if (maxOutgoing < 0) {
 				throw new IllegalArgumentException("maxOutgoing: " + maxOutgoing + " (expected: >= 0)");

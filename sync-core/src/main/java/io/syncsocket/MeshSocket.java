@@ -48,14 +48,16 @@ import org.slf4j.LoggerFactory;
  * and the socket ends closed. A closed socket may be started again (see {@link #start()}).
  *
  * <h2>Threading</h2>
- * Netty event loops do I/O only (framing, checksums, compression, msgpack parsing). One
- * node loop per socket owns the routing table, the seen set and (for {@link SyncSocket}) the
- * dictionary. Every method may be called from any user thread. Read methods ({@link #peers()},
- * {@link #recv()}, {@link #stats()}) never block. Operations that change state run on the
- * node loop while the caller waits (bounded by {@link MeshOptions#operationTimeout()}); calling
- * them from a listener (the node loop) or an I/O thread fails fast with
- * {@link IllegalStateException} instead of deadlocking — use the {@code Async} variants there.
- * Listeners run on the node loop in order, unless a listener executor is configured.
+ * Netty event loops do I/O only (framing, checksums, compression, msgpack parsing). Every
+ * change to the routing table, the seen set and (for {@link SyncSocket}) the dictionary runs
+ * under the socket's node lock: on its node loop thread, or, when the loop is idle and nothing
+ * is queued, right on the calling user thread. Every method may be called from any user
+ * thread. Read methods ({@link #peers()}, {@link #recv()}, {@link #stats()}) never block.
+ * Operations that change state run under the node lock while the caller waits (a wait for the
+ * loop is bounded by {@link MeshOptions#operationTimeout()}); calling them from a listener (the
+ * node loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
+ * deadlocking — use the {@code Async} variants there. Listeners always run on the node loop,
+ * in order, unless a listener executor is configured.
  */
 public class MeshSocket implements AutoCloseable {
 
@@ -463,7 +465,7 @@ public class MeshSocket implements AutoCloseable {
 
 	// ------------------------------------------------------------------ for subclasses
 
-	/** Runs a task on the node loop and waits for its result (see the class Javadoc on threading). */
+	/** Runs a task under the node lock and waits for its result (see the class Javadoc on threading). */
 	<T> T call(java.util.concurrent.Callable<T> task) {
 		NodeLoop loop = this.loop;
 		if (loop == null || this.state != State.RUNNING) {

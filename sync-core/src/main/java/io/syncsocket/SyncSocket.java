@@ -39,22 +39,32 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code List}</td><td>array</td><td>unmodifiable {@code List}</td></tr>
  * <tr><td>{@code Map}</td><td>map</td><td>unmodifiable {@code Map}</td></tr>
  * </table>
- * Values received from js2p or py2p are stored with the exact encoding they arrived in and
- * passed on unchanged. Unlike js2p, falsy values ({@code 0}, {@code ""}, {@code false}) are
- * ordinary values. {@code null} cannot be stored: {@link #del} deletes.
+ * A stored value (from js2p or py2p too) keeps the exact encoding it arrived in and is passed
+ * on unchanged, except a map that a delta was merged into: it is re-encoded (minimal-width
+ * msgpack, map keys as text). Unlike js2p, falsy values ({@code 0}, {@code ""},
+ * {@code false}) are ordinary values. {@code null} cannot be stored: {@link #del} deletes.
  *
  * <h2>Leasing and timestamps</h2>
  * Every key carries a {@link Metatuple} (owner, timestamp in whole seconds). With
  * {@link Leasing#ON} a key written by one node cannot be changed by another for an hour
- * ({@link LeaseHeldException}). Live changes follow PROTOCOL.md §7.4 exactly; after a
- * reconnect, state transfers are merged by newest timestamp (ties: smaller node id), so
- * syncsocket nodes that were partitioned converge to identical dictionaries.
+ * ({@link LeaseHeldException}). Live changes must pass the lease rule of PROTOCOL.md §7.4, and
+ * are also refused when they lose to the key's tombstone or are older than the stored version
+ * of the same owner; a direct peer's broadcasts are taken only from the link this node routes
+ * to it over. After a reconnect, state transfers are merged by newest timestamp (ties: smaller
+ * node id), so syncsocket nodes that were partitioned converge to identical dictionaries.
+ * Every broadcast this node authors for a write is unique, or the write is refused (peers drop
+ * a repeat of the same second as a duplicate, PROTOCOL.md §9 Q15): it is stamped with the
+ * current second or a later one at most a second ahead of the clock, and refused with
+ * {@link WriteConflictException} when no such second is left.
  *
  * <h2>Threading</h2>
- * As {@link MeshSocket}: reads ({@code get}, {@code keys}, {@code items} ...) are lock-free
- * snapshots from any thread; writes run on the node loop while the caller waits, so a node
- * always reads its own writes; calling them from a listener fails fast. {@link SyncListener}s
- * are called on the node loop in commit order (or on the configured listener executor).
+ * As {@link MeshSocket}: reads ({@code get}, {@code keys}, {@code items} ...) take no lock and
+ * may be called from any thread while the socket runs (they throw {@link SocketClosedException}
+ * before {@link #start()} and after {@link #close()}); writes are serialised by the node lock,
+ * on the caller's thread when the node loop is idle, else on the loop while the caller waits,
+ * so a node always reads its own writes; calling them from a listener fails fast.
+ * {@link SyncListener}s are called on the node loop in commit order (or on the configured
+ * listener executor).
  */
 public class SyncSocket extends MeshSocket {
 
@@ -205,8 +215,9 @@ public class SyncSocket extends MeshSocket {
 	}
 
 	/**
-	 * Whether the full state of the first peer this node connected to has been received (no
-	 * further state entry for 300 ms; the protocol has no end marker). False before any peer.
+	 * Whether a peer's full state has been received: true once, after this node connected to
+	 * a peer, 300 ms passed without a state entry while a peer was connected (the protocol has
+	 * no end marker). False before any peer.
 	 */
 	public boolean initialSyncComplete() {
 		return engine().initialSyncComplete();
@@ -227,6 +238,7 @@ public class SyncSocket extends MeshSocket {
 	/**
 	 * Stores a value and broadcasts it to the mesh.
 	 * @throws LeaseHeldException if another node leases the key (nothing changes)
+	 * @throws WriteConflictException if peers would not take the write (nothing changes)
 	 * @throws IllegalArgumentException if the value is null or not a msgpack type
 	 */
 	public void set(String key, Object value) {
@@ -249,8 +261,8 @@ public class SyncSocket extends MeshSocket {
 
 	/**
 	 * {@link #set(String, Object)} without waiting: the future completes once the value is
-	 * stored and broadcast, or fails with {@link LeaseHeldException} (nothing changed). Writes
-	 * from one thread are applied in call order. The future completes on the node loop, so
+	 * stored and broadcast, or fails with a {@link WriteRejectedException} (nothing changed).
+	 * Writes from one thread are applied in call order. The future completes on the node loop, so
 	 * callbacks attached to it must not block; callable from listeners.
 	 * @throws IllegalArgumentException at once if the value is null or not a msgpack type
 	 */
@@ -285,8 +297,8 @@ public class SyncSocket extends MeshSocket {
 	}
 
 	/**
-	 * Sets every entry, atomically with respect to leases: if any key is leased by another
-	 * node, {@link LeaseHeldException} is thrown and nothing changes.
+	 * Sets every entry, or none: if any entry is refused ({@link LeaseHeldException},
+	 * {@link WriteConflictException}), it is thrown and nothing changes.
 	 */
 	public void update(Map<String, ?> entries) {
 		Objects.requireNonNull(entries, "'entries' must not be null");
@@ -303,6 +315,7 @@ public class SyncSocket extends MeshSocket {
 	 * Deletes a key and (per the {@link DeletePolicy}) broadcasts the delete. Deleting an
 	 * absent key does nothing.
 	 * @throws LeaseHeldException if another node leases the key (nothing changes)
+	 * @throws WriteConflictException if peers would not take the delete (nothing changes)
 	 */
 	public void del(String key) {
 		delete(SyncKey.of(requireKey(key)));
@@ -346,6 +359,7 @@ public class SyncSocket extends MeshSocket {
 	 * @return the merged map
 	 * @throws ValueTypeException if the stored value is not a map (nothing changes)
 	 * @throws LeaseHeldException if another node leases the key (nothing changes)
+	 * @throws WriteConflictException if peers would not take the delta (nothing changes)
 	 */
 	public Map<Object, @Nullable Object> applyDelta(String key, Map<String, ?> delta) {
 		SyncKey syncKey = SyncKey.of(requireKey(key));

@@ -62,7 +62,10 @@ public class SocketProperties {
 	/** Largest frame accepted from a peer; a larger length header closes that link. */
 	private @Nullable DataSize maxFrameLength;
 
-	/** Outgoing links opened by following peer lists. */
+	/**
+	 * Peer lists are followed only while fewer outgoing links than this (seeds and connect()
+	 * included) are open or being dialed.
+	 */
 	private @Nullable Integer maxOutgoing;
 
 	/** How long a new link may go without a valid handshake. */

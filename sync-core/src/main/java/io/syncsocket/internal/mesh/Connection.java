@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh's state for one link: before the handshake a pending connection, afterwards the
- * routing-table entry of a peer. Confined to the node loop.
+ * routing-table entry of a peer. Touched only under the node lock (see {@link NodeLoop}).
  */
 public final class Connection {
 

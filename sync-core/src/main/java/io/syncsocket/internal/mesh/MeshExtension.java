@@ -6,7 +6,9 @@ import java.util.function.Predicate;
 import io.syncsocket.internal.wire.WireMessage;
 
 /**
- * The protocol layer above the mesh (the sync dictionary). All calls happen on the node loop.
+ * The protocol layer above the mesh (the sync dictionary). All calls happen under the node
+ * lock: {@link #recipients} also on a user thread running a write inline, the others on the
+ * node loop.
  */
 public interface MeshExtension {
 

@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * the user message queue.
  *
  * <p>Threading: {@link LinkListener} callbacks arrive on I/O threads and are handed to the
- * {@link NodeLoop}; every field below the "node loop state" line is touched only there.
- * {@link #peers()}, {@link #poll()} and {@link #recv} are safe from any thread.
+ * {@link NodeLoop}; every field below the "node lock state" line is touched only under the
+ * node lock, on the loop or on a user thread running a change inline (the public-facing and
+ * sending methods; see {@link NodeLoop}). {@link #peers()}, {@link #poll()} and {@link #recv}
+ * are safe from any thread.
  */
 public final class MeshNode implements LinkListener {
 
@@ -83,7 +85,7 @@ public final class MeshNode implements LinkListener {
 
 	private @Nullable MeshExtension extension;
 
-	// ---- node loop state
+	// ---- node lock state
 
 	private final Map<Link, Connection> connections = new IdentityHashMap<>();
 
@@ -97,7 +99,7 @@ public final class MeshNode implements LinkListener {
 
 	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
 
-	/** Connections written to in the current batch of the node loop, flushed when it ends. */
+	/** Connections written to in the current batch (or inline change), flushed when it ends. */
 	private final List<Connection> dirty = new ArrayList<>();
 
 	private final SeedDialer seeds;
@@ -191,7 +193,7 @@ public final class MeshNode implements LinkListener {
 		return handshake;
 	}
 
-	/** Closes the link to a peer; false if there is none. Node loop. */
+	/** Closes the link to a peer; false if there is none. Under the node lock. */
 	public boolean disconnect(String peerId) {
 		if (!this.routes.containsKey(peerId)) {
 			return false;
@@ -206,7 +208,7 @@ public final class MeshNode implements LinkListener {
 
 	/**
 	 * Broadcasts a user message: {@code [0x00, packets...]}, stamped now or, if this node sent
-	 * the very same message this second, the next one. Node loop.
+	 * the very same message this second, the next one. Under the node lock.
 	 * @return false if it was sent at both seconds already (a peer would drop it as a
 	 * duplicate, PROTOCOL.md §9 Q15): nothing was sent
 	 */
@@ -223,7 +225,10 @@ public final class MeshNode implements LinkListener {
 		return true;
 	}
 
-	/** Whispers a user message {@code [0x02, packets...]} to one peer; false if not connected. Node loop. */
+	/**
+	 * Whispers a user message {@code [0x02, packets...]} to one peer; false if not connected.
+	 * Under the node lock.
+	 */
 	public boolean sendUserWhisper(String peerId, List<?> packets) {
 		Connection connection = this.routes.get(peerId);
 		if (connection == null) {
@@ -246,11 +251,12 @@ public final class MeshNode implements LinkListener {
 		}
 	}
 
-	// ------------------------------------------------------------------ sending (node loop)
+	// ------------------------------------------------------------------ sending (under the node lock)
 
 	/**
 	 * A broadcast this node authors, encoded and stamped by {@link #author}, sent by
-	 * {@link #publish}. Node loop, within one task (the recipients are chosen when it is made).
+	 * {@link #publish}. Under the node lock, within one task (the recipients are chosen when it
+	 * is made).
 	 */
 	public static final class Authored {
 
@@ -281,7 +287,7 @@ public final class MeshNode implements LinkListener {
 	 * to {@code latest} at which this node has not sent the very same body: a peer drops a
 	 * body it has already seen at that second as a duplicate (PROTOCOL.md §9 Q15), so a write
 	 * repeated within a second needs another second to reach anybody. Changes nothing; send
-	 * it with {@link #publish} in the same node-loop task.
+	 * it with {@link #publish} in the same task.
 	 * @return the message, or null if the body was sent at every second of the range already
 	 */
 	public @Nullable Authored author(List<?> payload, long time, long latest) {
@@ -1097,7 +1103,7 @@ public final class MeshNode implements LinkListener {
 		this.peerSnapshot = List.copyOf(peers);
 	}
 
-	/** Handshaken connections, for the layer above. Node loop. */
+	/** Handshaken connections, for the layer above. Under the node lock. */
 	public Iterable<Connection> routes() {
 		return this.routes.values();
 	}

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2). Confined to the
- * node loop.
+ * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2). Used only under
+ * the node lock.
  *
  * <p>The time is part of the key, so the pairs are kept per second: one small open-addressing
  * set of 64-bit fingerprints of the message id for each second. A look-up touches one

@@ -1,5 +1,5 @@
 /**
- * The mesh node: handshake, routing table, broadcast waterfall and seen set, peer-list following, request/response and the user message queue (PROTOCOL.md §5–6). Confined to the node loop.
+ * The mesh node: handshake, routing table, broadcast waterfall and seen set, peer-list following, request/response and the user message queue (PROTOCOL.md §5–6). State changes only under the node lock (see NodeLoop).
  *
  * <p>Internal API, no compatibility promise.
  */

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * The decisions of the sync layer, as pure functions.
  *
  * <p>{@link #allows} is the lease check of PROTOCOL.md §7.4, exactly as js2p and py2p
- * evaluate it: it decides every live change (3-packet stores, deltas, local writes).
+ * evaluate it: every live change (3-packet stores, deltas, local writes) must pass it, and
+ * {@link SyncEngine} refuses some it allows (losing to a tombstone, or older than the stored
+ * version of the same owner).
  *
  * <p>{@link #wins} is the merge order used when a full-state entry (5-packet store) meets a
  * key that is present, or any change meets a tombstone. js2p ignores such entries and the

@@ -45,11 +45,14 @@ import org.slf4j.LoggerFactory;
  * The replicated dictionary (PROTOCOL.md §7): local writes, remote stores and deltas, state
  * transfer, tombstones and listener dispatch.
  *
- * <p>Threading: the node loop is the only writer. Reads ({@link #value}, {@link #meta},
- * {@link #keys()}, {@link #items()} ...) go straight to a {@link ConcurrentHashMap} and are
- * lock-free from any thread; tombstones are node-loop only. Values are kept as the msgpack
- * bytes they were written or received with, so they are re-sent with their original types
- * and cost little memory; they are decoded on read.
+ * <p>Threading: every change runs under the node lock, on the node loop or on a user thread
+ * that runs its write inline (see {@link io.syncsocket.internal.mesh.NodeLoop}); remote changes
+ * and state transfers only on the loop. Reads ({@link #value}, {@link #meta}, {@link #keys()},
+ * {@link #items()} ...) go straight to a {@link ConcurrentHashMap} and take no lock; tombstones
+ * and the other fields below "node lock state" are touched only under the lock. Values are kept
+ * as the msgpack bytes they were written or received with (a map a delta was merged into is
+ * re-encoded), so they are re-sent with their original types and cost little memory; they are
+ * decoded on read.
  *
  * <p>What differs from js2p, on the same wire: full-state entries for present keys and
  * changes meeting a tombstone are merged with {@link LeaseRule#wins} so partitioned nodes
@@ -102,7 +105,7 @@ public final class SyncEngine implements MeshExtension {
 
 	private long lastStateEntryNanos;
 
-	// ---- node loop state
+	// ---- node lock state
 
 	private final Map<SyncKey, Version> tombstones = new HashMap<>();
 
@@ -187,7 +190,7 @@ public final class SyncEngine implements MeshExtension {
 				new Metatuple(version.owner, version.timestamp));
 	}
 
-	// ------------------------------------------------------------------ local writes (node loop)
+	// ------------------------------------------------------------------ local writes (under the node lock)
 
 	/**
 	 * Stores a value written on this node and broadcasts it.
@@ -389,7 +392,7 @@ public final class SyncEngine implements MeshExtension {
 		return message;
 	}
 
-	/** A checked and encoded local change, committed (sent and applied) in the same node-loop task. */
+	/** A checked and encoded local change, sent and applied in the same task under the node lock. */
 	private final class LocalWrite {
 
 		private final SyncKey key;
@@ -458,7 +461,10 @@ public final class SyncEngine implements MeshExtension {
 		}
 	}
 
-	/** A live change (3-packet store): the exact lease predicate, and never older than a tombstone. */
+	/**
+	 * A live change (3-packet store): the exact lease predicate, and never losing to a tombstone
+	 * or older than the stored version of the same owner (see {@link #liveChangeAllowed}).
+	 */
 	private void applyLive(SyncKey key, Version candidate, boolean delta, SyncEvent.Origin origin) {
 		Version current = this.data.get(key);
 		if (!liveChangeAllowed(key, current, candidate, delta)) {

@@ -1,5 +1,5 @@
 /**
- * The replicated dictionary: entries, the lease rule, state transfer and listener dispatch (PROTOCOL.md §7). Confined to the node loop.
+ * The replicated dictionary: entries, the lease rule, state transfer and listener dispatch (PROTOCOL.md §7). State changes only under the node lock (see NodeLoop).
  *
  * <p>Internal API, no compatibility promise.
  */

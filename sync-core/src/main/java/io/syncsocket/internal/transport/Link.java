@@ -22,7 +22,8 @@ public interface Link {
 
 	/**
 	 * Queues a blob until {@link #flush()}. Cheaper than {@link #send} for bursts; must be
-	 * called from one thread only (the node loop), as must {@code flush}.
+	 * called under the node lock only (on the node loop, or a user thread running a change
+	 * inline), as must {@code flush}.
 	 */
 	void enqueue(byte[] blob, boolean compressible);
 

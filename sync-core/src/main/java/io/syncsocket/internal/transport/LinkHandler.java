@@ -42,7 +42,10 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	/** Decoded in the current read, handed over together at read-complete (I/O thread only). */
 	private List<WireMessage> inbound = new ArrayList<>();
 
-	/** Queued by {@link #enqueue} until {@link #flush} (confined to the one thread that enqueues). */
+	/**
+	 * Queued by {@link #enqueue} until {@link #flush}; both are called under the node lock (on
+	 * the node loop or a user thread), which guards it.
+	 */
 	private List<OutboundBlob> pending = new ArrayList<>();
 
 	LinkHandler(Channel channel, boolean outbound, LinkListener listener, FrameEncoder encoder) {
