@@ -60,7 +60,7 @@ class SeedDialerTests {
 		TestNode node = node(NAME);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(peerIds(node)).containsExactlyInAnyOrder(b.id(), c.id()));
 		// its own address was skipped, not dialed
-		assertThat(node.counters.snapshot(0).faults(LinkFault.SELF_CONNECTION)).isZero();
+		assertThat(node.counters.snapshot(0, 0).faults(LinkFault.SELF_CONNECTION)).isZero();
 		assertThat(this.resolver.lookUpsOnTheNodeLoop).hasValue(0);
 	}
 
