@@ -21,6 +21,9 @@ public final class SyncOptions {
 	/** The default base subnet of a sync mesh; the protocol uses {@code "sync1"} or {@code "sync0"}. */
 	public static final String DEFAULT_SUBNET = "sync";
 
+	/** The default {@link #antiEntropyInterval()}. */
+	public static final Duration DEFAULT_ANTI_ENTROPY_INTERVAL = Duration.ofSeconds(5);
+
 	private final MeshOptions mesh;
 
 	private final Leasing leasing;
@@ -31,12 +34,15 @@ public final class SyncOptions {
 
 	private final int maxTombstones;
 
+	private final Duration antiEntropyInterval;
+
 	private SyncOptions(Builder builder) {
 		this.mesh = builder.mesh;
 		this.leasing = builder.leasing;
 		this.deletePolicy = builder.deletePolicy;
 		this.tombstoneRetention = builder.tombstoneRetention;
 		this.maxTombstones = builder.maxTombstones;
+		this.antiEntropyInterval = builder.antiEntropyInterval;
 	}
 
 	public static Builder builder() {
@@ -74,10 +80,19 @@ public final class SyncOptions {
 		return this.maxTombstones;
 	}
 
+	/**
+	 * How often this node compares a digest of its dictionary with each syncsocket peer (zero:
+	 * never). See {@link Builder#antiEntropyInterval(Duration)}.
+	 */
+	public Duration antiEntropyInterval() {
+		return this.antiEntropyInterval;
+	}
+
 	@Override
 	public String toString() {
 		return "SyncOptions[" + this.mesh + ", leasing=" + this.leasing + ", deletePolicy=" + this.deletePolicy
-				+ ", tombstoneRetention=" + this.tombstoneRetention + "]";
+				+ ", tombstoneRetention=" + this.tombstoneRetention + ", maxTombstones=" + this.maxTombstones
+				+ ", antiEntropyInterval=" + this.antiEntropyInterval + "]";
 	}
 
 	/** Builds {@link SyncOptions}. */
@@ -93,6 +108,8 @@ public final class SyncOptions {
 
 		private int maxTombstones = 100_000;
 
+		private Duration antiEntropyInterval = DEFAULT_ANTI_ENTROPY_INTERVAL;
+
 		private Builder() {
 		}
 
@@ -102,6 +119,7 @@ public final class SyncOptions {
 			this.deletePolicy = options.deletePolicy;
 			this.tombstoneRetention = options.tombstoneRetention;
 			this.maxTombstones = options.maxTombstones;
+			this.antiEntropyInterval = options.antiEntropyInterval;
 		}
 
 		/** Replaces the mesh settings. Their protocol subnet is the base subnet (e.g. {@code "sync"}). */
@@ -147,6 +165,24 @@ public final class SyncOptions {
 				throw new IllegalArgumentException("maxTombstones: " + maxTombstones + " (expected: >= 0)");
 			}
 			this.maxTombstones = maxTombstones;
+			return this;
+		}
+
+		/**
+		 * How often this node sends each syncsocket peer a digest of its dictionary (default
+		 * {@code 5s}; zero turns it off). The protocol's live rules can leave two nodes with
+		 * different versions of a key (two nodes claiming a free key at once, deltas applied
+		 * in different orders); when a peer's digest and this node's stay different for a
+		 * whole round with no change on either side, this node asks that peer for its full
+		 * state and merges it, so the mesh converges without a reconnect. js2p and py2p peers
+		 * are never sent digests.
+		 */
+		public Builder antiEntropyInterval(Duration antiEntropyInterval) {
+			Objects.requireNonNull(antiEntropyInterval, "'antiEntropyInterval' must not be null");
+			if (antiEntropyInterval.isNegative()) {
+				throw new IllegalArgumentException("antiEntropyInterval: " + antiEntropyInterval + " (expected: >= 0)");
+			}
+			this.antiEntropyInterval = antiEntropyInterval;
 			return this;
 		}
 

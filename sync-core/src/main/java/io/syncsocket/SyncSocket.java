@@ -70,7 +70,7 @@ public class SyncSocket extends MeshSocket {
 
 	private final SyncOptions syncOptions;
 
-	private static final SyncStats NO_STATS = new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+	private static final SyncStats NO_STATS = new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
 	/** The dictionary of the current (or last) run; each start makes a new one. */
 	private volatile @Nullable Run run;
@@ -85,7 +85,7 @@ public class SyncSocket extends MeshSocket {
 		extension((node) -> {
 			Run previous = this.run;
 			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
-					options.tombstoneRetention(), options.maxTombstones(), this.listeners);
+					options.tombstoneRetention(), options.maxTombstones(), options.antiEntropyInterval(), this.listeners);
 			this.run = new Run(created, (previous != null) ? previous.stats() : NO_STATS);
 			return created;
 		});
@@ -428,7 +428,7 @@ public class SyncSocket extends MeshSocket {
 					this.before.stateTransferUpdates() + now.stateTransferUpdates(),
 					this.before.deletes() + now.deletes(), this.before.leaseRejections() + now.leaseRejections(),
 					this.before.staleRejections() + now.staleRejections(),
-					this.before.ignoredDeltas() + now.ignoredDeltas());
+					this.before.ignoredDeltas() + now.ignoredDeltas(), this.before.repairs() + now.repairs());
 		}
 
 	}

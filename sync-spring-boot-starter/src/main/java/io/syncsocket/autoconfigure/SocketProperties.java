@@ -122,6 +122,9 @@ public class SocketProperties {
 	/** How long deleted keys are remembered so stale copies cannot come back. */
 	private @Nullable Duration tombstoneRetention;
 
+	/** How often dictionary digests are compared with syncsocket peers, to repair differences live changes leave; 0 turns it off. */
+	private @Nullable Duration antiEntropyInterval;
+
 	public @Nullable String getAddr() {
 		return this.addr;
 	}
@@ -340,6 +343,14 @@ public class SocketProperties {
 
 	public void setTombstoneRetention(@Nullable Duration tombstoneRetention) {
 		this.tombstoneRetention = tombstoneRetention;
+	}
+
+	public @Nullable Duration getAntiEntropyInterval() {
+		return this.antiEntropyInterval;
+	}
+
+	public void setAntiEntropyInterval(@Nullable Duration antiEntropyInterval) {
+		this.antiEntropyInterval = antiEntropyInterval;
 	}
 
 	/** The mesh's protocol: only nodes with the same subnet, encryption and leasing suffix connect. */

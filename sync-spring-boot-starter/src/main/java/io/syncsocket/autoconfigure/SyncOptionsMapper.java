@@ -110,6 +110,7 @@ final class SyncOptionsMapper {
 		apply("max-tombstones", SocketProperties::getMaxTombstones, sync::maxTombstones);
 		apply("delete-policy", SocketProperties::getDeletePolicy, sync::deletePolicy);
 		apply("tombstone-retention", SocketProperties::getTombstoneRetention, sync::tombstoneRetention);
+		apply("anti-entropy-interval", SocketProperties::getAntiEntropyInterval, sync::antiEntropyInterval);
 		apply("debug-level", SocketProperties::getDebugLevel, (level) -> {
 			if (level < 0) {
 				throw new IllegalArgumentException("debug-level: " + level + " (expected: >= 0)");

@@ -517,6 +517,11 @@ public final class MeshNode implements LinkListener {
 		});
 	}
 
+	/** Asks a peer for its peers and full state ({@code request "*"}, PROTOCOL.md §5.5). */
+	public void requestState(Connection connection) {
+		whisper(connection, List.of(Flags.REQUEST, REQUEST_ALL));
+	}
+
 	/**
 	 * The peer closed the link this node routed over and kept another: route over that one.
 	 * What this node wrote to the closed link may be lost, and the peer's own broadcasts on the

@@ -112,9 +112,20 @@ public final class SyncEngine implements MeshExtension {
 	/** Owner ids seen on the wire, so that a million entries share a few id strings. */
 	private final Map<String, String> owners = new HashMap<>();
 
-	/** @param listeners the socket's live (thread-safe) list of listeners */
+	private final LongAdder repairs = new LongAdder();
+
+	/** XOR of {@link #entryHash} over every stored entry: equal dictionaries have equal digests. */
+	private long digest;
+
+	/** Per peer id: its last digest and ours when it came, while they differ. */
+	private final Map<String, long[]> peerDigests = new HashMap<>();
+
+	/**
+	 * @param antiEntropyInterval how often to send peers this node's digest (zero: never)
+	 * @param listeners the socket's live (thread-safe) list of listeners
+	 */
 	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention,
-			int maxTombstones, List<SyncListener> listeners) {
+			int maxTombstones, Duration antiEntropyInterval, List<SyncListener> listeners) {
 		this.maxTombstones = maxTombstones;
 		this.listeners = listeners;
 		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
@@ -124,6 +135,9 @@ public final class SyncEngine implements MeshExtension {
 		Duration pruneEvery = tombstoneRetention.dividedBy(10);
 		schedulePrune(pruneEvery.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
 				: (pruneEvery.isZero() ? Duration.ofSeconds(1) : pruneEvery));
+		if (!antiEntropyInterval.isZero()) {
+			scheduleDigests(antiEntropyInterval);
+		}
 	}
 
 	// ------------------------------------------------------------------ reads (any thread)
@@ -182,7 +196,7 @@ public final class SyncEngine implements MeshExtension {
 	public SyncStats stats() {
 		return new SyncStats(this.data.size(), this.tombstoneCount, this.localUpdates.sum(), this.remoteUpdates.sum(),
 				this.stateTransferUpdates.sum(), this.deletes.sum(), this.leaseRejections.sum(),
-				this.staleRejections.sum(), this.ignoredDeltas.sum());
+				this.staleRejections.sum(), this.ignoredDeltas.sum(), this.repairs.sum());
 	}
 
 	private static SyncEntry toEntry(SyncKey key, Version version) {
@@ -423,6 +437,7 @@ public final class SyncEngine implements MeshExtension {
 		switch (message.subFlag()) {
 			case Flags.STORE -> store(from, message);
 			case Flags.DELTA -> delta(message);
+			case Flags.DIGEST -> digestReceived(from, message);
 			default -> {
 				return false;
 			}
@@ -609,7 +624,8 @@ public final class SyncEngine implements MeshExtension {
 	// ------------------------------------------------------------------ commit + events
 
 	private void applyUpdate(SyncKey key, Version version, SyncEvent.Origin origin) {
-		this.data.put(key, version);
+		Version previous = this.data.put(key, version);
+		this.digest ^= ((previous != null) ? entryHash(key, previous) : 0) ^ entryHash(key, version);
 		if (this.tombstones.remove(key) != null) {
 			this.tombstoneCount = this.tombstones.size();
 		}
@@ -620,7 +636,10 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	private void applyDelete(SyncKey key, Version tombstone, SyncEvent.Origin origin) {
-		this.data.remove(key);
+		Version previous = this.data.remove(key);
+		if (previous != null) {
+			this.digest ^= entryHash(key, previous);
+		}
 		rememberTombstone(key, tombstone);
 		this.deletes.increment();
 		fire(new SyncEvent(SyncEvent.Type.DELETE, key.bytes(), null, new Metatuple(tombstone.owner, tombstone.timestamp),
@@ -689,6 +708,80 @@ public final class SyncEngine implements MeshExtension {
 			}
 		}
 		this.tombstoneCount = this.tombstones.size();
+	}
+
+	// ------------------------------------------------------------------ anti-entropy
+
+	/**
+	 * Sends every syncsocket peer this node's digest, each round. The live rules of the
+	 * protocol can leave two nodes holding different versions of a key for good (two nodes
+	 * claiming a free key at once under leases, deltas applied in different orders); full
+	 * states merge by {@link LeaseRule#wins}, a total order, so exchanging them converges.
+	 */
+	private void scheduleDigests(Duration every) {
+		this.mesh.loop().schedule(() -> {
+			sendDigests();
+			scheduleDigests(every);
+		}, every);
+	}
+
+	private void sendDigests() {
+		java.util.Set<String> connected = new java.util.HashSet<>();
+		for (Connection peer : this.mesh.routes()) {
+			if (peer.dialect() == Peer.Dialect.SYNCSOCKET) {
+				connected.add(peer.peerId());
+				this.mesh.whisper(peer, List.of(Flags.DIGEST, this.digest));
+			}
+		}
+		this.peerDigests.keySet().retainAll(connected);
+	}
+
+	/**
+	 * A peer's digest. Different from ours is normal while changes are in flight; different
+	 * again with neither side changed since the last round means they will not converge by
+	 * themselves: ask the peer for its full state (it asks for ours the same way).
+	 */
+	private void digestReceived(Connection from, WireMessage message) {
+		if (message.packetCount() != 2 || !(message.packet(1) instanceof Long theirs)) {
+			throw invalid("digest with " + message.packetCount() + " packets");
+		}
+		String peerId = Objects.requireNonNull(from.peerId());
+		if (theirs == this.digest) {
+			this.peerDigests.remove(peerId);
+			return;
+		}
+		long[] last = this.peerDigests.get(peerId);
+		if (last != null && last[0] == theirs && last[1] == this.digest) {
+			this.peerDigests.remove(peerId);
+			this.repairs.increment();
+			logger.debug("Dictionary differs from {}'s with no change on either side for a round: asking for its state",
+					from);
+			this.mesh.requestState(from);
+			return;
+		}
+		this.peerDigests.put(peerId, new long[] { theirs, this.digest });
+	}
+
+	/** 64 well-mixed bits of a key and its version (FNV-1a over the bytes, then a finaliser). */
+	private static long entryHash(SyncKey key, Version version) {
+		long hash = 0xcbf29ce484222325L;
+		for (byte b : key.bytes()) {
+			hash = (hash ^ b) * 0x100000001b3L;
+		}
+		hash = mix(hash ^ version.owner.hashCode()) ^ version.timestamp;
+		byte[] value = version.value;
+		if (value != null) {
+			for (byte b : value) {
+				hash = (hash ^ b) * 0x100000001b3L;
+			}
+		}
+		return mix(hash);
+	}
+
+	private static long mix(long z) {
+		z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+		z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+		return z ^ (z >>> 31);
 	}
 
 	// ------------------------------------------------------------------ state transfer

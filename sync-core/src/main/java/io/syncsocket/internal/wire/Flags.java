@@ -27,6 +27,13 @@ public final class Flags {
 
 	public static final int DELTA = 0x11;
 
+	/**
+	 * syncsocket's own whisper {@code [0x20, digest]}: a 64-bit digest of the sender's
+	 * dictionary, for anti-entropy. Sent only to syncsocket peers (0x20 is in the protocol's
+	 * reserved range, unused by js2p and py2p).
+	 */
+	public static final int DIGEST = 0x20;
+
 	/** Broadcasts older than this many seconds are dropped (PROTOCOL.md §6.2). */
 	public static final int MAX_BROADCAST_AGE_SECONDS = 60;
 

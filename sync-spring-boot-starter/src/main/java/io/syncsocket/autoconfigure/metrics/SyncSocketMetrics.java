@@ -54,6 +54,8 @@ public class SyncSocketMetrics implements MeterBinder {
 				(s) -> sync(s).leaseRejections());
 		counter(registry, "sync.stale.rejections", "Remote changes older than the stored version", tags, socket,
 				(s) -> sync(s).staleRejections());
+		counter(registry, "sync.repairs", "Full states asked of a peer whose dictionary stayed different (anti-entropy)",
+				tags, socket, (s) -> sync(s).repairs());
 		for (LinkFault fault : LinkFault.values()) {
 			counter(registry, "sync.link.faults", "Link faults by kind",
 					tags.and("fault", fault.name().toLowerCase(java.util.Locale.ROOT)).and("closes_link",
