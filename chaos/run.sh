@@ -10,8 +10,9 @@
 #   CHAOS_OPTS="-Dchaos.javaNodes=7 -Dchaos.js2pNodes=3 -Dchaos.opsPerSecond=200" ./chaos/run.sh 600
 #
 # Prints the summary line
-#   CHAOS seed=.. duration=..s ops=.. faults=.. (kills=.., restarts=.., partitions=.., js2pKills=..) divergence=0 lostAcknowledgedWrites=0
-# and exits non-zero if the Java nodes diverge or an acknowledged write is lost. The full
+#   CHAOS seed=.. duration=..s ops=.. faults=.. (kills=.., restarts=.., partitions=.., js2pKills=..) liveDivergence=0 divergence=0 lostAcknowledgedWrites=0
+# and exits non-zero if the Java nodes diverge (live, or after the final state exchange) or an
+# acknowledged write is lost. The full
 # test output goes to target/chaos/chaos-<time>.log, the node logs to sync-core/target/fault-logs.
 # CI runs the short variant (45 s) as part of the normal test suite.
 set -euo pipefail
