@@ -764,18 +764,16 @@ public final class SyncEngine implements MeshExtension {
 
 	/** 64 well-mixed bits of a key and its version (FNV-1a over the bytes, then a finaliser). */
 	private static long entryHash(SyncKey key, Version version) {
-		long hash = 0xcbf29ce484222325L;
-		for (byte b : key.bytes()) {
+		long hash = absorb(0xcbf29ce484222325L, key.bytes());
+		hash = mix(hash ^ version.owner.hashCode()) ^ version.timestamp;
+		return mix((version.value != null) ? absorb(hash, version.value) : hash);
+	}
+
+	private static long absorb(long hash, byte[] bytes) {
+		for (byte b : bytes) {
 			hash = (hash ^ b) * 0x100000001b3L;
 		}
-		hash = mix(hash ^ version.owner.hashCode()) ^ version.timestamp;
-		byte[] value = version.value;
-		if (value != null) {
-			for (byte b : value) {
-				hash = (hash ^ b) * 0x100000001b3L;
-			}
-		}
-		return mix(hash);
+		return hash;
 	}
 
 	private static long mix(long z) {
