@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,10 +24,18 @@ import org.jspecify.annotations.Nullable;
  * line per workload on stdout (progress and per-repetition details go to stderr).
  *
  * <pre>
- * java -cp ... io.syncsocket.bench.Bench &lt;ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all&gt; [--impl java|js2p|java,js2p]
- *     [--count N] [--samples N] [--keys N] [--reps 3] [--warmup N] [--jvm-opts "..."]
- *     [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120] [--fresh-nodes true|false]
+ * java -cp ... io.syncsocket.bench.Bench &lt;ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all&gt;
+ *     [--impl java|js2p|jgroups|hazelcast, comma-separated] [--count N] [--samples N] [--keys N] [--reps 3]
+ *     [--warmup N|short] [--jvm-opts "..."] [--value-size 100] [--leasing on|off|js2p] [--timeout-s 120]
+ *     [--fresh-nodes true|false]
  * </pre>
+ *
+ * Implementations: {@code java} ({@link JavaNode}, syncsocket), {@code js2p}
+ * ({@code bench/js2p-node.js}), and the peers of issue 12, {@code jgroups} and {@code hazelcast}
+ * ({@link PeerNode}: JGroups {@code ReplicatedHashMap}, Hazelcast {@code ReplicatedMap}; W1, W2 and
+ * W3 only, since their members form a full mesh with no relay and no compression to switch). With
+ * several, every workload runs for each in turn, and a "side by side" line compares the headline
+ * figures with ratios syncsocket / other.
  *
  * Workloads (see docs/benchmarks.md):
  * <ul>
@@ -42,9 +51,13 @@ import org.jspecify.annotations.Nullable;
  * before the next; latency = B's stamp − A's stamp just before {@code set}; p50/p90/p99 of
  * {@code --samples} (default 2,000) per repetition.
  * <li>{@code w3}: A holds {@code --keys} keys (default 100,000; js2p 10,000); a fresh, empty
- * socket in B connects; time from B's connect call to B's last update event. B's JVM is warmed
- * by {@code --warmup} unmeasured joins (each join uses a new socket in the same process).
+ * socket in B connects; time from B's connect call to B's last update event, split into the join
+ * (until the handshake, or until the peer's member is in the cluster) and the data. B's JVM is
+ * warmed by {@code --warmup} unmeasured joins (each join uses a new socket in the same process).
  * </ul>
+ * Warm-up regimes: by default JIT-warm (see {@link Settings#warmup}); {@code --warmup short} is
+ * the peer harness's short one: fresh JVMs for every repetition, one unmeasured round of 10,000
+ * sets before W1 and W2, no unmeasured join before W3.
  * Stamps are {@code System.nanoTime()} / {@code process.hrtime.bigint()}: CLOCK_MONOTONIC,
  * comparable across processes on one Linux host. Peak RSS is {@code VmHWM} of each node
  * process at the end of the workload (processes are fresh per workload).
@@ -55,6 +68,14 @@ public final class Bench {
 	static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
 
 	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w1-defaults", "w2", "w3");
+
+	private static final List<String> IMPLS = List.of("java", "js2p", "jgroups", "hazelcast");
+
+	/** Options of the node JVMs that run Hazelcast: the module openings it asks for on Java 17. */
+	private static final List<String> HAZELCAST_JVM_OPTIONS = List.of("--add-modules", "java.se",
+			"--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+			"--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+			"--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
 	private static final double MIB = 1024.0 * 1024.0;
 
@@ -79,9 +100,10 @@ public final class Bench {
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println("bench: " + ex.getMessage());
-			System.err.println("usage: Bench <ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all> [--impl java|js2p|java,js2p] [--count N]"
-					+ " [--samples N] [--keys N] [--reps N] [--warmup N] [--jvm-opts \"...\"] [--value-size N]"
-					+ " [--leasing on|off|js2p] [--timeout-s N] [--fresh-nodes true|false]");
+			System.err.println("usage: Bench <ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all>"
+					+ " [--impl java|js2p|jgroups|hazelcast[,...]] [--count N] [--samples N] [--keys N] [--reps N]"
+					+ " [--warmup N|short] [--jvm-opts \"...\"] [--value-size N] [--leasing on|off|js2p] [--timeout-s N]"
+					+ " [--fresh-nodes true|false]");
 			System.exit(2);
 			return;
 		}
@@ -91,56 +113,147 @@ public final class Bench {
 			.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 		List<String> workloads = settings.workload.equals("all") ? WORKLOADS : List.of(settings.workload);
 		boolean failed = false;
-		for (String impl : settings.impls) {
-			for (String workload : workloads) {
-				if (workload.equals("ping") && impl.equals("js2p") && settings.workload.equals("all")) {
-					continue; // a property of the machine, measured once with the java run
+		// workload by workload, every implementation in turn: the figures compared are close in time
+		for (String workload : workloads) {
+			Map<String, Outcome> outcomes = new LinkedHashMap<>();
+			for (String impl : settings.impls) {
+				if (workload.equals("ping") && settings.workload.equals("all") && !impl.equals(settings.impls.get(0))) {
+					continue; // a property of the machine, measured once
 				}
 				Bench bench = new Bench(settings, impl, runDir.resolve(workload + "-" + impl));
-				String summary;
+				Outcome outcome;
 				try {
-					summary = bench.run(workload);
+					outcome = bench.run(workload);
 				}
 				catch (RuntimeException ex) {
 					failed = true;
-					summary = label(workload) + " " + impl + ": FAILED: " + ex.getMessage();
+					outcome = new Outcome(label(workload) + " " + impl + ": FAILED: " + ex.getMessage(), Map.of());
 				}
 				finally {
 					CHILDREN.forEach(Process::destroyForcibly);
 					CHILDREN.clear();
 				}
-				System.out.println(summary);
+				outcomes.put(impl, outcome);
+				System.out.println(outcome.summary());
+				System.out.flush();
+			}
+			String sideBySide = sideBySide(workload, outcomes);
+			if (sideBySide != null) {
+				System.out.println(sideBySide);
 				System.out.flush();
 			}
 		}
 		System.exit(failed ? 1 : 0);
 	}
 
+	/**
+	 * The headline figures of one workload for every implementation that has them, each with the
+	 * ratio syncsocket / that implementation; {@code null} with fewer than two.
+	 */
+	static @Nullable String sideBySide(String workload, Map<String, Outcome> outcomes) {
+		Map<String, Outcome> measured = new LinkedHashMap<>();
+		outcomes.forEach((impl, outcome) -> {
+			if (!outcome.figures().isEmpty()) {
+				measured.put(impl, outcome);
+			}
+		});
+		if (measured.size() < 2) {
+			return null;
+		}
+		Outcome java = measured.get("java");
+		List<String> parts = new ArrayList<>();
+		Outcome first = measured.values().iterator().next();
+		for (Figure figure : first.figures().keySet()) {
+			List<String> values = new ArrayList<>();
+			measured.forEach((impl, outcome) -> {
+				Double value = outcome.figures().get(figure);
+				if (value == null) {
+					return;
+				}
+				String text = impl + " " + figure.format(value);
+				Double ours = (java != null) ? java.figures().get(figure) : null;
+				if (ours != null && !impl.equals("java")) {
+					text += " (syncsocket/" + impl + " " + ratio(ours / value) + ")";
+				}
+				values.add(text);
+			});
+			parts.add(figure.label + ": " + String.join(" | ", values));
+		}
+		return label(workload) + " side by side: " + String.join("; ", parts)
+				+ " (sets/s: higher is better; µs and ms: lower is better)";
+	}
+
+	private static String ratio(double ratio) {
+		return (ratio >= 10) ? String.format(Locale.US, "%.0f", ratio)
+				: (ratio >= 1) ? String.format(Locale.US, "%.2f", ratio) : String.format(Locale.US, "%.3f", ratio);
+	}
+
+	/** A headline figure of a workload, compared side by side. */
+	enum Figure {
+
+		SETS_PER_S("sets/s", false), P50("p50 µs", true), P90("p90 µs", true), P99("p99 µs", true),
+		JOIN_TOTAL("connect → all keys ms", false), JOIN_CLUSTER("join ms", false), JOIN_DATA("data ms", false);
+
+		final String label;
+
+		private final boolean micros;
+
+		Figure(String label, boolean micros) {
+			this.label = label;
+			this.micros = micros;
+		}
+
+		String format(double value) {
+			return this.micros ? micros(value) : (this == SETS_PER_S) ? number(value) : decimal(value);
+		}
+
+	}
+
+	/** One workload's summary line, and its headline figures (none when it was not measured). */
+	record Outcome(String summary, Map<Figure, Double> figures) {
+	}
+
 	/** Nodes start with their implementation's default compression settings (w1-defaults). */
 	private boolean defaultOptions;
 
-	private String run(String workload) {
+	private Outcome run(String workload) {
 		progress("%s %s: logs in %s", label(workload), this.impl, this.logDir);
 		if (this.impl.equals("java")) {
 			progress("  sync-core: %s", syncCoreLocation());
 		}
-		return switch (workload) {
+		String unsupported = Settings.isPeer(this.impl) ? peerUnsupported(workload) : null;
+		if (unsupported != null) {
+			return new Outcome(label(workload) + " " + this.impl + ": n/a (" + unsupported + ")", Map.of());
+		}
+		Map<Figure, Double> figures = new EnumMap<>(Figure.class);
+		String summary = switch (workload) {
 			case "ping" -> ping();
-			case "w1" -> w1(workload, false, false);
-			case "w1-zlib" -> w1(workload, false, true);
-			case "w1-line" -> w1(workload, true, false);
+			case "w1" -> w1(workload, false, false, figures);
+			case "w1-zlib" -> w1(workload, false, true, figures);
+			case "w1-line" -> w1(workload, true, false, figures);
 			case "w1-defaults" -> {
 				this.defaultOptions = true;
 				try {
-					yield w1(workload, false, true);
+					yield w1(workload, false, true, figures);
 				}
 				finally {
 					this.defaultOptions = false;
 				}
 			}
-			case "w2" -> w2();
-			case "w3" -> w3();
+			case "w2" -> w2(figures);
+			case "w3" -> w3(figures);
 			default -> throw new IllegalArgumentException("unknown workload " + workload);
+		};
+		return new Outcome(summary, figures);
+	}
+
+	/** Why JGroups and Hazelcast do not run a workload, or {@code null} if they do. */
+	private static @Nullable String peerUnsupported(String workload) {
+		return switch (workload) {
+			case "w1-line" -> "a cluster is a full mesh, no member relays for another";
+			case "w1-zlib" -> "no compression in their stock configurations";
+			case "w1-defaults" -> "their W1 already runs their default configuration";
+			default -> null;
 		};
 	}
 
@@ -199,7 +312,7 @@ public final class Bench {
 
 	// ------------------------------------------------------------------ W1
 
-	private String w1(String workload, boolean line, boolean zlib) {
+	private String w1(String workload, boolean line, boolean zlib, Map<Figure, Double> figures) {
 		int count = this.settings.count(this.impl);
 		Pair pair = null;
 		try {
@@ -218,6 +331,7 @@ public final class Bench {
 						rep + 1, number(throughput[rep]), millis(r[1] - r[0]), number(local[rep]), millis(r[2] - r[0]));
 			}
 			String memory = memory(pair.nodes);
+			figures.put(Figure.SETS_PER_S, median(throughput));
 			return String.format(Locale.ROOT, "%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s%s); "
 					+ "A's set() loop alone %s sets/s; %s",
 					label(workload), this.impl, number(median(throughput)), range(throughput, Bench::number),
@@ -246,7 +360,7 @@ public final class Bench {
 		try {
 			boolean compression = zlib;
 			try {
-				pair.a = pair.add(start("A", compression, line));
+				pair.a = pair.add(start("A", compression, line, line));
 			}
 			catch (StartException ex) {
 				if (compression || ex.line == null || !ex.line.contains("pending")) {
@@ -255,11 +369,11 @@ public final class Bench {
 				// this sync-core cannot switch compression off: measure with zlib and say so.
 				compression = true;
 				pair.note = "; no-zlib impossible: this sync-core has no MeshOptions.Builder.compression(List)";
-				pair.a = pair.add(start("A", true, line));
+				pair.a = pair.add(start("A", true, line, line));
 			}
-			pair.b = pair.add(start("B", compression, line));
+			pair.b = pair.add(start("B", compression, line, true));
 			if (line) {
-				NodeProcess m = pair.add(start("M", compression, true));
+				NodeProcess m = pair.add(start("M", compression, true, false));
 				pair.a.call("connect 127.0.0.1 " + m.port);
 				pair.b.call("connect 127.0.0.1 " + m.port);
 				awaitPeers(Map.of(pair.a, 1, pair.b, 1, m, 2));
@@ -320,7 +434,8 @@ public final class Bench {
 	}
 
 	private String freshNote() {
-		return this.settings.fresh(this.impl) ? "; fresh processes per rep" : "";
+		return (this.settings.fresh(this.impl) ? "; fresh processes per rep" : "")
+				+ (this.settings.shortWarmup ? "; short warm-up" : "");
 	}
 
 	/** The node processes of one set-up: A writes, B is measured (and M relays in a line). */
@@ -345,7 +460,7 @@ public final class Bench {
 
 	// ------------------------------------------------------------------ W2
 
-	private String w2() {
+	private String w2(Map<Figure, Double> figures) {
 		Pair pair = null;
 		try {
 			double[] p50 = new double[this.settings.reps];
@@ -372,6 +487,9 @@ public final class Bench {
 						micros(latencies[latencies.length - 1] / 1000.0));
 			}
 			String memory = memory(pair.nodes);
+			figures.put(Figure.P50, median(p50));
+			figures.put(Figure.P90, median(p90));
+			figures.put(Figure.P99, median(p99));
 			return String.format(Locale.ROOT,
 					"W2 %s: p50 %s µs median %s, p90 %s µs %s, p99 %s µs %s over %d reps × %s samples (A - B, links %s%s); %s",
 					this.impl, micros(median(p50)), range(p50, Bench::micros), micros(median(p90)), range(p90, Bench::micros),
@@ -398,15 +516,17 @@ public final class Bench {
 
 	// ------------------------------------------------------------------ W3
 
-	private String w3() {
+	private String w3(Map<Figure, Double> figures) {
 		int keys = this.settings.keys(this.impl);
 		// B joins this often unmeasured first, so C2 has compiled the receive path (one join left the
 		// compiler threads busy on both cores through the measured ones)
-		int warmup = this.settings.warmup(this.impl);
-		int warmupLimit = this.settings.warmupLimit(this.impl);
+		int warmup = this.settings.joinWarmup(this.impl);
+		int warmupLimit = this.settings.joinWarmupLimit(this.impl);
 		Pair pair = null;
 		try {
 			double[] millis = new double[this.settings.reps];
+			double[] clusterMillis = new double[this.settings.reps];
+			double[] dataMillis = new double[this.settings.reps];
 			int round = 0;
 			for (int rep = 0; rep < this.settings.reps; rep++) {
 				if (pair == null || this.settings.fresh(this.impl)) {
@@ -418,7 +538,7 @@ public final class Bench {
 				if (round == 0) {
 					long jit = jitMillis(pair);
 					for (int i = 0; i < warmupLimit; i++) {
-						String joined = millis(join(pair, keys, round++));
+						String joined = millis(join(pair, keys, round++)[0]);
 						long jitNow = jitMillis(pair);
 						progress("  warm-up join: %s ms, JIT compiled for %d ms", joined, jitNow - jit);
 						boolean compiling = stillCompiling(jitNow - jit);
@@ -428,16 +548,24 @@ public final class Bench {
 						}
 					}
 				}
-				long elapsed = join(pair, keys, round++);
-				millis[rep] = elapsed / 1e6;
-				progress("  rep %d: %s ms (%s keys/s)", rep + 1, millis(elapsed), number(rate(keys, elapsed)));
+				long[] elapsed = join(pair, keys, round++);
+				millis[rep] = elapsed[0] / 1e6;
+				clusterMillis[rep] = elapsed[1] / 1e6;
+				dataMillis[rep] = elapsed[2] / 1e6;
+				progress("  rep %d: %s ms (%s keys/s) = join %s ms + data %s ms", rep + 1, millis(elapsed[0]),
+						number(rate(keys, elapsed[0])), millis(elapsed[1]), millis(elapsed[2]));
 			}
 			String memory = memory(pair.nodes);
+			figures.put(Figure.JOIN_TOTAL, median(millis));
+			figures.put(Figure.JOIN_CLUSTER, median(clusterMillis));
+			figures.put(Figure.JOIN_DATA, median(dataMillis));
 			return String.format(Locale.ROOT,
 					"W3 %s: %s keys joined in %s ms median %s over %d reps (B's connect call → B holds all; %s keys/s; "
-							+ "links %s%s); %s",
+							+ "join %s ms %s + data %s ms %s; links %s%s); %s",
 					this.impl, number(keys), decimal(median(millis)), range(millis, Bench::decimal), this.settings.reps,
-					number(keys / (median(millis) / 1000.0)), pair.links, freshNote(), memory);
+					number(keys / (median(millis) / 1000.0)), decimal(median(clusterMillis)),
+					range(clusterMillis, Bench::decimal), decimal(median(dataMillis)), range(dataMillis, Bench::decimal),
+					pair.links, freshNote(), memory);
 		}
 		finally {
 			closeAll(pair);
@@ -448,12 +576,12 @@ public final class Bench {
 	private Pair filled(int keys) {
 		Pair pair = new Pair();
 		try {
-			pair.a = pair.add(start("A", this.settings.zlib, false));
+			pair.a = pair.add(start("A", this.settings.zlib, false, false));
 			long fillTimeout = Math.max(this.settings.timeoutMillis, keys / 5L);
 			String[] fill = pair.a.call("setmany w3- " + keys + " " + this.settings.valueSize, fillTimeout);
 			progress("  A holds %s keys (filled at %s sets/s without peers)", number(keys),
 					number(rate(keys, Long.parseLong(fill[1]) - Long.parseLong(fill[0]))));
-			pair.b = pair.add(start("B", this.settings.zlib, false));
+			pair.b = pair.add(start("B", this.settings.zlib, false, true));
 			return pair;
 		}
 		catch (RuntimeException ex) {
@@ -462,35 +590,37 @@ public final class Bench {
 		}
 	}
 
-	/** An empty socket in B (a new one after the first round) joins A; @return ns until B holds all keys. */
-	private long join(Pair pair, int keys, int round) {
+	/**
+	 * An empty socket in B (a new one after the first round) joins A.
+	 * @return ns from B's connect call until B holds all keys, until B's link (syncsocket, js2p) or
+	 * member (JGroups, Hazelcast) was up, and from then until B holds all keys
+	 */
+	private long[] join(Pair pair, int keys, int round) {
 		NodeProcess b = pair.b;
 		if (round > 0) {
 			b.call("reset");
 		}
 		b.call("arm w3- " + keys);
-		long before = Long.parseLong(b.call("connect 127.0.0.1 " + pair.a.port)[0]);
+		String[] connected = b.call("connect 127.0.0.1 " + pair.a.port);
+		long before = Long.parseLong(connected[0]);
+		long up = Long.parseLong(connected[1]);
 		String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis, this.settings.timeoutMillis + 5_000);
 		check(b, "w3-", keys);
 		pair.links = pair.a.call("peers")[1];
+		long last = Long.parseLong(seen[1]);
 		progress("    first entry %s ms after the connect call", millis(Long.parseLong(seen[0]) - before));
-		return Long.parseLong(seen[1]) - before;
+		return new long[] { last - before, up - before, Math.max(0, last - up) };
 	}
 
 	// ------------------------------------------------------------------ nodes
 
-	private NodeProcess start(String name, boolean compression, boolean fixedTopology) {
+	/**
+	 * Starts a node process of this run's implementation. {@code joins}: the node will
+	 * {@code connect} to another, so a JGroups or Hazelcast node starts no member before that.
+	 */
+	private NodeProcess start(String name, boolean compression, boolean fixedTopology, boolean joins) {
 		List<String> command = new ArrayList<>();
-		if (this.impl.equals("java")) {
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-			for (String option : this.settings.jvmOpts) {
-				command.add(option.replace("{node}", name).replace("{dir}", this.logDir.toString()));
-			}
-			command.add("-cp");
-			command.add(System.getProperty("java.class.path"));
-			command.add(JavaNode.class.getName());
-		}
-		else {
+		if (this.impl.equals("js2p")) {
 			Path script = this.settings.root.resolve("bench/js2p-node.js");
 			if (!Files.exists(this.settings.root.resolve("interop/js2p/node_modules/js2p"))) {
 				throw new BenchException("js2p is not installed: run 'npm ci' in " + this.settings.root.resolve("interop/js2p"));
@@ -499,13 +629,35 @@ public final class Bench {
 			command.add("--expose-gc");
 			command.add(script.toString());
 		}
-		String compressionArg = this.defaultOptions ? "default" : compression ? "on" : "off";
-		command.addAll(List.of("--name", name, "--compression", compressionArg, "--leasing",
-				this.settings.leasing(this.impl)));
-		if (fixedTopology) {
-			command.addAll(List.of("--max-outgoing", "0"));
+		else {
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			for (String option : this.settings.jvmOpts) {
+				command.add(option.replace("{node}", name).replace("{dir}", this.logDir.toString()));
+			}
+			if (this.impl.equals("hazelcast")) {
+				command.addAll(HAZELCAST_JVM_OPTIONS);
+			}
+			command.add("-cp");
+			command.add(System.getProperty("java.class.path"));
+			command.add(Settings.isPeer(this.impl) ? PeerNode.class.getName() : JavaNode.class.getName());
 		}
-		return NodeProcess.start(name, command, this.logDir, this.settings.timeoutMillis);
+		if (Settings.isPeer(this.impl)) {
+			// their default configurations: no compression or leasing options to pass
+			command.addAll(List.of("--name", name, "--impl", this.impl, "--start", joins ? "connect" : "now"));
+		}
+		else {
+			String compressionArg = this.defaultOptions ? "default" : compression ? "on" : "off";
+			command.addAll(List.of("--name", name, "--compression", compressionArg, "--leasing",
+					this.settings.leasing(this.impl)));
+			if (fixedTopology) {
+				command.addAll(List.of("--max-outgoing", "0"));
+			}
+		}
+		NodeProcess node = NodeProcess.start(name, command, this.logDir, this.settings.timeoutMillis);
+		if (Settings.isPeer(this.impl) && name.equals("A")) {
+			progress("  %s", String.join(" ", node.call("describe")));
+		}
+		return node;
 	}
 
 	/** Polls {@code peers} until every node has the expected number of handshaken peers. */
@@ -665,6 +817,9 @@ public final class Bench {
 
 		int warmup = -1;
 
+		/** {@code --warmup short}: the peer harness's short regime (fresh JVMs, one round of 10,000 sets). */
+		boolean shortWarmup;
+
 		int valueSize = 100;
 
 		/** Whether W2 and W3 negotiate zlib on their links (W1 has its own zlib variant). */
@@ -701,8 +856,9 @@ public final class Bench {
 					case "--impl" -> {
 						s.impls = List.of(value.split(","));
 						for (String impl : s.impls) {
-							if (!impl.equals("java") && !impl.equals("js2p")) {
-								throw new IllegalArgumentException("--impl: " + impl + " (expected: java or js2p)");
+							if (!IMPLS.contains(impl)) {
+								throw new IllegalArgumentException("--impl: " + impl + " (expected: one or more of " + IMPLS
+										+ ", comma-separated)");
 							}
 						}
 					}
@@ -710,7 +866,10 @@ public final class Bench {
 					case "--samples" -> s.samples = positive(args[i], value);
 					case "--keys" -> s.keys = positive(args[i], value);
 					case "--reps" -> s.reps = positive(args[i], value);
-					case "--warmup" -> s.warmup = Integer.parseInt(value);
+					case "--warmup" -> {
+						s.shortWarmup = value.equals("short");
+						s.warmup = s.shortWarmup ? -1 : Integer.parseInt(value);
+					}
 					case "--value-size" -> s.valueSize = positive(args[i], value);
 					case "--zlib" -> s.zlib = Boolean.parseBoolean(value);
 					case "--leasing" -> s.leasing = value;
@@ -744,34 +903,53 @@ public final class Bench {
 		}
 
 		/**
-		 * Warm-up rounds at least (unmeasured W1 rounds before W1/W2, unmeasured joins before
-		 * W3): {@code --warmup N}, else java 5; js2p 0, because its nodes are fresh per
-		 * repetition and warming them up would slow them down (see {@link #fresh}).
+		 * Warm-up rounds at least (unmeasured W1 rounds before W1/W2): {@code --warmup N}; with
+		 * {@code --warmup short} 1; else for the JVMs (java, jgroups, hazelcast) 5; js2p 0, because its
+		 * nodes are fresh per repetition and warming them up would slow them down (see {@link #fresh}).
 		 */
 		int warmup(String impl) {
-			return (this.warmup >= 0) ? this.warmup : impl.equals("js2p") ? 0 : 5;
+			if (this.warmup >= 0) {
+				return this.warmup;
+			}
+			return impl.equals("js2p") ? 0 : this.shortWarmup ? 1 : 5;
 		}
 
 		/**
-		 * Warm-up rounds at most: exactly {@code --warmup N} when given; by default java goes on
-		 * past 5 while its compilers are busy, up to 30 (C2 keeps compiling for about 400,000 sets).
+		 * Warm-up rounds at most: exactly {@link #warmup} when given or short; by default the JVMs go
+		 * on past 5 while their compilers are busy, up to 30 (C2 keeps compiling for about 400,000 sets).
 		 */
 		int warmupLimit(String impl) {
-			return (this.warmup >= 0 || impl.equals("js2p")) ? warmup(impl) : 30;
+			return (this.warmup >= 0 || this.shortWarmup || impl.equals("js2p")) ? warmup(impl) : 30;
+		}
+
+		/** Unmeasured joins before W3 at least: as {@link #warmup}, but none with {@code --warmup short}. */
+		int joinWarmup(String impl) {
+			return this.shortWarmup ? 0 : warmup(impl);
+		}
+
+		/** Unmeasured joins before W3 at most: as {@link #warmupLimit}, but none with {@code --warmup short}. */
+		int joinWarmupLimit(String impl) {
+			return this.shortWarmup ? 0 : warmupLimit(impl);
 		}
 
 		/**
-		 * Whether every repetition gets new node processes: js2p yes (its per-message cost grows
-		 * with the broadcasts of the last 60 s, a linear "waterfalls" scan, so one repetition
-		 * would slow the next down), java no (its JIT stays warm).
+		 * Whether every repetition gets new node processes: {@code --fresh-nodes}; else with
+		 * {@code --warmup short} yes; else js2p yes (its per-message cost grows with the broadcasts of
+		 * the last 60 s, a linear "waterfalls" scan, so one repetition would slow the next down), the
+		 * JVMs no (their JIT stays warm).
 		 */
 		boolean fresh(String impl) {
-			return (this.fresh != null) ? this.fresh : impl.equals("js2p");
+			return (this.fresh != null) ? this.fresh : this.shortWarmup || impl.equals("js2p");
 		}
 
-		/** Sets per warm-up round: java 20,000, js2p 500. */
+		/** Sets per warm-up round: 20,000, with {@code --warmup short} 10,000; js2p 500. */
 		int warmupCount(String impl) {
-			return impl.equals("js2p") ? Math.min(count(impl), 500) : 20_000;
+			return impl.equals("js2p") ? Math.min(count(impl), 500) : this.shortWarmup ? 10_000 : 20_000;
+		}
+
+		/** Whether {@code impl} is one of issue 12's peers, run by {@link PeerNode}. */
+		static boolean isPeer(String impl) {
+			return impl.equals("jgroups") || impl.equals("hazelcast");
 		}
 
 		/** Leasing mode: java {@code on} (SyncOptions' default), js2p {@code js2p} (argument omitted, js2p's default). */

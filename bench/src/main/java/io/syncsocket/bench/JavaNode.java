@@ -4,10 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * One syncsocket node of a benchmark, in its own JVM, driven by {@link Bench} over stdin and
  * stdout.
  *
- * <p>Control protocol (shared with {@code bench/js2p-node.js}): the first stdout line is
+ * <p>Control protocol (shared with {@link PeerNode} and {@code bench/js2p-node.js}): the first stdout line is
  * {@code ready <port>} (or {@code fail <reason>} and exit 3); then one command per stdin line,
  * words separated by spaces, and exactly one reply line per command, {@code ok [words...]} or
  * {@code err <message>}. stdout carries nothing else (logs go to stderr). Times are
@@ -247,7 +243,7 @@ public final class JavaNode {
 			case "stats" -> stats();
 			case "gc" -> {
 				System.gc();
-				yield "ok heapUsed=" + heapUsed();
+				yield "ok heapUsed=" + JvmStats.heapUsed();
 			}
 			case "reset" -> {
 				this.socket.close();
@@ -298,31 +294,10 @@ public final class JavaNode {
 
 	private String stats() {
 		MeshStats mesh = this.socket.stats();
-		long gcCount = 0;
-		long gcMillis = 0;
-		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-			gcCount += Math.max(0, gc.getCollectionCount());
-			gcMillis += Math.max(0, gc.getCollectionTime());
-		}
-		long peak = 0;
-		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-			if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-				peak += pool.getPeakUsage().getUsed();
-			}
-		}
-		Runtime runtime = Runtime.getRuntime();
 		return String.format(Locale.ROOT,
-				"ok size=%d heapUsed=%d heapCommitted=%d heapPeak=%d heapMax=%d gcCount=%d gcMillis=%d jitMillis=%d "
-						+ "messagesSent=%d messagesReceived=%d bytesSent=%d bytesReceived=%d relayed=%d duplicates=%d",
-				this.socket.size(), heapUsed(), runtime.totalMemory(), peak, runtime.maxMemory(), gcCount, gcMillis,
-				ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
-				mesh.messagesSent(), mesh.messagesReceived(), mesh.bytesSent(), mesh.bytesReceived(),
-				mesh.broadcastsRelayed(), mesh.duplicatesDropped());
-	}
-
-	private static long heapUsed() {
-		Runtime runtime = Runtime.getRuntime();
-		return runtime.totalMemory() - runtime.freeMemory();
+				"ok size=%d %s messagesSent=%d messagesReceived=%d bytesSent=%d bytesReceived=%d relayed=%d duplicates=%d",
+				this.socket.size(), JvmStats.words(), mesh.messagesSent(), mesh.messagesReceived(), mesh.bytesSent(),
+				mesh.bytesReceived(), mesh.broadcastsRelayed(), mesh.duplicatesDropped());
 	}
 
 	private static String oneLine(Throwable ex) {
