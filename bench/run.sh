@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds the bench module (and sync-core) and runs the benchmark orchestrator, or JMH.
 #
-#   bench/run.sh w1|w1-line|w1-zlib|w2|w3|all [--impl java|js2p|java,js2p] [options...]
+#   bench/run.sh ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all [--impl java|js2p|jgroups|hazelcast[,...]] [options...]
+#   bench/run.sh w1 --impl java,jgroups,hazelcast                 # side by side, JIT-warm (default)
+#   bench/run.sh w1 --impl java,jgroups,hazelcast --warmup short  # fresh JVMs, one 10,000-set warm-up
 #   bench/run.sh jmh [JMH options, e.g. -f 1 -wi 3 -i 5 Wire]
 #
-# Works from any directory. BENCH_SKIP_BUILD=1 reuses the last build; SYNC_CORE_JAR=path runs
-# against another sync-core jar (a baseline build). See docs/benchmarks.md.
+# Works from any directory. The module is built with -Pbench (./mvnw verify leaves it out).
+# BENCH_SKIP_BUILD=1 reuses the last build; SYNC_CORE_JAR=path runs against another sync-core
+# jar (a baseline build). See docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

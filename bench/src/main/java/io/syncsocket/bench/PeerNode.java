@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code setmany} answers once this member's own map holds the last key: JGroups applies
  * non-blocking updates to the sender's copy asynchronously too, and W3's filled node must hold
  * everything before another joins. Its stamps are still taken around the set loop.
+ * <li>One more command, {@code describe}: {@code ok <system, version and map settings>}.
  * </ul>
  * Compression and leasing options do not apply (both systems run their default configuration).
  *
