@@ -1,6 +1,7 @@
 /**
  * Benchmark harness: {@link io.syncsocket.bench.Bench} spawns one process per node
- * ({@link io.syncsocket.bench.JavaNode}, or {@code bench/js2p-node.js} for js2p) and measures
+ * ({@link io.syncsocket.bench.JavaNode}; {@code bench/js2p-node.js} for js2p;
+ * {@link io.syncsocket.bench.PeerNode} for the JGroups and Hazelcast peers) and measures
  * throughput, latency and join time on loopback. See {@code docs/benchmarks.md}.
  */
 @NullMarked
