@@ -14,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -27,7 +26,7 @@ import io.syncsocket.PeerListener;
 import io.syncsocket.SocketClosedException;
 import io.syncsocket.internal.transport.Link;
 import io.syncsocket.internal.transport.LinkListener;
-import io.syncsocket.internal.transport.Transport;
+import io.syncsocket.internal.transport.Dialer;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
@@ -64,7 +63,7 @@ public final class MeshNode implements LinkListener {
 
 	private final int advertisedPort;
 
-	private final NodeLoop loop;
+	private final NodeExecutor loop;
 
 	private final MeshCounters counters;
 
@@ -81,7 +80,7 @@ public final class MeshNode implements LinkListener {
 
 	private volatile int openLinks;
 
-	private volatile @Nullable Transport transport;
+	private volatile @Nullable Dialer transport;
 
 	private @Nullable MeshExtension extension;
 
@@ -111,7 +110,7 @@ public final class MeshNode implements LinkListener {
 	 * @param peerListeners the socket's live (thread-safe) list of peer listeners
 	 */
 	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
-			NodeLoop loop, MeshCounters counters, List<MessageListener> messageListeners,
+			NodeExecutor loop, MeshCounters counters, List<MessageListener> messageListeners,
 			List<PeerListener> peerListeners) {
 		this.messageListeners = messageListeners;
 		this.peerListeners = peerListeners;
@@ -143,7 +142,8 @@ public final class MeshNode implements LinkListener {
 		this.seeds.resolver(resolver);
 	}
 
-	public void transport(Transport transport) {
+	/** What dials peers: the Netty {@link io.syncsocket.internal.transport.Transport}, or a simulated network. */
+	public void transport(Dialer transport) {
 		this.transport = transport;
 	}
 
@@ -156,7 +156,7 @@ public final class MeshNode implements LinkListener {
 		return this.id;
 	}
 
-	public NodeLoop loop() {
+	public NodeExecutor loop() {
 		return this.loop;
 	}
 
@@ -412,7 +412,7 @@ public final class MeshNode implements LinkListener {
 		}
 		List<Object> entries = new ArrayList<>(1);
 		if (!candidates.isEmpty()) {
-			Peer other = Objects.requireNonNull(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())).peer);
+			Peer other = Objects.requireNonNull(candidates.get(this.loop.random().nextInt(candidates.size())).peer);
 			entries.add(List.of(List.of(other.address().getHostString(), other.address().getPort()), other.id()));
 		}
 		whisper(to, List.of(Flags.PEERS, entries));
@@ -830,7 +830,7 @@ public final class MeshNode implements LinkListener {
 			if (outgoingCount() >= this.options.maxOutgoing()) {
 				return;
 			}
-			this.dialing.put(peerId, System.nanoTime());
+			this.dialing.put(peerId, this.loop.nanoTime());
 			dial(address.getHostString(), address.getPort(), peerId, null);
 		}
 	}
@@ -1006,7 +1006,7 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private void dial(String host, int port, @Nullable String expectedId, @Nullable CompletableFuture<Peer> handshake) {
-		Transport transport = this.transport;
+		Dialer transport = this.transport;
 		if (transport == null || this.closing) {
 			if (handshake != null) {
 				handshake.completeExceptionally(new SocketClosedException("socket is not running"));

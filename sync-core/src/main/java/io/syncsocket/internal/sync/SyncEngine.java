@@ -465,7 +465,7 @@ public final class SyncEngine implements MeshExtension {
 		}
 		boolean whisper = message.msgType() == Flags.WHISPER;
 		if (whisper && this.watchingInitialSync) {
-			this.lastStateEntryNanos = System.nanoTime();
+			this.lastStateEntryNanos = this.mesh.loop().nanoTime();
 		}
 		Version candidate = new Version(value, owner(owner), timestamp);
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
@@ -804,7 +804,7 @@ public final class SyncEngine implements MeshExtension {
 			return;
 		}
 		this.watchingInitialSync = true;
-		this.lastStateEntryNanos = System.nanoTime();
+		this.lastStateEntryNanos = this.mesh.loop().nanoTime();
 		checkInitialSync();
 	}
 
@@ -816,7 +816,7 @@ public final class SyncEngine implements MeshExtension {
 			this.watchingInitialSync = false; // every peer left: the next one to connect starts the watch again
 			return;
 		}
-		long quietNanos = System.nanoTime() - this.lastStateEntryNanos;
+		long quietNanos = this.mesh.loop().nanoTime() - this.lastStateEntryNanos;
 		long neededNanos = STATE_QUIET_MILLIS * 1_000_000;
 		if (quietNanos >= neededNanos) {
 			this.initialSyncComplete = true;
