@@ -153,6 +153,12 @@ public final class SyncEngine implements MeshExtension {
 		return (version != null) ? new Metatuple(version.owner, version.timestamp) : null;
 	}
 
+	/** The key's tombstone (owner and time of its deletion), or null. Under the node lock. */
+	public @Nullable Metatuple tombstone(SyncKey key) {
+		Version tombstone = this.tombstones.get(key);
+		return (tombstone != null) ? new Metatuple(tombstone.owner, tombstone.timestamp) : null;
+	}
+
 	public boolean containsKey(SyncKey key) {
 		return this.data.containsKey(key);
 	}
