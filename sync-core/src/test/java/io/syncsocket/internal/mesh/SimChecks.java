@@ -34,10 +34,24 @@ final class SimChecks {
 	private record Holder(SimNode node, int instance) {
 	}
 
-	/** @param value the value as {@code Msgpack.encode} writes it, null for a deletion */
-	void applied(SimNode node, String key, Metatuple meta, byte @Nullable [] value) {
-		this.holders.computeIfAbsent(holderKey(key, meta, value), (k) -> new ArrayList<>())
-			.add(new Holder(node, node.instance()));
+	/**
+	 * A node applied a version.
+	 * @param value the value as {@code Msgpack.encode} writes it, null for a deletion
+	 * @param replaced the holder key of the version it replaced on that node, if the new one is
+	 * older by the merge order (rule 3 lets an older delta through with leases off): that node no
+	 * longer carries the replaced write forward
+	 * @return the holder key of the applied version
+	 */
+	String applied(SimNode node, String key, Metatuple meta, byte @Nullable [] value, @Nullable String replaced) {
+		if (replaced != null) {
+			List<Holder> list = this.holders.get(replaced);
+			if (list != null) {
+				list.remove(new Holder(node, node.instance()));
+			}
+		}
+		String holderKey = holderKey(key, meta, value);
+		this.holders.computeIfAbsent(holderKey, (k) -> new ArrayList<>()).add(new Holder(node, node.instance()));
+		return holderKey;
 	}
 
 	/**

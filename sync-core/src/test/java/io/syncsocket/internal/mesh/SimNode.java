@@ -59,6 +59,11 @@ final class SimNode {
 	/** The live versions this instance's listener has seen, for the lease check. */
 	private final Map<String, Metatuple> shadow = new HashMap<>();
 
+	/** The version (tombstones included) this instance holds per key: metadata and holder key. */
+	private final Map<String, Metatuple> heldMeta = new HashMap<>();
+
+	private final Map<String, String> held = new HashMap<>();
+
 	SimNode(SimWorld world, SimNetwork network, SimChecks checks, int index, long skewMillis, Leasing leasing,
 			Duration tombstoneRetention) {
 		this.world = world;
@@ -81,6 +86,8 @@ final class SimNode {
 					this.world.random.nextLong()).toString());
 		}
 		this.shadow.clear();
+		this.heldMeta.clear();
+		this.held.clear();
 		SimLoop loop = new SimLoop(this.world, this.name);
 		MeshOptions options = MeshOptions.builder().clock(this.world.clock(this.skewMillis)).nodeId(this.id).build();
 		MeshNode mesh = new MeshNode(options, this.id, this.protocolId, this.host, port(), loop, new MeshCounters(),
@@ -191,7 +198,11 @@ final class SimNode {
 			String key = event.key();
 			Metatuple previous = node.shadow.get(key);
 			Metatuple next = event.meta();
-			node.checks.applied(node, key, next, update ? io.syncsocket.internal.wire.Msgpack.encode(event.value()) : null);
+			Metatuple held = node.heldMeta.get(key);
+			String replaced = (held != null && SimChecks.newer(held, next)) ? node.held.get(key) : null;
+			node.held.put(key, node.checks.applied(node, key, next,
+					update ? io.syncsocket.internal.wire.Msgpack.encode(event.value()) : null, replaced));
+			node.heldMeta.put(key, next);
 			if (previous != null && previous.owner().equals(next.owner()) && next.timestamp() < previous.timestamp()) {
 				node.world.violation("own-versions-move-forward", node.name + " key " + key + ": " + previous + " -> "
 						+ next + " (" + event.origin() + ")");

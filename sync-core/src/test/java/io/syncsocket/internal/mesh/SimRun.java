@@ -59,6 +59,9 @@ final class SimRun {
 
 	private int counter;
 
+	/** Acknowledged writes excluded as the documented known issue (see {@link #isKnownSameSecondRewrite}). */
+	int knownIssues;
+
 	private String summary = "";
 
 	SimRun(long seed, boolean trace) {
@@ -415,6 +418,27 @@ final class SimRun {
 		return false;
 	}
 
+	/**
+	 * KNOWN ISSUE "same-second rewrite" (docs/reliability.md, Deterministic simulation): a node
+	 * that writes a key twice within one second while a peer does not hear it live (no peer
+	 * connected, or the link down) stamps both writes with the same (owner, second); when the
+	 * states are merged the larger value bytes win (LeaseRule.wins), which may be the earlier
+	 * write. The write is excluded when the final value is such an earlier write of the same
+	 * node, owner and second.
+	 */
+	private boolean isKnownSameSecondRewrite(SimChecks.Ack ack, byte @Nullable [] value) {
+		for (SimChecks.Ack earlier : this.checks.acks) {
+			if (earlier == ack) {
+				return false;
+			}
+			if (earlier.key().equals(ack.key()) && earlier.meta().equals(ack.meta())
+					&& java.util.Arrays.equals(earlier.value(), value)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private void checkAck(SimNode reference, SimChecks.Ack ack) {
 		if (!this.checks.survived(ack)) {
 			return; // every process that had the write crashed: no persistence, no acks from peers (documented)
@@ -447,13 +471,28 @@ final class SimRun {
 			// fields of other deltas, and the metadata may go back in time.)
 			return;
 		}
+		if (ack.delta() != null && meta.equals(ack.meta()) && isKnownSameSecondRewrite(ack, value)) {
+			this.knownIssues++;
+			return;
+		}
 		if (ack.delta() != null && meta.equals(ack.meta())) {
 			this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " " + ack.meta()
 					+ ": the final version " + meta + " lacks the delta: " + Msgpack.decode(value));
 			return;
 		}
-		boolean same = meta.equals(ack.meta()) && java.util.Arrays.equals(value, ack.value());
-		if (!same && !SimChecks.wins(meta, value, ack.meta(), ack.value())) {
+		if (meta.equals(ack.meta())) {
+			if (!java.util.Arrays.equals(value, ack.value()) && isKnownSameSecondRewrite(ack, value)) {
+				this.knownIssues++;
+				return;
+			}
+			if (!java.util.Arrays.equals(value, ack.value())) {
+				// a node's last write of a second is the one every node keeps (unique broadcasts, §9 Q15)
+				this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " " + ack.meta()
+						+ ": the same version holds " + ((value != null) ? Msgpack.decode(value) : "a deletion"));
+			}
+			return;
+		}
+		if (!SimChecks.newer(meta, ack.meta())) {
 			this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " " + ack.meta()
 					+ " lost to " + ((value != null) ? "value " : "deletion ") + meta + ", which it beats");
 		}

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class SimulationTests {
 
-	private static final int DEFAULT_RUNS = 12_000;
+	private static final int DEFAULT_RUNS = 10_000;
 
 	@Test
 	void regressionSeedsShouldHoldEveryInvariant() throws IOException {
