@@ -20,10 +20,11 @@ final class SimChecks {
 
 	/**
 	 * A write that returned normally: its key, value bytes (null: a delete), the version it got
-	 * and, for applyDelta, the delta.
+	 * and, for applyDelta, the delta; heardByAll: every running node was connected to the writer
+	 * over healthy links when it was written, so every node heard it live.
 	 */
 	record Ack(SimNode writer, int instance, String key, byte @Nullable [] value, Metatuple meta, String operation,
-			@Nullable Map<String, Object> delta) {
+			@Nullable Map<String, Object> delta, boolean heardByAll, long time) {
 	}
 
 	final List<Ack> acks = new ArrayList<>();

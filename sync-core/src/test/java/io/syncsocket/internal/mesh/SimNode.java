@@ -64,6 +64,9 @@ final class SimNode {
 
 	private final Map<String, String> held = new HashMap<>();
 
+	/** When this instance completed a handshake with a new peer (simulated nanos). */
+	final List<Long> peersGained = new java.util.ArrayList<>();
+
 	SimNode(SimWorld world, SimNetwork network, SimChecks checks, int index, long skewMillis, Leasing leasing,
 			Duration tombstoneRetention) {
 		this.world = world;
@@ -90,8 +93,16 @@ final class SimNode {
 		this.held.clear();
 		SimLoop loop = new SimLoop(this.world, this.name);
 		MeshOptions options = MeshOptions.builder().clock(this.world.clock(this.skewMillis)).nodeId(this.id).build();
+		this.peersGained.clear();
 		MeshNode mesh = new MeshNode(options, this.id, this.protocolId, this.host, port(), loop, new MeshCounters(),
-				List.of(), List.of());
+				List.of(), List.of(new io.syncsocket.PeerListener() {
+
+					@Override
+					public void peerConnected(io.syncsocket.Peer peer) {
+						SimNode.this.peersGained.add(SimNode.this.world.now());
+					}
+
+				}));
 		int started = this.instance;
 		mesh.transport((host, port) -> this.network.connect(this, started, host, port));
 		SyncOptions defaults = SyncOptions.defaults();
