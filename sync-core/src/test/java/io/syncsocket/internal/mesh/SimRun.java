@@ -143,6 +143,20 @@ final class SimRun {
 		return this.world.violations();
 	}
 
+	/** The final dictionaries and routes of every running node, to compare two runs of one seed. */
+	String fingerprint() {
+		StringBuilder text = new StringBuilder(this.summary);
+		for (SimNode node : this.nodes) {
+			if (node.up()) {
+				text.append('\n').append(node).append(' ').append(node.id()).append(' ').append(dictionary(node));
+				for (Connection connection : node.mesh().routes()) {
+					text.append(' ').append(connection.link);
+				}
+			}
+		}
+		return text.toString();
+	}
+
 	String summary() {
 		return this.summary;
 	}
