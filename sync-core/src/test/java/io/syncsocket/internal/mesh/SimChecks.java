@@ -1,7 +1,6 @@
 package io.syncsocket.internal.mesh;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The oracles of the simulation, written independently of the production code from
- * PROTOCOL.md §7.4 and docs/design.md ("Convergence"): the lease predicate, the merge order,
- * and the record of acknowledged writes.
+ * PROTOCOL.md §7.4 and docs/design.md ("Convergence"): the lease predicate, the merge order
+ * on metadata, which processes hold which version, and the record of acknowledged writes.
  */
 final class SimChecks {
 
@@ -98,21 +97,6 @@ final class SimChecks {
 			return candidate.timestamp() > current.timestamp();
 		}
 		return candidate.owner().compareTo(current.owner()) < 0;
-	}
-
-	/** The full merge order (docs/design.md, Convergence 1); null value: a deletion. */
-	static boolean wins(Metatuple candidate, byte @Nullable [] candidateValue, Metatuple current,
-			byte @Nullable [] currentValue) {
-		if (!candidate.equals(current)) {
-			return newer(candidate, current);
-		}
-		if ((candidateValue == null) != (currentValue == null)) {
-			return candidateValue == null;
-		}
-		if (candidateValue == null) {
-			return false;
-		}
-		return Arrays.compareUnsigned(candidateValue, currentValue) > 0;
 	}
 
 }

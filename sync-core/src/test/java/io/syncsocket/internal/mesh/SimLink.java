@@ -139,6 +139,7 @@ final class SimLink implements Link {
 		}
 		boolean reset = unreadInbound();
 		this.open = false;
+		this.world.linkClosed();
 		reportClosed();
 		SimLink peer = this.peer;
 		if (peer == null) {

@@ -463,8 +463,9 @@ final class SimRun {
 	 * node writes a key twice within one second, both versions have the same (owner, second),
 	 * and a merge of states orders them by their value bytes (LeaseRule.wins), not by which was
 	 * written later. A node that holds the earlier one and does not take the later one live
-	 * (no link to the writer then; the writer crashed before its state reached everybody; or a
-	 * new direct link to the writer made it drop the relayed copy, docs/design.md Convergence 6)
+	 * (no link to the writer then; the writer crashed before its state reached everybody; a
+	 * new direct link to the writer made it drop the relayed copy, docs/design.md Convergence 6;
+	 * or the link it came on was closed as a duplicate or lost and the states were merged again)
 	 * may make the earlier write win everywhere. Excluded only in exactly those situations, and
 	 * only when the final value is such an earlier write of the same node and second.
 	 */
@@ -476,19 +477,28 @@ final class SimRun {
 			if (earlier.key().equals(ack.key()) && earlier.meta().equals(ack.meta())
 					&& java.util.Arrays.equals(earlier.value(), value)) {
 				boolean crashed = !ack.writer().up() || ack.writer().instance() != ack.instance();
-				return !ack.heardByAll() || crashed || newLinkNear(earlier.time(), ack.time());
+				return !ack.heardByAll() || crashed || linkChangeNear(earlier.time(), ack.time());
 			}
 		}
 		return false;
 	}
 
-	/** Whether some node completed a handshake between the two writes or within 2 s after the later. */
-	private boolean newLinkNear(long from, long to) {
+	/**
+	 * Whether some node completed a handshake, or a link closed (a duplicate resolved, a link
+	 * lost: what was written on it may be gone and the states are merged again), between the two
+	 * writes or within 2 s after the later.
+	 */
+	private boolean linkChangeNear(long from, long to) {
 		for (SimNode node : this.nodes) {
 			for (long gained : node.peersGained) {
 				if (gained >= from - MS && gained <= to + 2 * S) {
 					return true;
 				}
+			}
+		}
+		for (long closed : this.world.linkCloses) {
+			if (closed >= from - MS && closed <= to + 2 * S) {
+				return true;
 			}
 		}
 		return false;

@@ -37,6 +37,9 @@ final class SimWorld {
 
 	private final List<String> violations = new ArrayList<>();
 
+	/** When link ends closed (simulated nanos), for the known-issue window of {@code SimRun}. */
+	final List<Long> linkCloses = new ArrayList<>();
+
 	SimWorld(long seed, boolean trace) {
 		this.seed = seed;
 		this.random = new Random(seed);
@@ -77,6 +80,10 @@ final class SimWorld {
 
 	void runFor(long nanos) {
 		runUntil(this.now + nanos);
+	}
+
+	void linkClosed() {
+		this.linkCloses.add(this.now);
 	}
 
 	void log(String text) {
