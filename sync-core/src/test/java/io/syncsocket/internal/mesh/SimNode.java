@@ -178,12 +178,12 @@ final class SimNode {
 	}
 
 	/** Dials another node as the application would ({@code connect}); failures are normal. */
-	void dial(SimNode other) {
+	java.util.concurrent.@Nullable CompletableFuture<io.syncsocket.Peer> dial(SimNode other) {
 		if (!this.up) {
-			return;
+			return null;
 		}
 		this.world.log(this.name + " connect(" + other.name + ")");
-		mesh().connect(other.host(), other.port());
+		return mesh().connect(other.host(), other.port());
 	}
 
 	@Override

@@ -51,6 +51,8 @@ final class SimRun {
 	/** Pairs the application dialed once the network was whole: each must end with one link. */
 	private final List<SimNode[]> finalDials = new ArrayList<>();
 
+	private final List<java.util.concurrent.@Nullable CompletableFuture<io.syncsocket.Peer>> finalDialResults = new ArrayList<>();
+
 	private Leasing leasing = Leasing.values()[0];
 
 	private boolean shortRetention;
@@ -134,8 +136,13 @@ final class SimRun {
 		SimNode first = this.nodes.get(0);
 		for (SimNode node : this.nodes) {
 			if (node != first && !routed(node, first)) {
-				node.dial(first);
 				this.finalDials.add(new SimNode[] { node, first });
+				this.finalDialResults.add(node.dial(first));
+				if (r.nextInt(3) == 0) {
+					// both dial at once
+					this.finalDials.add(new SimNode[] { first, node });
+					this.finalDialResults.add(first.dial(node));
+				}
 			}
 		}
 		this.world.runFor(SETTLE.toNanos());
@@ -397,6 +404,16 @@ final class SimRun {
 					continue;
 				}
 				checkLinks(a, b);
+			}
+		}
+		for (int i = 0; i < this.finalDials.size(); i++) {
+			java.util.concurrent.CompletableFuture<io.syncsocket.Peer> result = this.finalDialResults.get(i);
+			SimNode[] pair = this.finalDials.get(i);
+			if (result == null || !result.isDone() || result.isCompletedExceptionally()) {
+				String outcome = (result == null) ? "not dialed" : !result.isDone() ? "still pending"
+						: result.handle((peer, failure) -> String.valueOf(failure)).join();
+				this.world.violation("link-graph", pair[0] + " connect(" + pair[1] + ") with the network whole did not "
+						+ "complete with the peer: " + outcome);
 			}
 		}
 		for (SimNode[] pair : this.finalDials) {
