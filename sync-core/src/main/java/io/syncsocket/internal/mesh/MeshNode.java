@@ -103,6 +103,9 @@ public final class MeshNode implements LinkListener {
 
 	private final SeedDialer seeds;
 
+	/** Dials whose link closed before the handshake, waiting briefly (see {@link #dialLost}). */
+	private final List<LostDial> lostDials = new ArrayList<>();
+
 	private boolean closing;
 
 	/**
@@ -249,6 +252,10 @@ public final class MeshNode implements LinkListener {
 			connection.link.close();
 			failHandshake(connection, new SocketClosedException("socket closed"));
 		}
+		for (LostDial lost : this.lostDials) {
+			lost.handshake().completeExceptionally(new SocketClosedException("socket closed"));
+		}
+		this.lostDials.clear();
 	}
 
 	// ------------------------------------------------------------------ sending (under the node lock)
@@ -712,6 +719,7 @@ public final class MeshNode implements LinkListener {
 		}
 		from.peerRequestTimer = this.loop.schedule(() -> requestPeersIfSilent(from), this.options.peerRequestDelay());
 		completeHandshake(from, peer);
+		completeLostDials(peer);
 		if (existing == null) {
 			notifyPeerListeners(peer, true);
 		}
@@ -1070,7 +1078,40 @@ public final class MeshNode implements LinkListener {
 				return;
 			}
 		}
-		handshake.completeExceptionally(cause);
+		if (this.closing) {
+			handshake.completeExceptionally(cause);
+			return;
+		}
+		// That node may have dialed us at the same time and retired this link as a duplicate of its
+		// own, whose handshake has not arrived yet (found by SimulationTests): wait a moment for it.
+		LostDial lost = new LostDial(handshake, host, port);
+		this.lostDials.add(lost);
+		this.loop.schedule(() -> {
+			if (this.lostDials.remove(lost)) {
+				handshake.completeExceptionally(cause);
+			}
+		}, LOST_DIAL_GRACE);
+	}
+
+	/** A dial whose link closed before its handshake, waiting for that node over another link. */
+	private record LostDial(CompletableFuture<Peer> handshake, String host, int port) {
+	}
+
+	/** How long a lost dial waits for the node it dialed to complete a handshake on another link. */
+	private static final java.time.Duration LOST_DIAL_GRACE = java.time.Duration.ofSeconds(2);
+
+	/** A peer completed its handshake: dials of its address that lost their own link succeeded after all. */
+	private void completeLostDials(Peer peer) {
+		if (this.lostDials.isEmpty()) {
+			return;
+		}
+		this.lostDials.removeIf((lost) -> {
+			if (lost.port() == peer.address().getPort() && lost.host().equals(peer.address().getHostString())) {
+				lost.handshake().complete(peer);
+				return true;
+			}
+			return false;
+		});
 	}
 
 	private static void completeHandshake(Connection connection, Peer peer) {

@@ -409,14 +409,6 @@ final class SimRun {
 		for (int i = 0; i < this.finalDials.size(); i++) {
 			java.util.concurrent.CompletableFuture<io.syncsocket.Peer> result = this.finalDialResults.get(i);
 			SimNode[] pair = this.finalDials.get(i);
-			if (result != null && result.isCompletedExceptionally() && routed(pair[0], pair[1])) {
-				// KNOWN ISSUE "connect() fails when its link is retired as a duplicate first"
-				// (docs/reliability.md): the peer dialed back, kept its own link and retired ours before
-				// this node had the peer's handshake on the survivor; dialLost finds no route and fails
-				// the future although the pair ends connected. Also DuplicateLinkTests' rare flake.
-				this.knownIssues++;
-				continue;
-			}
 			if (result == null || !result.isDone() || result.isCompletedExceptionally()) {
 				String outcome = (result == null) ? "not dialed" : !result.isDone() ? "still pending"
 						: result.handle((peer, failure) -> String.valueOf(failure)).join();
