@@ -1078,7 +1078,7 @@ public final class MeshNode implements LinkListener {
 				return;
 			}
 		}
-		if (this.closing) {
+		if (this.closing || !inboundHandshakePending()) {
 			handshake.completeExceptionally(cause);
 			return;
 		}
@@ -1091,6 +1091,16 @@ public final class MeshNode implements LinkListener {
 				handshake.completeExceptionally(cause);
 			}
 		}, LOST_DIAL_GRACE);
+	}
+
+	/** Whether a link another node dialed to us is open and waiting for its handshake. */
+	private boolean inboundHandshakePending() {
+		for (Connection connection : this.connections.values()) {
+			if (!connection.closed && !connection.handshaken() && !connection.link.outbound()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** A dial whose link closed before its handshake, waiting for that node over another link. */
