@@ -36,9 +36,9 @@ public final class Connection {
 	/** Whether the link has blobs queued in the current node-loop batch. */
 	boolean dirty;
 
-	NodeLoop.@Nullable Timer handshakeTimer;
+	NodeExecutor.@Nullable Cancellable handshakeTimer;
 
-	NodeLoop.@Nullable Timer peerRequestTimer;
+	NodeExecutor.@Nullable Cancellable peerRequestTimer;
 
 	/** Completed when the handshake is accepted (for {@code connect}); failed when the link closes first. */
 	@Nullable CompletableFuture<Peer> handshakeFuture;

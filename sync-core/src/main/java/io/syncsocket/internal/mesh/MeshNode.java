@@ -14,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -27,7 +26,7 @@ import io.syncsocket.PeerListener;
 import io.syncsocket.SocketClosedException;
 import io.syncsocket.internal.transport.Link;
 import io.syncsocket.internal.transport.LinkListener;
-import io.syncsocket.internal.transport.Transport;
+import io.syncsocket.internal.transport.Dialer;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
@@ -64,7 +63,7 @@ public final class MeshNode implements LinkListener {
 
 	private final int advertisedPort;
 
-	private final NodeLoop loop;
+	private final NodeExecutor loop;
 
 	private final MeshCounters counters;
 
@@ -81,7 +80,7 @@ public final class MeshNode implements LinkListener {
 
 	private volatile int openLinks;
 
-	private volatile @Nullable Transport transport;
+	private volatile @Nullable Dialer transport;
 
 	private @Nullable MeshExtension extension;
 
@@ -104,6 +103,9 @@ public final class MeshNode implements LinkListener {
 
 	private final SeedDialer seeds;
 
+	/** Dials whose link closed before the handshake, waiting briefly (see {@link #dialLost}). */
+	private final List<LostDial> lostDials = new ArrayList<>();
+
 	private boolean closing;
 
 	/**
@@ -111,7 +113,7 @@ public final class MeshNode implements LinkListener {
 	 * @param peerListeners the socket's live (thread-safe) list of peer listeners
 	 */
 	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
-			NodeLoop loop, MeshCounters counters, List<MessageListener> messageListeners,
+			NodeExecutor loop, MeshCounters counters, List<MessageListener> messageListeners,
 			List<PeerListener> peerListeners) {
 		this.messageListeners = messageListeners;
 		this.peerListeners = peerListeners;
@@ -143,7 +145,8 @@ public final class MeshNode implements LinkListener {
 		this.seeds.resolver(resolver);
 	}
 
-	public void transport(Transport transport) {
+	/** What dials peers: the Netty {@link io.syncsocket.internal.transport.Transport}, or a simulated network. */
+	public void transport(Dialer transport) {
 		this.transport = transport;
 	}
 
@@ -156,7 +159,7 @@ public final class MeshNode implements LinkListener {
 		return this.id;
 	}
 
-	public NodeLoop loop() {
+	public NodeExecutor loop() {
 		return this.loop;
 	}
 
@@ -249,6 +252,10 @@ public final class MeshNode implements LinkListener {
 			connection.link.close();
 			failHandshake(connection, new SocketClosedException("socket closed"));
 		}
+		for (LostDial lost : this.lostDials) {
+			lost.handshake().completeExceptionally(new SocketClosedException("socket closed"));
+		}
+		this.lostDials.clear();
 	}
 
 	// ------------------------------------------------------------------ sending (under the node lock)
@@ -412,7 +419,7 @@ public final class MeshNode implements LinkListener {
 		}
 		List<Object> entries = new ArrayList<>(1);
 		if (!candidates.isEmpty()) {
-			Peer other = Objects.requireNonNull(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())).peer);
+			Peer other = Objects.requireNonNull(candidates.get(this.loop.random().nextInt(candidates.size())).peer);
 			entries.add(List.of(List.of(other.address().getHostString(), other.address().getPort()), other.id()));
 		}
 		whisper(to, List.of(Flags.PEERS, entries));
@@ -712,6 +719,7 @@ public final class MeshNode implements LinkListener {
 		}
 		from.peerRequestTimer = this.loop.schedule(() -> requestPeersIfSilent(from), this.options.peerRequestDelay());
 		completeHandshake(from, peer);
+		completeLostDials(peer);
 		if (existing == null) {
 			notifyPeerListeners(peer, true);
 		}
@@ -830,7 +838,7 @@ public final class MeshNode implements LinkListener {
 			if (outgoingCount() >= this.options.maxOutgoing()) {
 				return;
 			}
-			this.dialing.put(peerId, System.nanoTime());
+			this.dialing.put(peerId, this.loop.nanoTime());
 			dial(address.getHostString(), address.getPort(), peerId, null);
 		}
 	}
@@ -1006,7 +1014,7 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private void dial(String host, int port, @Nullable String expectedId, @Nullable CompletableFuture<Peer> handshake) {
-		Transport transport = this.transport;
+		Dialer transport = this.transport;
 		if (transport == null || this.closing) {
 			if (handshake != null) {
 				handshake.completeExceptionally(new SocketClosedException("socket is not running"));
@@ -1070,7 +1078,50 @@ public final class MeshNode implements LinkListener {
 				return;
 			}
 		}
-		handshake.completeExceptionally(cause);
+		if (this.closing || !inboundHandshakePending()) {
+			handshake.completeExceptionally(cause);
+			return;
+		}
+		// That node may have dialed us at the same time and retired this link as a duplicate of its
+		// own, whose handshake has not arrived yet (found by SimulationTests): wait a moment for it.
+		LostDial lost = new LostDial(handshake, host, port);
+		this.lostDials.add(lost);
+		this.loop.schedule(() -> {
+			if (this.lostDials.remove(lost)) {
+				handshake.completeExceptionally(cause);
+			}
+		}, LOST_DIAL_GRACE);
+	}
+
+	/** Whether a link another node dialed to us is open and waiting for its handshake. */
+	private boolean inboundHandshakePending() {
+		for (Connection connection : this.connections.values()) {
+			if (!connection.closed && !connection.handshaken() && !connection.link.outbound()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** A dial whose link closed before its handshake, waiting for that node over another link. */
+	private record LostDial(CompletableFuture<Peer> handshake, String host, int port) {
+	}
+
+	/** How long a lost dial waits for the node it dialed to complete a handshake on another link. */
+	private static final java.time.Duration LOST_DIAL_GRACE = java.time.Duration.ofSeconds(2);
+
+	/** A peer completed its handshake: dials of its address that lost their own link succeeded after all. */
+	private void completeLostDials(Peer peer) {
+		if (this.lostDials.isEmpty()) {
+			return;
+		}
+		this.lostDials.removeIf((lost) -> {
+			if (lost.port() == peer.address().getPort() && lost.host().equals(peer.address().getHostString())) {
+				lost.handshake().complete(peer);
+				return true;
+			}
+			return false;
+		});
 	}
 
 	private static void completeHandshake(Connection connection, Peer peer) {

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Tasks never throw out of the loop: an exception is logged and the loop goes on.
  * {@link #call} fails fast when called from the loop itself or from an I/O thread.
  */
-public final class NodeLoop {
+public final class NodeLoop implements NodeExecutor {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeLoop.class);
 
@@ -86,6 +86,7 @@ public final class NodeLoop {
 	}
 
 	/** Runs a task on the loop; silently dropped once the loop is shutting down. */
+	@Override
 	public void execute(Runnable task) {
 		if (this.shuttingDown) {
 			logger.trace("Node loop is shut down; task dropped");
@@ -102,6 +103,7 @@ public final class NodeLoop {
 	}
 
 	/** Registers a hook run on the loop each time it has drained its task queue. */
+	@Override
 	public void afterEachBatch(Runnable hook) {
 		execute(() -> this.batchHooks.add(hook));
 	}
@@ -111,6 +113,7 @@ public final class NodeLoop {
 	 * nothing ever waits for a timer (waiting on the loop would deadlock it), so it is
 	 * deliberately not a {@link java.util.concurrent.Future}.
 	 */
+	@Override
 	public Timer schedule(Runnable task, Duration delay) {
 		Timer timer = new Timer(task, System.nanoTime() + delay.toNanos());
 		if (inLoop()) {
@@ -228,11 +231,22 @@ public final class NodeLoop {
 	 * Queues listener code to run on the loop after the current batch, in the order queued.
 	 * Called while the node lock is held, so the order is the commit order.
 	 */
+	@Override
 	public void deliver(Runnable delivery) {
 		this.deliveries.offer(delivery);
 		if (!inLoop() && !this.lock.isHeldByCurrentThread()) {
 			wake();
 		}
+	}
+
+	@Override
+	public long nanoTime() {
+		return System.nanoTime();
+	}
+
+	@Override
+	public java.util.random.RandomGenerator random() {
+		return java.util.concurrent.ThreadLocalRandom.current();
 	}
 
 	/** Stops accepting tasks, lets queued ones finish and waits at most {@code timeout}. */
@@ -370,7 +384,7 @@ public final class NodeLoop {
 	 * A task scheduled with {@link #schedule}. Cancelling is safe from any thread and
 	 * race-free: the task runs if and only if {@link #cancel()} did not return true first.
 	 */
-	public static final class Timer implements Comparable<Timer> {
+	public static final class Timer implements Comparable<Timer>, NodeExecutor.Cancellable {
 
 		private static final int PENDING = 0;
 
@@ -395,6 +409,7 @@ public final class NodeLoop {
 		 * Cancels the task. Returns true if it will never run; false if it has already started
 		 * (or finished) or was cancelled before.
 		 */
+		@Override
 		public boolean cancel() {
 			return this.status.compareAndSet(PENDING, CANCELLED);
 		}

@@ -90,7 +90,7 @@ final class SeedDialer {
 		this.maxDelay = options.seedRetryMax();
 		this.threadNamePrefix = ((options.name() != null) ? options.name() : "syncsocket") + "-seeds-";
 		for (InetSocketAddress address : options.seeds()) {
-			this.seeds.add(new Seed(address.getHostString(), address.getPort()));
+			this.seeds.add(new Seed(address.getHostString(), address.getPort(), node.loop().nanoTime()));
 		}
 	}
 
@@ -134,7 +134,7 @@ final class SeedDialer {
 		if (this.stopped) {
 			return;
 		}
-		long now = System.nanoTime();
+		long now = this.node.loop().nanoTime();
 		for (Seed seed : this.seeds) {
 			if (seed.resolving) {
 				continue;
@@ -239,7 +239,7 @@ final class SeedDialer {
 		if (this.stopped) {
 			return;
 		}
-		long now = System.nanoTime();
+		long now = this.node.loop().nanoTime();
 		if (addresses == null) {
 			Throwable cause = (failure != null && failure.getCause() != null) ? failure.getCause() : failure;
 			seed.lookupFailed = true;
@@ -272,7 +272,7 @@ final class SeedDialer {
 		for (Resolved resolved : addresses) {
 			Target target = seed.targets.get(resolved.address());
 			if (target == null) {
-				target = new Target(resolved.address());
+				target = new Target(resolved.address(), this.node.loop().nanoTime());
 			}
 			target.self = resolved.self();
 			targets.put(resolved.address(), target);
@@ -320,19 +320,19 @@ final class SeedDialer {
 			}
 			target.peerId = peer.id();
 			target.attempts = 0;
-			target.nextAttemptNanos = System.nanoTime();
+			target.nextAttemptNanos = this.node.loop().nanoTime();
 			return;
 		}
 		if (failure instanceof MeshNode.SelfConnectionException) {
 			// This node under an address it cannot tell is its own (NAT, a proxy): only this address,
 			// and only for the longest backoff, as it may be another node's later (a reused pod IP).
 			target.attempts++;
-			target.nextAttemptNanos = System.nanoTime() + this.maxDelay.toNanos();
+			target.nextAttemptNanos = this.node.loop().nanoTime() + this.maxDelay.toNanos();
 			logger.debug("Seed {} at {} is this node; trying that address again in {}", seed, target, this.maxDelay);
 			return;
 		}
 		long delay = backoffNanos(target.attempts++);
-		target.nextAttemptNanos = System.nanoTime() + delay;
+		target.nextAttemptNanos = this.node.loop().nanoTime() + delay;
 		if (target.attempts == 1 || target.attempts % 10 == 0) {
 			logger.info("Seed {} at {} unreachable ({}); retrying in {} ms", seed, target,
 					(failure != null) ? failure.getMessage() : "closed", delay / 1_000_000);
@@ -364,11 +364,12 @@ final class SeedDialer {
 		/** Look-ups since the records last changed, for the backoff of periodic look-ups. */
 		int lookupRounds;
 
-		long nextLookupNanos = System.nanoTime();
+		long nextLookupNanos;
 
-		Seed(String host, int port) {
+		Seed(String host, int port, long now) {
 			this.host = host;
 			this.port = port;
+			this.nextLookupNanos = now;
 		}
 
 		@Override
@@ -393,10 +394,11 @@ final class SeedDialer {
 
 		int attempts;
 
-		long nextAttemptNanos = System.nanoTime();
+		long nextAttemptNanos;
 
-		Target(InetSocketAddress address) {
+		Target(InetSocketAddress address, long now) {
 			this.address = address;
+			this.nextAttemptNanos = now;
 		}
 
 		@Override

@@ -153,6 +153,12 @@ public final class SyncEngine implements MeshExtension {
 		return (version != null) ? new Metatuple(version.owner, version.timestamp) : null;
 	}
 
+	/** The key's tombstone (owner and time of its deletion), or null. Under the node lock. */
+	public @Nullable Metatuple tombstone(SyncKey key) {
+		Version tombstone = this.tombstones.get(key);
+		return (tombstone != null) ? new Metatuple(tombstone.owner, tombstone.timestamp) : null;
+	}
+
 	public boolean containsKey(SyncKey key) {
 		return this.data.containsKey(key);
 	}
@@ -465,7 +471,7 @@ public final class SyncEngine implements MeshExtension {
 		}
 		boolean whisper = message.msgType() == Flags.WHISPER;
 		if (whisper && this.watchingInitialSync) {
-			this.lastStateEntryNanos = System.nanoTime();
+			this.lastStateEntryNanos = this.mesh.loop().nanoTime();
 		}
 		Version candidate = new Version(value, owner(owner), timestamp);
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
@@ -802,7 +808,7 @@ public final class SyncEngine implements MeshExtension {
 			return;
 		}
 		this.watchingInitialSync = true;
-		this.lastStateEntryNanos = System.nanoTime();
+		this.lastStateEntryNanos = this.mesh.loop().nanoTime();
 		checkInitialSync();
 	}
 
@@ -814,7 +820,7 @@ public final class SyncEngine implements MeshExtension {
 			this.watchingInitialSync = false; // every peer left: the next one to connect starts the watch again
 			return;
 		}
-		long quietNanos = System.nanoTime() - this.lastStateEntryNanos;
+		long quietNanos = this.mesh.loop().nanoTime() - this.lastStateEntryNanos;
 		long neededNanos = STATE_QUIET_MILLIS * 1_000_000;
 		if (quietNanos >= neededNanos) {
 			this.initialSyncComplete = true;

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Owns its event-loop group unless one was passed in, and closes only what it owns.
  * Thread-safe.
  */
-public final class Transport {
+public final class Transport implements Dialer {
 
 	/** Settings of the transport; all validated by the public options that produce them. */
 	public record Settings(int maxFrameLength, Duration stallTimeout, Duration connectTimeout, int ioThreads,
@@ -123,6 +123,7 @@ public final class Transport {
 	 * once the TLS handshake has succeeded (it fails with the TLS error otherwise; the link
 	 * has then reported {@code TLS_HANDSHAKE_FAILED} and closes).
 	 */
+	@Override
 	public CompletableFuture<Link> connect(String host, int port) {
 		CompletableFuture<Link> result = new CompletableFuture<>();
 		if (this.group.isShuttingDown()) {

@@ -1,0 +1,236 @@
+package io.syncsocket.internal.mesh;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.syncsocket.internal.transport.Link;
+import io.syncsocket.internal.wire.Compression;
+import io.syncsocket.internal.wire.MessageCodec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One end of a simulated TCP connection. Blobs reach the other end in order after this
+ * direction's delay (TCP never reorders within a connection), are decoded with the real wire
+ * codec and handed to the other node's mesh as a {@link io.syncsocket.internal.transport.LinkListener}
+ * would get them from Netty. Closing sends a FIN behind the data in flight, or a reset that
+ * discards it when data to this end was still unread (as a real close does); {@link #retire}
+ * shuts the output down and reads on; a link that goes down (partition, crash) loses what is
+ * in flight and both ends see it close.
+ */
+final class SimLink implements Link {
+
+	private final SimWorld world;
+
+	final SimNode owner;
+
+	/** The node instance this end belongs to (a restarted node never sees its old links). */
+	final int instance;
+
+	private final boolean outbound;
+
+	private final InetSocketAddress remote;
+
+	@Nullable SimLink peer;
+
+	/** Delay of this end's outgoing direction, and the extra jitter each blob may get. */
+	private final long delayNanos;
+
+	private final long jitterNanos;
+
+	/** When the last blob (or FIN) sent from this end arrives: later ones never arrive earlier. */
+	private long lastArrival;
+
+	private final List<byte[]> pending = new ArrayList<>();
+
+	private boolean open = true;
+
+	private boolean closeReported;
+
+	private boolean outputShut;
+
+	/** Both directions lost (reset, partition, crash): nothing in flight arrives any more. */
+	private boolean severed;
+
+	private @Nullable Compression compression;
+
+	final int number;
+
+	SimLink(SimWorld world, SimNode owner, boolean outbound, InetSocketAddress remote, long delayNanos, int number) {
+		this.world = world;
+		this.owner = owner;
+		this.instance = owner.instance();
+		this.outbound = outbound;
+		this.remote = remote;
+		this.delayNanos = delayNanos;
+		this.jitterNanos = delayNanos / 2;
+		this.number = number;
+	}
+
+	@Override
+	public boolean outbound() {
+		return this.outbound;
+	}
+
+	@Override
+	public InetSocketAddress remoteAddress() {
+		return this.remote;
+	}
+
+	@Override
+	public void send(byte[] blob, boolean compressible) {
+		enqueue(blob, compressible);
+		flush();
+	}
+
+	@Override
+	public void enqueue(byte[] blob, boolean compressible) {
+		this.pending.add(blob);
+	}
+
+	@Override
+	public void flush() {
+		for (byte[] blob : this.pending) {
+			transmit(blob);
+		}
+		this.pending.clear();
+	}
+
+	int pendingCount() {
+		return this.pending.size();
+	}
+
+	private long nextArrival() {
+		long jitter = (this.jitterNanos > 0) ? (long) (this.world.random.nextDouble() * this.jitterNanos) : 0;
+		this.lastArrival = Math.max(this.world.now() + this.delayNanos + jitter, this.lastArrival);
+		return this.lastArrival;
+	}
+
+	private void transmit(byte[] blob) {
+		SimLink peer = this.peer;
+		if (!this.open || this.outputShut || this.severed || peer == null) {
+			return;
+		}
+		long arrival = nextArrival();
+		this.world.at(arrival - this.world.now(), this + " deliver", () -> peer.arrive(blob));
+	}
+
+	private void arrive(byte[] blob) {
+		if (!this.open || this.severed) {
+			return;
+		}
+		if (this.outputShut) {
+			return; // retired: read and discarded
+		}
+		this.owner.mesh().messagesReceived(this, List.of(MessageCodec.decode(blob)));
+	}
+
+	/** Whether data sent by the peer is still in flight to this end (unread). */
+	private boolean unreadInbound() {
+		SimLink peer = this.peer;
+		return peer != null && !peer.severed && peer.lastArrival > this.world.now();
+	}
+
+	@Override
+	public void close() {
+		if (!this.open) {
+			return;
+		}
+		boolean reset = unreadInbound();
+		this.open = false;
+		this.world.linkClosed();
+		reportClosed();
+		SimLink peer = this.peer;
+		if (peer == null) {
+			return;
+		}
+		if (reset) {
+			// A close with unread data resets the connection: what the peer received but has not read
+			// yet (approximated: what is still in flight to it) is lost.
+			this.severed = true;
+			peer.severed = true;
+			this.world.at(this.delayNanos, peer + " reset", peer::remoteClosed);
+		}
+		else {
+			long arrival = nextArrival();
+			this.world.at(arrival - this.world.now(), peer + " fin", peer::remoteClosed);
+		}
+	}
+
+	/** The peer's FIN or reset arrived: no half-closure, this end closes too. */
+	private void remoteClosed() {
+		close();
+	}
+
+	@Override
+	public void retire(Duration grace) {
+		if (!this.open || this.outputShut) {
+			return;
+		}
+		this.outputShut = true;
+		this.pending.clear();
+		SimLink peer = this.peer;
+		if (peer != null && !this.severed) {
+			long arrival = nextArrival();
+			this.world.at(arrival - this.world.now(), peer + " fin", peer::remoteClosed);
+		}
+		this.world.at(grace.toNanos(), this + " retire-timeout", this::close);
+	}
+
+	/** The connection is lost (partition, crash): both ends notice after {@code detectNanos}. */
+	void sever(long detectNanos) {
+		this.severed = true;
+		if (this.open) {
+			this.world.at(detectNanos, this + " lost", this::close);
+		}
+	}
+
+	private void reportClosed() {
+		if (this.closeReported) {
+			return;
+		}
+		this.closeReported = true;
+		if (this.owner.instance() == this.instance) {
+			this.world.at(0, this + " closed", () -> this.owner.mesh().linkClosed(this));
+		}
+	}
+
+	void activate() {
+		if (this.open && this.owner.instance() == this.instance) {
+			this.owner.mesh().linkActive(this);
+		}
+	}
+
+	@Override
+	public long queuedBytes() {
+		return 0;
+	}
+
+	@Override
+	public void compression(@Nullable Compression compression) {
+		this.compression = compression;
+	}
+
+	@Override
+	public @Nullable Compression compression() {
+		return this.compression;
+	}
+
+	@Override
+	public boolean isOpen() {
+		return this.open;
+	}
+
+	boolean severed() {
+		return this.severed;
+	}
+
+	@Override
+	public String toString() {
+		SimLink peer = this.peer;
+		return "link#" + this.number + (this.outbound ? " " : "' ") + this.owner.name() + "→"
+				+ ((peer != null) ? peer.owner.name() : "?");
+	}
+
+}
