@@ -48,16 +48,6 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	 */
 	private List<OutboundBlob> pending = new ArrayList<>();
 
-	/**
-	 * Flushed batches not yet written, in flush order: the I/O thread takes all of them in one
-	 * write, so a writer that flushes faster than the socket writes coalesces into fewer,
-	 * larger writes (and one hand-over per write instead of one per flush).
-	 */
-	private final java.util.concurrent.ConcurrentLinkedQueue<List<OutboundBlob>> flushed = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-	/** Whether a write of {@link #flushed} is queued on the I/O thread and has not started yet. */
-	private final java.util.concurrent.atomic.AtomicBoolean writeQueued = new java.util.concurrent.atomic.AtomicBoolean();
-
 	LinkHandler(Channel channel, boolean outbound, LinkListener listener, FrameEncoder encoder) {
 		this.channel = channel;
 		this.outbound = outbound;
@@ -202,38 +192,14 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 		if (this.pending.isEmpty()) {
 			return;
 		}
-		this.flushed.add(this.pending);
+		List<OutboundBlob> batch = this.pending;
 		this.pending = new ArrayList<>();
-		if (this.writeQueued.compareAndSet(false, true)) {
-			if (this.channel.eventLoop().inEventLoop()) {
-				writeFlushed();
-			}
-			else {
-				this.channel.eventLoop().execute(this::writeFlushed);
-			}
+		if (this.channel.eventLoop().inEventLoop()) {
+			writeAll(batch);
 		}
-	}
-
-	/** Writes every flushed batch in one buffer and one socket flush (I/O thread). */
-	private void writeFlushed() {
-		// cleared before taking: a batch added after this line queues the next write
-		this.writeQueued.set(false);
-		List<OutboundBlob> first = this.flushed.poll();
-		if (first == null) {
-			return;
+		else {
+			this.channel.eventLoop().execute(() -> writeAll(batch));
 		}
-		List<OutboundBlob> next = this.flushed.poll();
-		if (next == null) {
-			writeAll(first);
-			return;
-		}
-		List<OutboundBlob> all = new ArrayList<>(first);
-		do {
-			all.addAll(next);
-			next = this.flushed.poll();
-		}
-		while (next != null);
-		writeAll(all);
 	}
 
 	@Override
