@@ -68,7 +68,10 @@ class SimulationTests {
 		Assumptions.assumeTrue(seed != null, "set -Dsim.seed=<seed> to replay a run");
 		SimRun run = new SimRun(Long.parseLong(Objects.requireNonNull(seed)), true);
 		List<String> violations = run.run();
-		assertThat(violations).as(message(run, violations)).isEmpty();
+		if (!violations.isEmpty()) {
+			fail(message(run, violations));
+		}
+		assertThat(run.world.executed()).as("events of seed %s", seed).isPositive();
 	}
 
 	private static long runAndCheck(long seed) {
