@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.syncsocket.LinkFault;
 import io.syncsocket.internal.transport.Link;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.MessageCodec;
@@ -18,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  * discards it when data to this end was still unread (as a real close does); {@link #retire}
  * shuts the output down and reads on; a link that goes down (partition, crash) loses what is
  * in flight and both ends see it close.
+ * <p>
+ * A slow reader: this end's outgoing direction may take bytes at a limited rate, so blobs
+ * queue at this end before they leave ({@link #queuedBytes}); once more than the owner's
+ * {@code maxQueuedBytesPerLink} is queued the link reports {@link LinkFault#SLOW_PEER} and
+ * closes, as {@code LinkHandler.channelWritabilityChanged} does, and what had not left yet is
+ * lost (Netty fails the pending writes of a closed channel).
  */
 final class SimLink implements Link {
 
@@ -43,6 +50,20 @@ final class SimLink implements Link {
 	private long lastArrival;
 
 	private final List<byte[]> pending = new ArrayList<>();
+
+	/** Bytes per second this end's outgoing direction takes (a slow reader at the other end); 0: unlimited. */
+	long rate;
+
+	/** When the bytes queued at this end have all left (simulated nanos). */
+	private long drainedAt;
+
+	/** When this end closed: queued blobs that had not left by then are lost. */
+	private long closedAt = Long.MAX_VALUE;
+
+	private boolean slowPeerReported;
+
+	/** Blobs queued at this end that have not left yet: departure, and {@link #lastArrival} before them. */
+	private final java.util.ArrayDeque<long[]> unsent = new java.util.ArrayDeque<>();
 
 	private boolean open = true;
 
@@ -102,8 +123,12 @@ final class SimLink implements Link {
 	}
 
 	private long nextArrival() {
+		return nextArrival(this.world.now());
+	}
+
+	private long nextArrival(long departure) {
 		long jitter = (this.jitterNanos > 0) ? (long) (this.world.random.nextDouble() * this.jitterNanos) : 0;
-		this.lastArrival = Math.max(this.world.now() + this.delayNanos + jitter, this.lastArrival);
+		this.lastArrival = Math.max(departure + this.delayNanos + jitter, this.lastArrival);
 		return this.lastArrival;
 	}
 
@@ -112,8 +137,58 @@ final class SimLink implements Link {
 		if (!this.open || this.outputShut || this.severed || peer == null) {
 			return;
 		}
-		long arrival = nextArrival();
-		this.world.at(arrival - this.world.now(), this + " deliver", () -> peer.arrive(blob));
+		long departure = this.world.now();
+		if (this.rate > 0) {
+			this.drainedAt = Math.max(departure, this.drainedAt) + blob.length * 1_000_000_000L / this.rate;
+			departure = this.drainedAt;
+			dropSent();
+			this.unsent.add(new long[] { departure, this.lastArrival });
+		}
+		long arrival = nextArrival(departure);
+		long left = departure;
+		this.world.at(arrival - this.world.now(), this + " deliver", () -> {
+			if (left <= this.closedAt) {
+				peer.arrive(blob);
+			}
+		});
+		long cap = maxQueuedBytes();
+		if (!this.slowPeerReported && queuedBytes() > cap) {
+			// the real link becomes unwritable on the I/O thread, reports the fault and closes
+			this.slowPeerReported = true;
+			long queued = queuedBytes();
+			this.world.at(0, this + " slow peer", () -> {
+				if (!this.open) {
+					return;
+				}
+				if (this.owner.instance() == this.instance) {
+					this.world.slowPeerCloses++;
+					this.world.log(this + " SLOW_PEER: " + queued + " bytes queued, cap " + cap);
+					this.owner.mesh().linkFault(this, LinkFault.SLOW_PEER,
+							queued + " bytes queued for a peer that is not reading");
+				}
+				close();
+			});
+		}
+	}
+
+	private void dropSent() {
+		long now = this.world.now();
+		while (!this.unsent.isEmpty() && this.unsent.peekFirst()[0] <= now) {
+			this.unsent.pollFirst();
+		}
+	}
+
+	/** Closing discards what has not left yet: the FIN follows only the data that did. */
+	private void discardUnsent() {
+		dropSent();
+		if (!this.unsent.isEmpty()) {
+			this.lastArrival = this.unsent.peekFirst()[1];
+			this.unsent.clear();
+		}
+	}
+
+	private long maxQueuedBytes() {
+		return (this.owner.instance() == this.instance) ? this.owner.options().maxQueuedBytesPerLink() : Long.MAX_VALUE;
 	}
 
 	private void arrive(byte[] blob) {
@@ -139,6 +214,8 @@ final class SimLink implements Link {
 		}
 		boolean reset = unreadInbound();
 		this.open = false;
+		this.closedAt = this.world.now();
+		discardUnsent();
 		this.world.linkClosed();
 		reportClosed();
 		SimLink peer = this.peer;
@@ -204,7 +281,11 @@ final class SimLink implements Link {
 
 	@Override
 	public long queuedBytes() {
-		return 0;
+		long now = this.world.now();
+		if (!this.open || this.rate <= 0 || this.drainedAt <= now) {
+			return 0;
+		}
+		return (this.drainedAt - now) * this.rate / 1_000_000_000L;
 	}
 
 	@Override

@@ -33,6 +33,9 @@ final class SimNetwork {
 	/** Probability that a dial is refused although the target is up and reachable. */
 	double refuseProbability;
 
+	/** Probability that one direction of a new link has a slow reader (drawn from the world's slowRandom). */
+	double slowProbability;
+
 	SimNetwork(SimWorld world) {
 		this.world = world;
 	}
@@ -61,6 +64,22 @@ final class SimNetwork {
 
 	void heal() {
 		this.side.replaceAll((host, side) -> 0);
+	}
+
+	/** The faults stop: slow readers read at full speed again, and new links have none. */
+	void endSlowReaders() {
+		this.slowProbability = 0;
+		for (SimLink link : this.links) {
+			link.rate = 0;
+		}
+	}
+
+	/** Bytes per second of a slow reader (256 B/s to 32 KiB/s), or 0 (unlimited). */
+	private long slowRate() {
+		if (this.slowProbability <= 0 || this.world.slowRandom.nextDouble() >= this.slowProbability) {
+			return 0;
+		}
+		return 256L << this.world.slowRandom.nextInt(8);
 	}
 
 	/** Every link of this node goes down at once (the node crashed). */
@@ -103,6 +122,8 @@ final class SimNetwork {
 					InetSocketAddress.createUnresolved(from.host(), this.ephemeralPorts++), back, client.number);
 			client.peer = server;
 			server.peer = client;
+			client.rate = slowRate();
+			server.rate = slowRate();
 			this.links.add(client);
 			this.links.add(server);
 			server.activate();

@@ -42,6 +42,9 @@ final class SimNode {
 
 	private final String protocolId;
 
+	/** {@code maxQueuedBytesPerLink} of this node, or 0 for the default. */
+	private final int maxQueuedBytes;
+
 	private int instance;
 
 	private boolean up;
@@ -68,7 +71,7 @@ final class SimNode {
 	final List<Long> peersGained = new java.util.ArrayList<>();
 
 	SimNode(SimWorld world, SimNetwork network, SimChecks checks, int index, long skewMillis, Leasing leasing,
-			Duration tombstoneRetention) {
+			Duration tombstoneRetention, int maxQueuedBytes) {
 		this.world = world;
 		this.network = network;
 		this.checks = checks;
@@ -77,6 +80,7 @@ final class SimNode {
 		this.skewMillis = skewMillis;
 		this.leasing = leasing;
 		this.tombstoneRetention = tombstoneRetention;
+		this.maxQueuedBytes = maxQueuedBytes;
 		this.protocolId = Ids.protocolId("sync" + leasing.subnetSuffix(), "Plaintext");
 		network.add(this);
 	}
@@ -92,7 +96,11 @@ final class SimNode {
 		this.heldMeta.clear();
 		this.held.clear();
 		SimLoop loop = new SimLoop(this.world, this.name);
-		MeshOptions options = MeshOptions.builder().clock(this.world.clock(this.skewMillis)).nodeId(this.id).build();
+		MeshOptions.Builder builder = MeshOptions.builder().clock(this.world.clock(this.skewMillis)).nodeId(this.id);
+		if (this.maxQueuedBytes > 0) {
+			builder.maxQueuedBytesPerLink(this.maxQueuedBytes);
+		}
+		MeshOptions options = builder.build();
 		this.peersGained.clear();
 		MeshNode mesh = new MeshNode(options, this.id, this.protocolId, this.host, port(), loop, new MeshCounters(),
 				List.of(), List.of(new io.syncsocket.PeerListener() {

@@ -81,11 +81,18 @@ final class SimRun {
 		Duration retention = this.shortRetention ? Duration.ofSeconds(5 + r.nextInt(20)) : Duration.ofHours(24);
 		boolean skew = r.nextInt(3) == 0;
 		this.network.refuseProbability = (r.nextInt(4) == 0) ? 0.2 : 0;
+		// slow readers in a third of the runs, drawn apart so that the other runs keep their schedules
+		Random slow = this.world.slowRandom;
+		boolean slowReaders = slow.nextInt(3) == 0;
+		this.network.slowProbability = slowReaders ? 0.2 + 0.6 * slow.nextDouble() : 0;
 		for (int i = 0; i < n; i++) {
+			// a cap of 1 to 16 KiB queued per link, so that state transfers and bursts can exceed it
+			int cap = slowReaders ? 1024 + slow.nextInt(15 * 1024) : 0;
 			this.nodes.add(new SimNode(this.world, this.network, this.checks, i, skew ? r.nextInt(4001) - 2000 : 0,
-					this.leasing, retention));
+					this.leasing, retention, cap));
 		}
-		this.summary = n + " nodes, leasing " + this.leasing + ", retention " + retention + (skew ? ", skew" : "");
+		this.summary = n + " nodes, leasing " + this.leasing + ", retention " + retention + (skew ? ", skew" : "")
+				+ (slowReaders ? ", slow readers" : "");
 		this.world.log(this.summary);
 		for (SimNode node : this.nodes) {
 			this.world.at(r.nextInt(500) * MS, node + " start", () -> node.start(false));
@@ -126,6 +133,7 @@ final class SimRun {
 		// the faults stop: the network is whole, crashed nodes are back, the application dials again
 		this.world.log("faults stop");
 		this.network.heal();
+		this.network.endSlowReaders();
 		this.network.refuseProbability = 0;
 		for (SimNode node : this.nodes) {
 			if (!node.up()) {

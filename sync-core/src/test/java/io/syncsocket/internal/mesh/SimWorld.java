@@ -23,6 +23,15 @@ final class SimWorld {
 
 	final long seed;
 
+	/**
+	 * Decides the slow readers and per-link caps apart from {@link #random}, so that runs without
+	 * them keep the schedules (and regression seeds) they had before slow readers were simulated.
+	 */
+	final Random slowRandom;
+
+	/** Links closed for {@code SLOW_PEER} (more than {@code maxQueuedBytesPerLink} queued). */
+	int slowPeerCloses;
+
 	private final PriorityQueue<Event> events = new PriorityQueue<>();
 
 	private final long epochMillis;
@@ -43,6 +52,7 @@ final class SimWorld {
 	SimWorld(long seed, boolean trace) {
 		this.seed = seed;
 		this.random = new Random(seed);
+		this.slowRandom = new Random(seed ^ 0x5104_5EEDL);
 		this.trace = trace;
 		this.epochMillis = EPOCH_MILLIS + this.random.nextInt(1000);
 	}

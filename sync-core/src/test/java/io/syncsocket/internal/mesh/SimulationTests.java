@@ -42,12 +42,15 @@ class SimulationTests {
 				runs, base, base, runs);
 		long start = System.nanoTime();
 		long events = 0;
+		long slowPeerCloses = 0;
 		for (int i = 0; i < runs; i++) {
-			events += runAndCheck(base + i);
+			SimRun run = runAndCheck(base + i);
+			events += run.world.executed();
+			slowPeerCloses += run.world.slowPeerCloses;
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
-		System.out.printf("SimulationTests: %d schedules, %d events in %.1f s (%.0f runs/s)%n", runs, events, seconds,
-				runs / seconds);
+		System.out.printf("SimulationTests: %d schedules, %d events, %d SLOW_PEER closes in %.1f s (%.0f runs/s)%n", runs,
+				events, slowPeerCloses, seconds, runs / seconds);
 	}
 
 	@Test
@@ -74,7 +77,7 @@ class SimulationTests {
 		assertThat(run.world.executed()).as("events of seed %s", seed).isPositive();
 	}
 
-	private static long runAndCheck(long seed) {
+	private static SimRun runAndCheck(long seed) {
 		SimRun run = new SimRun(seed, false);
 		List<String> violations;
 		try {
@@ -86,7 +89,7 @@ class SimulationTests {
 		if (!violations.isEmpty()) {
 			fail(message(run, violations));
 		}
-		return run.world.executed();
+		return run;
 	}
 
 	private static String message(SimRun run, List<String> violations) {
