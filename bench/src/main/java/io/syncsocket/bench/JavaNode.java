@@ -1,12 +1,9 @@
 package io.syncsocket.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -75,39 +72,19 @@ public final class JavaNode {
 	}
 
 	public static void main(String[] args) throws IOException {
-		PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-				StandardCharsets.UTF_8);
-		// Nothing but protocol lines may reach stdout.
-		System.setOut(System.err);
+		// nothing but protocol lines may reach stdout
+		PrintStream out = CommandLoop.protocolOut();
 		JavaNode node;
 		try {
 			node = new JavaNode(options(args));
 		}
 		catch (RuntimeException ex) {
-			out.println("fail " + oneLine(ex));
+			out.println("fail " + CommandLoop.oneLine(ex));
 			System.exit(3);
 			return;
 		}
 		out.println("ready " + node.socket.boundAddress().getPort());
-		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-		String line;
-		while ((line = in.readLine()) != null) {
-			if (line.isBlank()) {
-				continue;
-			}
-			String[] words = line.trim().split(" ");
-			String reply;
-			try {
-				reply = node.execute(words);
-			}
-			catch (RuntimeException ex) {
-				reply = "err " + oneLine(ex);
-			}
-			out.println(reply);
-			if ("close".equals(words[0])) {
-				break;
-			}
-		}
+		CommandLoop.serve(out, node::execute);
 		node.socket.close();
 		System.exit(0);
 	}
@@ -300,10 +277,6 @@ public final class JavaNode {
 				mesh.bytesReceived(), mesh.broadcastsRelayed(), mesh.duplicatesDropped());
 	}
 
-	private static String oneLine(Throwable ex) {
-		String message = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-		return message.replace('\n', ' ').replace('\r', ' ');
-	}
 
 	/**
 	 * Update events counted for one key prefix. Written only by the node loop (the listener),

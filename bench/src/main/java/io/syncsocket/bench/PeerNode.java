@@ -1,12 +1,9 @@
 package io.syncsocket.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +64,8 @@ public final class PeerNode {
 	}
 
 	public static void main(String[] args) throws IOException {
-		PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-				StandardCharsets.UTF_8);
-		// Nothing but protocol lines may reach stdout (JGroups' GMS prints the local address there).
-		System.setOut(System.err);
+		// nothing but protocol lines may reach stdout (JGroups' GMS prints the local address there)
+		PrintStream out = CommandLoop.protocolOut();
 		PeerNode node;
 		try {
 			node = create(args);
@@ -82,30 +77,12 @@ public final class PeerNode {
 			}
 		}
 		catch (Exception ex) {
-			out.println("fail " + oneLine(ex));
+			out.println("fail " + CommandLoop.oneLine(ex));
 			System.exit(3);
 			return;
 		}
 		out.println("ready " + node.port);
-		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-		String line;
-		while ((line = in.readLine()) != null) {
-			if (line.isBlank()) {
-				continue;
-			}
-			String[] words = line.trim().split(" ");
-			String reply;
-			try {
-				reply = node.execute(words);
-			}
-			catch (Exception ex) {
-				reply = "err " + oneLine(ex);
-			}
-			out.println(reply);
-			if ("close".equals(words[0])) {
-				break;
-			}
-		}
+		CommandLoop.serve(out, node::execute);
 		node.closeMember();
 		System.exit(0);
 	}
@@ -157,7 +134,7 @@ public final class PeerNode {
 				if (attempt >= 3) {
 					throw ex;
 				}
-				System.err.println("start on port " + port + " failed (" + oneLine(ex) + "), retrying");
+				System.err.println("start on port " + port + " failed (" + CommandLoop.oneLine(ex) + "), retrying");
 			}
 		}
 	}
@@ -326,10 +303,6 @@ public final class PeerNode {
 		}
 	}
 
-	private static String oneLine(Throwable ex) {
-		String message = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-		return message.replace('\n', ' ').replace('\r', ' ');
-	}
 
 	/** The update listener of every member this node starts: counts for the armed prefix. */
 	private static final class Arrivals implements PeerMember.Updates {
