@@ -543,7 +543,7 @@ public final class MeshNode implements LinkListener {
 		if (this.extension != null) {
 			this.extension.sendState(alternate);
 		}
-		whisper(alternate, List.of(Flags.REQUEST, REQUEST_ALL));
+		requestState(alternate);
 	}
 
 	// ------------------------------------------------------------------ receiving (node loop)
@@ -811,7 +811,7 @@ public final class MeshNode implements LinkListener {
 
 	private void requestPeersIfSilent(Connection connection) {
 		if (!connection.closed && connection.handshaken() && !connection.peersReceived) {
-			whisper(connection, List.of(Flags.REQUEST, REQUEST_ALL));
+			requestState(connection);
 		}
 	}
 

@@ -114,6 +114,9 @@ public final class SyncEngine implements MeshExtension {
 
 	private final LongAdder repairs = new LongAdder();
 
+	/** Whether digests are kept and compared (a non-zero anti-entropy interval). */
+	private final boolean antiEntropy;
+
 	/** XOR of {@link #entryHash} over every stored entry: equal dictionaries have equal digests. */
 	private long digest;
 
@@ -135,7 +138,8 @@ public final class SyncEngine implements MeshExtension {
 		Duration pruneEvery = tombstoneRetention.dividedBy(10);
 		schedulePrune(pruneEvery.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
 				: (pruneEvery.isZero() ? Duration.ofSeconds(1) : pruneEvery));
-		if (!antiEntropyInterval.isZero()) {
+		this.antiEntropy = !antiEntropyInterval.isZero();
+		if (this.antiEntropy) {
 			scheduleDigests(antiEntropyInterval);
 		}
 	}
@@ -631,7 +635,9 @@ public final class SyncEngine implements MeshExtension {
 
 	private void applyUpdate(SyncKey key, Version version, SyncEvent.Origin origin) {
 		Version previous = this.data.put(key, version);
-		this.digest ^= ((previous != null) ? entryHash(key, previous) : 0) ^ entryHash(key, version);
+		if (this.antiEntropy) {
+			this.digest ^= ((previous != null) ? entryHash(key, previous) : 0) ^ entryHash(key, version);
+		}
 		if (this.tombstones.remove(key) != null) {
 			this.tombstoneCount = this.tombstones.size();
 		}
@@ -643,7 +649,7 @@ public final class SyncEngine implements MeshExtension {
 
 	private void applyDelete(SyncKey key, Version tombstone, SyncEvent.Origin origin) {
 		Version previous = this.data.remove(key);
-		if (previous != null) {
+		if (previous != null && this.antiEntropy) {
 			this.digest ^= entryHash(key, previous);
 		}
 		rememberTombstone(key, tombstone);
