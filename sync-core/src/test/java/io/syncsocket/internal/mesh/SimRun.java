@@ -66,6 +66,9 @@ final class SimRun {
 
 	private String summary = "";
 
+	/** Whether this run has slow readers (they are back to full speed once the faults stop). */
+	private boolean slowReaders;
+
 	SimRun(long seed, boolean trace) {
 		this.world = new SimWorld(seed, trace);
 		this.network = new SimNetwork(this.world);
@@ -84,6 +87,7 @@ final class SimRun {
 		// slow readers in a third of the runs, drawn apart so that the other runs keep their schedules
 		Random slow = this.world.slowRandom;
 		boolean slowReaders = slow.nextInt(3) == 0;
+		this.slowReaders = slowReaders;
 		this.network.slowProbability = slowReaders ? 0.2 + 0.6 * slow.nextDouble() : 0;
 		for (int i = 0; i < n; i++) {
 			// a cap of 1 to 16 KiB queued per link, so that state transfers and bursts can exceed it
@@ -521,8 +525,11 @@ final class SimRun {
 				}
 			}
 		}
+		// behind a slow reader, bytes written before the writes can still be queued much later, and a
+		// link closed for SLOW_PEER loses them whenever it closes
+		long closesUntil = this.slowReaders ? Long.MAX_VALUE : to + 2 * S;
 		for (long closed : this.world.linkCloses) {
-			if (closed >= from - MS && closed <= to + 2 * S) {
+			if (closed >= from - MS && closed <= closesUntil) {
 				return true;
 			}
 		}
