@@ -88,6 +88,30 @@ class DuplicateLinkTests {
 	}
 
 	/**
+	 * The deciding node keeps the newer of two links and retires the older one, whose end
+	 * reaches the other node late (delayed); then the newer link is reset. The other node still
+	 * routes over the retired link until its end arrives, and then neither side had a link or a
+	 * reason to dial: found by the simulation (seed 777016901). The decider dials again.
+	 */
+	@org.junit.jupiter.api.Test
+	void losingTheKeptLinkWhileTheRetiredOneDrainsShouldReconnect() {
+		SyncSocket decider = start("1-decider");
+		SyncSocket other = start("9-other");
+		int port = decider.boundAddress().getPort();
+		ToxicProxy older = proxy("older", port);
+		ToxicProxy newer = proxy("newer", port);
+		other.connect(NodeProcess.HOST, older.port());
+		awaitFullMesh(List.of(decider, other));
+		java.net.InetSocketAddress olderRemote = decider.peers().get(0).remoteAddress();
+		older.delay(Duration.ZERO, Duration.ofSeconds(3)); // the retired link's end reaches `other` 3 s late
+		other.connect(NodeProcess.HOST, newer.port());
+		await().atMost(WAIT).until(() -> !decider.peers().isEmpty() && !decider.peers().get(0).remoteAddress().equals(olderRemote));
+		newer.cut();
+		awaitFullMesh(List.of(decider, other));
+		assertThat(older.openConnections() + newer.openConnections()).as("proxied links").isZero();
+	}
+
+	/**
 	 * The issue's schedule: B connects to A; C connects to A and to B while A's peer list makes
 	 * C dial B as well, so C may hold two links to B that complete in either order.
 	 */

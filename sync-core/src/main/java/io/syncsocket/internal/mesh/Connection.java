@@ -33,6 +33,13 @@ public final class Connection {
 
 	boolean closed;
 
+	/**
+	 * Whether this node closed the link as a duplicate ({@code Link.retire}) and has not yet
+	 * dialed the peer again for it: the link stays open, reading, until the peer, which may
+	 * still route over it, closes its end.
+	 */
+	boolean retired;
+
 	/** Whether the link has blobs queued in the current node-loop batch. */
 	boolean dirty;
 

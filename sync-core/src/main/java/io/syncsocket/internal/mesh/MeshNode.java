@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,7 +86,8 @@ public final class MeshNode implements LinkListener {
 
 	// ---- node lock state
 
-	private final Map<Link, Connection> connections = new IdentityHashMap<>();
+	/** Every open link (links compare by identity); in the order they opened, so that scans are deterministic. */
+	private final Map<Link, Connection> connections = new LinkedHashMap<>();
 
 	/** Handshaken connections by peer id: the routing table. */
 	private final Map<String, Connection> routes = new HashMap<>();
@@ -520,8 +521,40 @@ public final class MeshNode implements LinkListener {
 				publishPeers();
 				logger.debug("Peer {} disconnected", connection);
 				notifyPeerListeners(peer, false);
+				if (!this.closing && retiredLinkOpen(peer.id())) {
+					redial(peer);
+				}
 			}
 		});
+	}
+
+	/**
+	 * This node kept a newer link to the peer and retired an older one, which the peer may
+	 * still route over until it sees it end; now the newer link is gone too. Neither side
+	 * would dial again (an explicit connect is not re-dialed), so the two would stay apart:
+	 * this node, whose choice took the older link away, dials the peer once more.
+	 */
+	private void redial(Peer peer) {
+		for (Connection connection : this.connections.values()) {
+			if (peer.id().equals(connection.peerId())) {
+				connection.retired = false; // once per retirement: a peer that closes every new link is not dialed in a loop
+			}
+		}
+		if (this.dialing.containsKey(peer.id())) {
+			return;
+		}
+		logger.debug("Lost the link kept to peer {} while a retired one drains: dialing it again", Connection.abbreviate(peer.id()));
+		this.dialing.put(peer.id(), this.loop.nanoTime());
+		dial(peer.address().getHostString(), peer.address().getPort(), peer.id(), null);
+	}
+
+	private boolean retiredLinkOpen(String peerId) {
+		for (Connection connection : this.connections.values()) {
+			if (connection.retired && peerId.equals(connection.peerId())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Asks a peer for its peers and full state ({@code request "*"}, PROTOCOL.md §5.5). */
@@ -742,6 +775,7 @@ public final class MeshNode implements LinkListener {
 			// fresh link. Retired, not closed: the peer still reads our handshake on it, so its dial
 			// completes, and then sees the link end and routes over the fresh one.
 			existing.closed = true;
+			existing.retired = true;
 			existing.link.retire(this.options.handshakeTimeout());
 			cancel(existing);
 		}

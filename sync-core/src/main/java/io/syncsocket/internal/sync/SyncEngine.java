@@ -272,7 +272,7 @@ public final class SyncEngine implements MeshExtension {
 			time = message.time();
 		}
 		SyncEntry removed = toEntry(key, current);
-		applyDelete(key, new Version(null, this.mesh.id(), time), SyncEvent.Origin.LOCAL);
+		applyDelete(key, new Version(null, this.mesh.id(), time, true), SyncEvent.Origin.LOCAL);
 		return removed;
 	}
 
@@ -373,7 +373,9 @@ public final class SyncEngine implements MeshExtension {
 		Version current = this.data.get(key);
 		if (current != null) {
 			if (current.owner.equals(self)) {
-				time = Math.max(time, current.timestamp);
+				// A version of ours from an earlier process under this id: that process may have sent
+				// other changes of this key at its second, which peers would drop as duplicates.
+				time = Math.max(time, current.local ? current.timestamp : current.timestamp + 1);
 			}
 			else if (!this.leasing.enforced()) {
 				// the newest write wins: the same second as the stored one wins with a smaller id (rule 5)
@@ -388,7 +390,9 @@ public final class SyncEngine implements MeshExtension {
 		if (time > latest) {
 			// Beating that version would stamp this write further ahead of the clock, and every
 			// write racing it would push timestamps further still: refuse instead.
-			Version blocker = (current != null && !current.owner.equals(self)) ? current : Objects.requireNonNull(tombstone);
+			// another node's version, an earlier process's version of ours, or a tombstone
+			Version blocker = (current != null && !(current.owner.equals(self) && current.local)) ? current
+					: Objects.requireNonNull(tombstone);
 			throw new WriteConflictException(key.text(), blocker.owner, blocker.timestamp, now);
 		}
 		return time;
@@ -434,7 +438,7 @@ public final class SyncEngine implements MeshExtension {
 		void commit() {
 			SyncEngine.this.mesh.publish(this.message);
 			SyncEngine.this.localUpdates.increment();
-			applyUpdate(this.key, new Version(this.value, SyncEngine.this.mesh.id(), this.message.time()),
+			applyUpdate(this.key, new Version(this.value, SyncEngine.this.mesh.id(), this.message.time(), true),
 					SyncEvent.Origin.LOCAL);
 		}
 

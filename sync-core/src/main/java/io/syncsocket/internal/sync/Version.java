@@ -17,10 +17,22 @@ final class Version {
 
 	final long timestamp;
 
+	/**
+	 * Written by this process: a version that carries this node's id but arrived from a peer was
+	 * written by an earlier process under the same id, which may have sent other changes at that
+	 * second that peers remember as seen.
+	 */
+	final boolean local;
+
 	Version(byte @Nullable [] value, String owner, long timestamp) {
+		this(value, owner, timestamp, false);
+	}
+
+	Version(byte @Nullable [] value, String owner, long timestamp, boolean local) {
 		this.value = value;
 		this.owner = owner;
 		this.timestamp = timestamp;
+		this.local = local;
 	}
 
 	boolean isTombstone() {

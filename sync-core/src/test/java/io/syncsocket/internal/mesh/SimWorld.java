@@ -42,6 +42,9 @@ final class SimWorld {
 
 	private long executed;
 
+	/** A digest of every event run (time and label): two runs of one seed must end with the same. */
+	private long eventDigest;
+
 	private final boolean trace;
 
 	private final List<String> violations = new ArrayList<>();
@@ -66,6 +69,10 @@ final class SimWorld {
 		return this.executed;
 	}
 
+	long eventDigest() {
+		return this.eventDigest;
+	}
+
 	void at(long delayNanos, String label, Runnable action) {
 		this.events.add(new Event(this.now + Math.max(0, delayNanos), this.sequence++, label, action));
 	}
@@ -77,6 +84,7 @@ final class SimWorld {
 			this.events.poll();
 			this.now = event.time;
 			this.executed++;
+			this.eventDigest = (this.eventDigest * 31 + event.time) * 31 + event.label.hashCode();
 			if (this.trace) {
 				log(event.label);
 			}

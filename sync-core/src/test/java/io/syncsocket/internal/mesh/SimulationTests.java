@@ -55,11 +55,14 @@ class SimulationTests {
 
 	@Test
 	void aSeedShouldReplayExactly() {
-		for (long seed = 0; seed < 50; seed++) {
+		// identity hash codes differ between the two runs, so an iteration order that depends on
+		// them (a schedule a replay cannot repeat) shows up here as a different event digest
+		for (long seed = 0; seed < 200; seed++) {
 			SimRun first = new SimRun(seed, false);
 			SimRun second = new SimRun(seed, false);
 			assertThat(first.run()).isEqualTo(second.run());
 			assertThat(first.world.executed()).as("events of seed %d", seed).isEqualTo(second.world.executed()).isPositive();
+			assertThat(first.world.eventDigest()).as("event digest of seed %d", seed).isEqualTo(second.world.eventDigest());
 			assertThat(first.fingerprint()).as("final state of seed %d", seed).isEqualTo(second.fingerprint());
 		}
 	}
