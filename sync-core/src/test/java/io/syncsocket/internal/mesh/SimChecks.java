@@ -34,6 +34,15 @@ final class SimChecks {
 	private record Holder(SimNode node, int instance) {
 	}
 
+	/** Per key: the newest version (by the merge order) any node ever applied. */
+	private final Map<String, Metatuple> newestApplied = new HashMap<>();
+
+	/** Whether some node applied a version of the key that beats {@code meta}. */
+	boolean beatenAnywhere(String key, Metatuple meta) {
+		Metatuple newest = this.newestApplied.get(key);
+		return newest != null && newer(newest, meta);
+	}
+
 	/**
 	 * A node applied a version.
 	 * @param value the value as {@code Msgpack.encode} writes it, null for a deletion
@@ -49,6 +58,7 @@ final class SimChecks {
 				list.remove(new Holder(node, node.instance()));
 			}
 		}
+		this.newestApplied.merge(key, meta, (current, next) -> newer(next, current) ? next : current);
 		String holderKey = holderKey(key, meta, value);
 		this.holders.computeIfAbsent(holderKey, (k) -> new ArrayList<>()).add(new Holder(node, node.instance()));
 		return holderKey;

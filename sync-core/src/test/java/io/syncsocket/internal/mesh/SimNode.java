@@ -215,6 +215,10 @@ final class SimNode {
 		private void check(SyncEvent event, boolean update) {
 			SimNode node = SimNode.this;
 			String key = event.key();
+			if (node.world.tracing()) {
+				node.world.log(node.name + " applies " + key + " " + event.origin() + " " + event.meta() + " "
+						+ (update ? event.value() : "deleted"));
+			}
 			Metatuple previous = node.shadow.get(key);
 			Metatuple next = event.meta();
 			Metatuple held = node.heldMeta.get(key);
