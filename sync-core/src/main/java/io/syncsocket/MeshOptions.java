@@ -18,18 +18,68 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MeshOptions {
 
-	/** Default {@link #compressionThreshold()}: 1 KiB. */
-	public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
-
-
 	/** Default bind address: loopback, so nothing is exposed unless asked for. */
 	public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
+	/** Default port: 0, an ephemeral port chosen by the operating system. */
+	public static final int DEFAULT_PORT = 0;
+
+	/** Default protocol subnet of a bare {@link MeshSocket} ({@link SyncSocket} uses {@link SyncOptions#DEFAULT_SUBNET}). */
+	public static final String DEFAULT_SUBNET = "mesh";
 
 	/** Default largest accepted frame (length header), 64 MiB. */
 	public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
 
 	/** js2p's and py2p's limit on outgoing links, below which they follow peer lists. */
 	public static final int DEFAULT_MAX_OUTGOING = 4;
+
+	/** Default time a link has to complete its handshake. */
+	public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default time a partly received frame may stall before the link is closed. */
+	public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
+	/** Default TCP connect timeout of a dial. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Default wait for a new peer's peer list before asking for it. */
+	public static final Duration DEFAULT_PEER_REQUEST_DELAY = Duration.ofSeconds(2);
+
+	/** Default longest wait of a blocking call for the node loop. */
+	public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default capacity of the user-message inbox ({@link MeshSocket#recv()}). */
+	public static final int DEFAULT_USER_QUEUE_CAPACITY = 10_000;
+
+	/** Most I/O threads by default: {@code min(2, available processors)}. */
+	public static final int DEFAULT_MAX_IO_THREADS = 2;
+
+	/** Default: the native (epoll) transport where available, NIO otherwise. */
+	public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
+
+	/** Default bound on the 60-second seen set of broadcast fingerprints. */
+	public static final int DEFAULT_MAX_SEEN_MESSAGES = 1_000_000;
+
+	/** Default bytes queued for one link before it is closed as {@code SLOW_PEER}, 64 MiB. */
+	public static final int DEFAULT_MAX_QUEUED_BYTES_PER_LINK = 64 * 1024 * 1024;
+
+	/** Default limit of open links from one remote address. */
+	public static final int DEFAULT_MAX_LINKS_PER_ADDRESS = 64;
+
+	/** Default limit of open inbound links. */
+	public static final int DEFAULT_MAX_INBOUND_LINKS = 256;
+
+	/** Default compression methods, in order of preference (js2p's order). */
+	public static final List<String> DEFAULT_COMPRESSION = List.of("zlib", "gzip");
+
+	/** Default {@link #compressionThreshold()}: 1 KiB. */
+	public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+
+	/** Default first delay before a seed is dialed again; it doubles up to {@link #DEFAULT_SEED_RETRY_MAX}. */
+	public static final Duration DEFAULT_SEED_RETRY_INITIAL = Duration.ofSeconds(1);
+
+	/** Default longest delay between two dials of a seed. */
+	public static final Duration DEFAULT_SEED_RETRY_MAX = Duration.ofSeconds(30);
 
 	private final String bindAddress;
 
@@ -290,12 +340,23 @@ public final class MeshOptions {
 		return (this.tls != null) ? this.tls : TlsOptions.compatible();
 	}
 
+	/** Every option; an executor, event loop group or TLS setting shows as present or not. */
 	@Override
 	public String toString() {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
-				+ ", protocol=" + this.protocol + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing="
-				+ this.maxOutgoing + ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
-				+ "]";
+				+ ", protocol=" + this.protocol + ", nodeId=" + this.nodeId + ", name=" + this.name + ", seeds="
+				+ this.seeds + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing=" + this.maxOutgoing
+				+ ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
+				+ ", connectTimeout=" + this.connectTimeout + ", peerRequestDelay=" + this.peerRequestDelay
+				+ ", operationTimeout=" + this.operationTimeout + ", userQueueCapacity=" + this.userQueueCapacity
+				+ ", ioThreads=" + this.ioThreads + ", eventLoopGroup=" + ((this.eventLoopGroup != null) ? "given" : "own")
+				+ ", nativeTransport=" + this.nativeTransport + ", listenerExecutor="
+				+ ((this.listenerExecutor != null) ? "given" : "node loop") + ", clock=" + this.clock
+				+ ", maxSeenMessages=" + this.maxSeenMessages + ", maxQueuedBytesPerLink=" + this.maxQueuedBytesPerLink
+				+ ", maxLinksPerAddress=" + this.maxLinksPerAddress + ", maxInboundLinks=" + this.maxInboundLinks
+				+ ", compression=" + this.compression + ", compressionThreshold=" + this.compressionThreshold
+				+ ", seedRetry=" + this.seedRetryInitial + ".." + this.seedRetryMax + ", tls="
+				+ ((this.tls != null) ? "given" : "none") + "]";
 	}
 
 	/** Builds {@link MeshOptions}; each setter validates its argument. */
@@ -303,13 +364,13 @@ public final class MeshOptions {
 
 		private String bindAddress = DEFAULT_BIND_ADDRESS;
 
-		private int port;
+		private int port = DEFAULT_PORT;
 
 		private @Nullable String outHost;
 
 		private int outPort;
 
-		private Protocol protocol = Protocol.of("mesh");
+		private Protocol protocol = Protocol.of(DEFAULT_SUBNET);
 
 		private @Nullable String nodeId;
 
@@ -317,23 +378,23 @@ public final class MeshOptions {
 
 		private int maxOutgoing = DEFAULT_MAX_OUTGOING;
 
-		private Duration handshakeTimeout = Duration.ofSeconds(30);
+		private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
-		private Duration stallTimeout = Duration.ofSeconds(60);
+		private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
 
-		private Duration connectTimeout = Duration.ofSeconds(10);
+		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
-		private Duration peerRequestDelay = Duration.ofSeconds(2);
+		private Duration peerRequestDelay = DEFAULT_PEER_REQUEST_DELAY;
 
-		private Duration operationTimeout = Duration.ofSeconds(30);
+		private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
 
-		private int userQueueCapacity = 10_000;
+		private int userQueueCapacity = DEFAULT_USER_QUEUE_CAPACITY;
 
-		private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+		private int ioThreads = Math.min(DEFAULT_MAX_IO_THREADS, Runtime.getRuntime().availableProcessors());
 
 		private @Nullable EventLoopGroup eventLoopGroup;
 
-		private boolean nativeTransport = true;
+		private boolean nativeTransport = DEFAULT_NATIVE_TRANSPORT;
 
 		private @Nullable Executor listenerExecutor;
 
@@ -343,21 +404,21 @@ public final class MeshOptions {
 
 		private @Nullable String name;
 
-		private int maxSeenMessages = 1_000_000;
+		private int maxSeenMessages = DEFAULT_MAX_SEEN_MESSAGES;
 
-		private int maxQueuedBytesPerLink = 64 * 1024 * 1024;
+		private int maxQueuedBytesPerLink = DEFAULT_MAX_QUEUED_BYTES_PER_LINK;
 
-		private int maxLinksPerAddress = 64;
+		private int maxLinksPerAddress = DEFAULT_MAX_LINKS_PER_ADDRESS;
 
-		private int maxInboundLinks = 256;
+		private int maxInboundLinks = DEFAULT_MAX_INBOUND_LINKS;
 
-		private List<String> compression = List.of("zlib", "gzip");
+		private List<String> compression = DEFAULT_COMPRESSION;
 
 		private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
 
-		private Duration seedRetryInitial = Duration.ofSeconds(1);
+		private Duration seedRetryInitial = DEFAULT_SEED_RETRY_INITIAL;
 
-		private Duration seedRetryMax = Duration.ofSeconds(30);
+		private Duration seedRetryMax = DEFAULT_SEED_RETRY_MAX;
 
 		private @Nullable TlsOptions tls;
 

@@ -24,6 +24,18 @@ public final class SyncOptions {
 	/** The default {@link #antiEntropyInterval()}. */
 	public static final Duration DEFAULT_ANTI_ENTROPY_INTERVAL = Duration.ofSeconds(5);
 
+	/** Default leasing: {@link Leasing#ON}, leases enforced. */
+	public static final Leasing DEFAULT_LEASING = Leasing.ON;
+
+	/** Default delete policy: {@link DeletePolicy#EXCEPT_TO_JS2P}. */
+	public static final DeletePolicy DEFAULT_DELETE_POLICY = DeletePolicy.EXCEPT_TO_JS2P;
+
+	/** Default time a tombstone is kept. */
+	public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofHours(24);
+
+	/** Default bound on kept tombstones. */
+	public static final int DEFAULT_MAX_TOMBSTONES = 100_000;
+
 	private final MeshOptions mesh;
 
 	private final Leasing leasing;
@@ -100,13 +112,13 @@ public final class SyncOptions {
 
 		private MeshOptions mesh = MeshOptions.builder().protocol(Protocol.of(DEFAULT_SUBNET)).build();
 
-		private Leasing leasing = Leasing.ON;
+		private Leasing leasing = DEFAULT_LEASING;
 
-		private DeletePolicy deletePolicy = DeletePolicy.EXCEPT_TO_JS2P;
+		private DeletePolicy deletePolicy = DEFAULT_DELETE_POLICY;
 
-		private Duration tombstoneRetention = Duration.ofHours(24);
+		private Duration tombstoneRetention = DEFAULT_TOMBSTONE_RETENTION;
 
-		private int maxTombstones = 100_000;
+		private int maxTombstones = DEFAULT_MAX_TOMBSTONES;
 
 		private Duration antiEntropyInterval = DEFAULT_ANTI_ENTROPY_INTERVAL;
 
