@@ -478,6 +478,12 @@ public final class MeshOptions {
 			return this;
 		}
 
+		/** {@link #outAddress(String, int)} from {@code host:port} ({@code [v6]:port} for IPv6). */
+		public Builder outAddress(String hostPort) {
+			InetSocketAddress address = parseHostPort(hostPort, "outAddress");
+			return outAddress(address.getHostString(), address.getPort());
+		}
+
 		public Builder protocol(Protocol protocol) {
 			this.protocol = Objects.requireNonNull(protocol, "'protocol' must not be null");
 			return this;
@@ -737,7 +743,7 @@ public final class MeshOptions {
 		 * Parses {@code host:port} or {@code [ipv6]:port} into an unresolved address.
 		 * @throws IllegalArgumentException naming {@code name} if it is malformed
 		 */
-		public static InetSocketAddress parseHostPort(String text, String name) {
+		private static InetSocketAddress parseHostPort(String text, String name) {
 			Objects.requireNonNull(text, () -> "'" + name + "' must not contain null");
 			String value = text.trim();
 			int colon = value.lastIndexOf(':');

@@ -253,7 +253,26 @@ public class MeshSocket implements AutoCloseable {
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
 		}
-		return runningNode().connect(host, port);
+		CompletableFuture<Peer> dial = runningNode().connect(host, port);
+		CompletableFuture<Peer> result = new CompletableFuture<>();
+		dial.whenComplete((peer, failure) -> {
+			if (failure == null) {
+				result.complete(peer);
+			}
+			else if (MeshNode.isSelfConnection(failure)) {
+				// the node's own marker stays inside; callers get the public type
+				result.completeExceptionally(new SocketClosedException(host + ":" + port + " is this node itself"));
+			}
+			else {
+				result.completeExceptionally(failure);
+			}
+		});
+		result.whenComplete((peer, failure) -> {
+			if (result.isCancelled()) {
+				dial.cancel(false);
+			}
+		});
+		return result;
 	}
 
 	/**

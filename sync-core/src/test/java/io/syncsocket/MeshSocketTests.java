@@ -136,6 +136,23 @@ class MeshSocketTests {
 	}
 
 	@Test
+	void connectingToItselfShouldFailWithAPublicException() {
+		MeshSocket self = start();
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(SyncSocketException.class)
+			.isThrownBy(() -> self.connect("127.0.0.1", self.boundAddress().getPort()))
+			.withMessageContaining("is this node itself")
+			.satisfies((ex) -> {
+				for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+					assertThat(cause.getClass().getName()).as("an exception users see").doesNotContain(".internal.");
+				}
+			});
+		assertThat(self.connectAsync("127.0.0.1", self.boundAddress().getPort()))
+			.failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseExactlyInstanceOf(SocketClosedException.class);
+	}
+
+	@Test
 	void malformedSeedShouldBeRejectedWithItsName() {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> MeshOptions.builder().seeds("localhost"))

@@ -1,8 +1,6 @@
 package io.syncsocket.autoconfigure;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,10 +58,7 @@ final class SyncOptionsMapper {
 		MeshOptions.Builder mesh = SyncOptions.defaults().mesh().mutate().name(threadName);
 		apply("addr", SocketProperties::getAddr, mesh::bindAddress);
 		apply("port", SocketProperties::getPort, mesh::port);
-		apply("out-addr", SocketProperties::getOutAddr, (value) -> {
-			InetSocketAddress address = MeshOptions.Builder.parseHostPort(value, "out-addr");
-			mesh.outAddress(address.getHostString(), address.getPort());
-		});
+		apply("out-addr", SocketProperties::getOutAddr, mesh::outAddress);
 		apply("leasing", SocketProperties::getLeasing, sync::leasing);
 		Setting<String> subnet = find("protocol.subnet", (p) -> p.getProtocol().getSubnet());
 		Setting<String> encryption = find("protocol.encryption", (p) -> p.getProtocol().getEncryption());
@@ -74,7 +69,7 @@ final class SyncOptionsMapper {
 		else if (subnet != null) {
 			subnet.apply((value) -> mesh.protocol(Protocol.of(value)));
 		}
-		apply("seeds", SocketProperties::getSeeds, (seeds) -> mesh.seeds(parseSeeds(seeds)));
+		apply("seeds", SocketProperties::getSeeds, (seeds) -> mesh.seeds(seeds.toArray(String[]::new)));
 		MeshOptions defaults = mesh.build();
 		TlsOptions tls = mapTls(defaults.protocol());
 		if (tls != null) {
@@ -198,14 +193,6 @@ final class SyncOptionsMapper {
 	int debugLevel() {
 		Setting<Integer> level = find("debug-level", SocketProperties::getDebugLevel);
 		return (level != null) ? level.value : 0;
-	}
-
-	private static List<InetSocketAddress> parseSeeds(List<String> seeds) {
-		List<InetSocketAddress> parsed = new ArrayList<>(seeds.size());
-		for (String seed : seeds) {
-			parsed.add(MeshOptions.Builder.parseHostPort(seed, "seeds"));
-		}
-		return parsed;
 	}
 
 	private static int toInt(DataSize size, String name) {

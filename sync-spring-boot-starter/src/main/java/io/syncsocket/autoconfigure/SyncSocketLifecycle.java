@@ -45,7 +45,7 @@ import org.springframework.context.SmartLifecycle;
  * <p>Each socket gets a single-threaded event dispatcher that delivers its listeners and
  * publishes its {@link SyncSocketEvent}s in commit order, off the socket's own threads.
  */
-public class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
+class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	/** Starts before the web server ({@code DEFAULT_PHASE - 2048}) and stops after it. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -64,13 +64,13 @@ public class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	private volatile boolean running;
 
-	public SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
+	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher) {
 		this(properties, customizers, publisher, null);
 	}
 
 	/** A lifecycle that resolves {@code sync.ssl.bundle} through the context's {@link SslBundles}. */
-	public SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
+	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles) {
 		this.properties = properties;
 		this.customizers = customizers;

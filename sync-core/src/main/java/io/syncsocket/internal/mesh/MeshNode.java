@@ -1198,8 +1198,13 @@ public final class MeshNode implements LinkListener {
 		return this.routes.values();
 	}
 
+	/** Whether a dial failed because the address dialed is this node itself. */
+	public static boolean isSelfConnection(Throwable failure) {
+		return failure instanceof SelfConnectionException;
+	}
+
 	/** The link reached this node itself: the address dialed is one of ours. */
-	public static final class SelfConnectionException extends SocketClosedException {
+	static final class SelfConnectionException extends SocketClosedException {
 
 		private static final long serialVersionUID = 1L;
 
