@@ -3,8 +3,8 @@ package io.syncsocket;
 import java.time.Instant;
 
 /**
- * A local write was refused because another node holds the key's lease (PROTOCOL.md §7.4).
- * Nothing was changed.
+ * A local write was refused because another node holds the key's lease (PROTOCOL.md
+ * §7.4). Nothing was changed.
  */
 public class LeaseHeldException extends WriteRejectedException {
 

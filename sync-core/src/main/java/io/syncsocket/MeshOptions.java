@@ -11,9 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of a {@link MeshSocket}. Build with {@link #builder()}, change a copy
- * with {@link #mutate()}. Every value is validated when it is set; the defaults suit a
- * node on one machine and are safe for the open internet only together with a firewall
+ * Immutable settings of a {@link MeshSocket}. Build with {@link #builder()}, change a
+ * copy with {@link #mutate()}. Every value is validated when it is set; the defaults suit
+ * a node on one machine and are safe for the open internet only together with a firewall
  * (plaintext has no authentication).
  */
 public final class MeshOptions {
@@ -24,7 +24,10 @@ public final class MeshOptions {
 	/** Default port: 0, an ephemeral port chosen by the operating system. */
 	public static final int DEFAULT_PORT = 0;
 
-	/** Default protocol subnet of a bare {@link MeshSocket} ({@link SyncSocket} uses {@link SyncOptions#DEFAULT_SUBNET}). */
+	/**
+	 * Default protocol subnet of a bare {@link MeshSocket} ({@link SyncSocket} uses
+	 * {@link SyncOptions#DEFAULT_SUBNET}).
+	 */
 	public static final String DEFAULT_SUBNET = "mesh";
 
 	/** Default largest accepted frame (length header), 64 MiB. */
@@ -60,7 +63,9 @@ public final class MeshOptions {
 	/** Default bound on the 60-second seen set of broadcast fingerprints. */
 	public static final int DEFAULT_MAX_SEEN_MESSAGES = 1_000_000;
 
-	/** Default bytes queued for one link before it is closed as {@code SLOW_PEER}, 64 MiB. */
+	/**
+	 * Default bytes queued for one link before it is closed as {@code SLOW_PEER}, 64 MiB.
+	 */
 	public static final int DEFAULT_MAX_QUEUED_BYTES_PER_LINK = 64 * 1024 * 1024;
 
 	/** Default limit of open links from one remote address. */
@@ -75,7 +80,10 @@ public final class MeshOptions {
 	/** Default {@link #compressionThreshold()}: 1 KiB. */
 	public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
-	/** Default first delay before a seed is dialed again; it doubles up to {@link #DEFAULT_SEED_RETRY_MAX}. */
+	/**
+	 * Default first delay before a seed is dialed again; it doubles up to
+	 * {@link #DEFAULT_SEED_RETRY_MAX}.
+	 */
 	public static final Duration DEFAULT_SEED_RETRY_INITIAL = Duration.ofSeconds(1);
 
 	/** Default longest delay between two dials of a seed. */
@@ -189,12 +197,18 @@ public final class MeshOptions {
 		return new Builder(this);
 	}
 
-	/** The address to bind (default {@value #DEFAULT_BIND_ADDRESS}; {@code 0.0.0.0} for all interfaces). */
+	/**
+	 * The address to bind (default {@value #DEFAULT_BIND_ADDRESS}; {@code 0.0.0.0} for
+	 * all interfaces).
+	 */
 	public String bindAddress() {
 		return this.bindAddress;
 	}
 
-	/** The port to bind; 0 picks an ephemeral port (see {@link MeshSocket#boundAddress()}). */
+	/**
+	 * The port to bind; 0 picks an ephemeral port (see
+	 * {@link MeshSocket#boundAddress()}).
+	 */
 	public int port() {
 		return this.port;
 	}
@@ -258,7 +272,10 @@ public final class MeshOptions {
 		return this.eventLoopGroup;
 	}
 
-	/** Whether the socket uses Netty's native epoll transport where it can load (default true). */
+	/**
+	 * Whether the socket uses Netty's native epoll transport where it can load (default
+	 * true).
+	 */
 	public boolean nativeTransport() {
 		return this.nativeTransport;
 	}
@@ -271,7 +288,10 @@ public final class MeshOptions {
 		return this.clock;
 	}
 
-	/** Most accepted links open at once; further connections are refused (LinkFault.CONNECTION_LIMIT). */
+	/**
+	 * Most accepted links open at once; further connections are refused
+	 * (LinkFault.CONNECTION_LIMIT).
+	 */
 	public int maxInboundLinks() {
 		return this.maxInboundLinks;
 	}
@@ -281,12 +301,19 @@ public final class MeshOptions {
 		return this.maxLinksPerAddress;
 	}
 
-	/** Most bytes queued for one peer, plus one frame of the maximum length; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
+	/**
+	 * Most bytes queued for one peer, plus one frame of the maximum length; a peer that
+	 * stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays
+	 * bounded.
+	 */
 	public int maxQueuedBytesPerLink() {
 		return this.maxQueuedBytesPerLink;
 	}
 
-	/** Most (message id, time) pairs kept for duplicate suppression; beyond it whole seconds are forgotten early. */
+	/**
+	 * Most (message id, time) pairs kept for duplicate suppression; beyond it whole
+	 * seconds are forgotten early.
+	 */
 	public int maxSeenMessages() {
 		return this.maxSeenMessages;
 	}
@@ -297,29 +324,36 @@ public final class MeshOptions {
 	}
 
 	/**
-	 * The compression methods this node advertises in its handshake and uses on links where
-	 * the peer advertised one too, in order of preference ({@code zlib}, {@code gzip}); empty
-	 * to never compress. Incoming frames are always decoded whatever was negotiated.
+	 * The compression methods this node advertises in its handshake and uses on links
+	 * where the peer advertised one too, in order of preference ({@code zlib},
+	 * {@code gzip}); empty to never compress. Incoming frames are always decoded whatever
+	 * was negotiated.
 	 */
 	public List<String> compression() {
 		return this.compression;
 	}
 
 	/**
-	 * Frames smaller than this many bytes go uncompressed to syncsocket peers, even on a link
-	 * with a negotiated method; js2p and py2p peers get every frame compressed (PROTOCOL.md
-	 * §5.6). Default {@value #DEFAULT_COMPRESSION_THRESHOLD}.
+	 * Frames smaller than this many bytes go uncompressed to syncsocket peers, even on a
+	 * link with a negotiated method; js2p and py2p peers get every frame compressed
+	 * (PROTOCOL.md §5.6). Default {@value #DEFAULT_COMPRESSION_THRESHOLD}.
 	 */
 	public int compressionThreshold() {
 		return this.compressionThreshold;
 	}
 
-	/** Nodes dialed at start and re-dialed, with backoff, whenever this node is not connected to them. */
+	/**
+	 * Nodes dialed at start and re-dialed, with backoff, whenever this node is not
+	 * connected to them.
+	 */
 	public List<InetSocketAddress> seeds() {
 		return this.seeds;
 	}
 
-	/** First delay before re-dialing an unreachable seed; it doubles up to {@link #seedRetryMax()}. */
+	/**
+	 * First delay before re-dialing an unreachable seed; it doubles up to
+	 * {@link #seedRetryMax()}.
+	 */
 	public Duration seedRetryInitial() {
 		return this.seedRetryInitial;
 	}
@@ -330,8 +364,8 @@ public final class MeshOptions {
 
 	/**
 	 * The TLS settings links use: null when the protocol's encryption is
-	 * {@link Protocol#PLAINTEXT}; with {@link Protocol#SSL}, the configured ones or, if none
-	 * were set, {@link TlsOptions#compatible()} (js2p-like).
+	 * {@link Protocol#PLAINTEXT}; with {@link Protocol#SSL}, the configured ones or, if
+	 * none were set, {@link TlsOptions#compatible()} (js2p-like).
 	 */
 	public @Nullable TlsOptions tls() {
 		if (!this.protocol.isTls()) {
@@ -340,7 +374,9 @@ public final class MeshOptions {
 		return (this.tls != null) ? this.tls : TlsOptions.compatible();
 	}
 
-	/** Every option; an executor, event loop group or TLS setting shows as present or not. */
+	/**
+	 * Every option; an executor, event loop group or TLS setting shows as present or not.
+	 */
 	@Override
 	public String toString() {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
@@ -349,14 +385,14 @@ public final class MeshOptions {
 				+ ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
 				+ ", connectTimeout=" + this.connectTimeout + ", peerRequestDelay=" + this.peerRequestDelay
 				+ ", operationTimeout=" + this.operationTimeout + ", userQueueCapacity=" + this.userQueueCapacity
-				+ ", ioThreads=" + this.ioThreads + ", eventLoopGroup=" + ((this.eventLoopGroup != null) ? "given" : "own")
-				+ ", nativeTransport=" + this.nativeTransport + ", listenerExecutor="
-				+ ((this.listenerExecutor != null) ? "given" : "node loop") + ", clock=" + this.clock
-				+ ", maxSeenMessages=" + this.maxSeenMessages + ", maxQueuedBytesPerLink=" + this.maxQueuedBytesPerLink
-				+ ", maxLinksPerAddress=" + this.maxLinksPerAddress + ", maxInboundLinks=" + this.maxInboundLinks
-				+ ", compression=" + this.compression + ", compressionThreshold=" + this.compressionThreshold
-				+ ", seedRetry=" + this.seedRetryInitial + ".." + this.seedRetryMax + ", tls="
-				+ ((this.tls != null) ? "given" : "none") + "]";
+				+ ", ioThreads=" + this.ioThreads + ", eventLoopGroup="
+				+ ((this.eventLoopGroup != null) ? "given" : "own") + ", nativeTransport=" + this.nativeTransport
+				+ ", listenerExecutor=" + ((this.listenerExecutor != null) ? "given" : "node loop") + ", clock="
+				+ this.clock + ", maxSeenMessages=" + this.maxSeenMessages + ", maxQueuedBytesPerLink="
+				+ this.maxQueuedBytesPerLink + ", maxLinksPerAddress=" + this.maxLinksPerAddress + ", maxInboundLinks="
+				+ this.maxInboundLinks + ", compression=" + this.compression + ", compressionThreshold="
+				+ this.compressionThreshold + ", seedRetry=" + this.seedRetryInitial + ".." + this.seedRetryMax
+				+ ", tls=" + ((this.tls != null) ? "given" : "none") + "]";
 	}
 
 	/** Builds {@link MeshOptions}; each setter validates its argument. */
@@ -468,17 +504,24 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** The address advertised to peers, when it differs from the bound one (NAT, 0.0.0.0 binds). */
+		/**
+		 * The address advertised to peers, when it differs from the bound one (NAT,
+		 * 0.0.0.0 binds).
+		 */
 		public Builder outAddress(String host, int port) {
 			this.outHost = requireText(host, "outAddress host");
 			if ("0.0.0.0".equals(host) || "::".equals(host)) {
-				throw new IllegalArgumentException("outAddress host: '" + host + "' (expected: an address peers can dial)");
+				throw new IllegalArgumentException(
+						"outAddress host: '" + host + "' (expected: an address peers can dial)");
 			}
 			this.outPort = requirePort(port, "outAddress port");
 			return this;
 		}
 
-		/** {@link #outAddress(String, int)} from {@code host:port} ({@code [v6]:port} for IPv6). */
+		/**
+		 * {@link #outAddress(String, int)} from {@code host:port} ({@code [v6]:port} for
+		 * IPv6).
+		 */
 		public Builder outAddress(String hostPort) {
 			InetSocketAddress address = parseHostPort(hostPort, "outAddress");
 			return outAddress(address.getHostString(), address.getPort());
@@ -489,7 +532,9 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Uses a fixed node id instead of a derived one; it must be unique in the mesh. */
+		/**
+		 * Uses a fixed node id instead of a derived one; it must be unique in the mesh.
+		 */
 		public Builder nodeId(@Nullable String nodeId) {
 			if (nodeId != null && nodeId.isBlank()) {
 				throw new IllegalArgumentException("nodeId: blank (expected: a unique id, or null to derive one)");
@@ -498,7 +543,9 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Largest frame accepted from a peer; a larger length header closes that link. */
+		/**
+		 * Largest frame accepted from a peer; a larger length header closes that link.
+		 */
 		public Builder maxFrameLength(int maxFrameLength) {
 			if (maxFrameLength < 1024) {
 				throw new IllegalArgumentException("maxFrameLength: " + maxFrameLength + " (expected: >= 1024)");
@@ -508,9 +555,9 @@ public final class MeshOptions {
 		}
 
 		/**
-		 * Peer lists are followed (their nodes dialed) only while fewer outgoing links than this
-		 * are open or being dialed, seeds and {@code connect} included; those are never refused
-		 * by it (default 4).
+		 * Peer lists are followed (their nodes dialed) only while fewer outgoing links
+		 * than this are open or being dialed, seeds and {@code connect} included; those
+		 * are never refused by it (default 4).
 		 */
 		public Builder maxOutgoing(int maxOutgoing) {
 			if (maxOutgoing < 0) {
@@ -526,7 +573,10 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** How long a partially received frame may see no data before the link is closed (default 60 s). */
+		/**
+		 * How long a partially received frame may see no data before the link is closed
+		 * (default 60 s).
+		 */
 		public Builder stallTimeout(Duration stallTimeout) {
 			this.stallTimeout = requirePositive(stallTimeout, "stallTimeout");
 			return this;
@@ -537,7 +587,10 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** After a handshake, how long to wait for the peer's peer list before asking with {@code request "*"} (default 2 s). */
+		/**
+		 * After a handshake, how long to wait for the peer's peer list before asking with
+		 * {@code request "*"} (default 2 s).
+		 */
 		public Builder peerRequestDelay(Duration peerRequestDelay) {
 			this.peerRequestDelay = requirePositive(peerRequestDelay, "peerRequestDelay");
 			return this;
@@ -549,7 +602,10 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** How many unread user messages {@link MeshSocket#recv()} keeps; the oldest are dropped beyond it. */
+		/**
+		 * How many unread user messages {@link MeshSocket#recv()} keeps; the oldest are
+		 * dropped beyond it.
+		 */
 		public Builder userQueueCapacity(int userQueueCapacity) {
 			if (userQueueCapacity < 1) {
 				throw new IllegalArgumentException("userQueueCapacity: " + userQueueCapacity + " (expected: >= 1)");
@@ -558,7 +614,10 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Number of I/O threads of the event-loop group the socket creates (ignored with {@link #eventLoopGroup}). */
+		/**
+		 * Number of I/O threads of the event-loop group the socket creates (ignored with
+		 * {@link #eventLoopGroup}).
+		 */
 		public Builder ioThreads(int ioThreads) {
 			if (ioThreads < 1) {
 				throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
@@ -568,41 +627,51 @@ public final class MeshOptions {
 		}
 
 		/**
-		 * Whether to use Netty's native epoll transport on Linux (default true): lower latency
-		 * than NIO (fewer wake-ups per message), same wire. sync-core brings the native library
-		 * for linux-x86_64; on other platforms add {@code netty-transport-native-epoll} with that
-		 * platform's classifier, or NIO is used. {@code false} forces NIO. Ignored with
-		 * {@link #eventLoopGroup}, whose own I/O type decides.
+		 * Whether to use Netty's native epoll transport on Linux (default true): lower
+		 * latency than NIO (fewer wake-ups per message), same wire. sync-core brings the
+		 * native library for linux-x86_64; on other platforms add
+		 * {@code netty-transport-native-epoll} with that platform's classifier, or NIO is
+		 * used. {@code false} forces NIO. Ignored with {@link #eventLoopGroup}, whose own
+		 * I/O type decides.
 		 */
 		public Builder nativeTransport(boolean nativeTransport) {
 			this.nativeTransport = nativeTransport;
 			return this;
 		}
 
-		/** A Netty event-loop group to share; the socket uses it but never shuts it down. */
+		/**
+		 * A Netty event-loop group to share; the socket uses it but never shuts it down.
+		 */
 		public Builder eventLoopGroup(@Nullable EventLoopGroup eventLoopGroup) {
 			this.eventLoopGroup = eventLoopGroup;
 			return this;
 		}
 
-		/** Delivers listener callbacks on this executor instead of the node loop (in order only if it is serial). */
+		/**
+		 * Delivers listener callbacks on this executor instead of the node loop (in order
+		 * only if it is serial).
+		 */
 		public Builder listenerExecutor(@Nullable Executor listenerExecutor) {
 			this.listenerExecutor = listenerExecutor;
 			return this;
 		}
 
-		/** The clock for message times, ages and leases (tests inject a fixed or offset clock). */
+		/**
+		 * The clock for message times, ages and leases (tests inject a fixed or offset
+		 * clock).
+		 */
 		public Builder clock(Clock clock) {
 			this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
 			return this;
 		}
 
 		/**
-		 * Nodes to dial at start and to re-dial with exponential backoff whenever this node
-		 * has no link to them (addresses are unresolved {@code host:port}). A host may be a
-		 * name with several addresses (a Kubernetes headless service, a DNS round robin): every
-		 * address is dialed except this node's own, and the name is resolved again, off the
-		 * node loop, on every retry round, so new and replaced nodes are found.
+		 * Nodes to dial at start and to re-dial with exponential backoff whenever this
+		 * node has no link to them (addresses are unresolved {@code host:port}). A host
+		 * may be a name with several addresses (a Kubernetes headless service, a DNS
+		 * round robin): every address is dialed except this node's own, and the name is
+		 * resolved again, off the node loop, on every retry round, so new and replaced
+		 * nodes are found.
 		 */
 		public Builder seeds(List<InetSocketAddress> seeds) {
 			Objects.requireNonNull(seeds, "'seeds' must not be null");
@@ -616,7 +685,10 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Most accepted links open at once; further connections are refused (LinkFault.CONNECTION_LIMIT). */
+		/**
+		 * Most accepted links open at once; further connections are refused
+		 * (LinkFault.CONNECTION_LIMIT).
+		 */
 		public Builder maxInboundLinks(int maxInboundLinks) {
 			if (maxInboundLinks < 1) {
 				throw new IllegalArgumentException("maxInboundLinks: " + maxInboundLinks + " (expected: >= 1)");
@@ -634,16 +706,24 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Most bytes queued for one peer, plus one frame of the maximum length; a peer that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory stays bounded. */
+		/**
+		 * Most bytes queued for one peer, plus one frame of the maximum length; a peer
+		 * that stops reading is disconnected beyond it (LinkFault.SLOW_PEER), so memory
+		 * stays bounded.
+		 */
 		public Builder maxQueuedBytesPerLink(int maxQueuedBytesPerLink) {
 			if (maxQueuedBytesPerLink < 1024) {
-				throw new IllegalArgumentException("maxQueuedBytesPerLink: " + maxQueuedBytesPerLink + " (expected: >= 1024)");
+				throw new IllegalArgumentException(
+						"maxQueuedBytesPerLink: " + maxQueuedBytesPerLink + " (expected: >= 1024)");
 			}
 			this.maxQueuedBytesPerLink = maxQueuedBytesPerLink;
 			return this;
 		}
 
-		/** Most (message id, time) pairs kept for duplicate suppression; beyond it whole seconds are forgotten early. */
+		/**
+		 * Most (message id, time) pairs kept for duplicate suppression; beyond it whole
+		 * seconds are forgotten early.
+		 */
 		public Builder maxSeenMessages(int maxSeenMessages) {
 			if (maxSeenMessages < 1000) {
 				throw new IllegalArgumentException("maxSeenMessages: " + maxSeenMessages + " (expected: >= 1000)");
@@ -652,7 +732,10 @@ public final class MeshOptions {
 			return this;
 		}
 
-		/** Names the socket's threads ({@code <name>-node}, {@code <name>-io-<n>}) and appears in its logs. */
+		/**
+		 * Names the socket's threads ({@code <name>-node}, {@code <name>-io-<n>}) and
+		 * appears in its logs.
+		 */
 		public Builder name(@Nullable String name) {
 			if (name != null && name.isBlank()) {
 				throw new IllegalArgumentException("name: blank (expected: a name, or null for a generated one)");
@@ -662,9 +745,10 @@ public final class MeshOptions {
 		}
 
 		/**
-		 * The compression methods to advertise and use, in order of preference: {@code zlib},
-		 * {@code gzip}, both (the default, what js2p advertises) or none. Compression costs CPU
-		 * per frame; between syncsocket nodes on a fast network none is usually faster.
+		 * The compression methods to advertise and use, in order of preference:
+		 * {@code zlib}, {@code gzip}, both (the default, what js2p advertises) or none.
+		 * Compression costs CPU per frame; between syncsocket nodes on a fast network
+		 * none is usually faster.
 		 */
 		public Builder compression(List<String> methods) {
 			Objects.requireNonNull(methods, "'compression' must not be null");
@@ -681,11 +765,11 @@ public final class MeshOptions {
 		}
 
 		/**
-		 * Frames smaller than this many bytes are sent uncompressed to syncsocket peers, whose
-		 * decoder tries the raw checksum first (PROTOCOL.md §1.1): zlib costs ~9 µs per small
-		 * frame and saves little on it, which made it the bottleneck between Java nodes. js2p
-		 * and py2p peers still get every frame compressed, as PROTOCOL.md §5.6 advises. 0
-		 * compresses every frame.
+		 * Frames smaller than this many bytes are sent uncompressed to syncsocket peers,
+		 * whose decoder tries the raw checksum first (PROTOCOL.md §1.1): zlib costs ~9 µs
+		 * per small frame and saves little on it, which made it the bottleneck between
+		 * Java nodes. js2p and py2p peers still get every frame compressed, as
+		 * PROTOCOL.md §5.6 advises. 0 compresses every frame.
 		 */
 		public Builder compressionThreshold(int bytes) {
 			if (bytes < 0) {
@@ -709,16 +793,17 @@ public final class MeshOptions {
 			this.seedRetryInitial = requirePositive(initial, "seedRetryInitial");
 			this.seedRetryMax = requirePositive(max, "seedRetryMax");
 			if (max.compareTo(initial) < 0) {
-				throw new IllegalArgumentException("seedRetryMax: " + max + " (expected: >= seedRetryInitial " + initial + ")");
+				throw new IllegalArgumentException(
+						"seedRetryMax: " + max + " (expected: >= seedRetryInitial " + initial + ")");
 			}
 			return this;
 		}
 
 		/**
-		 * TLS settings for a protocol whose encryption is {@link Protocol#SSL} (verified mutual
-		 * TLS, or compatible mode with a fixed certificate); null for the default,
-		 * {@link TlsOptions#compatible()}. {@link #build()} fails if they are set while the
-		 * encryption is {@link Protocol#PLAINTEXT}.
+		 * TLS settings for a protocol whose encryption is {@link Protocol#SSL} (verified
+		 * mutual TLS, or compatible mode with a fixed certificate); null for the default,
+		 * {@link TlsOptions#compatible()}. {@link #build()} fails if they are set while
+		 * the encryption is {@link Protocol#PLAINTEXT}.
 		 */
 		public Builder tls(@Nullable TlsOptions tls) {
 			this.tls = tls;

@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node of a p2p-today mesh (protocol 0.7), wire-compatible with js2p and py2p: it accepts
- * and dials TCP links, handshakes, follows peer lists, floods broadcasts with duplicate
- * suppression, and delivers user messages.
+ * A node of a p2p-today mesh (protocol 0.7), wire-compatible with js2p and py2p: it
+ * accepts and dials TCP links, handshakes, follows peer lists, floods broadcasts with
+ * duplicate suppression, and delivers user messages.
  *
  * <pre>{@code
  * try (MeshSocket mesh = new MeshSocket(MeshOptions.builder().port(4444).build()).start()) {
@@ -41,23 +41,23 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <h2>Lifecycle</h2>
- * {@code NEW → STARTING → RUNNING → CLOSING → CLOSED}. {@link #start()} binds; {@link #close()}
- * closes every link and the threads the socket created, and is idempotent. A close that
- * arrives while the socket is starting wins: the start fails with {@link SocketClosedException}
- * and the socket ends closed. A closed socket may be started again (see {@link #start()}).
+ * <h2>Lifecycle</h2> {@code NEW → STARTING → RUNNING → CLOSING → CLOSED}.
+ * {@link #start()} binds; {@link #close()} closes every link and the threads the socket
+ * created, and is idempotent. A close that arrives while the socket is starting wins: the
+ * start fails with {@link SocketClosedException} and the socket ends closed. A closed
+ * socket may be started again (see {@link #start()}).
  *
- * <h2>Threading</h2>
- * Netty event loops do I/O only (framing, checksums, compression, msgpack parsing). Every
- * change to the routing table, the seen set and (for {@link SyncSocket}) the dictionary runs
- * under the socket's node lock: on its node loop thread, or, when the loop is idle and nothing
- * is queued, right on the calling user thread. Every method may be called from any user
- * thread. Read methods ({@link #peers()}, {@link #recv()}, {@link #stats()}) never block.
- * Operations that change state run under the node lock while the caller waits (a wait for the
- * loop is bounded by {@link MeshOptions#operationTimeout()}); calling them from a listener (the
+ * <h2>Threading</h2> Netty event loops do I/O only (framing, checksums, compression,
+ * msgpack parsing). Every change to the routing table, the seen set and (for
+ * {@link SyncSocket}) the dictionary runs under the socket's node lock: on its node loop
+ * thread, or, when the loop is idle and nothing is queued, right on the calling user
+ * thread. Every method may be called from any user thread. Read methods
+ * ({@link #peers()}, {@link #recv()}, {@link #stats()}) never block. Operations that
+ * change state run under the node lock while the caller waits (a wait for the loop is
+ * bounded by {@link MeshOptions#operationTimeout()}); calling them from a listener (the
  * node loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
- * deadlocking — use the {@code Async} variants there. Listeners always run on the node loop,
- * in order, unless a listener executor is configured.
+ * deadlocking — use the {@code Async} variants there. Listeners always run on the node
+ * loop, in order, unless a listener executor is configured.
  */
 public class MeshSocket implements AutoCloseable {
 
@@ -90,7 +90,10 @@ public class MeshSocket implements AutoCloseable {
 
 	private volatile State state = State.NEW;
 
-	/** The thread inside {@link #start()} while STARTING (guarded by the lifecycle monitor). */
+	/**
+	 * The thread inside {@link #start()} while STARTING (guarded by the lifecycle
+	 * monitor).
+	 */
 	private @Nullable Thread startingThread;
 
 	private @Nullable Function<MeshNode, MeshExtension> extensionFactory;
@@ -101,7 +104,10 @@ public class MeshSocket implements AutoCloseable {
 
 	private @Nullable Transport transport;
 
-	/** The I/O implementation of a started socket (for tests and diagnostics); null before start. */
+	/**
+	 * The I/O implementation of a started socket (for tests and diagnostics); null before
+	 * start.
+	 */
 	io.syncsocket.internal.transport.@Nullable IoFlavor ioFlavor() {
 		Transport transport = this.transport;
 		return (transport != null) ? transport.flavor() : null;
@@ -129,14 +135,18 @@ public class MeshSocket implements AutoCloseable {
 
 	/**
 	 * Binds the listening socket and starts the node. Returns this socket for chaining.
-	 * <p>A {@link State#CLOSED closed} socket can be started again: it binds anew (a configured
-	 * port 0 picks a new port, and so gives a new node id unless one is configured), dials its
-	 * seeds again and keeps its listeners and counters. It rejoins the mesh as a fresh node:
-	 * messages queued for {@link #recv()} and, for a {@link SyncSocket}, the dictionary start
-	 * empty and the dictionary fills again from the peers' state.
+	 * <p>
+	 * A {@link State#CLOSED closed} socket can be started again: it binds anew (a
+	 * configured port 0 picks a new port, and so gives a new node id unless one is
+	 * configured), dials its seeds again and keeps its listeners and counters. It rejoins
+	 * the mesh as a fresh node: messages queued for {@link #recv()} and, for a
+	 * {@link SyncSocket}, the dictionary start empty and the dictionary fills again from
+	 * the peers' state.
 	 * @throws IllegalStateException if the socket is starting, running or closing
-	 * @throws SocketClosedException if {@link #close()} was called while it started (it is then closed)
-	 * @throws SyncSocketException if the address cannot be bound (the socket is then closed)
+	 * @throws SocketClosedException if {@link #close()} was called while it started (it
+	 * is then closed)
+	 * @throws SyncSocketException if the address cannot be bound (the socket is then
+	 * closed)
 	 */
 	public MeshSocket start() {
 		synchronized (this.lifecycleMonitor) {
@@ -183,22 +193,24 @@ public class MeshSocket implements AutoCloseable {
 				node.extension(this.extensionFactory.apply(node));
 			}
 			this.node = node;
-			// The node id needs the bound port, so links accepted before this line are refused.
+			// The node id needs the bound port, so links accepted before this line are
+			// refused.
 			transport.listener(node);
 			this.boundAddress = bound;
 			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
 			synchronized (this.lifecycleMonitor) {
 				if (this.state != State.STARTING) {
-					// close() was called meanwhile: it wins, and it waits for the shutdown below
+					// close() was called meanwhile: it wins, and it waits for the
+					// shutdown below
 					throw new SocketClosedException("socket closed while starting");
 				}
 				this.state = State.RUNNING;
 				this.startingThread = null;
 			}
 			node.startSeeds(bound);
-			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)", abbreviate(id), bound,
-					advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
-					transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
+			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)", abbreviate(id),
+					bound, advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(),
+					this.protocolId, transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
 			return this;
 		}
 		catch (RuntimeException ex) {
@@ -214,7 +226,9 @@ public class MeshSocket implements AutoCloseable {
 		return runningNode().id();
 	}
 
-	/** The protocol this node speaks (for a {@link SyncSocket}, with the leasing suffix). */
+	/**
+	 * The protocol this node speaks (for a {@link SyncSocket}, with the leasing suffix).
+	 */
 	public Protocol protocol() {
 		return this.protocol;
 	}
@@ -224,7 +238,9 @@ public class MeshSocket implements AutoCloseable {
 		return this.protocolId;
 	}
 
-	/** The local address the socket listens on (with the real port if 0 was configured). */
+	/**
+	 * The local address the socket listens on (with the real port if 0 was configured).
+	 */
 	public InetSocketAddress boundAddress() {
 		return requireStarted(this.boundAddress);
 	}
@@ -245,8 +261,9 @@ public class MeshSocket implements AutoCloseable {
 	// ------------------------------------------------------------------ links
 
 	/**
-	 * Dials a node; the future completes with the peer once its handshake has been accepted,
-	 * or fails if it cannot connect, the protocols differ or the link closes first.
+	 * Dials a node; the future completes with the peer once its handshake has been
+	 * accepted, or fails if it cannot connect, the protocols differ or the link closes
+	 * first.
 	 */
 	public CompletableFuture<Peer> connectAsync(String host, int port) {
 		Objects.requireNonNull(host, "'host' must not be null");
@@ -316,13 +333,14 @@ public class MeshSocket implements AutoCloseable {
 	// ------------------------------------------------------------------ user messages
 
 	/**
-	 * Broadcasts a user message to the whole mesh ({@code [0x00, packets...]}), like js2p's
-	 * {@code send}. Packets are plain Java values (see {@link Message}).
-	 * The message is stamped with the current second, or the next one if this node sent the
+	 * Broadcasts a user message to the whole mesh ({@code [0x00, packets...]}), like
+	 * js2p's {@code send}. Packets are plain Java values (see {@link Message}). The
+	 * message is stamped with the current second, or the next one if this node sent the
 	 * very same packets this second already (peers drop an identical message of the same
 	 * second as a duplicate).
 	 * @throws IllegalArgumentException if a packet cannot be encoded as msgpack
-	 * @throws DuplicateMessageException if the same packets went out at both seconds already
+	 * @throws DuplicateMessageException if the same packets went out at both seconds
+	 * already
 	 */
 	public void send(@Nullable Object... packets) {
 		List<@Nullable Object> list = Collections.unmodifiableList(Arrays.asList(packets.clone()));
@@ -363,8 +381,8 @@ public class MeshSocket implements AutoCloseable {
 	}
 
 	/**
-	 * Adds a listener for user messages (they are also queued for {@link #recv()}). May be
-	 * called before {@link #start()}.
+	 * Adds a listener for user messages (they are also queued for {@link #recv()}). May
+	 * be called before {@link #start()}.
 	 */
 	public void addMessageListener(MessageListener listener) {
 		this.messageListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
@@ -374,7 +392,10 @@ public class MeshSocket implements AutoCloseable {
 		this.messageListeners.remove(listener);
 	}
 
-	/** Adds a listener for peers joining and leaving. May be called before {@link #start()}. */
+	/**
+	 * Adds a listener for peers joining and leaving. May be called before
+	 * {@link #start()}.
+	 */
 	public void addPeerListener(PeerListener listener) {
 		this.peerListeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
 	}
@@ -394,8 +415,8 @@ public class MeshSocket implements AutoCloseable {
 	/**
 	 * Closes every link, then the I/O and node threads this socket created. Idempotent;
 	 * waits a few seconds at most. Called while another thread is in {@link #start()}, it
-	 * makes that start fail with {@link SocketClosedException} and waits until the start has
-	 * released what it had bound.
+	 * makes that start fail with {@link SocketClosedException} and waits until the start
+	 * has released what it had bound.
 	 */
 	@Override
 	public void close() {
@@ -406,9 +427,11 @@ public class MeshSocket implements AutoCloseable {
 					return;
 				}
 				case STARTING -> {
-					// start() checks the state before it reports RUNNING, and shuts down instead
+					// start() checks the state before it reports RUNNING, and shuts down
+					// instead
 					this.state = State.CLOSING;
-					// not on the starting thread, nor on the node loop its shutdown waits for
+					// not on the starting thread, nor on the node loop its shutdown waits
+					// for
 					NodeLoop loop = this.loop;
 					if (this.startingThread != Thread.currentThread() && (loop == null || !loop.inLoop())) {
 						awaitClosed();
@@ -424,15 +447,19 @@ public class MeshSocket implements AutoCloseable {
 		shutdown();
 	}
 
-	/** Waits (holding the lifecycle monitor) until a start that was closed has shut down. */
+	/**
+	 * Waits (holding the lifecycle monitor) until a start that was closed has shut down.
+	 */
 	private void awaitClosed() {
-		// the start may still be binding, then its shutdown waits up to CLOSE_TIMEOUT per stage
+		// the start may still be binding, then its shutdown waits up to CLOSE_TIMEOUT per
+		// stage
 		long deadline = System.nanoTime() + CLOSE_TIMEOUT.multipliedBy(4).toNanos();
 		try {
 			while (this.state != State.CLOSED) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
-					logger.warn("Socket closed while starting did not shut down within {}", CLOSE_TIMEOUT.multipliedBy(4));
+					logger.warn("Socket closed while starting did not shut down within {}",
+							CLOSE_TIMEOUT.multipliedBy(4));
 					return;
 				}
 				TimeUnit.NANOSECONDS.timedWait(this.lifecycleMonitor, remaining);
@@ -484,7 +511,10 @@ public class MeshSocket implements AutoCloseable {
 
 	// ------------------------------------------------------------------ for subclasses
 
-	/** Runs a task under the node lock and waits for its result (see the class Javadoc on threading). */
+	/**
+	 * Runs a task under the node lock and waits for its result (see the class Javadoc on
+	 * threading).
+	 */
 	<T> T call(java.util.concurrent.Callable<T> task) {
 		NodeLoop loop = this.loop;
 		if (loop == null || this.state != State.RUNNING) {
@@ -493,7 +523,9 @@ public class MeshSocket implements AutoCloseable {
 		return loop.call(task, this.options.operationTimeout());
 	}
 
-	/** Runs a task on the node loop without waiting (see the class Javadoc on threading). */
+	/**
+	 * Runs a task on the node loop without waiting (see the class Javadoc on threading).
+	 */
 	<T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
 		NodeLoop loop = this.loop;
 		if (loop == null || this.state != State.RUNNING) {
@@ -526,8 +558,8 @@ public class MeshSocket implements AutoCloseable {
 	}
 
 	/**
-	 * A host peers can dial for a bind address: the address itself, or for a wildcard bind
-	 * the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
+	 * A host peers can dial for a bind address: the address itself, or for a wildcard
+	 * bind the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
 	 */
 	private static String dialableHost(String bindAddress) {
 		if (!"0.0.0.0".equals(bindAddress) && !"::".equals(bindAddress)) {

@@ -6,11 +6,12 @@ import java.util.Map;
 
 /**
  * Counters of a socket since it started: an immutable snapshot taken by
- * {@link MeshSocket#stats()}. Byte counts are uncompressed blob sizes (checksum and body).
+ * {@link MeshSocket#stats()}. Byte counts are uncompressed blob sizes (checksum and
+ * body).
  *
  * @param peers handshaken peers right now
- * @param links open links right now: more than {@code peers} while handshakes are under way or
- * while a peer decides which of two links to it to keep
+ * @param links open links right now: more than {@code peers} while handshakes are under
+ * way or while a peer decides which of two links to it to keep
  * @param messagesReceived verified messages received on all links
  * @param messagesSent messages written to links (a broadcast to three peers counts three)
  * @param bytesReceived blob bytes received
@@ -21,8 +22,8 @@ import java.util.Map;
  * @param userMessagesDropped user messages dropped from a full receive queue
  * @param faults link faults by kind (every kind present, zero if none)
  */
-public record MeshStats(int peers, int links, long messagesReceived, long messagesSent, long bytesReceived, long bytesSent,
-		long broadcastsRelayed, long duplicatesDropped, long expiredDropped, long userMessagesDropped,
+public record MeshStats(int peers, int links, long messagesReceived, long messagesSent, long bytesReceived,
+		long bytesSent, long broadcastsRelayed, long duplicatesDropped, long expiredDropped, long userMessagesDropped,
 		Map<LinkFault, Long> faults) {
 
 	public MeshStats {
@@ -38,7 +39,10 @@ public record MeshStats(int peers, int links, long messagesReceived, long messag
 		return this.faults.get(fault);
 	}
 
-	/** Handshakes refused: wrong protocol, invalid, from ourselves, never completed, or a failed TLS handshake. */
+	/**
+	 * Handshakes refused: wrong protocol, invalid, from ourselves, never completed, or a
+	 * failed TLS handshake.
+	 */
 	public long rejectedHandshakes() {
 		return faults(LinkFault.PROTOCOL_MISMATCH) + faults(LinkFault.INVALID_HANDSHAKE)
 				+ faults(LinkFault.SELF_CONNECTION) + faults(LinkFault.HANDSHAKE_TIMEOUT)

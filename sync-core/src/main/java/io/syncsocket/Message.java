@@ -7,10 +7,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A user message received from the mesh: a broadcast sent with {@link MeshSocket#send} or a
- * whisper sent with {@link MeshSocket#whisper} (by this library, js2p or py2p).
+ * A user message received from the mesh: a broadcast sent with {@link MeshSocket#send} or
+ * a whisper sent with {@link MeshSocket#whisper} (by this library, js2p or py2p).
  *
- * <p>Packets are plain Java values: {@code String} (msgpack str), {@code byte[]} (bin),
+ * <p>
+ * Packets are plain Java values: {@code String} (msgpack str), {@code byte[]} (bin),
  * {@code Long} (integers), {@code Double}/{@code Float}, {@code Boolean}, {@code null},
  * {@code List} and {@code Map}. Immutable, except that {@code byte[]} packets are shared:
  * do not modify them.

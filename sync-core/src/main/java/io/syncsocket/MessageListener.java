@@ -1,9 +1,9 @@
 package io.syncsocket;
 
 /**
- * Receives user messages as they arrive, in arrival order. Called on the socket's node loop
- * (or on the listener executor given in {@link MeshOptions}); it must not block. A listener
- * that throws is logged and never disturbs the socket.
+ * Receives user messages as they arrive, in arrival order. Called on the socket's node
+ * loop (or on the listener executor given in {@link MeshOptions}); it must not block. A
+ * listener that throws is logged and never disturbs the socket.
  */
 @FunctionalInterface
 public interface MessageListener {

@@ -3,7 +3,8 @@ package io.syncsocket;
 import java.util.Objects;
 
 /**
- * Who last wrote a key and when: the metadata every node keeps per key (PROTOCOL.md §7.1).
+ * Who last wrote a key and when: the metadata every node keeps per key (PROTOCOL.md
+ * §7.1).
  *
  * @param owner the node id of the writer
  * @param timestamp unix time in whole seconds of the write (the message time)

@@ -26,7 +26,8 @@ public record MsgpackExtension(byte type, byte[] data) {
 
 	@Override
 	public boolean equals(Object other) {
-		return (other instanceof MsgpackExtension that) && this.type == that.type && Arrays.equals(this.data, that.data);
+		return (other instanceof MsgpackExtension that) && this.type == that.type
+				&& Arrays.equals(this.data, that.data);
 	}
 
 	@Override

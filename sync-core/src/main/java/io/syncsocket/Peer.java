@@ -14,17 +14,19 @@ import org.jspecify.annotations.Nullable;
  * @param remoteAddress the remote end of the TCP connection
  * @param direction whether this node dialed the peer or accepted its connection
  * @param connectedSince when the peer's handshake was accepted
- * @param compression the compression used on the link ({@code "zlib"}, {@code "gzip"}) or null
+ * @param compression the compression used on the link ({@code "zlib"}, {@code "gzip"}) or
+ * null
  * @param dialect which implementation the peer's handshake encoding looks like
  */
 public record Peer(String id, InetSocketAddress address, InetSocketAddress remoteAddress, Direction direction,
 		Instant connectedSince, @Nullable String compression, Dialect dialect) {
 
 	/**
-	 * The implementation a peer appears to be, inferred from how its handshake is encoded:
-	 * js2p sends the protocol id as str, py2p sends node ids as bin, and syncsocket sends
-	 * node ids as str with the protocol id as bin (PROTOCOL.md §2.1, §5.1). Used to spare
-	 * js2p peers the messages that make js2p drop links (PROTOCOL.md §9 Q1).
+	 * The implementation a peer appears to be, inferred from how its handshake is
+	 * encoded: js2p sends the protocol id as str, py2p sends node ids as bin, and
+	 * syncsocket sends node ids as str with the protocol id as bin (PROTOCOL.md §2.1,
+	 * §5.1). Used to spare js2p peers the messages that make js2p drop links (PROTOCOL.md
+	 * §9 Q1).
 	 */
 	public enum Dialect {
 
@@ -34,7 +36,10 @@ public record Peer(String id, InetSocketAddress address, InetSocketAddress remot
 		/** Node ids as bin: py2p. */
 		PY2P,
 
-		/** Node ids as str and protocol id as bin: syncsocket (or a node following PROTOCOL.md's Java advice). */
+		/**
+		 * Node ids as str and protocol id as bin: syncsocket (or a node following
+		 * PROTOCOL.md's Java advice).
+		 */
 		SYNCSOCKET
 
 	}

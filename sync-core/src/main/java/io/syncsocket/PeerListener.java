@@ -1,8 +1,9 @@
 package io.syncsocket;
 
 /**
- * Hears about peers joining and leaving. Called on the socket's node loop (or the listener
- * executor) in the order things happened; it must not block. Exceptions are logged and ignored.
+ * Hears about peers joining and leaving. Called on the socket's node loop (or the
+ * listener executor) in the order things happened; it must not block. Exceptions are
+ * logged and ignored.
  */
 public interface PeerListener {
 

@@ -8,17 +8,20 @@ import io.syncsocket.internal.wire.Ids;
  * A mesh's protocol: subnet and encryption. Only nodes with the same protocol id
  * ({@code base58(SHA-256(subnet + encryption + "0.7"))}, PROTOCOL.md §3.2) can connect.
  *
- * <p>{@link SyncSocket} appends one character to the subnet ({@code "1"} with leasing,
+ * <p>
+ * {@link SyncSocket} appends one character to the subnet ({@code "1"} with leasing,
  * {@code "0"} without) before computing the id, exactly as js2p and py2p do, so give it
  * the base subnet (default {@code "sync"}).
  *
- * <p>The encryption name is part of the id, so a {@value #PLAINTEXT} mesh and an
+ * <p>
+ * The encryption name is part of the id, so a {@value #PLAINTEXT} mesh and an
  * {@value #SSL} mesh with the same subnet are separate networks. With {@value #SSL} every
  * link runs over TLS, set up by {@link MeshOptions.Builder#tls(TlsOptions)} (js2p-like
  * {@link TlsOptions#compatible() compatible} mode unless configured otherwise).
  *
  * @param subnet any text; {@code "mesh"} is the js2p default for a plain mesh socket
- * @param encryption the transport encryption, with js2p's names: {@value #PLAINTEXT} or {@value #SSL}
+ * @param encryption the transport encryption, with js2p's names: {@value #PLAINTEXT} or
+ * {@value #SSL}
  */
 public record Protocol(String subnet, String encryption) {
 

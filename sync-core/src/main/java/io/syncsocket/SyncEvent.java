@@ -51,7 +51,10 @@ public final class SyncEvent {
 
 	private volatile boolean isDecoded;
 
-	/** For the sync layer: {@code key} and {@code value} (msgpack) are not copied and must not change. */
+	/**
+	 * For the sync layer: {@code key} and {@code value} (msgpack) are not copied and must
+	 * not change.
+	 */
 	public SyncEvent(Type type, byte[] key, byte @Nullable [] value, Metatuple meta, Origin origin) {
 		this.type = Objects.requireNonNull(type, "'type' must not be null");
 		this.key = Objects.requireNonNull(key, "'key' must not be null");
@@ -75,8 +78,8 @@ public final class SyncEvent {
 	}
 
 	/**
-	 * The new value (for a delta, the merged map); null for a delete. See {@link SyncSocket}
-	 * for the Java types of values.
+	 * The new value (for a delta, the merged map); null for a delete. See
+	 * {@link SyncSocket} for the Java types of values.
 	 */
 	public @Nullable Object value() {
 		if (this.value == null) {

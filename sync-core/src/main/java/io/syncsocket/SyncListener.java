@@ -4,7 +4,8 @@ package io.syncsocket;
  * Hears about every change to a {@link SyncSocket}'s dictionary: local writes, remote
  * broadcasts and state transfers.
  *
- * <p>Threading: called on the socket's node loop, in commit order, after the change is
+ * <p>
+ * Threading: called on the socket's node loop, in commit order, after the change is
  * visible to {@code get}; or on the listener executor from {@link MeshOptions} if one is
  * set (in order only if that executor is serial). Callbacks must not block, and must not
  * call blocking socket methods on the node loop (that fails fast); hand work to another

@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Immutable settings of a {@link SyncSocket}: the mesh settings (whose protocol subnet is the
- * base subnet, default {@code "sync"}, before the leasing suffix) plus leasing, delete
- * policy and tombstone retention.
+ * Immutable settings of a {@link SyncSocket}: the mesh settings (whose protocol subnet is
+ * the base subnet, default {@code "sync"}, before the leasing suffix) plus leasing,
+ * delete policy and tombstone retention.
  *
  * <pre>{@code
  * SyncOptions options = SyncOptions.builder()
@@ -18,7 +18,10 @@ import java.util.function.Consumer;
  */
 public final class SyncOptions {
 
-	/** The default base subnet of a sync mesh; the protocol uses {@code "sync1"} or {@code "sync0"}. */
+	/**
+	 * The default base subnet of a sync mesh; the protocol uses {@code "sync1"} or
+	 * {@code "sync0"}.
+	 */
 	public static final String DEFAULT_SUBNET = "sync";
 
 	/** The default {@link #antiEntropyInterval()}. */
@@ -70,7 +73,10 @@ public final class SyncOptions {
 		return new Builder(this);
 	}
 
-	/** The mesh settings; their protocol subnet is the base subnet, before the leasing suffix. */
+	/**
+	 * The mesh settings; their protocol subnet is the base subnet, before the leasing
+	 * suffix.
+	 */
 	public MeshOptions mesh() {
 		return this.mesh;
 	}
@@ -87,14 +93,16 @@ public final class SyncOptions {
 		return this.tombstoneRetention;
 	}
 
-	/** Most deleted keys remembered; beyond it the oldest tombstones are forgotten early. */
+	/**
+	 * Most deleted keys remembered; beyond it the oldest tombstones are forgotten early.
+	 */
 	public int maxTombstones() {
 		return this.maxTombstones;
 	}
 
 	/**
-	 * How often this node compares a digest of its dictionary with each syncsocket peer (zero:
-	 * never). See {@link Builder#antiEntropyInterval(Duration)}.
+	 * How often this node compares a digest of its dictionary with each syncsocket peer
+	 * (zero: never). See {@link Builder#antiEntropyInterval(Duration)}.
 	 */
 	public Duration antiEntropyInterval() {
 		return this.antiEntropyInterval;
@@ -134,13 +142,19 @@ public final class SyncOptions {
 			this.antiEntropyInterval = options.antiEntropyInterval;
 		}
 
-		/** Replaces the mesh settings. Their protocol subnet is the base subnet (e.g. {@code "sync"}). */
+		/**
+		 * Replaces the mesh settings. Their protocol subnet is the base subnet (e.g.
+		 * {@code "sync"}).
+		 */
 		public Builder mesh(MeshOptions mesh) {
 			this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
 			return this;
 		}
 
-		/** Adjusts the mesh settings, starting from the current ones (subnet {@code "sync"} by default). */
+		/**
+		 * Adjusts the mesh settings, starting from the current ones (subnet
+		 * {@code "sync"} by default).
+		 */
 		public Builder mesh(Consumer<MeshOptions.Builder> customizer) {
 			MeshOptions.Builder builder = this.mesh.mutate();
 			customizer.accept(builder);
@@ -159,8 +173,9 @@ public final class SyncOptions {
 		}
 
 		/**
-		 * How long a deleted key is remembered, so that a stale copy from a node that missed
-		 * the delete cannot bring it back. Partitions longer than this can resurrect keys.
+		 * How long a deleted key is remembered, so that a stale copy from a node that
+		 * missed the delete cannot bring it back. Partitions longer than this can
+		 * resurrect keys.
 		 */
 		public Builder tombstoneRetention(Duration tombstoneRetention) {
 			Objects.requireNonNull(tombstoneRetention, "'tombstoneRetention' must not be null");
@@ -171,7 +186,10 @@ public final class SyncOptions {
 			return this;
 		}
 
-		/** Most deleted keys remembered; beyond it the oldest tombstones are forgotten early. */
+		/**
+		 * Most deleted keys remembered; beyond it the oldest tombstones are forgotten
+		 * early.
+		 */
 		public Builder maxTombstones(int maxTombstones) {
 			if (maxTombstones < 0) {
 				throw new IllegalArgumentException("maxTombstones: " + maxTombstones + " (expected: >= 0)");
@@ -181,13 +199,13 @@ public final class SyncOptions {
 		}
 
 		/**
-		 * How often this node sends each syncsocket peer a digest of its dictionary (default
-		 * {@code 5s}; zero turns it off). The protocol's live rules can leave two nodes with
-		 * different versions of a key (two nodes claiming a free key at once, deltas applied
-		 * in different orders); when a peer's digest and this node's stay different for a
-		 * whole round with no change on either side, this node asks that peer for its full
-		 * state and merges it, so the mesh converges without a reconnect. js2p and py2p peers
-		 * are never sent digests.
+		 * How often this node sends each syncsocket peer a digest of its dictionary
+		 * (default {@code 5s}; zero turns it off). The protocol's live rules can leave
+		 * two nodes with different versions of a key (two nodes claiming a free key at
+		 * once, deltas applied in different orders); when a peer's digest and this node's
+		 * stay different for a whole round with no change on either side, this node asks
+		 * that peer for its full state and merges it, so the mesh converges without a
+		 * reconnect. js2p and py2p peers are never sent digests.
 		 */
 		public Builder antiEntropyInterval(Duration antiEntropyInterval) {
 			Objects.requireNonNull(antiEntropyInterval, "'antiEntropyInterval' must not be null");

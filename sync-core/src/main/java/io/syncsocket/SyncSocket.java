@@ -14,8 +14,8 @@ import io.syncsocket.internal.wire.Msgpack;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A dictionary shared by every node of a mesh: the p2p-today {@code SyncSocket}, wire-compatible
- * with js2p and py2p (protocol 0.7, PROTOCOL.md §7).
+ * A dictionary shared by every node of a mesh: the p2p-today {@code SyncSocket},
+ * wire-compatible with js2p and py2p (protocol 0.7, PROTOCOL.md §7).
  *
  * <pre>{@code
  * try (SyncSocket sync = new SyncSocket(SyncOptions.builder().mesh((m) -> m.port(4444)).build()).start()) {
@@ -25,46 +25,78 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <h2>Keys and values</h2>
- * Keys are text or bytes; a text key is its UTF-8 bytes, so {@code "k"} and
- * {@code "k".getBytes(UTF_8)} are the same key. Values keep their msgpack type end to end:
+ * <h2>Keys and values</h2> Keys are text or bytes; a text key is its UTF-8 bytes, so
+ * {@code "k"} and {@code "k".getBytes(UTF_8)} are the same key. Values keep their msgpack
+ * type end to end:
  * <table>
  * <caption>Java types of values</caption>
- * <tr><th>write</th><th>wire</th><th>read back</th></tr>
- * <tr><td>{@code String}</td><td>str</td><td>{@code String}</td></tr>
- * <tr><td>{@code byte[]}</td><td>bin</td><td>{@code byte[]} (a copy)</td></tr>
- * <tr><td>{@code Integer}, {@code Long} ...</td><td>int</td><td>{@code Long}</td></tr>
- * <tr><td>{@code Double} / {@code Float}</td><td>float64 / float32</td><td>{@code Double} / {@code Float}</td></tr>
- * <tr><td>{@code Boolean}</td><td>bool</td><td>{@code Boolean}</td></tr>
- * <tr><td>{@code List}</td><td>array</td><td>unmodifiable {@code List}</td></tr>
- * <tr><td>{@code Map}</td><td>map</td><td>unmodifiable {@code Map}</td></tr>
+ * <tr>
+ * <th>write</th>
+ * <th>wire</th>
+ * <th>read back</th>
+ * </tr>
+ * <tr>
+ * <td>{@code String}</td>
+ * <td>str</td>
+ * <td>{@code String}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code byte[]}</td>
+ * <td>bin</td>
+ * <td>{@code byte[]} (a copy)</td>
+ * </tr>
+ * <tr>
+ * <td>{@code Integer}, {@code Long} ...</td>
+ * <td>int</td>
+ * <td>{@code Long}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code Double} / {@code Float}</td>
+ * <td>float64 / float32</td>
+ * <td>{@code Double} / {@code Float}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code Boolean}</td>
+ * <td>bool</td>
+ * <td>{@code Boolean}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code List}</td>
+ * <td>array</td>
+ * <td>unmodifiable {@code List}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code Map}</td>
+ * <td>map</td>
+ * <td>unmodifiable {@code Map}</td>
+ * </tr>
  * </table>
- * A stored value (from js2p or py2p too) keeps the exact encoding it arrived in and is passed
- * on unchanged, except a map that a delta was merged into: it is re-encoded (minimal-width
- * msgpack, map keys as text). Unlike js2p, falsy values ({@code 0}, {@code ""},
- * {@code false}) are ordinary values. {@code null} cannot be stored: {@link #del} deletes.
+ * A stored value (from js2p or py2p too) keeps the exact encoding it arrived in and is
+ * passed on unchanged, except a map that a delta was merged into: it is re-encoded
+ * (minimal-width msgpack, map keys as text). Unlike js2p, falsy values ({@code 0},
+ * {@code ""}, {@code false}) are ordinary values. {@code null} cannot be stored:
+ * {@link #del} deletes.
  *
- * <h2>Leasing and timestamps</h2>
- * Every key carries a {@link Metatuple} (owner, timestamp in whole seconds). With
- * {@link Leasing#ON} a key written by one node cannot be changed by another for an hour
- * ({@link LeaseHeldException}). Live changes must pass the lease rule of PROTOCOL.md §7.4, and
- * are also refused when they lose to the key's tombstone or are older than the stored version
- * of the same owner; a direct peer's broadcasts are taken only from the link this node routes
- * to it over. After a reconnect, state transfers are merged by newest timestamp (ties: smaller
- * node id), so syncsocket nodes that were partitioned converge to identical dictionaries.
- * Every broadcast this node authors for a write is unique, or the write is refused (peers drop
- * a repeat of the same second as a duplicate, PROTOCOL.md §9 Q15): it is stamped with the
- * current second or a later one at most a second ahead of the clock, and refused with
+ * <h2>Leasing and timestamps</h2> Every key carries a {@link Metatuple} (owner, timestamp
+ * in whole seconds). With {@link Leasing#ON} a key written by one node cannot be changed
+ * by another for an hour ({@link LeaseHeldException}). Live changes must pass the lease
+ * rule of PROTOCOL.md §7.4, and are also refused when they lose to the key's tombstone or
+ * are older than the stored version of the same owner; a direct peer's broadcasts are
+ * taken only from the link this node routes to it over. After a reconnect, state
+ * transfers are merged by newest timestamp (ties: smaller node id), so syncsocket nodes
+ * that were partitioned converge to identical dictionaries. Every broadcast this node
+ * authors for a write is unique, or the write is refused (peers drop a repeat of the same
+ * second as a duplicate, PROTOCOL.md §9 Q15): it is stamped with the current second or a
+ * later one at most a second ahead of the clock, and refused with
  * {@link WriteConflictException} when no such second is left.
  *
- * <h2>Threading</h2>
- * As {@link MeshSocket}: reads ({@code get}, {@code keys}, {@code items} ...) take no lock and
- * may be called from any thread while the socket runs (they throw {@link SocketClosedException}
- * before {@link #start()} and after {@link #close()}); writes are serialised by the node lock,
- * on the caller's thread when the node loop is idle, else on the loop while the caller waits,
- * so a node always reads its own writes; calling them from a listener fails fast.
- * {@link SyncListener}s are called on the node loop in commit order (or on the configured
- * listener executor).
+ * <h2>Threading</h2> As {@link MeshSocket}: reads ({@code get}, {@code keys},
+ * {@code items} ...) take no lock and may be called from any thread while the socket runs
+ * (they throw {@link SocketClosedException} before {@link #start()} and after
+ * {@link #close()}); writes are serialised by the node lock, on the caller's thread when
+ * the node loop is idle, else on the loop while the caller waits, so a node always reads
+ * its own writes; calling them from a listener fails fast. {@link SyncListener}s are
+ * called on the node loop in commit order (or on the configured listener executor).
  */
 public class SyncSocket extends MeshSocket {
 
@@ -85,7 +117,8 @@ public class SyncSocket extends MeshSocket {
 		extension((node) -> {
 			Run previous = this.run;
 			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
-					options.tombstoneRetention(), options.maxTombstones(), options.antiEntropyInterval(), this.listeners);
+					options.tombstoneRetention(), options.maxTombstones(), options.antiEntropyInterval(),
+					this.listeners);
 			this.run = new Run(created, (previous != null) ? previous.stats() : NO_STATS);
 			return created;
 		});
@@ -123,17 +156,26 @@ public class SyncSocket extends MeshSocket {
 		return (value != null) ? value : fallback;
 	}
 
-	/** A str value, or null if absent. @throws ValueTypeException if the value is not a str */
+	/**
+	 * A str value, or null if absent. @throws ValueTypeException if the value is not a
+	 * str
+	 */
 	public @Nullable String getString(String key) {
 		return typed(key, String.class, "a str");
 	}
 
-	/** A bin value, or null if absent. @throws ValueTypeException if the value is not a bin */
+	/**
+	 * A bin value, or null if absent. @throws ValueTypeException if the value is not a
+	 * bin
+	 */
 	public byte @Nullable [] getBytes(String key) {
 		return typed(key, byte[].class, "a bin");
 	}
 
-	/** An integer value, or {@code fallback} if absent. @throws ValueTypeException if it is not an integer */
+	/**
+	 * An integer value, or {@code fallback} if absent. @throws ValueTypeException if it
+	 * is not an integer
+	 */
 	public long getLong(String key, long fallback) {
 		Long value = typed(key, Long.class, "an integer that fits a long");
 		return (value != null) ? value : fallback;
@@ -151,13 +193,18 @@ public class SyncSocket extends MeshSocket {
 		throw new ValueTypeException(key, "a number", MessageCodec.describe(value));
 	}
 
-	/** A bool value, or {@code fallback} if absent. @throws ValueTypeException if it is not a bool */
+	/**
+	 * A bool value, or {@code fallback} if absent. @throws ValueTypeException if it is
+	 * not a bool
+	 */
 	public boolean getBoolean(String key, boolean fallback) {
 		Boolean value = typed(key, Boolean.class, "a bool");
 		return (value != null) ? value : fallback;
 	}
 
-	/** An array value, or null if absent. @throws ValueTypeException if it is not an array */
+	/**
+	 * An array value, or null if absent. @throws ValueTypeException if it is not an array
+	 */
 	@SuppressWarnings("unchecked")
 	public @Nullable List<@Nullable Object> getList(String key) {
 		return typed(key, List.class, "an array");
@@ -215,18 +262,18 @@ public class SyncSocket extends MeshSocket {
 	}
 
 	/**
-	 * Whether a peer's full state has been received: true once, after this node connected to
-	 * a peer, 300 ms passed without a state entry while a peer was connected (the protocol has
-	 * no end marker). False before any peer.
+	 * Whether a peer's full state has been received: true once, after this node connected
+	 * to a peer, 300 ms passed without a state entry while a peer was connected (the
+	 * protocol has no end marker). False before any peer.
 	 */
 	public boolean initialSyncComplete() {
 		return engine().initialSyncComplete();
 	}
 
 	/**
-	 * Dictionary counters; {@link #stats()} has the mesh's. Never blocks. After {@link #close()}
-	 * the last values are kept and a restart carries them on (counters never go back to zero);
-	 * before the first start all are zero.
+	 * Dictionary counters; {@link #stats()} has the mesh's. Never blocks. After
+	 * {@link #close()} the last values are kept and a restart carries them on (counters
+	 * never go back to zero); before the first start all are zero.
 	 */
 	public SyncStats syncStats() {
 		Run run = this.run;
@@ -260,10 +307,10 @@ public class SyncSocket extends MeshSocket {
 	}
 
 	/**
-	 * {@link #set(String, Object)} without waiting: the future completes once the value is
-	 * stored and broadcast, or fails with a {@link WriteRejectedException} (nothing changed).
-	 * Writes from one thread are applied in call order. The future completes on the node loop, so
-	 * callbacks attached to it must not block; callable from listeners.
+	 * {@link #set(String, Object)} without waiting: the future completes once the value
+	 * is stored and broadcast, or fails with a {@link WriteRejectedException} (nothing
+	 * changed). Writes from one thread are applied in call order. The future completes on
+	 * the node loop, so callbacks attached to it must not block; callable from listeners.
 	 * @throws IllegalArgumentException at once if the value is null or not a msgpack type
 	 */
 	public CompletableFuture<Void> setAsync(String key, Object value) {
@@ -276,7 +323,10 @@ public class SyncSocket extends MeshSocket {
 		});
 	}
 
-	/** {@link #del(String)} without waiting; see {@link #setAsync} for how the future completes. */
+	/**
+	 * {@link #del(String)} without waiting; see {@link #setAsync} for how the future
+	 * completes.
+	 */
 	public CompletableFuture<Void> delAsync(String key) {
 		SyncKey syncKey = SyncKey.of(requireKey(key));
 		SyncEngine engine = engine();
@@ -354,8 +404,8 @@ public class SyncSocket extends MeshSocket {
 	}
 
 	/**
-	 * Merges {@code delta} into the map stored at {@code key} (shallow; an absent key starts
-	 * as an empty map) and broadcasts the delta (PROTOCOL.md §7.3).
+	 * Merges {@code delta} into the map stored at {@code key} (shallow; an absent key
+	 * starts as an empty map) and broadcasts the delta (PROTOCOL.md §7.3).
 	 * @return the merged map
 	 * @throws ValueTypeException if the stored value is not a map (nothing changes)
 	 * @throws LeaseHeldException if another node leases the key (nothing changes)
@@ -418,7 +468,10 @@ public class SyncSocket extends MeshSocket {
 		return Objects.requireNonNull(key, "'key' must not be null");
 	}
 
-	/** One run's dictionary, with the counters of the runs before it (a restart starts a new dictionary). */
+	/**
+	 * One run's dictionary, with the counters of the runs before it (a restart starts a
+	 * new dictionary).
+	 */
 	private record Run(SyncEngine engine, SyncStats before) {
 
 		SyncStats stats() {

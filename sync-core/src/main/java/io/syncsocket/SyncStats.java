@@ -14,8 +14,8 @@ package io.syncsocket;
  * @param staleRejections remote changes dropped because they were older than a tombstone
  * or lost to the stored version in a state-transfer merge
  * @param ignoredDeltas remote deltas dropped because the stored value is not a map
- * @param repairs full states asked of a peer because its dictionary and this node's stayed
- * different with no change on either side for an anti-entropy round
+ * @param repairs full states asked of a peer because its dictionary and this node's
+ * stayed different with no change on either side for an anti-entropy round
  */
 public record SyncStats(int keys, int tombstones, long localUpdates, long remoteUpdates, long stateTransferUpdates,
 		long deletes, long leaseRejections, long staleRejections, long ignoredDeltas, long repairs) {

@@ -13,26 +13,29 @@ import org.jspecify.annotations.Nullable;
  * (set with {@link MeshOptions.Builder#tls(TlsOptions)}). Two modes:
  *
  * <ul>
- * <li>{@link Mode#COMPATIBLE}: what js2p's {@code SSL} transport does. The node presents a
- * certificate (a self-signed one generated at start, or the key material given) and accepts
- * any certificate, or none, from its peers. Links are encrypted against eavesdroppers, but
- * anyone can join and an active man-in-the-middle is not detected.</li>
+ * <li>{@link Mode#COMPATIBLE}: what js2p's {@code SSL} transport does. The node presents
+ * a certificate (a self-signed one generated at start, or the key material given) and
+ * accepts any certificate, or none, from its peers. Links are encrypted against
+ * eavesdroppers, but anyone can join and an active man-in-the-middle is not
+ * detected.</li>
  * <li>{@link Mode#VERIFIED}: mutual TLS. The node presents the certificate of its key
- * material and requires every peer, dialed or accepted, to present a certificate chain the
- * trust material trusts; a node without one cannot join.</li>
+ * material and requires every peer, dialed or accepted, to present a certificate chain
+ * the trust material trusts; a node without one cannot join.</li>
  * </ul>
  *
- * <p>Key and trust material are the JDK's {@link KeyManagerFactory} and
+ * <p>
+ * Key and trust material are the JDK's {@link KeyManagerFactory} and
  * {@link TrustManagerFactory}, initialised by the caller (a Spring Boot {@code SslBundle}
  * gives both). Peers are identified by their certificates, not by host names: there is no
  * host-name verification, since nodes dial whatever addresses peer lists advertise. The
- * certificate is not bound to the node id a peer claims in its handshake. Every node is both
- * a TLS server and a TLS client, so a certificate with an extended key usage must allow both
- * {@code serverAuth} and {@code clientAuth}. Material the JDK cannot use makes
- * {@link MeshSocket#start()} fail with a {@link SyncSocketException}; a link whose handshake
- * fails is closed and counted as {@link LinkFault#TLS_HANDSHAKE_FAILED}.
+ * certificate is not bound to the node id a peer claims in its handshake. Every node is
+ * both a TLS server and a TLS client, so a certificate with an extended key usage must
+ * allow both {@code serverAuth} and {@code clientAuth}. Material the JDK cannot use makes
+ * {@link MeshSocket#start()} fail with a {@link SyncSocketException}; a link whose
+ * handshake fails is closed and counted as {@link LinkFault#TLS_HANDSHAKE_FAILED}.
  *
- * <p>The self-signed certificate of compatible mode is an EC P-256 key with an X.509
+ * <p>
+ * The self-signed certificate of compatible mode is an EC P-256 key with an X.509
  * certificate made in-process with public JDK APIs (no BouncyCastle, no temporary files),
  * a new one each time a socket starts.
  *
@@ -52,7 +55,10 @@ public final class TlsOptions {
 		/** js2p-like: present a certificate (self-signed by default), accept any peer. */
 		COMPATIBLE,
 
-		/** Mutual TLS: present the configured certificate and require a trusted one from every peer. */
+		/**
+		 * Mutual TLS: present the configured certificate and require a trusted one from
+		 * every peer.
+		 */
 		VERIFIED
 
 	}
@@ -78,25 +84,27 @@ public final class TlsOptions {
 	}
 
 	/**
-	 * js2p-compatible TLS: a self-signed certificate generated at start, peers not verified.
-	 * The default of a socket whose encryption is {@link Protocol#SSL}.
+	 * js2p-compatible TLS: a self-signed certificate generated at start, peers not
+	 * verified. The default of a socket whose encryption is {@link Protocol#SSL}.
 	 */
 	public static TlsOptions compatible() {
 		return COMPATIBLE;
 	}
 
-	/** A builder for {@link Mode#COMPATIBLE}, e.g. to present a fixed certificate or restrict protocols. */
+	/**
+	 * A builder for {@link Mode#COMPATIBLE}, e.g. to present a fixed certificate or
+	 * restrict protocols.
+	 */
 	public static Builder compatibleBuilder() {
 		return new Builder(Mode.COMPATIBLE);
 	}
 
 	/**
-	 * A builder for {@link Mode#VERIFIED} (mutual TLS) with this node's key and certificate
-	 * chain and the trust material peers' certificates must chain to.
+	 * A builder for {@link Mode#VERIFIED} (mutual TLS) with this node's key and
+	 * certificate chain and the trust material peers' certificates must chain to.
 	 */
 	public static Builder verified(KeyManagerFactory keyManagerFactory, TrustManagerFactory trustManagerFactory) {
-		return new Builder(Mode.VERIFIED).keyManagerFactory(keyManagerFactory)
-			.trustManagerFactory(trustManagerFactory);
+		return new Builder(Mode.VERIFIED).keyManagerFactory(keyManagerFactory).trustManagerFactory(trustManagerFactory);
 	}
 
 	/** A builder initialised with these options. */
@@ -116,12 +124,18 @@ public final class TlsOptions {
 		return this.keyManagerFactory;
 	}
 
-	/** What peers' certificates must chain to ({@link Mode#VERIFIED}); null in compatible mode. */
+	/**
+	 * What peers' certificates must chain to ({@link Mode#VERIFIED}); null in compatible
+	 * mode.
+	 */
 	public @Nullable TrustManagerFactory trustManagerFactory() {
 		return this.trustManagerFactory;
 	}
 
-	/** The enabled TLS protocol versions (e.g. {@code TLSv1.3}); empty for the JDK's defaults. */
+	/**
+	 * The enabled TLS protocol versions (e.g. {@code TLSv1.3}); empty for the JDK's
+	 * defaults.
+	 */
 	public List<String> protocols() {
 		return this.protocols;
 	}
@@ -134,11 +148,14 @@ public final class TlsOptions {
 	@Override
 	public String toString() {
 		return "TlsOptions[mode=" + this.mode + ", keyMaterial="
-				+ ((this.keyManagerFactory != null) ? "configured" : "self-signed") + ", protocols="
-				+ this.protocols + ", ciphers=" + this.ciphers + "]";
+				+ ((this.keyManagerFactory != null) ? "configured" : "self-signed") + ", protocols=" + this.protocols
+				+ ", ciphers=" + this.ciphers + "]";
 	}
 
-	/** Builds {@link TlsOptions}; {@link #build()} checks that the mode has the material it needs. */
+	/**
+	 * Builds {@link TlsOptions}; {@link #build()} checks that the mode has the material
+	 * it needs.
+	 */
 	public static final class Builder {
 
 		private final Mode mode;
@@ -163,19 +180,27 @@ public final class TlsOptions {
 			this.ciphers = options.ciphers;
 		}
 
-		/** This node's key and certificate chain (required in {@link Mode#VERIFIED} mode). */
+		/**
+		 * This node's key and certificate chain (required in {@link Mode#VERIFIED} mode).
+		 */
 		public Builder keyManagerFactory(@Nullable KeyManagerFactory keyManagerFactory) {
 			this.keyManagerFactory = keyManagerFactory;
 			return this;
 		}
 
-		/** The trust material for peers' certificates (required in {@link Mode#VERIFIED}, refused in compatible mode). */
+		/**
+		 * The trust material for peers' certificates (required in {@link Mode#VERIFIED},
+		 * refused in compatible mode).
+		 */
 		public Builder trustManagerFactory(@Nullable TrustManagerFactory trustManagerFactory) {
 			this.trustManagerFactory = trustManagerFactory;
 			return this;
 		}
 
-		/** Restricts the TLS protocol versions, e.g. {@code TLSv1.3}; empty for the JDK's defaults. */
+		/**
+		 * Restricts the TLS protocol versions, e.g. {@code TLSv1.3}; empty for the JDK's
+		 * defaults.
+		 */
 		public Builder protocols(List<String> protocols) {
 			this.protocols = requireNames(protocols, "protocols");
 			return this;
@@ -204,8 +229,9 @@ public final class TlsOptions {
 				}
 			}
 			else if (this.trustManagerFactory != null) {
-				throw new IllegalArgumentException("trustManagerFactory: set in COMPATIBLE mode, which verifies no peer "
-						+ "(expected: null, or mode VERIFIED)");
+				throw new IllegalArgumentException(
+						"trustManagerFactory: set in COMPATIBLE mode, which verifies no peer "
+								+ "(expected: null, or mode VERIFIED)");
 			}
 			return new TlsOptions(this);
 		}

@@ -1,9 +1,9 @@
 package io.syncsocket;
 
 /**
- * A value does not have the type an operation needs: {@link SyncSocket#applyDelta} onto a key
- * whose value is not a map, or a typed getter such as {@link SyncSocket#getString} on a value
- * of another type. Nothing was changed.
+ * A value does not have the type an operation needs: {@link SyncSocket#applyDelta} onto a
+ * key whose value is not a map, or a typed getter such as {@link SyncSocket#getString} on
+ * a value of another type. Nothing was changed.
  */
 public class ValueTypeException extends SyncSocketException {
 

@@ -1,9 +1,9 @@
 package io.syncsocket;
 
 /**
- * A local write was refused because of the version another node holds; nothing was changed.
- * See {@link LeaseHeldException} (leasing on) and {@link WriteConflictException} (a newer
- * version that this write cannot beat).
+ * A local write was refused because of the version another node holds; nothing was
+ * changed. See {@link LeaseHeldException} (leasing on) and {@link WriteConflictException}
+ * (a newer version that this write cannot beat).
  */
 public abstract class WriteRejectedException extends SyncSocketException {
 

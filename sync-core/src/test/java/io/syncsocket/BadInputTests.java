@@ -32,15 +32,19 @@ import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bad input over real loopback TCP: a {@link RawPeer} sends what PROTOCOL.md calls a fault
- * (§1, §1.1, §5.1–5.3, §5.7, §5.8, §6.4) to a node that also has a well-behaved
+ * Bad input over real loopback TCP: a {@link RawPeer} sends what PROTOCOL.md calls a
+ * fault (§1, §1.1, §5.1–5.3, §5.7, §5.8, §6.4) to a node that also has a well-behaved
  * {@link MeshSocket} peer. Each test checks the prescribed reaction (close the link, or
  * ignore the message and keep the link working), that the fault is counted in
- * {@link MeshStats}, and that the node keeps serving its good peer as if nothing happened.
+ * {@link MeshStats}, and that the node keeps serving its good peer as if nothing
+ * happened.
  */
 class BadInputTests {
 
-	/** Bound for every wait: generous, so a loaded two-core machine does not make tests flaky. */
+	/**
+	 * Bound for every wait: generous, so a loaded two-core machine does not make tests
+	 * flaky.
+	 */
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	private static final Duration STALL_TIMEOUT = Duration.ofMillis(300);
@@ -71,7 +75,8 @@ class BadInputTests {
 
 	@BeforeEach
 	void captureLogs() {
-		// Ignored faults are logged at DEBUG, closing ones at INFO: capture both to check "logged once".
+		// Ignored faults are logged at DEBUG, closing ones at INFO: capture both to check
+		// "logged once".
 		this.meshLoggerLevel = this.meshLogger.getLevel();
 		this.meshLogger.setLevel(Level.DEBUG);
 		this.meshLog.start();
@@ -102,7 +107,8 @@ class BadInputTests {
 		}
 	}
 
-	// ---------------------------------------------------------------- framing (§1, §1.1): close
+	// ---------------------------------------------------------------- framing (§1,
+	// §1.1): close
 
 	@Test
 	void oversizeLengthHeaderShouldCloseLink() throws Exception {
@@ -110,7 +116,8 @@ class BadInputTests {
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
-		// Only the header and a few bytes of the announced body: the node must not wait for the rest.
+		// Only the header and a few bytes of the announced body: the node must not wait
+		// for the rest.
 		raw.sendRaw(concat(RawPeer.header(1025), new byte[16]));
 		raw.awaitClosed(WAIT);
 		assertFaultCounted(LinkFault.FRAME_TOO_LARGE, 1);
@@ -217,7 +224,8 @@ class BadInputTests {
 		assertNodeKeepsServing();
 	}
 
-	// ---------------------------------------------------------------- handshake (§5.1–5.3)
+	// ---------------------------------------------------------------- handshake
+	// (§5.1–5.3)
 
 	@Test
 	void handshakeWithWrongElementCountShouldBeIgnored() throws Exception {
@@ -228,7 +236,8 @@ class BadInputTests {
 		raw.send(Flags.WHISPER, Flags.HANDSHAKE, raw.id(), protocolId, raw.address(), RawPeer.COMPRESSION, "extra");
 		assertFaultCounted(LinkFault.IGNORED_HANDSHAKE, 2);
 		assertLoggedOnce(LinkFault.IGNORED_HANDSHAKE, raw);
-		// Not registered, but not closed either: a valid handshake afterwards is accepted.
+		// Not registered, but not closed either: a valid handshake afterwards is
+		// accepted.
 		assertThat(peerIds(this.node)).doesNotContain(raw.id());
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -257,7 +266,8 @@ class BadInputTests {
 		assertThat(nodeHandshake.raw()).as("handshakes are never compressed").isTrue();
 		assertThat(nodeHandshake.message().subFlag()).isEqualTo(Flags.HANDSHAKE);
 		assertThat(nodeHandshake.message().packet(1)).isEqualTo(this.node.id());
-		assertThat(nodeHandshake.message().packet(2)).isEqualTo(this.node.protocolId().getBytes(StandardCharsets.US_ASCII));
+		assertThat(nodeHandshake.message().packet(2))
+			.isEqualTo(this.node.protocolId().getBytes(StandardCharsets.US_ASCII));
 		raw.sendHandshake(Protocol.of("another subnet").id(), RawPeer.COMPRESSION);
 		assertThat(raw.awaitClosed(WAIT)).as("frames after the node's own handshake").isEmpty();
 		assertFaultCounted(LinkFault.PROTOCOL_MISMATCH, 1);
@@ -278,7 +288,8 @@ class BadInputTests {
 
 		});
 		RawPeer raw = raw();
-		// Both handshakes in one write: the node decodes the second before the first closed the link.
+		// Both handshakes in one write: the node decodes the second before the first
+		// closed the link.
 		raw.sendRaw(concat(raw.handshakeFrame(Protocol.of("another subnet").id(), RawPeer.COMPRESSION),
 				raw.handshakeFrame(this.node.protocolId(), RawPeer.COMPRESSION)));
 		assertThat(raw.awaitClosed(WAIT)).as("frames after the node's own handshake").isEmpty();
@@ -294,9 +305,11 @@ class BadInputTests {
 		raw.handshake(this.node);
 		awaitPeer(raw);
 		String token = token();
-		// In one write: a message that closes the link, then a user broadcast and a request.
-		raw.sendRaw(concat(concat(raw.frameOf(Flags.WHISPER, Flags.PEERS, "not a list"),
-				raw.frameOf(Flags.BROADCAST, Flags.BROADCAST, "after the fault", token)),
+		// In one write: a message that closes the link, then a user broadcast and a
+		// request.
+		raw.sendRaw(concat(
+				concat(raw.frameOf(Flags.WHISPER, Flags.PEERS, "not a list"),
+						raw.frameOf(Flags.BROADCAST, Flags.BROADCAST, "after the fault", token)),
 				raw.frameOf(Flags.WHISPER, Flags.REQUEST, "*")));
 		assertThat(raw.awaitClosed(WAIT)).as("frames after the fault").isEmpty();
 		assertFaultCounted(LinkFault.INVALID_MESSAGE, 1);
@@ -321,7 +334,8 @@ class BadInputTests {
 		assertNodeKeepsServing();
 	}
 
-	// ---------------------------------------------------------------- flags (§4, §6.4): ignore
+	// ---------------------------------------------------------------- flags (§4, §6.4):
+	// ignore
 
 	@Test
 	void unknownMainFlagsShouldBeIgnored() throws Exception {
@@ -396,7 +410,8 @@ class BadInputTests {
 		assertNodeKeepsServing();
 	}
 
-	// ---------------------------------------------------------------- timeouts and disconnects (§5.8)
+	// ---------------------------------------------------------------- timeouts and
+	// disconnects (§5.8)
 
 	@Test
 	void stalledPartialFrameShouldCloseLink() throws Exception {
@@ -477,7 +492,8 @@ class BadInputTests {
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
-		// In one node loop task: close the link, then broadcast, so the write reaches the link
+		// In one node loop task: close the link, then broadcast, so the write reaches the
+		// link
 		// while it is closing, before the node loop hears of the close.
 		String token = token();
 		this.node.call(() -> {
@@ -492,11 +508,13 @@ class BadInputTests {
 		assertNodeKeepsServing();
 	}
 
-	// ---------------------------------------------------------------- renegotiate (§5.7, §10.10)
+	// ---------------------------------------------------------------- renegotiate (§5.7,
+	// §10.10)
 
 	@Test
 	void renegotiateCompressionShouldSwitchToGzipAndBeAnsweredOnce() throws Exception {
-		startNodes((options) -> options.compressionThreshold(0)); // small frames compressed too
+		startNodes((options) -> options.compressionThreshold(0)); // small frames
+																	// compressed too
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -505,7 +523,8 @@ class BadInputTests {
 		assertThat(raw.awaitToken(before).zlib()).as("zlib, the first common method").isTrue();
 
 		raw.send(Flags.RENEGOTIATE, Flags.COMPRESSION, List.of(Compression.GZIP.id()));
-		WireMessage answer = raw.awaitMessage((message) -> message.msgType() == Flags.RENEGOTIATE, RawPeer.READ_TIMEOUT);
+		WireMessage answer = raw.awaitMessage((message) -> message.msgType() == Flags.RENEGOTIATE,
+				RawPeer.READ_TIMEOUT);
 		assertThat(answer.payload()).containsExactly((long) Flags.COMPRESSION, List.of((long) Compression.GZIP.id()));
 		String after = token();
 		this.node.send("after", after);
@@ -514,7 +533,8 @@ class BadInputTests {
 			.singleElement()
 			.satisfies((peer) -> assertThat(peer.compression()).isEqualTo("gzip"));
 
-		// The same list again changes nothing, so it is not answered: the answer to a later
+		// The same list again changes nothing, so it is not answered: the answer to a
+		// later
 		// request "*" arrives with no renegotiate before it.
 		raw.send(Flags.RENEGOTIATE, Flags.COMPRESSION, List.of(Compression.GZIP.id()));
 		raw.send(Flags.WHISPER, Flags.REQUEST, "*".getBytes(StandardCharsets.US_ASCII));
@@ -564,8 +584,9 @@ class BadInputTests {
 		WireMessage original = raw.awaitToken(whisper).message();
 
 		raw.send(Flags.RENEGOTIATE, Flags.RESEND);
-		WireMessage resent = raw.awaitMessage((message) -> message.payload().contains(whisper)
-				|| message.payload().contains(broadcast), RawPeer.READ_TIMEOUT);
+		WireMessage resent = raw.awaitMessage(
+				(message) -> message.payload().contains(whisper) || message.payload().contains(broadcast),
+				RawPeer.READ_TIMEOUT);
 		assertThat(resent.msgType()).isEqualTo(Flags.WHISPER);
 		assertThat(resent.payload()).isEqualTo(original.payload());
 
@@ -585,11 +606,14 @@ class BadInputTests {
 
 	@Test
 	void nodeShouldNeverSendRenegotiateOnItsOwn() throws Exception {
-		startNodes((options) -> options.compressionThreshold(0)); // "everything raw" must not be the threshold's doing
+		startNodes((options) -> options.compressionThreshold(0)); // "everything raw" must
+																	// not be the
+																	// threshold's doing
 		RawPeer raw = raw();
 		raw.sendUserBroadcast("before the handshake", token());
 		raw.handshake(this.node, List.of()); // this peer decodes nothing compressed
-		// Compressed although nothing was negotiated: raw-first decoding accepts both (§1.1).
+		// Compressed although nothing was negotiated: raw-first decoding accepts both
+		// (§1.1).
 		String zlib = token();
 		String gzip = token();
 		raw.sendCompressed(Compression.ZLIB, Flags.BROADCAST, Flags.BROADCAST, "zlib", zlib);
@@ -615,8 +639,8 @@ class BadInputTests {
 
 	/**
 	 * Starts the node under test (options customised by the test) and a well-behaved peer
-	 * connected to it; neither follows peer lists, so the raw peer's advertised address is
-	 * never dialed.
+	 * connected to it; neither follows peer lists, so the raw peer's advertised address
+	 * is never dialed.
 	 */
 	private void startNodes(UnaryOperator<MeshOptions.Builder> options) {
 		this.node = track(new MeshSocket(options.apply(MeshOptions.builder().port(0).maxOutgoing(0)).build())).start();
@@ -637,7 +661,9 @@ class BadInputTests {
 		return track(RawPeer.connect(this.node));
 	}
 
-	/** The good peer is still connected, unchanged, and user broadcasts flow both ways. */
+	/**
+	 * The good peer is still connected, unchanged, and user broadcasts flow both ways.
+	 */
 	private void assertNodeKeepsServing() {
 		assertThat(this.node.state()).isEqualTo(MeshSocket.State.RUNNING);
 		assertThat(this.node.peers()).contains(this.goodAsSeenByNode);
@@ -661,7 +687,10 @@ class BadInputTests {
 		raw.awaitToken(down);
 	}
 
-	/** Waits until the fault was counted {@code count} times, then checks no other fault was. */
+	/**
+	 * Waits until the fault was counted {@code count} times, then checks no other fault
+	 * was.
+	 */
 	private void assertFaultCounted(LinkFault fault, long count) {
 		await().untilAsserted(() -> assertThat(this.node.stats().faults(fault)).isEqualTo(count));
 		assertThat(this.node.stats().faults()).allSatisfy((kind, n) -> {
@@ -672,10 +701,14 @@ class BadInputTests {
 	}
 
 	private void assertNoFaults() {
-		assertThat(this.node.stats().faults()).allSatisfy((kind, n) -> assertThat(n).as("faults of kind %s", kind).isZero());
+		assertThat(this.node.stats().faults())
+			.allSatisfy((kind, n) -> assertThat(n).as("faults of kind %s", kind).isZero());
 	}
 
-	/** Exactly one log line names this fault, and it names the link (by the raw peer's port). */
+	/**
+	 * Exactly one log line names this fault, and it names the link (by the raw peer's
+	 * port).
+	 */
 	private void assertLoggedOnce(LinkFault fault, RawPeer raw) {
 		await().untilAsserted(() -> assertThat(faultLines(fault)).hasSize(1));
 		assertThat(faultLines(fault).get(0)).contains(":" + raw.localPort());

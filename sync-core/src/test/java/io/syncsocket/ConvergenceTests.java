@@ -58,7 +58,8 @@ class ConvergenceTests {
 			if (operate(node, random)) {
 				applied++;
 			}
-			// each group is connected and settles before the next operation, as a quiet app would
+			// each group is connected and settles before the next operation, as a quiet
+			// app would
 			SyncMeshTests.awaitIdentical(group);
 			int tick = random.nextInt(10);
 			clock.advance(Duration.ofSeconds((tick == 0) ? 3700 : tick % 3));
@@ -72,7 +73,8 @@ class ConvergenceTests {
 		List<SyncSocket> all = new ArrayList<>(left);
 		all.addAll(right);
 		SyncMeshTests.awaitIdentical(all);
-		// every surviving entry is one of the versions a group ended with, nothing invented
+		// every surviving entry is one of the versions a group ended with, nothing
+		// invented
 		Map<String, String> merged = SyncMeshTests.snapshot(all.get(0));
 		Set<String> keys = new HashSet<>(leftFinal.keySet());
 		keys.addAll(rightFinal.keySet());
@@ -103,10 +105,8 @@ class ConvergenceTests {
 	}
 
 	private SyncSocket start(MutableClock clock, Leasing leasing) {
-		SyncSocket socket = new SyncSocket(SyncOptions.builder()
-			.leasing(leasing)
-			.mesh((mesh) -> mesh.clock(clock).maxOutgoing(0))
-			.build());
+		SyncSocket socket = new SyncSocket(
+				SyncOptions.builder().leasing(leasing).mesh((mesh) -> mesh.clock(clock).maxOutgoing(0)).build());
 		this.sockets.add(socket);
 		return socket.start();
 	}

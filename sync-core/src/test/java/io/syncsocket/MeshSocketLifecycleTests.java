@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link MeshSocket} and {@link SyncSocket} lifecycle: a close racing a start, and a start
- * after a close.
+ * {@link MeshSocket} and {@link SyncSocket} lifecycle: a close racing a start, and a
+ * start after a close.
  */
 class MeshSocketLifecycleTests {
 
@@ -62,7 +62,8 @@ class MeshSocketLifecycleTests {
 	void closeFromAnotherThreadWhileStartingShouldWinAndWaitForTheStartToGiveUp() throws Exception {
 		CountDownLatch starting = new CountDownLatch(1);
 		CompletableFuture<Void> closer = new CompletableFuture<>();
-		// start() pauses after binding until the close has either taken effect or returned
+		// start() pauses after binding until the close has either taken effect or
+		// returned
 		HookedSocket socket = track(new HookedSocket(options("lifecycle-race"), (self) -> {
 			starting.countDown();
 			await().atMost(WAIT).until(() -> closer.isDone() || self.state() != MeshSocket.State.STARTING);
@@ -74,7 +75,8 @@ class MeshSocketLifecycleTests {
 		closer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		// close() returned: the start has given up and released everything
 		assertThat(socket.state()).isEqualTo(MeshSocket.State.CLOSED);
-		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
 			.withCauseInstanceOf(SocketClosedException.class);
 		assertThatExceptionOfType(SocketClosedException.class).isThrownBy(socket::id);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(threadsNamed("lifecycle-race-")).isEmpty());
@@ -109,14 +111,16 @@ class MeshSocketLifecycleTests {
 
 	@Test
 	void syncSocketStartAfterCloseShouldServeAndKeepItsCountersGoingUp() {
-		SyncSocket socket = track(new SyncSocket(
-				SyncOptions.builder().mesh((mesh) -> mesh.name("lifecycle-sync").bindAddress("127.0.0.1").port(0)).build()));
+		SyncSocket socket = track(new SyncSocket(SyncOptions.builder()
+			.mesh((mesh) -> mesh.name("lifecycle-sync").bindAddress("127.0.0.1").port(0))
+			.build()));
 		socket.start();
 		socket.set("before", "close");
 		assertThat(socket.syncStats().localUpdates()).isEqualTo(1);
 		socket.close();
 		socket.start();
-		// a restarted node is a new node: its data comes back from its peers, not from itself
+		// a restarted node is a new node: its data comes back from its peers, not from
+		// itself
 		assertThat(socket.get("before")).isNull();
 		socket.set("after", "restart");
 		assertThat(socket.get("after")).isEqualTo("restart");
@@ -134,7 +138,10 @@ class MeshSocketLifecycleTests {
 			.toList();
 	}
 
-	/** A mesh socket that runs a hook inside {@link #start()}: after binding, before RUNNING. */
+	/**
+	 * A mesh socket that runs a hook inside {@link #start()}: after binding, before
+	 * RUNNING.
+	 */
 	private static final class HookedSocket extends MeshSocket {
 
 		HookedSocket(MeshOptions options, Consumer<MeshSocket> hook) {

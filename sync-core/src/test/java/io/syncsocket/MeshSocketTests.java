@@ -123,14 +123,16 @@ class MeshSocketTests {
 			port = probe.getLocalPort();
 		}
 		MeshSocket other = start();
-		// every instance given the same seed list, this one included ("localhost" resolves to it too)
+		// every instance given the same seed list, this one included ("localhost"
+		// resolves to it too)
 		MeshSocket self = start(MeshOptions.builder()
 			.port(port)
 			.seeds("127.0.0.1:" + port, "localhost:" + port, "127.0.0.1:" + other.boundAddress().getPort())
 			.seedRetry(Duration.ofMillis(20), Duration.ofMillis(40))
 			.build());
 		await().atMost(Duration.ofSeconds(10)).until(() -> self.peers().size() == 1);
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(5))
 			.until(() -> self.stats().faults(LinkFault.SELF_CONNECTION) == 0);
 		assertThat(self.peers().get(0).id()).isEqualTo(other.id());
 	}
@@ -146,8 +148,7 @@ class MeshSocketTests {
 					assertThat(cause.getClass().getName()).as("an exception users see").doesNotContain(".internal.");
 				}
 			});
-		assertThat(self.connectAsync("127.0.0.1", self.boundAddress().getPort()))
-			.failsWithin(Duration.ofSeconds(10))
+		assertThat(self.connectAsync("127.0.0.1", self.boundAddress().getPort())).failsWithin(Duration.ofSeconds(10))
 			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 			.withCauseExactlyInstanceOf(SocketClosedException.class);
 	}

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The options' defaults come from their {@code DEFAULT_*} constants (the one source the docs
- * and the starter's metadata are checked against), and {@code toString()} shows every option.
+ * The options' defaults come from their {@code DEFAULT_*} constants (the one source the
+ * docs and the starter's metadata are checked against), and {@code toString()} shows
+ * every option.
  */
 class OptionsTests {
 
@@ -54,7 +55,10 @@ class OptionsTests {
 		assertThat(options.antiEntropyInterval()).isEqualTo(SyncOptions.DEFAULT_ANTI_ENTROPY_INTERVAL);
 	}
 
-	/** Each field of the options, by the label {@code toString()} gives it where that differs from its name. */
+	/**
+	 * Each field of the options, by the label {@code toString()} gives it where that
+	 * differs from its name.
+	 */
 	private static final Map<String, String> LABELS = Map.of("bindAddress", "bind=", "outHost", "out=", "outPort",
 			"out=", "seedRetryInitial", "seedRetry=", "seedRetryMax", "seedRetry=");
 
@@ -69,7 +73,8 @@ class OptionsTests {
 		String text = mesh.toString();
 		for (Field field : MeshOptions.class.getDeclaredFields()) {
 			if (!Modifier.isStatic(field.getModifiers())) {
-				assertThat(text).as("MeshOptions.toString()").contains(LABELS.getOrDefault(field.getName(), field.getName() + "="));
+				assertThat(text).as("MeshOptions.toString()")
+					.contains(LABELS.getOrDefault(field.getName(), field.getName() + "="));
 			}
 		}
 		assertThat(text).contains("nodeId=node-1", "name=named", "4242", "handshakeTimeout=PT7S");

@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * py2p's encodings (PROTOCOL.md §2.1, §8, §12; {@code vectors/py2p_interop.json}) applied by
- * a real {@link SyncSocket} over loopback TCP: node ids, owners and keys as bin, bin and str
- * {@code request "*"}, peer lists that include the receiver, and the captured py2p frames
- * replayed verbatim. The peer is a {@link RawPeer} speaking py2p's dialect.
+ * py2p's encodings (PROTOCOL.md §2.1, §8, §12; {@code vectors/py2p_interop.json}) applied
+ * by a real {@link SyncSocket} over loopback TCP: node ids, owners and keys as bin, bin
+ * and str {@code request "*"}, peer lists that include the receiver, and the captured
+ * py2p frames replayed verbatim. The peer is a {@link RawPeer} speaking py2p's dialect.
  */
 class Py2pEncodingTests {
 
@@ -58,7 +58,10 @@ class Py2pEncodingTests {
 	/** Another py2p node's id, as the owner of a full-state entry (bin on the wire). */
 	private static final String OTHER_PY2P_ID = "5Q2cWavvfBr3q29WmS5dT8cqRZPjDJSkxcQ4JLKohjQ9EK4SovRVjiJn4gLqKaE2hj";
 
-	/** Capture time of {@code py2p_pair_frames}: the handshakes and state whispers carry it. */
+	/**
+	 * Capture time of {@code py2p_pair_frames}: the handshakes and state whispers carry
+	 * it.
+	 */
 	private static final long PAIR_CAPTURE_TIME = 1795687149L;
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
@@ -91,7 +94,8 @@ class Py2pEncodingTests {
 		assertThat(body.get(1)).as("sender").isInstanceOf(String.class).isEqualTo(node.id());
 		assertThat(body.get(3)).isEqualTo((long) Flags.HANDSHAKE);
 		assertThat(body.get(4)).as("node id").isInstanceOf(String.class).isEqualTo(node.id());
-		// py2p compares the protocol id as bytes with its own bytes value (PROTOCOL.md §5.1, §8)
+		// py2p compares the protocol id as bytes with its own bytes value (PROTOCOL.md
+		// §5.1, §8)
 		String py2pProtocolId = pythonBytes(vectors.at("/interop_runs/0/py_protocol_id").asText());
 		assertThat(body.get(5)).as("protocol id").isInstanceOf(byte[].class);
 		assertThat(new String((byte[]) body.get(5), StandardCharsets.US_ASCII)).isEqualTo(py2pProtocolId)
@@ -101,7 +105,8 @@ class Py2pEncodingTests {
 			.isNotEmpty()
 			.allSatisfy((id) -> assertThat(PY2P_COMPRESSION).contains(((Long) id).intValue()));
 
-		// The raw peer py2p accepted sent ids as str and the protocol id as bin; the one it
+		// The raw peer py2p accepted sent ids as str and the protocol id as bin; the one
+		// it
 		// rejected sent the protocol id as str. Ours must look like the accepted one.
 		JsonNode accepted = null;
 		JsonNode rejected = null;
@@ -145,8 +150,8 @@ class Py2pEncodingTests {
 		Map<String, Arguments> handshakes = new LinkedHashMap<>();
 		collectFrames(vectors(), "", (path, frame) -> {
 			List<?> body = body(decode(frame));
-			if (body.size() >= 4 && body.get(0).equals((long) Flags.WHISPER) && body.get(3).equals((long) Flags.HANDSHAKE)
-					&& body.get(1) instanceof byte[]) {
+			if (body.size() >= 4 && body.get(0).equals((long) Flags.WHISPER)
+					&& body.get(3).equals((long) Flags.HANDSHAKE) && body.get(1) instanceof byte[]) {
 				handshakes.putIfAbsent(HEX.formatHex(decode(frame).blob(), 0, 32), Arguments.of(path, frame));
 			}
 		});
@@ -155,7 +160,8 @@ class Py2pEncodingTests {
 
 	@Test
 	void vectorsShouldHoldFiveDistinctPy2pHandshakes() {
-		// py2p_pair_frames 0 and 1, py2p->js2p, js2p->py2p and the raw-peer sessions (one node, twice)
+		// py2p_pair_frames 0 and 1, py2p->js2p, js2p->py2p and the raw-peer sessions (one
+		// node, twice)
 		assertThat(capturedPy2pHandshakes()).hasSize(5);
 	}
 
@@ -190,20 +196,23 @@ class Py2pEncodingTests {
 				List.of(HOST, peer.localPort()), PY2P_COMPRESSION);
 		peer.awaitMessage((message) -> message.subFlag() == Flags.PEERS, RawPeer.READ_TIMEOUT);
 
-		// py2p lists everyone it knows, the receiver included, with ids as bin; the receiver first.
-		sendPy2p(peer, Flags.WHISPER, Flags.PEERS, List.of(
-				List.of(List.of(HOST, node.boundAddress().getPort()), utf8(node.id())),
-				List.of(List.of(HOST, peer.localPort()), utf8(peer.id())),
-				List.of(List.of(HOST, third.boundAddress().getPort()), utf8(third.id()))));
+		// py2p lists everyone it knows, the receiver included, with ids as bin; the
+		// receiver first.
+		sendPy2p(peer, Flags.WHISPER, Flags.PEERS,
+				List.of(List.of(List.of(HOST, node.boundAddress().getPort()), utf8(node.id())),
+						List.of(List.of(HOST, peer.localPort()), utf8(peer.id())),
+						List.of(List.of(HOST, third.boundAddress().getPort()), utf8(third.id()))));
 
 		await().atMost(WAIT).until(() -> peerIds(node).contains(third.id()));
-		await().during(Duration.ofMillis(300)).atMost(WAIT)
+		await().during(Duration.ofMillis(300))
+			.atMost(WAIT)
 			.until(() -> node.stats().faults(LinkFault.SELF_CONNECTION) == 0 && node.peers().size() == 2);
 		assertThat(peerIds(node)).containsExactlyInAnyOrder(peer.id(), third.id());
 		assertThat(peerIds(third)).containsExactly(node.id());
 	}
 
-	// ------------------------------------------------------------------ py2p-style sync messages
+	// ------------------------------------------------------------------ py2p-style sync
+	// messages
 
 	@Test
 	void broadcastStoreWithBinKeyAndBinSenderShouldBeApplied() throws IOException {
@@ -319,11 +328,13 @@ class Py2pEncodingTests {
 		assertThat(body(state.get("py_key")).get(6)).isEqualTo(OTHER_PY2P_ID);
 	}
 
-	// ------------------------------------------------------------------ captured py2p frames, replayed
+	// ------------------------------------------------------------------ captured py2p
+	// frames, replayed
 
 	@Test
 	void capturedPy2pPairSessionShouldReplayOntoTheJavaNode() throws IOException {
-		// The broadcasts were captured long ago: a clock at the capture time keeps them inside 60 s.
+		// The broadcasts were captured long ago: a clock at the capture time keeps them
+		// inside 60 s.
 		MutableClock captureClock = new MutableClock(Instant.ofEpochSecond(PAIR_CAPTURE_TIME + 5));
 		// maxOutgoing 0: the captured peer list names a port that is not ours to dial.
 		SyncSocket node = start(captureClock, (mesh) -> mesh.maxOutgoing(0));
@@ -365,7 +376,8 @@ class Py2pEncodingTests {
 				.isEqualTo(new Metatuple(pythonBytes(meta.get(0).asText()), meta.get(1).asLong()));
 		}
 
-		// A's broadcasts are relayed to B byte for byte (B is not their author); B's own delta is not.
+		// A's broadcasts are relayed to B byte for byte (B is not their author); B's own
+		// delta is not.
 		assertThat(node.stats().broadcastsRelayed()).isEqualTo(2);
 		WireMessage relayed = peer.awaitMessage((message) -> message.msgType() == Flags.BROADCAST
 				&& message.packetCount() == 3 && message.packet(2) == null, RawPeer.READ_TIMEOUT);
@@ -466,9 +478,9 @@ class Py2pEncodingTests {
 	}
 
 	/**
-	 * A py2p handshake (ids and protocol id as bin, py2p's compression list), then, once the
-	 * node answered with its peers list, py2p's own peers list: shuffled, ids as bin, and
-	 * including the receiver.
+	 * A py2p handshake (ids and protocol id as bin, py2p's compression list), then, once
+	 * the node answered with its peers list, py2p's own peers list: shuffled, ids as bin,
+	 * and including the receiver.
 	 * @return the node's peers message
 	 */
 	private WireMessage py2pHandshake(RawPeer peer, SyncSocket node) throws IOException {
@@ -480,7 +492,10 @@ class Py2pEncodingTests {
 		return peers;
 	}
 
-	/** A full-state entry as PROTOCOL.md §7.5 says Java sends it: key bin, owner str, timestamp int. */
+	/**
+	 * A full-state entry as PROTOCOL.md §7.5 says Java sends it: key bin, owner str,
+	 * timestamp int.
+	 */
 	private static void assertFullStateEntry(WireMessage entry, SyncSocket node) {
 		assertThat(entry.msgType()).isEqualTo(Flags.WHISPER);
 		assertThat(entry.subFlag()).isEqualTo(Flags.STORE);
@@ -515,7 +530,10 @@ class Py2pEncodingTests {
 		return node.peers().stream().map(Peer::id).toList();
 	}
 
-	/** The whole message body decoded as plain values, so str and bin fields can be told apart. */
+	/**
+	 * The whole message body decoded as plain values, so str and bin fields can be told
+	 * apart.
+	 */
 	private static List<?> body(WireMessage message) {
 		return (List<?>) Objects.requireNonNull(Msgpack.decode(message.blob(), 32, message.bodyLength()));
 	}
@@ -550,7 +568,9 @@ class Py2pEncodingTests {
 		}
 	}
 
-	/** Calls {@code action} with the JSON path and bytes of every {@code frame_hex} field. */
+	/**
+	 * Calls {@code action} with the JSON path and bytes of every {@code frame_hex} field.
+	 */
 	private static void collectFrames(JsonNode node, String path, BiConsumer<String, byte[]> action) {
 		if (node.isObject()) {
 			node.properties().forEach((field) -> {

@@ -30,16 +30,23 @@ import org.jspecify.annotations.Nullable;
  * bound address that writes whatever bytes a test asks for (valid frames, broken frames,
  * half frames) and reads the node's frames back (PROTOCOL.md §1, §2, §5.1).
  *
- * <p>Every read is bounded: a read that sees nothing within its timeout fails with
+ * <p>
+ * Every read is bounded: a read that sees nothing within its timeout fails with
  * {@link SocketTimeoutException}. Not thread-safe; one test thread drives it. Close it in
  * {@code @AfterEach}.
  */
 final class RawPeer implements AutoCloseable {
 
-	/** Default bound for reads: generous, so that a loaded machine does not make tests flaky. */
+	/**
+	 * Default bound for reads: generous, so that a loaded machine does not make tests
+	 * flaky.
+	 */
 	static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
-	/** What this peer advertises unless a test says otherwise (the same as js2p and syncsocket). */
+	/**
+	 * What this peer advertises unless a test says otherwise (the same as js2p and
+	 * syncsocket).
+	 */
 	static final List<Integer> COMPRESSION = List.of(0x13, 0x11);
 
 	private final Socket socket;
@@ -59,7 +66,8 @@ final class RawPeer implements AutoCloseable {
 		this.in = socket.getInputStream();
 		this.out = socket.getOutputStream();
 		this.id = "RawPeer" + UUID.randomUUID().toString().replace("-", "");
-		// The node sends its handshake as soon as the connection exists (PROTOCOL.md §5.2).
+		// The node sends its handshake as soon as the connection exists (PROTOCOL.md
+		// §5.2).
 		this.nodeHandshake = readFrame(READ_TIMEOUT);
 	}
 
@@ -69,8 +77,9 @@ final class RawPeer implements AutoCloseable {
 	}
 
 	/**
-	 * Connects with a fixed receive buffer (0: the system's, which autotunes up to tens of MB
-	 * on loopback); a small one makes a peer that does not read back-pressure the node quickly.
+	 * Connects with a fixed receive buffer (0: the system's, which autotunes up to tens
+	 * of MB on loopback); a small one makes a peer that does not read back-pressure the
+	 * node quickly.
 	 */
 	static RawPeer connect(MeshSocket node, int receiveBufferSize) throws IOException {
 		InetSocketAddress address = node.boundAddress();
@@ -94,7 +103,9 @@ final class RawPeer implements AutoCloseable {
 		return this.id;
 	}
 
-	/** The local port of the TCP connection, as the node sees it in its remote address. */
+	/**
+	 * The local port of the TCP connection, as the node sees it in its remote address.
+	 */
 	int localPort() {
 		return this.socket.getLocalPort();
 	}
@@ -123,12 +134,18 @@ final class RawPeer implements AutoCloseable {
 		sendRaw(frame.array());
 	}
 
-	/** Writes a frame whose blob is {@code SHA-256(body) || body}: a correct checksum over any body. */
+	/**
+	 * Writes a frame whose blob is {@code SHA-256(body) || body}: a correct checksum over
+	 * any body.
+	 */
 	void sendBody(byte[] body) throws IOException {
 		sendFrame(withChecksum(body));
 	}
 
-	/** Builds a message authored by this peer (time now), as a complete frame that is not sent yet. */
+	/**
+	 * Builds a message authored by this peer (time now), as a complete frame that is not
+	 * sent yet.
+	 */
 	byte[] frameOf(int msgType, @Nullable Object... payload) {
 		byte[] blob = MessageCodec.encode(msgType, this.id, nowSeconds(), Arrays.asList(payload));
 		return ByteBuffer.allocate(4 + blob.length).putInt(blob.length).put(blob).array();
@@ -140,7 +157,10 @@ final class RawPeer implements AutoCloseable {
 				address(), compression);
 	}
 
-	/** Builds a message authored by this peer (time now) and sends it uncompressed; returns the blob. */
+	/**
+	 * Builds a message authored by this peer (time now) and sends it uncompressed;
+	 * returns the blob.
+	 */
 	byte[] send(int msgType, @Nullable Object... payload) throws IOException {
 		byte[] blob = MessageCodec.encode(msgType, this.id, nowSeconds(), Arrays.asList(payload));
 		sendFrame(blob);
@@ -165,8 +185,8 @@ final class RawPeer implements AutoCloseable {
 	}
 
 	/**
-	 * Sends a handshake exactly as {@code MeshNode} does: ids as str, the protocol id as bin,
-	 * a dialable {@code [host, port]} and the compression list (PROTOCOL.md §5.1).
+	 * Sends a handshake exactly as {@code MeshNode} does: ids as str, the protocol id as
+	 * bin, a dialable {@code [host, port]} and the compression list (PROTOCOL.md §5.1).
 	 */
 	void sendHandshake(String protocolId, List<Integer> compression) throws IOException {
 		sendRaw(handshakeFrame(protocolId, compression));
@@ -178,10 +198,10 @@ final class RawPeer implements AutoCloseable {
 	}
 
 	/**
-	 * Completes a valid handshake with {@code node}: sends the handshake, waits until the node
-	 * answers with its {@code peers} message (it sends it only after accepting the handshake)
-	 * and then sends an empty peers list, as a real peer would (so the node never needs to ask
-	 * with {@code request "*"}).
+	 * Completes a valid handshake with {@code node}: sends the handshake, waits until the
+	 * node answers with its {@code peers} message (it sends it only after accepting the
+	 * handshake) and then sends an empty peers list, as a real peer would (so the node
+	 * never needs to ask with {@code request "*"}).
 	 * @return the node's peers message
 	 */
 	WireMessage handshake(MeshSocket node) throws IOException {
@@ -195,7 +215,10 @@ final class RawPeer implements AutoCloseable {
 		return peers;
 	}
 
-	/** Like {@link #handshake(MeshSocket)}, but encoded as js2p does: the protocol id as str (PROTOCOL.md §5.1). */
+	/**
+	 * Like {@link #handshake(MeshSocket)}, but encoded as js2p does: the protocol id as
+	 * str (PROTOCOL.md §5.1).
+	 */
 	WireMessage handshakeAsJs2p(MeshSocket node) throws IOException {
 		send(Flags.WHISPER, Flags.HANDSHAKE, this.id, node.protocolId(), address(), COMPRESSION);
 		WireMessage peers = awaitMessage((message) -> message.subFlag() == Flags.PEERS, READ_TIMEOUT);
@@ -222,12 +245,16 @@ final class RawPeer implements AutoCloseable {
 		return new Frame(blob, MessageCodec.decode(this.blobs.open(blob)));
 	}
 
-	/** Reads frames until one matches, skipping the others; fails after {@code timeout}. */
+	/**
+	 * Reads frames until one matches, skipping the others; fails after {@code timeout}.
+	 */
 	WireMessage awaitMessage(Predicate<WireMessage> condition, Duration timeout) throws IOException {
 		return awaitFrame((frame) -> condition.test(frame.message()), timeout).message();
 	}
 
-	/** Reads frames until one matches, skipping the others; fails after {@code timeout}. */
+	/**
+	 * Reads frames until one matches, skipping the others; fails after {@code timeout}.
+	 */
 	Frame awaitFrame(Predicate<Frame> condition, Duration timeout) throws IOException {
 		List<Frame> frames = readUntil(condition, timeout);
 		return frames.get(frames.size() - 1);
@@ -249,15 +276,18 @@ final class RawPeer implements AutoCloseable {
 		}
 	}
 
-	/** Reads frames until the one carrying {@code token} among its packets (a user message). */
+	/**
+	 * Reads frames until the one carrying {@code token} among its packets (a user
+	 * message).
+	 */
 	Frame awaitToken(String token) throws IOException {
 		return awaitFrame((frame) -> frame.message().payload().contains(token), READ_TIMEOUT);
 	}
 
 	/**
-	 * Waits until the node closes the connection (end of stream or reset), reading whatever it
-	 * still sends. Fails with an {@link AssertionError} if the connection is still open after
-	 * {@code bound}.
+	 * Waits until the node closes the connection (end of stream or reset), reading
+	 * whatever it still sends. Fails with an {@link AssertionError} if the connection is
+	 * still open after {@code bound}.
 	 * @return the frames received before the close, in order
 	 */
 	List<Frame> awaitClosed(Duration bound) throws IOException {
@@ -272,8 +302,8 @@ final class RawPeer implements AutoCloseable {
 				return frames;
 			}
 			catch (SocketTimeoutException ex) {
-				throw new AssertionError("the node did not close the connection within " + bound + " (frames read: "
-						+ frames + ")");
+				throw new AssertionError(
+						"the node did not close the connection within " + bound + " (frames read: " + frames + ")");
 			}
 		}
 	}
@@ -285,7 +315,10 @@ final class RawPeer implements AutoCloseable {
 		this.socket.close();
 	}
 
-	/** Sends a FIN (half-close): the node sees the end of the stream while this peer can still read. */
+	/**
+	 * Sends a FIN (half-close): the node sees the end of the stream while this peer can
+	 * still read.
+	 */
 	void shutdownOutput() throws IOException {
 		this.socket.shutdownOutput();
 	}
@@ -361,7 +394,10 @@ final class RawPeer implements AutoCloseable {
 			return !raw() && (this.blob[0] & 0xff) == 0x1f && (this.blob[1] & 0xff) == 0x8b;
 		}
 
-		/** Whether the blob arrived uncompressed (its first 32 bytes are the SHA-256 of the rest). */
+		/**
+		 * Whether the blob arrived uncompressed (its first 32 bytes are the SHA-256 of
+		 * the rest).
+		 */
 		boolean raw() {
 			return Ids.checksumMatches(this.blob, this.blob.length);
 		}

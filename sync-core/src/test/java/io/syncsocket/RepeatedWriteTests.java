@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Writes repeated within one second (PROTOCOL.md §9 Q15). A body a peer has already seen at a
- * second is dropped there as a duplicate, so a write that returns normally must never repeat
- * one: with the clock frozen, values alternating on one key either reach the peer or are
- * refused with nothing changed, and the peer ends equal to the writer.
+ * Writes repeated within one second (PROTOCOL.md §9 Q15). A body a peer has already seen
+ * at a second is dropped there as a duplicate, so a write that returns normally must
+ * never repeat one: with the clock frozen, values alternating on one key either reach the
+ * peer or are refused with nothing changed, and the peer ends equal to the writer.
  */
 class RepeatedWriteTests {
 
@@ -98,10 +98,10 @@ class RepeatedWriteTests {
 	}
 
 	/**
-	 * A process restarted under the same node id within the second of its predecessor's last
-	 * writes knows only the version peers hold, not every change the predecessor sent at that
-	 * second: writing one of those again must not be dropped by the peer as a duplicate (found
-	 * by the simulation, seed 555183575).
+	 * A process restarted under the same node id within the second of its predecessor's
+	 * last writes knows only the version peers hold, not every change the predecessor
+	 * sent at that second: writing one of those again must not be dropped by the peer as
+	 * a duplicate (found by the simulation, seed 555183575).
 	 */
 	@Test
 	void aNodeRestartedUnderItsIdShouldNotRepeatWhatItsPredecessorSent() {
@@ -184,7 +184,10 @@ class RepeatedWriteTests {
 		}
 	}
 
-	/** Writes a marker after everything else and, once it arrived (links keep order), compares. */
+	/**
+	 * Writes a marker after everything else and, once it arrived (links keep order),
+	 * compares.
+	 */
 	private static void assertPeerEqualsWriter(SyncSocket writer, SyncSocket peer, String marker) {
 		writer.set(marker, true);
 		await().atMost(WAIT).until(() -> peer.get(marker) != null);
@@ -196,15 +199,12 @@ class RepeatedWriteTests {
 	}
 
 	private SyncSocket start(MutableClock clock, Leasing leasing, @Nullable String nodeId) {
-		SyncSocket socket = new SyncSocket(SyncOptions.builder()
-			.leasing(leasing)
-			.mesh((mesh) -> {
-				mesh.clock(clock).maxOutgoing(0);
-				if (nodeId != null) {
-					mesh.nodeId(nodeId);
-				}
-			})
-			.build());
+		SyncSocket socket = new SyncSocket(SyncOptions.builder().leasing(leasing).mesh((mesh) -> {
+			mesh.clock(clock).maxOutgoing(0);
+			if (nodeId != null) {
+				mesh.nodeId(nodeId);
+			}
+		}).build());
 		this.sockets.add(socket);
 		return socket.start();
 	}

@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The limits that keep a node's resources bounded against misbehaving peers: inbound links
- * in total and per address, bytes queued for a peer that stops reading, the seen set and
- * tombstones. Each limit is hit for real over loopback TCP.
+ * The limits that keep a node's resources bounded against misbehaving peers: inbound
+ * links in total and per address, bytes queued for a peer that stops reading, the seen
+ * set and tombstones. Each limit is hit for real over loopback TCP.
  */
 class ResourceLimitTests {
 
@@ -85,8 +85,10 @@ class ResourceLimitTests {
 		AtomicInteger received = new AtomicInteger();
 		good.addMessageListener((message) -> received.incrementAndGet());
 
-		// A steady stream of 64 KiB broadcasts of incompressible data, paced by the good peer
-		// (at most 2 in flight, so its queue stays far below the cap), 12.5 MiB in all: far
+		// A steady stream of 64 KiB broadcasts of incompressible data, paced by the good
+		// peer
+		// (at most 2 in flight, so its queue stays far below the cap), 12.5 MiB in all:
+		// far
 		// more than the stalled peer's small, fixed kernel buffers and the cap hold.
 		Random random = new Random(42);
 		int messages = 200;
@@ -107,10 +109,9 @@ class ResourceLimitTests {
 	@Test
 	void tombstonesBeyondTheCapShouldBeForgottenOldestFirst() {
 		MutableClock clock = MutableClock.atNow();
-		SyncSocket node = track(new SyncSocket(SyncOptions.builder()
-			.maxTombstones(10)
-			.mesh((mesh) -> mesh.clock(clock))
-			.build())).start();
+		SyncSocket node = track(
+				new SyncSocket(SyncOptions.builder().maxTombstones(10).mesh((mesh) -> mesh.clock(clock)).build()))
+			.start();
 		for (int i = 0; i < 50; i++) {
 			node.set("k" + i, i);
 		}
@@ -129,7 +130,10 @@ class ResourceLimitTests {
 		return socket;
 	}
 
-	/** The node closes the connection at once: the read ends (EOF or reset) well within the timeout. */
+	/**
+	 * The node closes the connection at once: the read ends (EOF or reset) well within
+	 * the timeout.
+	 */
 	private static void assertClosedByPeer(Socket socket) throws IOException {
 		try {
 			assertThat(socket.getInputStream().read()).isEqualTo(-1);

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Meshes of three and five Java nodes over loopback TCP: every API call replicates, deletes
- * stick, late joiners and reconnecting nodes catch up.
+ * Meshes of three and five Java nodes over loopback TCP: every API call replicates,
+ * deletes stick, late joiners and reconnecting nodes catch up.
  */
 class SyncMeshTests {
 
@@ -33,9 +33,8 @@ class SyncMeshTests {
 	}
 
 	private SyncSocket start() {
-		SyncSocket socket = new SyncSocket(SyncOptions.builder()
-			.mesh((mesh) -> mesh.clock(this.clock).maxOutgoing(0))
-			.build());
+		SyncSocket socket = new SyncSocket(
+				SyncOptions.builder().mesh((mesh) -> mesh.clock(this.clock).maxOutgoing(0)).build());
 		this.sockets.add(socket);
 		return socket.start();
 	}
@@ -113,7 +112,8 @@ class SyncMeshTests {
 			assertThat(node.keys()).containsExactlyInAnyOrder("s", "u2", "d");
 			assertThat(node.getMap("d")).containsEntry("x", 1L).containsEntry("y", 2L);
 		}
-		this.clock.advance(Duration.ofSeconds(10)); // past same-second ties (PROTOCOL.md §7.4 rule 5)
+		this.clock.advance(Duration.ofSeconds(10)); // past same-second ties (PROTOCOL.md
+													// §7.4 rule 5)
 		SyncEntry popped = c.popitem(); // c owns only "d": the other keys are leased by a
 		awaitIdentical(nodes);
 		assertThat(popped.key()).isEqualTo("d");

@@ -74,11 +74,10 @@ class SyncSocketTests {
 		a.set("k", "mine");
 		await().atMost(WAIT).until(() -> "mine".equals(b.get("k")));
 		this.clock.advance(Duration.ofSeconds(10));
-		assertThatExceptionOfType(LeaseHeldException.class).isThrownBy(() -> b.set("k", "yours"))
-			.satisfies((ex) -> {
-				assertThat(ex.key()).isEqualTo("k");
-				assertThat(ex.owner()).isEqualTo(a.id());
-			});
+		assertThatExceptionOfType(LeaseHeldException.class).isThrownBy(() -> b.set("k", "yours")).satisfies((ex) -> {
+			assertThat(ex.key()).isEqualTo("k");
+			assertThat(ex.owner()).isEqualTo(a.id());
+		});
 		assertThat(b.get("k")).isEqualTo("mine");
 		this.clock.advance(Duration.ofSeconds(3600));
 		b.set("k", "yours");
@@ -145,7 +144,6 @@ class SyncSocketTests {
 		assertThat(b.meta("k42")).isEqualTo(a.meta("k42"));
 	}
 
-
 	@Test
 	void concurrentCallersShouldAlwaysReadTheirOwnWrites() throws Exception {
 		SyncSocket a = start(Leasing.ON);
@@ -190,7 +188,6 @@ class SyncSocketTests {
 		SyncMeshTests.awaitIdentical(List.of(a, b));
 	}
 
-
 	@Test
 	void aThrowingListenerShouldNeitherBreakTheNodeNorStarveOtherListeners() {
 		SyncSocket a = start(Leasing.ON);
@@ -218,7 +215,6 @@ class SyncSocketTests {
 		assertThat(b.stats().linkErrors()).isZero();
 	}
 
-
 	@Test
 	void racingWritesShouldNeverStampMoreThanASecondAheadOfTheClock() {
 		SyncSocket a = start(Leasing.OFF);
@@ -240,7 +236,8 @@ class SyncSocketTests {
 			}
 			assertThat(a.meta("hot").timestamp()).isLessThanOrEqualTo(now + 1);
 		}
-		// within one second, alternating writers win by id or by one second ahead; then they are refused
+		// within one second, alternating writers win by id or by one second ahead; then
+		// they are refused
 		assertThat(refused).isPositive();
 		SyncMeshTests.awaitIdentical(List.of(a, b));
 	}

@@ -24,9 +24,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Test key material built in-process with public JDK APIs: a CA that issues node
- * certificates, and self-signed certificates nobody trusts. EC P-256 keys, SHA256withECDSA,
- * X.509 v3 (the CA with a critical basicConstraints CA:true), valid from an hour ago for a
- * day. Key stores are in-memory PKCS12 with the password {@link #PASSWORD}.
+ * certificates, and self-signed certificates nobody trusts. EC P-256 keys,
+ * SHA256withECDSA, X.509 v3 (the CA with a critical basicConstraints CA:true), valid from
+ * an hour ago for a day. Key stores are in-memory PKCS12 with the password
+ * {@link #PASSWORD}.
  */
 public final class TestPki {
 
@@ -99,7 +100,8 @@ public final class TestPki {
 		byte[] validity = der(0x30, utc(now.minus(Duration.ofHours(1))), utc(now.plus(Duration.ofDays(1))));
 		byte[] extensions = new byte[0];
 		if (ca) {
-			// [3] { SEQUENCE { SEQUENCE { basicConstraints, critical, OCTET STRING { SEQUENCE { TRUE } } } } }
+			// [3] { SEQUENCE { SEQUENCE { basicConstraints, critical, OCTET STRING {
+			// SEQUENCE { TRUE } } } } }
 			byte[] basicConstraints = der(0x30, der(0x06, hex("551d13")), der(0x01, new byte[] { (byte) 0xff }),
 					der(0x04, der(0x30, der(0x01, new byte[] { (byte) 0xff }))));
 			extensions = der(0xa3, der(0x30, basicConstraints));
@@ -119,8 +121,8 @@ public final class TestPki {
 	}
 
 	private static byte[] name(String commonName) {
-		return der(0x30, der(0x31, der(0x30, der(0x06, hex("550403")),
-				der(0x0c, commonName.getBytes(StandardCharsets.UTF_8)))));
+		return der(0x30,
+				der(0x31, der(0x30, der(0x06, hex("550403")), der(0x0c, commonName.getBytes(StandardCharsets.UTF_8)))));
 	}
 
 	private static byte[] utc(Instant instant) {

@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS over loopback TCP ({@code SSL} encryption, PROTOCOL.md §1 and §3.2): verified (mutual)
- * TLS between nodes whose certificates a test CA issued, compatible (js2p-like) mode without
- * any material, and every way a node without a trusted certificate, or without TLS at all,
- * is refused while the node keeps serving its good peer. Key material is built in-process
- * ({@link TestPki}).
+ * TLS over loopback TCP ({@code SSL} encryption, PROTOCOL.md §1 and §3.2): verified
+ * (mutual) TLS between nodes whose certificates a test CA issued, compatible (js2p-like)
+ * mode without any material, and every way a node without a trusted certificate, or
+ * without TLS at all, is refused while the node keeps serving its good peer. Key material
+ * is built in-process ({@link TestPki}).
  */
 class TlsTests {
 
@@ -131,13 +131,15 @@ class TlsTests {
 	void unusableKeyMaterialShouldFailStartWithoutLeakingThreads() throws Exception {
 		javax.net.ssl.KeyManagerFactory uninitialised = javax.net.ssl.KeyManagerFactory
 			.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-		SyncSocket socket = new SyncSocket(options(TlsOptions.verified(uninitialised, pki.trustManagerFactory()).build()));
+		SyncSocket socket = new SyncSocket(
+				options(TlsOptions.verified(uninitialised, pki.trustManagerFactory()).build()));
 		this.closeables.add(socket);
 		assertThatThrownBy(socket::start).isInstanceOf(SyncSocketException.class).hasMessageContaining("TLS");
 		assertThat(socket.state()).isEqualTo(MeshSocket.State.CLOSED);
 	}
 
-	// ---------------------------------------------------------------- verified (mutual TLS)
+	// ---------------------------------------------------------------- verified (mutual
+	// TLS)
 
 	@Test
 	void verifiedNodesShouldReplicateBothWays() throws Exception {
@@ -146,7 +148,8 @@ class TlsTests {
 		link(b, a);
 		a.set("from-a", "over TLS");
 		b.set("from-b", 42);
-		await().atMost(WAIT).until(() -> "over TLS".equals(b.get("from-a")) && Long.valueOf(42).equals(a.get("from-b")));
+		await().atMost(WAIT)
+			.until(() -> "over TLS".equals(b.get("from-a")) && Long.valueOf(42).equals(a.get("from-b")));
 		assertThat(a.stats().linkErrors()).isZero();
 		assertThat(b.stats().linkErrors()).isZero();
 	}
@@ -161,7 +164,8 @@ class TlsTests {
 		b.close();
 		c.close();
 		await().atMost(WAIT).until(() -> a.peers().isEmpty());
-		assertThat(a.stats().faults()).as("faults after peers closed").allSatisfy((fault, count) -> assertThat(count).isZero());
+		assertThat(a.stats().faults()).as("faults after peers closed")
+			.allSatisfy((fault, count) -> assertThat(count).isZero());
 	}
 
 	@Test
@@ -169,7 +173,8 @@ class TlsTests {
 		SyncSocket a = sync(verified(nodeA));
 		SyncSocket b = sync(verified(nodeB));
 		link(b, a);
-		// trusts the CA (so it would accept a's certificate) but presents a self-signed one
+		// trusts the CA (so it would accept a's certificate) but presents a self-signed
+		// one
 		SyncSocket c = sync(verified(intruder));
 		assertThatThrownBy(() -> c.connect("127.0.0.1", a.boundAddress().getPort()))
 			.isInstanceOf(SyncSocketException.class);
@@ -189,7 +194,8 @@ class TlsTests {
 		assertThatThrownBy(() -> b.connect("127.0.0.1", c.boundAddress().getPort()))
 			.isInstanceOf(SyncSocketException.class)
 			.hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
-		// the connect future fails on the I/O thread; the fault is counted on the node loop
+		// the connect future fails on the I/O thread; the fault is counted on the node
+		// loop
 		await().atMost(WAIT).until(() -> b.stats().faults(LinkFault.TLS_HANDSHAKE_FAILED) == 1);
 		await().atMost(WAIT).until(() -> c.stats().faults(LinkFault.TLS_HANDSHAKE_FAILED) == 1);
 		assertThat(b.peers()).isEmpty();
@@ -209,7 +215,8 @@ class TlsTests {
 		assertThat(compatible.peers()).isEmpty();
 	}
 
-	// ---------------------------------------------------------------- compatible (js2p-like)
+	// ---------------------------------------------------------------- compatible
+	// (js2p-like)
 
 	@Test
 	void compatibleNodesShouldConnectWithoutAnyKeyMaterial() {
@@ -313,7 +320,10 @@ class TlsTests {
 		await().atMost(WAIT).until(() -> to.peers().stream().anyMatch((peer) -> peer.id().equals(from.id())));
 	}
 
-	/** Reads until EOF or a reset; false if the connection stayed open for the read timeout. */
+	/**
+	 * Reads until EOF or a reset; false if the connection stayed open for the read
+	 * timeout.
+	 */
 	private static boolean readUntilClosed(InputStream in) throws Exception {
 		byte[] buffer = new byte[4096];
 		try {

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The benchmark orchestrator: spawns one process per node on 127.0.0.1 (ephemeral ports),
- * connects them, warms up, runs repetitions with fresh key prefixes, and prints one summary
- * line per workload on stdout (progress and per-repetition details go to stderr).
+ * connects them, warms up, runs repetitions with fresh key prefixes, and prints one
+ * summary line per workload on stdout (progress and per-repetition details go to stderr).
  *
  * <pre>
  * java -cp ... io.syncsocket.bench.Bench &lt;ping|w1|w1-line|w1-zlib|w1-defaults|w2|w3|all&gt;
@@ -31,50 +31,64 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Implementations: {@code java} ({@link JavaNode}, syncsocket), {@code js2p}
- * ({@code bench/js2p-node.js}), and the peers of issue 12, {@code jgroups} and {@code hazelcast}
- * ({@link PeerNode}: JGroups {@code ReplicatedHashMap}, Hazelcast {@code ReplicatedMap}; W1, W2 and
- * W3 only, since their members form a full mesh with no relay and no compression to switch). With
- * several, every workload runs for each in turn, and a "side by side" line compares the headline
- * figures with ratios syncsocket / other.
+ * ({@code bench/js2p-node.js}), and the peers of issue 12, {@code jgroups} and
+ * {@code hazelcast} ({@link PeerNode}: JGroups {@code ReplicatedHashMap}, Hazelcast
+ * {@code ReplicatedMap}; W1, W2 and W3 only, since their members form a full mesh with no
+ * relay and no compression to switch). With several, every workload runs for each in
+ * turn, and a "side by side" line compares the headline figures with ratios syncsocket /
+ * other.
  *
  * Workloads (see docs/benchmarks.md):
  * <ul>
- * <li>{@code ping}: a raw 100-byte TCP ping-pong between two processes, the machine's floor.
- * <li>{@code w1}: A sets {@code --count} keys (default 20,000) from one thread as fast as it
- * can; throughput = count / (B counted all update events − A's first set). Links without
- * compression where the implementation can turn it off, else zlib (said in the summary).
- * <li>{@code w1-zlib}: the same with zlib negotiated on the links and every frame compressed.
- * <li>{@code w1-defaults}: the same with each implementation's default options (syncsocket:
- * zlib negotiated, frames under 1 KiB sent raw between syncsocket nodes; js2p: zlib).
+ * <li>{@code ping}: a raw 100-byte TCP ping-pong between two processes, the machine's
+ * floor.
+ * <li>{@code w1}: A sets {@code --count} keys (default 20,000) from one thread as fast as
+ * it can; throughput = count / (B counted all update events − A's first set). Links
+ * without compression where the implementation can turn it off, else zlib (said in the
+ * summary).
+ * <li>{@code w1-zlib}: the same with zlib negotiated on the links and every frame
+ * compressed.
+ * <li>{@code w1-defaults}: the same with each implementation's default options
+ * (syncsocket: zlib negotiated, frames under 1 KiB sent raw between syncsocket nodes;
+ * js2p: zlib).
  * <li>{@code w1-line}: A — M — B, M relays (no node follows peer lists); measured at B.
  * <li>{@code w2}: A sets one key, B stamps its update event, the orchestrator waits for B
- * before the next; latency = B's stamp − A's stamp just before {@code set}; p50/p90/p99 of
- * {@code --samples} (default 2,000) per repetition.
- * <li>{@code w3}: A holds {@code --keys} keys (default 100,000; js2p 10,000); a fresh, empty
- * socket in B connects; time from B's connect call to B's last update event, split into the join
- * (until the handshake, or until the peer's member is in the cluster) and the data. B's JVM is
- * warmed by {@code --warmup} unmeasured joins (each join uses a new socket in the same process).
+ * before the next; latency = B's stamp − A's stamp just before {@code set}; p50/p90/p99
+ * of {@code --samples} (default 2,000) per repetition.
+ * <li>{@code w3}: A holds {@code --keys} keys (default 100,000; js2p 10,000); a fresh,
+ * empty socket in B connects; time from B's connect call to B's last update event, split
+ * into the join (until the handshake, or until the peer's member is in the cluster) and
+ * the data. B's JVM is warmed by {@code --warmup} unmeasured joins (each join uses a new
+ * socket in the same process).
  * </ul>
- * Warm-up regimes: by default JIT-warm (see {@link Settings#warmup}); {@code --warmup short} is
- * the peer harness's short one: fresh JVMs for every repetition, one unmeasured round of 10,000
- * sets before W1 and W2, no unmeasured join before W3.
- * Stamps are {@code System.nanoTime()} / {@code process.hrtime.bigint()}: CLOCK_MONOTONIC,
- * comparable across processes on one Linux host. Peak RSS is {@code VmHWM} of each node
- * process at the end of the workload (processes are fresh per workload).
+ * Warm-up regimes: by default JIT-warm (see {@link Settings#warmup});
+ * {@code --warmup short} is the peer harness's short one: fresh JVMs for every
+ * repetition, one unmeasured round of 10,000 sets before W1 and W2, no unmeasured join
+ * before W3. Stamps are {@code System.nanoTime()} / {@code process.hrtime.bigint()}:
+ * CLOCK_MONOTONIC, comparable across processes on one Linux host. Peak RSS is
+ * {@code VmHWM} of each node process at the end of the workload (processes are fresh per
+ * workload).
  */
 public final class Bench {
 
-	/** Node processes alive, killed by the shutdown hook if the orchestrator is interrupted. */
+	/**
+	 * Node processes alive, killed by the shutdown hook if the orchestrator is
+	 * interrupted.
+	 */
 	static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
 
-	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w1-defaults", "w2", "w3");
+	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w1-defaults", "w2",
+			"w3");
 
 	private static final List<String> IMPLS = List.of("java", "js2p", "jgroups", "hazelcast");
 
-	/** Options of the node JVMs that run Hazelcast: the module openings it asks for on Java 17. */
-	private static final List<String> HAZELCAST_JVM_OPTIONS = List.of("--add-modules", "java.se",
-			"--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-			"--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+	/**
+	 * Options of the node JVMs that run Hazelcast: the module openings it asks for on
+	 * Java 17.
+	 */
+	private static final List<String> HAZELCAST_JVM_OPTIONS = List.of("--add-modules", "java.se", "--add-exports",
+			"java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
+			"java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
 			"--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
 	private static final double MIB = 1024.0 * 1024.0;
@@ -107,13 +121,15 @@ public final class Bench {
 			System.exit(2);
 			return;
 		}
-		// An application main, not library code: make sure no node outlives an interrupted run.
+		// An application main, not library code: make sure no node outlives an
+		// interrupted run.
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly)));
 		Path runDir = settings.root.resolve("bench/target/bench-logs")
 			.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 		List<String> workloads = settings.workload.equals("all") ? WORKLOADS : List.of(settings.workload);
 		boolean failed = false;
-		// workload by workload, every implementation in turn: the figures compared are close in time
+		// workload by workload, every implementation in turn: the figures compared are
+		// close in time
 		for (String workload : workloads) {
 			Map<String, Outcome> outcomes = new LinkedHashMap<>();
 			for (String impl : settings.impls) {
@@ -147,8 +163,8 @@ public final class Bench {
 	}
 
 	/**
-	 * The headline figures of one workload for every implementation that has them, each with the
-	 * ratio syncsocket / that implementation; {@code null} with fewer than two.
+	 * The headline figures of one workload for every implementation that has them, each
+	 * with the ratio syncsocket / that implementation; {@code null} with fewer than two.
 	 */
 	static @Nullable String sideBySide(String workload, Map<String, Outcome> outcomes) {
 		Map<String, Outcome> measured = new LinkedHashMap<>();
@@ -209,11 +225,16 @@ public final class Bench {
 
 	}
 
-	/** One workload's summary line, and its headline figures (none when it was not measured). */
+	/**
+	 * One workload's summary line, and its headline figures (none when it was not
+	 * measured).
+	 */
 	record Outcome(String summary, Map<Figure, Double> figures) {
 	}
 
-	/** Nodes start with their implementation's default compression settings (w1-defaults). */
+	/**
+	 * Nodes start with their implementation's default compression settings (w1-defaults).
+	 */
 	private boolean defaultOptions;
 
 	private Outcome run(String workload) {
@@ -260,13 +281,15 @@ public final class Bench {
 	// ------------------------------------------------------------------ ping
 
 	/**
-	 * Two processes, a 100-byte TCP ping-pong on one connection (5,000 unmeasured round trips,
-	 * then {@code reps} × 10,000): the machine's floor for W2, which is one way (about half).
+	 * Two processes, a 100-byte TCP ping-pong on one connection (5,000 unmeasured round
+	 * trips, then {@code reps} × 10,000): the machine's floor for W2, which is one way
+	 * (about half).
 	 */
 	private String ping() {
 		int count = 10_000;
 		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), PingPong.class.getName(), Integer.toString(this.settings.valueSize));
+				System.getProperty("java.class.path"), PingPong.class.getName(),
+				Integer.toString(this.settings.valueSize));
 		NodeProcess server = NodeProcess.start("echo", command, this.logDir, this.settings.timeoutMillis);
 		try {
 			long[][] reps;
@@ -327,13 +350,15 @@ public final class Bench {
 				long[] r = w1Round(pair.a, pair.b, "r" + rep + "-", count);
 				throughput[rep] = rate(count, r[2] - r[0]);
 				local[rep] = rate(count, r[1] - r[0]);
-				progress("  rep %d: %s sets/s (A's set loop took %s ms, %s sets/s; B had all %s ms after A's first set)",
+				progress(
+						"  rep %d: %s sets/s (A's set loop took %s ms, %s sets/s; B had all %s ms after A's first set)",
 						rep + 1, number(throughput[rep]), millis(r[1] - r[0]), number(local[rep]), millis(r[2] - r[0]));
 			}
 			String memory = memory(pair.nodes);
 			figures.put(Figure.SETS_PER_S, median(throughput));
-			return String.format(Locale.ROOT, "%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s%s); "
-					+ "A's set() loop alone %s sets/s; %s",
+			return String.format(Locale.ROOT,
+					"%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s%s); "
+							+ "A's set() loop alone %s sets/s; %s",
 					label(workload), this.impl, number(median(throughput)), range(throughput, Bench::number),
 					this.settings.reps, number(count), line ? "A - M - B, M relays" : "A - B", pair.links, pair.note,
 					freshNote(), number(median(local)), memory);
@@ -343,7 +368,10 @@ public final class Bench {
 		}
 	}
 
-	/** @return {A's stamp before the first set, A's stamp after the last set, B's last event stamp} */
+	/**
+	 * @return {A's stamp before the first set, A's stamp after the last set, B's last
+	 * event stamp}
+	 */
 	private long[] w1Round(NodeProcess a, NodeProcess b, String prefix, int n) {
 		b.call("arm " + prefix + " " + n);
 		a.send("setmany " + prefix + " " + n + " " + this.settings.valueSize);
@@ -354,7 +382,10 @@ public final class Bench {
 		return new long[] { Long.parseLong(sets[0]), Long.parseLong(sets[1]), Long.parseLong(seen[1]) };
 	}
 
-	/** A and B connected (B dials A), or A - M - B (A and B dial M, nobody follows peer lists). */
+	/**
+	 * A and B connected (B dials A), or A - M - B (A and B dial M, nobody follows peer
+	 * lists).
+	 */
 	private Pair pair(boolean line, boolean zlib) {
 		Pair pair = new Pair();
 		try {
@@ -366,7 +397,8 @@ public final class Bench {
 				if (compression || ex.line == null || !ex.line.contains("pending")) {
 					throw ex;
 				}
-				// this sync-core cannot switch compression off: measure with zlib and say so.
+				// this sync-core cannot switch compression off: measure with zlib and say
+				// so.
 				compression = true;
 				pair.note = "; no-zlib impossible: this sync-core has no MeshOptions.Builder.compression(List)";
 				pair.a = pair.add(start("A", true, line, line));
@@ -392,9 +424,9 @@ public final class Bench {
 	}
 
 	/**
-	 * Unmeasured W1 rounds on throwaway keys until the JIT has compiled the hot paths: at least
-	 * {@code --warmup} rounds, then more while the JVMs' compilers are still busy (see
-	 * {@link #stillCompiling}).
+	 * Unmeasured W1 rounds on throwaway keys until the JIT has compiled the hot paths: at
+	 * least {@code --warmup} rounds, then more while the JVMs' compilers are still busy
+	 * (see {@link #stillCompiling}).
 	 */
 	private Pair warm(Pair pair) {
 		int warmCount = this.settings.warmupCount(this.impl);
@@ -416,9 +448,10 @@ public final class Bench {
 	}
 
 	/**
-	 * Whether the compilers of the nodes spent more than 20 ms in the last warm-up round: on two
-	 * cores a busy C2 thread takes CPU from the measured threads and its output changes the speed
-	 * (measured: up to 90 % of a core through the first measured rounds with a fixed warm-up).
+	 * Whether the compilers of the nodes spent more than 20 ms in the last warm-up round:
+	 * on two cores a busy C2 thread takes CPU from the measured threads and its output
+	 * changes the speed (measured: up to 90 % of a core through the first measured rounds
+	 * with a fixed warm-up).
 	 */
 	private static boolean stillCompiling(long jitMillisInRound) {
 		return jitMillisInRound > 20;
@@ -438,7 +471,9 @@ public final class Bench {
 				+ (this.settings.shortWarmup ? "; short warm-up" : "");
 	}
 
-	/** The node processes of one set-up: A writes, B is measured (and M relays in a line). */
+	/**
+	 * The node processes of one set-up: A writes, B is measured (and M relays in a line).
+	 */
 	private static final class Pair {
 
 		final List<NodeProcess> nodes = new ArrayList<>();
@@ -492,16 +527,19 @@ public final class Bench {
 			figures.put(Figure.P99, median(p99));
 			return String.format(Locale.ROOT,
 					"W2 %s: p50 %s µs median %s, p90 %s µs %s, p99 %s µs %s over %d reps × %s samples (A - B, links %s%s); %s",
-					this.impl, micros(median(p50)), range(p50, Bench::micros), micros(median(p90)), range(p90, Bench::micros),
-					micros(median(p99)), range(p99, Bench::micros), this.settings.reps, number(this.settings.samples),
-					pair.links, freshNote(), memory);
+					this.impl, micros(median(p50)), range(p50, Bench::micros), micros(median(p90)),
+					range(p90, Bench::micros), micros(median(p99)), range(p99, Bench::micros), this.settings.reps,
+					number(this.settings.samples), pair.links, freshNote(), memory);
 		}
 		finally {
 			closeAll(pair);
 		}
 	}
 
-	/** One key at a time; @return latencies in ns (B's event stamp − A's stamp before set). */
+	/**
+	 * One key at a time; @return latencies in ns (B's event stamp − A's stamp before
+	 * set).
+	 */
 	private long[] w2Round(NodeProcess a, NodeProcess b, String prefix, int samples) {
 		b.call("arm " + prefix + " " + samples);
 		long[] latencies = new long[samples];
@@ -518,7 +556,8 @@ public final class Bench {
 
 	private String w3(Map<Figure, Double> figures) {
 		int keys = this.settings.keys(this.impl);
-		// B joins this often unmeasured first, so C2 has compiled the receive path (one join left the
+		// B joins this often unmeasured first, so C2 has compiled the receive path (one
+		// join left the
 		// compiler threads busy on both cores through the measured ones)
 		int warmup = this.settings.joinWarmup(this.impl);
 		int warmupLimit = this.settings.joinWarmupLimit(this.impl);
@@ -564,8 +603,8 @@ public final class Bench {
 							+ "join %s ms %s + data %s ms %s; links %s%s); %s",
 					this.impl, number(keys), decimal(median(millis)), range(millis, Bench::decimal), this.settings.reps,
 					number(keys / (median(millis) / 1000.0)), decimal(median(clusterMillis)),
-					range(clusterMillis, Bench::decimal), decimal(median(dataMillis)), range(dataMillis, Bench::decimal),
-					pair.links, freshNote(), memory);
+					range(clusterMillis, Bench::decimal), decimal(median(dataMillis)),
+					range(dataMillis, Bench::decimal), pair.links, freshNote(), memory);
 		}
 		finally {
 			closeAll(pair);
@@ -592,8 +631,9 @@ public final class Bench {
 
 	/**
 	 * An empty socket in B (a new one after the first round) joins A.
-	 * @return ns from B's connect call until B holds all keys, until B's link (syncsocket, js2p) or
-	 * member (JGroups, Hazelcast) was up, and from then until B holds all keys
+	 * @return ns from B's connect call until B holds all keys, until B's link
+	 * (syncsocket, js2p) or member (JGroups, Hazelcast) was up, and from then until B
+	 * holds all keys
 	 */
 	private long[] join(Pair pair, int keys, int round) {
 		NodeProcess b = pair.b;
@@ -604,7 +644,8 @@ public final class Bench {
 		String[] connected = b.call("connect 127.0.0.1 " + pair.a.port);
 		long before = Long.parseLong(connected[0]);
 		long up = Long.parseLong(connected[1]);
-		String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis, this.settings.timeoutMillis + 5_000);
+		String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis,
+				this.settings.timeoutMillis + 5_000);
 		check(b, "w3-", keys);
 		pair.links = pair.a.call("peers")[1];
 		long last = Long.parseLong(seen[1]);
@@ -616,14 +657,16 @@ public final class Bench {
 
 	/**
 	 * Starts a node process of this run's implementation. {@code joins}: the node will
-	 * {@code connect} to another, so a JGroups or Hazelcast node starts no member before that.
+	 * {@code connect} to another, so a JGroups or Hazelcast node starts no member before
+	 * that.
 	 */
 	private NodeProcess start(String name, boolean compression, boolean fixedTopology, boolean joins) {
 		List<String> command = new ArrayList<>();
 		if (this.impl.equals("js2p")) {
 			Path script = this.settings.root.resolve("bench/js2p-node.js");
 			if (!Files.exists(this.settings.root.resolve("interop/js2p/node_modules/js2p"))) {
-				throw new BenchException("js2p is not installed: run 'npm ci' in " + this.settings.root.resolve("interop/js2p"));
+				throw new BenchException(
+						"js2p is not installed: run 'npm ci' in " + this.settings.root.resolve("interop/js2p"));
 			}
 			command.add(this.settings.node);
 			command.add("--expose-gc");
@@ -660,7 +703,9 @@ public final class Bench {
 		return node;
 	}
 
-	/** Polls {@code peers} until every node has the expected number of handshaken peers. */
+	/**
+	 * Polls {@code peers} until every node has the expected number of handshaken peers.
+	 */
 	private void awaitPeers(Map<NodeProcess, Integer> expected) {
 		long deadline = System.nanoTime() + this.settings.timeoutMillis * 1_000_000;
 		while (true) {
@@ -817,12 +862,17 @@ public final class Bench {
 
 		int warmup = -1;
 
-		/** {@code --warmup short}: the peer harness's short regime (fresh JVMs, one round of 10,000 sets). */
+		/**
+		 * {@code --warmup short}: the peer harness's short regime (fresh JVMs, one round
+		 * of 10,000 sets).
+		 */
 		boolean shortWarmup;
 
 		int valueSize = 100;
 
-		/** Whether W2 and W3 negotiate zlib on their links (W1 has its own zlib variant). */
+		/**
+		 * Whether W2 and W3 negotiate zlib on their links (W1 has its own zlib variant).
+		 */
 		boolean zlib;
 
 		@Nullable String leasing;
@@ -844,8 +894,8 @@ public final class Bench {
 			}
 			s.workload = args[0];
 			if (!s.workload.equals("all") && !WORKLOADS.contains(s.workload)) {
-				throw new IllegalArgumentException("unknown workload '" + s.workload + "' (expected: " + WORKLOADS
-						+ " or all)");
+				throw new IllegalArgumentException(
+						"unknown workload '" + s.workload + "' (expected: " + WORKLOADS + " or all)");
 			}
 			for (int i = 1; i < args.length; i += 2) {
 				if (i + 1 >= args.length) {
@@ -857,8 +907,8 @@ public final class Bench {
 						s.impls = List.of(value.split(","));
 						for (String impl : s.impls) {
 							if (!IMPLS.contains(impl)) {
-								throw new IllegalArgumentException("--impl: " + impl + " (expected: one or more of " + IMPLS
-										+ ", comma-separated)");
+								throw new IllegalArgumentException("--impl: " + impl + " (expected: one or more of "
+										+ IMPLS + ", comma-separated)");
 							}
 						}
 					}
@@ -886,13 +936,16 @@ public final class Bench {
 				s.root = Path.of(root).toAbsolutePath();
 			}
 			if (!Files.exists(s.root.resolve("bench/js2p-node.js"))) {
-				throw new IllegalArgumentException("run from the repository root (or pass --root): no bench/js2p-node.js in "
-						+ s.root);
+				throw new IllegalArgumentException(
+						"run from the repository root (or pass --root): no bench/js2p-node.js in " + s.root);
 			}
 			return s;
 		}
 
-		/** W1 sets per repetition: 20,000; js2p 2,000 by default (about 262 sets/s, see docs/benchmarks.md). */
+		/**
+		 * W1 sets per repetition: 20,000; js2p 2,000 by default (about 262 sets/s, see
+		 * docs/benchmarks.md).
+		 */
 		int count(String impl) {
 			return (this.count > 0) ? this.count : impl.equals("js2p") ? 2_000 : 20_000;
 		}
@@ -903,9 +956,10 @@ public final class Bench {
 		}
 
 		/**
-		 * Warm-up rounds at least (unmeasured W1 rounds before W1/W2): {@code --warmup N}; with
-		 * {@code --warmup short} 1; else for the JVMs (java, jgroups, hazelcast) 5; js2p 0, because its
-		 * nodes are fresh per repetition and warming them up would slow them down (see {@link #fresh}).
+		 * Warm-up rounds at least (unmeasured W1 rounds before W1/W2):
+		 * {@code --warmup N}; with {@code --warmup short} 1; else for the JVMs (java,
+		 * jgroups, hazelcast) 5; js2p 0, because its nodes are fresh per repetition and
+		 * warming them up would slow them down (see {@link #fresh}).
 		 */
 		int warmup(String impl) {
 			if (this.warmup >= 0) {
@@ -915,34 +969,43 @@ public final class Bench {
 		}
 
 		/**
-		 * Warm-up rounds at most: exactly {@link #warmup} when given or short; by default the JVMs go
-		 * on past 5 while their compilers are busy, up to 30 (C2 keeps compiling for about 400,000 sets).
+		 * Warm-up rounds at most: exactly {@link #warmup} when given or short; by default
+		 * the JVMs go on past 5 while their compilers are busy, up to 30 (C2 keeps
+		 * compiling for about 400,000 sets).
 		 */
 		int warmupLimit(String impl) {
 			return (this.warmup >= 0 || this.shortWarmup || impl.equals("js2p")) ? warmup(impl) : 30;
 		}
 
-		/** Unmeasured joins before W3 at least: as {@link #warmup}, but none with {@code --warmup short}. */
+		/**
+		 * Unmeasured joins before W3 at least: as {@link #warmup}, but none with
+		 * {@code --warmup short}.
+		 */
 		int joinWarmup(String impl) {
 			return this.shortWarmup ? 0 : warmup(impl);
 		}
 
-		/** Unmeasured joins before W3 at most: as {@link #warmupLimit}, but none with {@code --warmup short}. */
+		/**
+		 * Unmeasured joins before W3 at most: as {@link #warmupLimit}, but none with
+		 * {@code --warmup short}.
+		 */
 		int joinWarmupLimit(String impl) {
 			return this.shortWarmup ? 0 : warmupLimit(impl);
 		}
 
 		/**
-		 * Whether every repetition gets new node processes: {@code --fresh-nodes}; else with
-		 * {@code --warmup short} yes; else js2p yes (its per-message cost grows with the broadcasts of
-		 * the last 60 s, a linear "waterfalls" scan, so one repetition would slow the next down), the
-		 * JVMs no (their JIT stays warm).
+		 * Whether every repetition gets new node processes: {@code --fresh-nodes}; else
+		 * with {@code --warmup short} yes; else js2p yes (its per-message cost grows with
+		 * the broadcasts of the last 60 s, a linear "waterfalls" scan, so one repetition
+		 * would slow the next down), the JVMs no (their JIT stays warm).
 		 */
 		boolean fresh(String impl) {
 			return (this.fresh != null) ? this.fresh : this.shortWarmup || impl.equals("js2p");
 		}
 
-		/** Sets per warm-up round: 20,000, with {@code --warmup short} 10,000; js2p 500. */
+		/**
+		 * Sets per warm-up round: 20,000, with {@code --warmup short} 10,000; js2p 500.
+		 */
 		int warmupCount(String impl) {
 			return impl.equals("js2p") ? Math.min(count(impl), 500) : this.shortWarmup ? 10_000 : 20_000;
 		}
@@ -952,7 +1015,10 @@ public final class Bench {
 			return impl.equals("jgroups") || impl.equals("hazelcast");
 		}
 
-		/** Leasing mode: java {@code on} (SyncOptions' default), js2p {@code js2p} (argument omitted, js2p's default). */
+		/**
+		 * Leasing mode: java {@code on} (SyncOptions' default), js2p {@code js2p}
+		 * (argument omitted, js2p's default).
+		 */
 		String leasing(String impl) {
 			return (this.leasing != null) ? this.leasing : impl.equals("js2p") ? "js2p" : "on";
 		}

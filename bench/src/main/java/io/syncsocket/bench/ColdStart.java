@@ -6,9 +6,11 @@ import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
 
 /**
- * The cold path of one fresh JVM, phase by phase (docs/benchmarks.md, "Cold start and join"):
- * building the options, {@code new SyncSocket}, {@code start()} and the first {@code connect()}.
- * <p>{@code ColdStart serve SECONDS} starts a node, prints {@code port N} and keeps it up;
+ * The cold path of one fresh JVM, phase by phase (docs/benchmarks.md, "Cold start and
+ * join"): building the options, {@code new SyncSocket}, {@code start()} and the first
+ * {@code connect()}.
+ * <p>
+ * {@code ColdStart serve SECONDS} starts a node, prints {@code port N} and keeps it up;
  * {@code ColdStart PORT} runs the phases against it and prints one line of milliseconds.
  */
 public final class ColdStart {

@@ -25,14 +25,20 @@ final class CommandLoop {
 	private CommandLoop() {
 	}
 
-	/** The real stdout for protocol lines; {@code System.out} goes to stderr (libraries print there). */
+	/**
+	 * The real stdout for protocol lines; {@code System.out} goes to stderr (libraries
+	 * print there).
+	 */
 	static PrintStream protocolOut() {
 		PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
 		System.setOut(System.err);
 		return out;
 	}
 
-	/** Answers commands until {@code close} or the end of stdin; a failed command answers {@code err ...}. */
+	/**
+	 * Answers commands until {@code close} or the end of stdin; a failed command answers
+	 * {@code err ...}.
+	 */
 	static void serve(PrintStream out, Commands commands) throws IOException {
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;

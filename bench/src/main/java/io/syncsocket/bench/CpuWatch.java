@@ -6,17 +6,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How busy the machine was with processes other than this benchmark's, from {@code /proc}:
- * all CPUs' busy time ({@code /proc/stat}) minus the CPU time of the node processes and of the
- * orchestrator. A benchmark sharing two cores with a build is not a measurement; the summary
- * says so. Linux only; elsewhere the figure is unknown (NaN).
+ * How busy the machine was with processes other than this benchmark's, from
+ * {@code /proc}: all CPUs' busy time ({@code /proc/stat}) minus the CPU time of the node
+ * processes and of the orchestrator. A benchmark sharing two cores with a build is not a
+ * measurement; the summary says so. Linux only; elsewhere the figure is unknown (NaN).
  */
 final class CpuWatch {
 
 	/** USER_HZ: the unit of /proc CPU times on every mainstream Linux. */
 	private static final double TICKS_PER_SECOND = 100.0;
 
-	/** CPU ticks of node processes that were closed (sampled just before), since the JVM started. */
+	/**
+	 * CPU ticks of node processes that were closed (sampled just before), since the JVM
+	 * started.
+	 */
 	private static final java.util.concurrent.atomic.AtomicLong RETIRED = new java.util.concurrent.atomic.AtomicLong();
 
 	private final long startNanos = System.nanoTime();
@@ -34,7 +37,8 @@ final class CpuWatch {
 		for (NodeProcess node : nodes) {
 			ours += processTicks(node.process.pid()); // started after this watch
 		}
-		ours += RETIRED.get() - this.startRetired; // nodes of earlier repetitions (fresh processes)
+		ours += RETIRED.get() - this.startRetired; // nodes of earlier repetitions (fresh
+													// processes)
 		double seconds = (System.nanoTime() - this.startNanos) / 1e9;
 		if (busy < 0 || ours < 0 || seconds <= 0) {
 			return Double.NaN;
@@ -42,7 +46,10 @@ final class CpuWatch {
 		return Math.max(0, busy - ours) / TICKS_PER_SECOND / seconds;
 	}
 
-	/** Called just before a node process is closed, so that its CPU time still counts as ours. */
+	/**
+	 * Called just before a node process is closed, so that its CPU time still counts as
+	 * ours.
+	 */
 	static void retire(Process process) {
 		long ticks = processTicks(process.pid());
 		if (ticks > 0) {

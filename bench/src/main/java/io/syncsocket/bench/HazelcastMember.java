@@ -13,14 +13,17 @@ import com.hazelcast.replicatedmap.ReplicatedMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Hazelcast member holding a {@code ReplicatedMap<String, String>} with its default settings
- * (in-memory format OBJECT, asynchronous fill-up of a joining member): TCP-IP join on 127.0.0.1
- * with this member's and the seed's address, multicast and auto-detection off, Jet off, phone-home
- * off, logging through SLF4J (warnings, on stderr).
+ * A Hazelcast member holding a {@code ReplicatedMap<String, String>} with its default
+ * settings (in-memory format OBJECT, asynchronous fill-up of a joining member): TCP-IP
+ * join on 127.0.0.1 with this member's and the seed's address, multicast and
+ * auto-detection off, Jet off, phone-home off, logging through SLF4J (warnings, on
+ * stderr).
  *
- * <p>A put goes to the key's partition owner, which replicates it to every member; each member's
- * entry listener then gets an event (on Hazelcast's event threads, several at a time). A joining
- * member's copy is filled in the background without events, so {@link PeerNode} watches its size.
+ * <p>
+ * A put goes to the key's partition owner, which replicates it to every member; each
+ * member's entry listener then gets an event (on Hazelcast's event threads, several at a
+ * time). A joining member's copy is filled in the background without events, so
+ * {@link PeerNode} watches its size.
  */
 final class HazelcastMember implements PeerMember {
 
@@ -100,7 +103,9 @@ final class HazelcastMember implements PeerMember {
 		return map;
 	}
 
-	/** Forwards additions and updates; removals, evictions and clears are not measured. */
+	/**
+	 * Forwards additions and updates; removals, evictions and clears are not measured.
+	 */
 	private static final class Listener extends EntryAdapter<String, String> {
 
 		private final Updates updates;

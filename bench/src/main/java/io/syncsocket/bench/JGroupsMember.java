@@ -13,13 +13,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * A JGroups {@code ReplicatedHashMap<String, String>} on the stack of the jar's stock
  * {@code tcp.xml} (TCP, TCPPING, NAKACK2, UNICAST3, STABLE, GMS, MFC/UFC, FRAG2,
- * STATE_TRANSFER), with updates sent without waiting for the members' replies (JGroups' default:
- * {@code blocking_updates=false}).
+ * STATE_TRANSFER), with updates sent without waiting for the members' replies (JGroups'
+ * default: {@code blocking_updates=false}).
  *
- * <p>tcp.xml takes its addresses from system properties, set here before the channel is created:
- * bound to 127.0.0.1 on the given port, and TCPPING pinned to this member's and the seed's port
- * ({@code port_range} 0), so discovery asks exactly those two. A joining member receives the map by
- * JGroups' state transfer in {@link ReplicatedHashMap#start}, reported as one {@code contentsSet}.
+ * <p>
+ * tcp.xml takes its addresses from system properties, set here before the channel is
+ * created: bound to 127.0.0.1 on the given port, and TCPPING pinned to this member's and
+ * the seed's port ({@code port_range} 0), so discovery asks exactly those two. A joining
+ * member receives the map by JGroups' state transfer in {@link ReplicatedHashMap#start},
+ * reported as one {@code contentsSet}.
  */
 final class JGroupsMember implements PeerMember {
 
@@ -43,7 +45,8 @@ final class JGroupsMember implements PeerMember {
 		map.addNotifier(new Notifier(updates));
 		channel.connect("syncsocket-bench");
 		long joined = System.nanoTime();
-		map.start(STATE_TIMEOUT_MILLIS); // state transfer from the coordinator (nothing when alone)
+		map.start(STATE_TIMEOUT_MILLIS); // state transfer from the coordinator (nothing
+											// when alone)
 		return joined;
 	}
 
@@ -94,7 +97,9 @@ final class JGroupsMember implements PeerMember {
 		return map;
 	}
 
-	/** Forwards puts and the state transfer; removals, clears and views are not measured. */
+	/**
+	 * Forwards puts and the state transfer; removals, clears and views are not measured.
+	 */
 	private record Notifier(Updates updates) implements ReplicatedHashMap.Notification<String, String> {
 
 		@Override

@@ -20,43 +20,81 @@ import io.syncsocket.SyncSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One syncsocket node of a benchmark, in its own JVM, driven by {@link Bench} over stdin and
- * stdout.
+ * One syncsocket node of a benchmark, in its own JVM, driven by {@link Bench} over stdin
+ * and stdout.
  *
- * <p>Control protocol (shared with {@link PeerNode} and {@code bench/js2p-node.js}): the first stdout line is
- * {@code ready <port>} (or {@code fail <reason>} and exit 3); then one command per stdin line,
- * words separated by spaces, and exactly one reply line per command, {@code ok [words...]} or
- * {@code err <message>}. stdout carries nothing else (logs go to stderr). Times are
- * {@link System#nanoTime()} values (CLOCK_MONOTONIC on Linux), comparable across processes on one
- * host. EOF on stdin closes the socket and exits, so a node never outlives its orchestrator.
+ * <p>
+ * Control protocol (shared with {@link PeerNode} and {@code bench/js2p-node.js}): the
+ * first stdout line is {@code ready <port>} (or {@code fail <reason>} and exit 3); then
+ * one command per stdin line, words separated by spaces, and exactly one reply line per
+ * command, {@code ok [words...]} or {@code err <message>}. stdout carries nothing else
+ * (logs go to stderr). Times are {@link System#nanoTime()} values (CLOCK_MONOTONIC on
+ * Linux), comparable across processes on one host. EOF on stdin closes the socket and
+ * exits, so a node never outlives its orchestrator.
  *
  * <table>
  * <caption>Commands</caption>
- * <tr><td>{@code connect <host> <port>}</td><td>{@code ok <t-before> <t-after-handshake>}</td></tr>
- * <tr><td>{@code peers}</td><td>{@code ok <count> <compression,...|->}</td></tr>
- * <tr><td>{@code arm <prefix> <n>}</td><td>starts counting update events for keys starting with
- * {@code prefix}; {@code ok}</td></tr>
- * <tr><td>{@code await <n> <timeout-ms>}</td><td>{@code ok <first-event-t> <last-event-t> <count>} once
- * {@code n} events were counted</td></tr>
- * <tr><td>{@code setmany <prefix> <n> <size>}</td><td>sets keys {@code prefix0 .. prefix(n-1)}
- * from this one thread; {@code ok <t-before-first-set> <t-after-last-set>}</td></tr>
- * <tr><td>{@code set1 <prefix> <i> <size>}</td><td>sets key {@code prefix<i>};
- * {@code ok <t-before-set> <t-after-set>}</td></tr>
- * <tr><td>{@code check <prefix> <n>}</td><td>{@code ok <how many of the n keys are present>}</td></tr>
- * <tr><td>{@code stats}</td><td>{@code ok name=value ...} (dictionary size, heap, GC, mesh counters)</td></tr>
- * <tr><td>{@code gc}</td><td>runs a full GC; {@code ok heapUsed=<bytes>}</td></tr>
- * <tr><td>{@code reset}</td><td>closes the socket and starts an empty one in this JVM (which stays
- * warm); {@code ok <port>}</td></tr>
- * <tr><td>{@code close}</td><td>{@code ok}, then exits</td></tr>
+ * <tr>
+ * <td>{@code connect <host> <port>}</td>
+ * <td>{@code ok <t-before> <t-after-handshake>}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code peers}</td>
+ * <td>{@code ok <count> <compression,...|->}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code arm <prefix> <n>}</td>
+ * <td>starts counting update events for keys starting with {@code prefix};
+ * {@code ok}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code await <n> <timeout-ms>}</td>
+ * <td>{@code ok <first-event-t> <last-event-t> <count>} once {@code n} events were
+ * counted</td>
+ * </tr>
+ * <tr>
+ * <td>{@code setmany <prefix> <n> <size>}</td>
+ * <td>sets keys {@code prefix0 .. prefix(n-1)} from this one thread;
+ * {@code ok <t-before-first-set> <t-after-last-set>}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code set1 <prefix> <i> <size>}</td>
+ * <td>sets key {@code prefix<i>}; {@code ok <t-before-set> <t-after-set>}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code check <prefix> <n>}</td>
+ * <td>{@code ok <how many of the n keys are present>}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code stats}</td>
+ * <td>{@code ok name=value ...} (dictionary size, heap, GC, mesh counters)</td>
+ * </tr>
+ * <tr>
+ * <td>{@code gc}</td>
+ * <td>runs a full GC; {@code ok heapUsed=<bytes>}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code reset}</td>
+ * <td>closes the socket and starts an empty one in this JVM (which stays warm);
+ * {@code ok <port>}</td>
+ * </tr>
+ * <tr>
+ * <td>{@code close}</td>
+ * <td>{@code ok}, then exits</td>
+ * </tr>
  * </table>
  *
- * <p>Arguments: {@code --leasing on|off|js2p} (default on), {@code --compression on|off|default}
- * (on: every frame compressed; default: the library's defaults, small frames raw to syncsocket peers)
- * (default on: zlib is negotiated), {@code --max-outgoing N} (default 4; 0 stops following peer
- * lists, for a fixed line topology), {@code --name NAME}.
+ * <p>
+ * Arguments: {@code --leasing on|off|js2p} (default on),
+ * {@code --compression on|off|default} (on: every frame compressed; default: the
+ * library's defaults, small frames raw to syncsocket peers) (default on: zlib is
+ * negotiated), {@code --max-outgoing N} (default 4; 0 stops following peer lists, for a
+ * fixed line topology), {@code --name NAME}.
  *
- * <p>Threading: commands run on the main thread; the update listener runs on the socket's node
- * loop and only counts and stamps (it is on the measured path, the control channel is not).
+ * <p>
+ * Threading: commands run on the main thread; the update listener runs on the socket's
+ * node loop and only counts and stamps (it is on the measured path, the control channel
+ * is not).
  */
 public final class JavaNode {
 
@@ -112,7 +150,9 @@ public final class JavaNode {
 				default -> throw new IllegalArgumentException("unknown argument " + args[i]);
 			}
 		}
-		MeshOptions.Builder mesh = SyncOptions.defaults().mesh().mutate()
+		MeshOptions.Builder mesh = SyncOptions.defaults()
+			.mesh()
+			.mutate()
 			.bindAddress("127.0.0.1")
 			.port(0)
 			.maxOutgoing(maxOutgoing)
@@ -122,14 +162,16 @@ public final class JavaNode {
 			case "on" -> compressEveryFrame(mesh);
 			case "default" -> {
 			}
-			default -> throw new IllegalArgumentException("--compression: " + compression + " (expected: on|off|default)");
+			default ->
+				throw new IllegalArgumentException("--compression: " + compression + " (expected: on|off|default)");
 		}
 		return SyncOptions.builder().mesh(mesh.build()).leasing(leasing).build();
 	}
 
 	/**
-	 * Compresses every frame on links with a negotiated method ({@code compressionThreshold(0)}),
-	 * so that W1-ZLIB measures zlib; sync-core builds from before the threshold did so anyway.
+	 * Compresses every frame on links with a negotiated method
+	 * ({@code compressionThreshold(0)}), so that W1-ZLIB measures zlib; sync-core builds
+	 * from before the threshold did so anyway.
 	 */
 	static void compressEveryFrame(MeshOptions.Builder mesh) {
 		try {
@@ -145,9 +187,10 @@ public final class JavaNode {
 
 	/**
 	 * Advertises no compression, so that links carry raw blobs: {@code
-	 * MeshOptions.Builder.compression(List.of())}. Called reflectively so that the same harness
-	 * also runs against sync-core builds from before that option (the baseline measurements in
-	 * docs/benchmarks.md); there this fails and the orchestrator measures with zlib and says so.
+	 * MeshOptions.Builder.compression(List.of())}. Called reflectively so that the same
+	 * harness also runs against sync-core builds from before that option (the baseline
+	 * measurements in docs/benchmarks.md); there this fails and the orchestrator measures
+	 * with zlib and says so.
 	 */
 	static void disableCompression(MeshOptions.Builder mesh) {
 		Method method;
@@ -162,8 +205,9 @@ public final class JavaNode {
 			method.invoke(mesh, List.of());
 		}
 		catch (InvocationTargetException ex) {
-			throw new UnsupportedOperationException("no-compression refused by MeshOptions.Builder.compression([]): "
-					+ ex.getCause().getMessage(), ex.getCause());
+			throw new UnsupportedOperationException(
+					"no-compression refused by MeshOptions.Builder.compression([]): " + ex.getCause().getMessage(),
+					ex.getCause());
 		}
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException(ex);
@@ -277,10 +321,9 @@ public final class JavaNode {
 				mesh.bytesReceived(), mesh.broadcastsRelayed(), mesh.duplicatesDropped());
 	}
 
-
 	/**
-	 * Update events counted for one key prefix. Written only by the node loop (the listener),
-	 * read by the main thread through volatile fields.
+	 * Update events counted for one key prefix. Written only by the node loop (the
+	 * listener), read by the main thread through volatile fields.
 	 */
 	static final class Tally {
 
@@ -300,7 +343,10 @@ public final class JavaNode {
 			this.prefix = prefix;
 		}
 
-		/** The listener: a prefix test, a counter and a clock read per event; nothing else. */
+		/**
+		 * The listener: a prefix test, a counter and a clock read per event; nothing
+		 * else.
+		 */
 		static final class Listener implements SyncListener {
 
 			volatile @Nullable Tally tally;

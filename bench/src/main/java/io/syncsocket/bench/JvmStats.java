@@ -7,16 +7,18 @@ import java.lang.management.MemoryType;
 import java.util.Locale;
 
 /**
- * The JVM figures every Java node process ({@link JavaNode}, {@link PeerNode}) adds to its
- * {@code stats} reply: heap in use, committed, peak and maximum, GC count and time, and total JIT
- * compilation time (the orchestrator's warm-up goes on while it grows).
+ * The JVM figures every Java node process ({@link JavaNode}, {@link PeerNode}) adds to
+ * its {@code stats} reply: heap in use, committed, peak and maximum, GC count and time,
+ * and total JIT compilation time (the orchestrator's warm-up goes on while it grows).
  */
 final class JvmStats {
 
 	private JvmStats() {
 	}
 
-	/** {@code heapUsed=.. heapCommitted=.. heapPeak=.. heapMax=.. gcCount=.. gcMillis=.. jitMillis=..} */
+	/**
+	 * {@code heapUsed=.. heapCommitted=.. heapPeak=.. heapMax=.. gcCount=.. gcMillis=.. jitMillis=..}
+	 */
 	static String words() {
 		long gcCount = 0;
 		long gcMillis = 0;

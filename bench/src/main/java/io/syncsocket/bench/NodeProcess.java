@@ -19,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The orchestrator's handle on one node process ({@link JavaNode} or {@code js2p-node.js}):
- * starts it, speaks the line protocol on its stdin/stdout, reads its peak RSS from
- * {@code /proc}, and kills it. stderr goes to a log file. Every wait is bounded.
+ * The orchestrator's handle on one node process ({@link JavaNode} or
+ * {@code js2p-node.js}): starts it, speaks the line protocol on its stdin/stdout, reads
+ * its peak RSS from {@code /proc}, and kills it. stderr goes to a log file. Every wait is
+ * bounded.
  *
- * <p>Replies come back in command order, so {@link #send} and a later {@link #reply} let two
- * nodes work at the same time. Used from the orchestrator's main thread only (a reader thread
- * feeds the reply queue).
+ * <p>
+ * Replies come back in command order, so {@link #send} and a later {@link #reply} let two
+ * nodes work at the same time. Used from the orchestrator's main thread only (a reader
+ * thread feeds the reply queue).
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -56,7 +58,8 @@ final class NodeProcess implements AutoCloseable {
 		reader.start();
 		String ready = next("start-up");
 		while (!ready.startsWith("ready ") && !ready.startsWith("fail ")) {
-			// the JVM's own stdout output (e.g. -XX:StartFlightRecording's start-up notice)
+			// the JVM's own stdout output (e.g. -XX:StartFlightRecording's start-up
+			// notice)
 			System.err.println("  " + name + " stdout: " + ready);
 			ready = next("start-up");
 		}
@@ -143,7 +146,10 @@ final class NodeProcess implements AutoCloseable {
 		return stats;
 	}
 
-	/** A {@code /proc/<pid>/status} field in bytes ({@code VmHWM}: peak RSS, {@code VmRSS}: now), or -1. */
+	/**
+	 * A {@code /proc/<pid>/status} field in bytes ({@code VmHWM}: peak RSS,
+	 * {@code VmRSS}: now), or -1.
+	 */
 	long procStatus(String field) {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.process.pid()), "status"))) {
@@ -173,8 +179,8 @@ final class NodeProcess implements AutoCloseable {
 			throw new BenchException("interrupted waiting for " + this.name);
 		}
 		if (line == null) {
-			throw new BenchException(this.name + ": no answer to '" + what + "' within " + timeoutMillis
-					+ " ms (log: " + this.log + ")");
+			throw new BenchException(this.name + ": no answer to '" + what + "' within " + timeoutMillis + " ms (log: "
+					+ this.log + ")");
 		}
 		if (line == EOF) {
 			this.lines.add(EOF);
@@ -222,7 +228,9 @@ final class NodeProcess implements AutoCloseable {
 		Bench.CHILDREN.remove(this.process);
 	}
 
-	/** A failed benchmark step; the message says which node, what and where its log is. */
+	/**
+	 * A failed benchmark step; the message says which node, what and where its log is.
+	 */
 	static class BenchException extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;

@@ -14,35 +14,40 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One member of a peer system's replicated map as a benchmark node, in its own JVM, driven by
- * {@link Bench} with {@link JavaNode}'s control protocol: {@code --impl jgroups} (JGroups
- * {@code ReplicatedHashMap}, {@link JGroupsMember}) or {@code --impl hazelcast} (Hazelcast
- * {@code ReplicatedMap}, {@link HazelcastMember}).
+ * One member of a peer system's replicated map as a benchmark node, in its own JVM,
+ * driven by {@link Bench} with {@link JavaNode}'s control protocol:
+ * {@code --impl jgroups} (JGroups {@code ReplicatedHashMap}, {@link JGroupsMember}) or
+ * {@code --impl hazelcast} (Hazelcast {@code ReplicatedMap}, {@link HazelcastMember}).
  *
- * <p>Where the systems differ from a syncsocket node:
+ * <p>
+ * Where the systems differ from a syncsocket node:
  * <ul>
- * <li>Membership is a cluster, not links: {@code connect 127.0.0.1 <port>} starts a new member that
- * joins the cluster of the node on that port (a running member cannot move to another cluster, so
- * one that formed a cluster alone is closed first). Its reply is {@code ok <t-before> <t-joined>},
- * {@code t-joined} being the moment the member was in the cluster, before its map's state transfer.
- * {@code peers} answers the number of other members.
- * <li>{@code --start now} (default) starts a member alone before {@code ready}, so that others can
- * join it; {@code --start connect} starts none until {@code connect} (W3's joining node, so that
- * its JVM is fresh when it joins). {@code reset} closes the member and starts the next one in the
- * same JVM the same way.
- * <li>A joining member may receive the existing entries without an event per entry (JGroups:
- * one {@code contentsSet}; Hazelcast: none). For a prefix armed before {@code connect},
- * {@code await} therefore also polls the map's size every 0.2 ms and counts the entries as arrived
- * when it sees them all.
- * <li>{@code setmany} answers once this member's own map holds the last key: JGroups applies
- * non-blocking updates to the sender's copy asynchronously too, and W3's filled node must hold
- * everything before another joins. Its stamps are still taken around the set loop.
+ * <li>Membership is a cluster, not links: {@code connect 127.0.0.1 <port>} starts a new
+ * member that joins the cluster of the node on that port (a running member cannot move to
+ * another cluster, so one that formed a cluster alone is closed first). Its reply is
+ * {@code ok <t-before> <t-joined>}, {@code t-joined} being the moment the member was in
+ * the cluster, before its map's state transfer. {@code peers} answers the number of other
+ * members.
+ * <li>{@code --start now} (default) starts a member alone before {@code ready}, so that
+ * others can join it; {@code --start connect} starts none until {@code connect} (W3's
+ * joining node, so that its JVM is fresh when it joins). {@code reset} closes the member
+ * and starts the next one in the same JVM the same way.
+ * <li>A joining member may receive the existing entries without an event per entry
+ * (JGroups: one {@code contentsSet}; Hazelcast: none). For a prefix armed before
+ * {@code connect}, {@code await} therefore also polls the map's size every 0.2 ms and
+ * counts the entries as arrived when it sees them all.
+ * <li>{@code setmany} answers once this member's own map holds the last key: JGroups
+ * applies non-blocking updates to the sender's copy asynchronously too, and W3's filled
+ * node must hold everything before another joins. Its stamps are still taken around the
+ * set loop.
  * <li>One more command, {@code describe}: {@code ok <system, version and map settings>}.
  * </ul>
- * Compression and leasing options do not apply (both systems run their default configuration).
+ * Compression and leasing options do not apply (both systems run their default
+ * configuration).
  *
- * <p>Threading: commands run on the main thread; the systems call the update listener on their
- * own delivery threads, several at a time for Hazelcast, so the counting is atomic.
+ * <p>
+ * Threading: commands run on the main thread; the systems call the update listener on
+ * their own delivery threads, several at a time for Hazelcast, so the counting is atomic.
  */
 public final class PeerNode {
 
@@ -64,7 +69,8 @@ public final class PeerNode {
 	}
 
 	public static void main(String[] args) throws IOException {
-		// nothing but protocol lines may reach stdout (JGroups' GMS prints the local address there)
+		// nothing but protocol lines may reach stdout (JGroups' GMS prints the local
+		// address there)
 		PrintStream out = CommandLoop.protocolOut();
 		PeerNode node;
 		try {
@@ -99,7 +105,8 @@ public final class PeerNode {
 				case "--impl" -> impl = value;
 				case "--start" -> start = value;
 				case "--name" -> {
-					// the orchestrator names every node; the systems name their members themselves
+					// the orchestrator names every node; the systems name their members
+					// themselves
 				}
 				default -> throw new IllegalArgumentException("unknown argument " + args[i]);
 			}
@@ -115,12 +122,12 @@ public final class PeerNode {
 	}
 
 	/**
-	 * Starts a member on a free port, alone or joining {@code seedPort}; a port taken between the
-	 * probe and the bind is retried with another one.
+	 * Starts a member on a free port, alone or joining {@code seedPort}; a port taken
+	 * between the probe and the bind is retried with another one.
 	 * @return the moment the member was in the cluster
 	 */
 	private long startMember(@Nullable Integer seedPort) throws Exception {
-		for (int attempt = 1; ; attempt++) {
+		for (int attempt = 1;; attempt++) {
 			int port = freePort();
 			PeerMember member = PeerMember.create(this.impl);
 			try {
@@ -174,7 +181,8 @@ public final class PeerNode {
 			case "peers" -> {
 				PeerMember member = this.member;
 				int others = (member != null) ? member.otherMembers() : 0;
-				yield "ok " + others + " " + ((others > 0) ? String.join(",", Collections.nCopies(others, "none")) : "-");
+				yield "ok " + others + " "
+						+ ((others > 0) ? String.join(",", Collections.nCopies(others, "none")) : "-");
 			}
 			case "arm" -> {
 				this.arrivals.tally = new Tally(w[1]);
@@ -242,7 +250,8 @@ public final class PeerNode {
 		long deadline = after + TimeUnit.MILLISECONDS.toNanos(OWN_WRITES_TIMEOUT_MILLIS);
 		while (n > 0 && !member.containsKey(keys[n - 1])) {
 			if (System.nanoTime() > deadline) {
-				return "err own writes not visible after " + OWN_WRITES_TIMEOUT_MILLIS + " ms (size " + member.size() + ")";
+				return "err own writes not visible after " + OWN_WRITES_TIMEOUT_MILLIS + " ms (size " + member.size()
+						+ ")";
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
@@ -280,8 +289,9 @@ public final class PeerNode {
 	}
 
 	/**
-	 * A joining member's state transfer: whether the map holds {@code n} entries, stamping the
-	 * first poll that saw any and the one that saw all (the member was empty when it joined).
+	 * A joining member's state transfer: whether the map holds {@code n} entries,
+	 * stamping the first poll that saw any and the one that saw all (the member was empty
+	 * when it joined).
 	 */
 	private boolean pollSize(Tally tally, int n) {
 		PeerMember member = this.member;
@@ -303,8 +313,9 @@ public final class PeerNode {
 		}
 	}
 
-
-	/** The update listener of every member this node starts: counts for the armed prefix. */
+	/**
+	 * The update listener of every member this node starts: counts for the armed prefix.
+	 */
 	private static final class Arrivals implements PeerMember.Updates {
 
 		volatile @Nullable Tally tally;
@@ -338,9 +349,9 @@ public final class PeerNode {
 	}
 
 	/**
-	 * Update events counted for one key prefix, from any number of delivery threads; read by the
-	 * main thread. {@code last} is raised before {@code count}, so a waiter that sees {@code n}
-	 * events also sees a stamp at least as late as the {@code n}-th.
+	 * Update events counted for one key prefix, from any number of delivery threads; read
+	 * by the main thread. {@code last} is raised before {@code count}, so a waiter that
+	 * sees {@code n} events also sees a stamp at least as late as the {@code n}-th.
 	 */
 	static final class Tally {
 
@@ -352,7 +363,10 @@ public final class PeerNode {
 
 		volatile long first;
 
-		/** Armed before {@code connect}: entries may arrive by state transfer without events. */
+		/**
+		 * Armed before {@code connect}: entries may arrive by state transfer without
+		 * events.
+		 */
 		volatile boolean join;
 
 		volatile int target = Integer.MAX_VALUE;

@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The floor under W2: a raw 100-byte TCP ping-pong between two processes on loopback
- * (blocking sockets, TCP_NODELAY). {@code main} is the echo server (prints {@code ready <port>},
- * echoes every client in turn until it is killed); {@link #roundTrips} is the client, run by {@link Bench}.
+ * (blocking sockets, TCP_NODELAY). {@code main} is the echo server (prints
+ * {@code ready <port>}, echoes every client in turn until it is killed);
+ * {@link #roundTrips} is the client, run by {@link Bench}.
  */
 public final class PingPong {
 
@@ -47,7 +48,9 @@ public final class PingPong {
 		}
 	}
 
-	/** @return {@code count} round-trip times in ns, after {@code warmup} unmeasured ones */
+	/**
+	 * @return {@code count} round-trip times in ns, after {@code warmup} unmeasured ones
+	 */
 	static long[] roundTrips(int port, int size, int warmup, int count) throws IOException {
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setTcpNoDelay(true);

@@ -18,8 +18,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /kv/events}: a server-sent-events stream of every change to the map
- * ({@code update} / {@code delete}) and of peers joining and leaving ({@code peers}).
- * The starter publishes the events in commit order on the socket's event thread.
+ * ({@code update} / {@code delete}) and of peers joining and leaving ({@code peers}). The
+ * starter publishes the events in commit order on the socket's event thread.
  */
 @RestController
 class ChangeStream implements SmartLifecycle {

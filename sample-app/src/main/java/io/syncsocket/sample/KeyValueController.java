@@ -24,8 +24,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The map over HTTP: {@code PUT /kv/{key}} (the body is the value, as text), {@code GET /kv/{key}},
- * {@code DELETE /kv/{key}}, {@code GET /kv} (everything, with metatuples) and {@code GET /peers}.
+ * The map over HTTP: {@code PUT /kv/{key}} (the body is the value, as text), {@code GET
+ * /kv/{key}}, {@code DELETE /kv/{key}}, {@code GET /kv} (everything, with metatuples) and
+ * {@code GET /peers}.
  */
 @RestController
 class KeyValueController {
@@ -42,7 +43,10 @@ class KeyValueController {
 		return ResponseEntity.ok(entry(key, this.sync.get(key), this.sync.meta(key)));
 	}
 
-	/** Text values come back as text/plain; maps, numbers, arrays (from deltas or js2p peers) as JSON. */
+	/**
+	 * Text values come back as text/plain; maps, numbers, arrays (from deltas or js2p
+	 * peers) as JSON.
+	 */
 	@GetMapping("/kv/{key}")
 	ResponseEntity<?> get(@PathVariable String key) {
 		Object value = this.sync.get(key);
@@ -75,13 +79,16 @@ class KeyValueController {
 	Map<String, Object> peers() {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("id", this.sync.id());
-		result.put("address", this.sync.advertisedAddress().getHostString() + ":" + this.sync.advertisedAddress().getPort());
+		result.put("address",
+				this.sync.advertisedAddress().getHostString() + ":" + this.sync.advertisedAddress().getPort());
 		List<Map<String, Object>> peers = this.sync.peers().stream().map(KeyValueController::describe).toList();
 		result.put("peers", peers);
 		return result;
 	}
 
-	/** 409 with the node whose version refused the write (and, for a lease, when it ends). */
+	/**
+	 * 409 with the node whose version refused the write (and, for a lease, when it ends).
+	 */
 	@ExceptionHandler(WriteRejectedException.class)
 	ResponseEntity<Map<String, Object>> writeRejected(WriteRejectedException ex) {
 		Map<String, Object> body = new LinkedHashMap<>();

@@ -3,7 +3,10 @@ package io.syncsocket.sample;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The sample app: a REST API and a live page over a replicated map shared through SyncSocket. */
+/**
+ * The sample app: a REST API and a live page over a replicated map shared through
+ * SyncSocket.
+ */
 @SpringBootApplication
 public class SampleApplication {
 

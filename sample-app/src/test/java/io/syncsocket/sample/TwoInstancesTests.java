@@ -33,14 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two sample-app instances on random ports, the second seeded with the first: the REST API,
- * leases, health, events and a clean shutdown, all over real HTTP and TCP.
+ * Two sample-app instances on random ports, the second seeded with the first: the REST
+ * API, leases, health, events and a clean shutdown, all over real HTTP and TCP.
  */
 class TwoInstancesTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	/** Shared by both instances, so the lease test can move time past a same-second tie. */
+	/**
+	 * Shared by both instances, so the lease test can move time past a same-second tie.
+	 */
 	static final SteppingClock clock = new SteppingClock();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,8 +56,9 @@ class TwoInstancesTests {
 		this.first = start("--sync.port=0");
 		int meshPort = this.first.getBean(SyncSocket.class).boundAddress().getPort();
 		this.second = start("--sync.port=0", "--sync.seeds=127.0.0.1:" + meshPort);
-		await().atMost(WAIT).until(() -> this.first.getBean(SyncSocket.class).peers().size() == 1
-				&& this.second.getBean(SyncSocket.class).peers().size() == 1);
+		await().atMost(WAIT)
+			.until(() -> this.first.getBean(SyncSocket.class).peers().size() == 1
+					&& this.second.getBean(SyncSocket.class).peers().size() == 1);
 	}
 
 	@AfterEach
@@ -84,7 +87,8 @@ class TwoInstancesTests {
 		await().atMost(WAIT).until(() -> send(this.second, "GET", "/kv/greeting", null).statusCode() == 200);
 		HttpResponse<String> get = send(this.second, "GET", "/kv/greeting", null);
 		assertThat(get.body()).isEqualTo("hello");
-		assertThat(get.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
+		assertThat(get.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
 		assertThat(send(this.second, "GET", "/kv/absent", null).statusCode()).isEqualTo(404);
 		assertThat(send(this.second, "GET", "/kv", null).body()).contains("\"greeting\"")
 			.contains(this.first.getBean(SyncSocket.class).id());
@@ -95,7 +99,8 @@ class TwoInstancesTests {
 		this.first.getBean(SyncSocket.class).applyDelta("presence", java.util.Map.of("alice", "online"));
 		await().atMost(WAIT).until(() -> send(this.second, "GET", "/kv/presence", null).statusCode() == 200);
 		HttpResponse<String> get = send(this.second, "GET", "/kv/presence", null);
-		assertThat(get.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
+		assertThat(get.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
 		assertThat(get.body()).isEqualTo("{\"alice\":\"online\"}");
 	}
 
@@ -134,7 +139,10 @@ class TwoInstancesTests {
 		send(this.first, "PUT", "/kv/evented", "v");
 		Recorder recorder = this.second.getBean(Recorder.class);
 		await().atMost(WAIT).until(() -> recorder.events.stream().anyMatch((e) -> e.getKey().equals("evented")));
-		SyncKeyUpdatedEvent event = recorder.events.stream().filter((e) -> e.getKey().equals("evented")).findFirst().get();
+		SyncKeyUpdatedEvent event = recorder.events.stream()
+			.filter((e) -> e.getKey().equals("evented"))
+			.findFirst()
+			.get();
 		assertThat(event.getValue()).isEqualTo("v");
 		assertThat(event.getMeta().owner()).isEqualTo(this.first.getBean(SyncSocket.class).id());
 		assertThat(recorder.threads).allMatch((name) -> name.equals("sync-default-events"));
@@ -145,8 +153,7 @@ class TwoInstancesTests {
 		HttpResponse<String> page = send(this.second, "GET", "/", null);
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("<table id=\"map\">").contains("new EventSource('kv/events')");
-		assertThat(send(this.second, "GET", "/peers", null).body())
-			.contains(this.first.getBean(SyncSocket.class).id())
+		assertThat(send(this.second, "GET", "/peers", null).body()).contains(this.first.getBean(SyncSocket.class).id())
 			.contains("\"dialect\":\"SYNCSOCKET\"");
 		List<String> lines = new CopyOnWriteArrayList<>();
 		HttpRequest stream = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(this.second) + "/kv/events"))
@@ -158,7 +165,8 @@ class TwoInstancesTests {
 			await().atMost(WAIT).until(() -> {
 				// keep writing until the stream is subscribed and carries the change
 				send(this.first, "PUT", "/kv/streamed", "v" + lines.size());
-				return lines.stream().anyMatch((line) -> line.startsWith("data:") && line.contains("\"key\":\"streamed\""));
+				return lines.stream()
+					.anyMatch((line) -> line.startsWith("data:") && line.contains("\"key\":\"streamed\""));
 			});
 			assertThat(lines).contains("event:update");
 		}
@@ -190,7 +198,8 @@ class TwoInstancesTests {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(context) + path))
 			.timeout(Duration.ofSeconds(10))
 			.header("Content-Type", "text/plain")
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}

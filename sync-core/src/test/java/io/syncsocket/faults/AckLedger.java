@@ -15,31 +15,36 @@ import io.syncsocket.faults.Versions.Version;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every write a node acknowledged to a client, with the version it created, and the judgement
- * whether a final state lost any of them.
+ * Every write a node acknowledged to a client, with the version it created, and the
+ * judgement whether a final state lost any of them.
  *
- * <p>An acknowledged write W (a set, delta or delete whose call returned on a Java node) is
+ * <p>
+ * An acknowledged write W (a set, delta or delete whose call returned on a Java node) is
  * <em>kept</em> by a state if, for its key:
  * <ul>
- * <li>W is a set or delta and the state holds a version whose metatuple is W's or newer in the
- * merge order (newer second, or the same second and a smaller owner id), or a map holding every
- * field W wrote;</li>
- * <li>W is a delete and the key is absent (final judgement; a live node must be known to have
- * applied this delete or a newer one), or holds a version with a newer metatuple;</li>
- * <li>or an acknowledged write of the same key with a strictly newer metatuple is kept: W was
- * superseded, which is what last-writer-wins means.</li>
+ * <li>W is a set or delta and the state holds a version whose metatuple is W's or newer
+ * in the merge order (newer second, or the same second and a smaller owner id), or a map
+ * holding every field W wrote;</li>
+ * <li>W is a delete and the key is absent (final judgement; a live node must be known to
+ * have applied this delete or a newer one), or holds a version with a newer
+ * metatuple;</li>
+ * <li>or an acknowledged write of the same key with a strictly newer metatuple is kept: W
+ * was superseded, which is what last-writer-wins means.</li>
  * </ul>
- * The last rule is needed because with leases off a delta is accepted whatever its timestamp
- * and overwrites the metadata (PROTOCOL.md §7.4 rule 3): a key can end with an older metatuple
- * than writes it has absorbed. Two writes of one key by one node in one second share a
- * metatuple; which survives a merge is decided by value bytes ({@link #sameSecondReorders}).
+ * The last rule is needed because with leases off a delta is accepted whatever its
+ * timestamp and overwrites the metadata (PROTOCOL.md §7.4 rule 3): a key can end with an
+ * older metatuple than writes it has absorbed. Two writes of one key by one node in one
+ * second share a metatuple; which survives a merge is decided by value bytes
+ * ({@link #sameSecondReorders}).
  *
- * <p>A write is <em>lost</em> if the final state does not keep it. Writes whose every copy died
- * with SIGKILLed nodes cannot be kept by anything (nothing is persisted): just before each kill
- * the test asks {@link #excludeUncovered} to drop the writes that no other live node keeps at
- * that moment; they are counted, not judged.
+ * <p>
+ * A write is <em>lost</em> if the final state does not keep it. Writes whose every copy
+ * died with SIGKILLed nodes cannot be kept by anything (nothing is persisted): just
+ * before each kill the test asks {@link #excludeUncovered} to drop the writes that no
+ * other live node keeps at that moment; they are counted, not judged.
  *
- * <p>Thread-safe (one lock).
+ * <p>
+ * Thread-safe (one lock).
  */
 final class AckLedger {
 
@@ -51,11 +56,13 @@ final class AckLedger {
 
 	/**
 	 * One acknowledged write.
+	 *
 	 * @param seq order of acknowledgement
 	 * @param node the node (name) that acknowledged it
 	 * @param kind what it was
 	 * @param version the version it created (a tombstone for a delete)
-	 * @param fields the map entries it wrote (delta entries, or the map of a set), else empty
+	 * @param fields the map entries it wrote (delta entries, or the map of a set), else
+	 * empty
 	 */
 	record Ack(long seq, String node, Kind kind, Version version, Map<String, JsonNode> fields) {
 
@@ -87,8 +94,10 @@ final class AckLedger {
 	 * @param node the node that acknowledged
 	 * @param kind the write
 	 * @param key its key
-	 * @param reply the node's reply (with {@code owner}, {@code ts}, {@code value}/{@code json} or {@code tombstone})
-	 * @param written what the client wrote (for a map value or a delta: the fields), else null
+	 * @param reply the node's reply (with {@code owner}, {@code ts},
+	 * {@code value}/{@code json} or {@code tombstone})
+	 * @param written what the client wrote (for a map value or a delta: the fields), else
+	 * null
 	 * @return the ack, or null for a delete of an absent key (nothing happened)
 	 */
 	synchronized @Nullable Ack record(String node, Kind kind, String key, JsonNode reply, @Nullable JsonNode written) {
@@ -120,8 +129,9 @@ final class AckLedger {
 	}
 
 	/**
-	 * Called just before a node is killed, with what every other live Java node holds: drops the
-	 * writes none of them keeps (their only copy is on the victim, or in flight from it).
+	 * Called just before a node is killed, with what every other live Java node holds:
+	 * drops the writes none of them keeps (their only copy is on the victim, or in flight
+	 * from it).
 	 * @param victim the node about to be killed
 	 * @return the writes dropped now
 	 */
@@ -150,15 +160,18 @@ final class AckLedger {
 	synchronized List<Lost> lost(Snapshot finalState, Collection<Snapshot> all) {
 		Map<String, Version> newestDeletion = new java.util.HashMap<>();
 		List<Ack> writes = new ArrayList<>(this.acks);
-		writes.addAll(this.excluded); // a delete that died may still have won before it did
+		writes.addAll(this.excluded); // a delete that died may still have won before it
+										// did
 		for (Ack ack : writes) {
 			if (ack.kind() == Kind.DELETE) {
 				newestDeletion.merge(ack.key(), ack.version(), AckLedger::newer);
 			}
 		}
-		all.forEach((snapshot) -> snapshot.deletions().values()
+		all.forEach((snapshot) -> snapshot.deletions()
+			.values()
 			.forEach((deletion) -> newestDeletion.merge(deletion.key(), deletion, AckLedger::newer)));
-		// excluded writes are not judged, but one that a state keeps still shows what superseded older ones
+		// excluded writes are not judged, but one that a state keeps still shows what
+		// superseded older ones
 		Set<Ack> kept = kept(all(), finalState, true, newestDeletion);
 		List<Lost> lost = new ArrayList<>();
 		for (Ack ack : this.acks) {
@@ -183,18 +196,29 @@ final class AckLedger {
 		StringBuilder text = new StringBuilder(lost.toString());
 		for (Ack ack : all()) {
 			if (ack.key().equals(lost.ack().key()) && compareMeta(ack.version(), lost.ack().version()) > 0) {
-				text.append("\n      newer: #").append(ack.seq()).append(' ').append(ack.kind()).append(" by ")
-					.append(ack.node()).append(" at ").append(ack.version().ts()).append(' ')
+				text.append("\n      newer: #")
+					.append(ack.seq())
+					.append(' ')
+					.append(ack.kind())
+					.append(" by ")
+					.append(ack.node())
+					.append(" at ")
+					.append(ack.version().ts())
+					.append(' ')
 					.append(Versions.abbreviate(ack.version().owner()))
 					.append(this.excluded.contains(ack) ? " (excluded)" : "")
 					.append(keeps(finalState, ack, true, null) ? " kept" : " NOT kept")
-					.append(" fields ").append(ack.fields().keySet());
+					.append(" fields ")
+					.append(ack.fields().keySet());
 			}
 		}
 		return text.toString();
 	}
 
-	/** Per key, the newest acknowledged version in the merge order: the one every replica must end with. */
+	/**
+	 * Per key, the newest acknowledged version in the merge order: the one every replica
+	 * must end with.
+	 */
 	synchronized Map<String, Version> expectedWinners() {
 		Map<String, Version> winners = new TreeMap<>();
 		for (Ack ack : this.acks) {
@@ -204,8 +228,8 @@ final class AckLedger {
 	}
 
 	/**
-	 * The writes {@code state} keeps: directly ({@link #keeps}), or through a strictly newer
-	 * kept write of the same key.
+	 * The writes {@code state} keeps: directly ({@link #keeps}), or through a strictly
+	 * newer kept write of the same key.
 	 */
 	private static Set<Ack> kept(List<Ack> acks, Snapshot state, boolean judgement, Map<String, Version> deletions) {
 		Map<String, List<Ack>> byKey = new java.util.HashMap<>();
@@ -240,8 +264,9 @@ final class AckLedger {
 	}
 
 	/**
-	 * @param judgement true for the final judgement (an absent key keeps every delete), false
-	 * when asking whether a live node holds a copy (it must be known to have applied the delete)
+	 * @param judgement true for the final judgement (an absent key keeps every delete),
+	 * false when asking whether a live node holds a copy (it must be known to have
+	 * applied the delete)
 	 * @param deletion the newest deletion of the key known elsewhere, or null
 	 */
 	private static boolean keeps(Snapshot state, Ack ack, boolean judgement, @Nullable Version deletion) {
@@ -262,14 +287,16 @@ final class AckLedger {
 	}
 
 	private static int compareMeta(Version a, Version b) {
-		return Versions.compareMeta(new io.syncsocket.Metatuple(a.owner(), a.ts()), new io.syncsocket.Metatuple(b.owner(), b.ts()));
+		return Versions.compareMeta(new io.syncsocket.Metatuple(a.owner(), a.ts()),
+				new io.syncsocket.Metatuple(b.owner(), b.ts()));
 	}
 
 	/**
-	 * Keys whose final value carries the metadata of a write acknowledged by its node, but is the
-	 * value of an earlier write of that node in the same second: two writes of one key by one node
-	 * within one second have the same metatuple, and if they meet in a merge the value bytes
-	 * decide (one-second timestamps cannot order them). Not counted as lost; reported.
+	 * Keys whose final value carries the metadata of a write acknowledged by its node,
+	 * but is the value of an earlier write of that node in the same second: two writes of
+	 * one key by one node within one second have the same metatuple, and if they meet in
+	 * a merge the value bytes decide (one-second timestamps cannot order them). Not
+	 * counted as lost; reported.
 	 */
 	synchronized int sameSecondReorders(Snapshot finalState) {
 		Map<String, Ack> last = new java.util.HashMap<>();

@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The protocol's live rules can leave connected nodes holding different versions for good:
- * under leases, two nodes claiming a free key in the same instant each refuse the other's
- * write. Anti-entropy (digests compared each round, full state asked for when they stay
- * different) must make them converge over the same link, with no reconnect.
+ * The protocol's live rules can leave connected nodes holding different versions for
+ * good: under leases, two nodes claiming a free key in the same instant each refuse the
+ * other's write. Anti-entropy (digests compared each round, full state asked for when
+ * they stay different) must make them converge over the same link, with no reconnect.
  */
 class AntiEntropyTests {
 
@@ -58,13 +58,17 @@ class AntiEntropyTests {
 		SyncSocket b = start(clock, Duration.ZERO);
 		claimAtOnce(clock, a, b);
 		// what the test above repairs: without digests, nothing does
-		await().during(Duration.ofSeconds(2)).atMost(WAIT)
+		await().during(Duration.ofSeconds(2))
+			.atMost(WAIT)
 			.untilAsserted(() -> assertThat(a.get("claimed")).isEqualTo("a"));
 		assertThat(b.get("claimed")).isEqualTo("b");
 		assertThat(a.syncStats().repairs() + b.syncStats().repairs()).isZero();
 	}
 
-	/** A and B, linked through a proxy that holds bytes for a while, write one key one second apart. */
+	/**
+	 * A and B, linked through a proxy that holds bytes for a while, write one key one
+	 * second apart.
+	 */
 	private List<Peer> claimAtOnce(MutableClock clock, SyncSocket a, SyncSocket b) {
 		ToxicProxy proxy = ToxicProxy.to("slow", b.boundAddress().getPort());
 		this.resources.add(proxy);
@@ -75,7 +79,8 @@ class AntiEntropyTests {
 		a.set("claimed", "a");
 		clock.advance(Duration.ofSeconds(1));
 		b.set("claimed", "b");
-		// both writes crossed in flight: each node refused the other's (the key is leased by its writer)
+		// both writes crossed in flight: each node refused the other's (the key is leased
+		// by its writer)
 		await().atMost(WAIT).until(() -> a.syncStats().leaseRejections() == 1 && b.syncStats().leaseRejections() == 1);
 		proxy.pass();
 		return linked;

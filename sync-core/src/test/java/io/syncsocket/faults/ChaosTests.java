@@ -29,46 +29,53 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A chaos run: Java nodes in separate JVMs and js2p nodes, all links through
- * {@link ToxicProxy proxies}; for a fixed time a driver makes random sets, deltas and deletes
- * through the nodes while it SIGKILLs and restarts Java nodes, kills and restarts js2p nodes,
- * partitions the mesh, and cuts, blackholes and slows single links. Then everything is healed
- * and the Java nodes must hold identical dictionaries (divergence 0) that keep every
- * acknowledged write ({@link AckLedger}). One summary line is printed:
+ * {@link ToxicProxy proxies}; for a fixed time a driver makes random sets, deltas and
+ * deletes through the nodes while it SIGKILLs and restarts Java nodes, kills and restarts
+ * js2p nodes, partitions the mesh, and cuts, blackholes and slows single links. Then
+ * everything is healed and the Java nodes must hold identical dictionaries (divergence 0)
+ * that keep every acknowledged write ({@link AckLedger}). One summary line is printed:
  *
  * <pre>CHAOS seed=.. duration=..s ops=N faults=M (kills=.., restarts=.., partitions=.., js2pKills=..) liveDivergence=0 divergence=0 lostAcknowledgedWrites=0</pre>
  *
- * <p>System properties (defaults: the short CI variant): {@code chaos.duration} seconds (45),
- * {@code chaos.seed} (random), {@code chaos.javaNodes} (5), {@code chaos.js2pNodes} (2),
- * {@code chaos.opsPerSecond} (100). {@code chaos/run.sh} runs long variants.
+ * <p>
+ * System properties (defaults: the short CI variant): {@code chaos.duration} seconds
+ * (45), {@code chaos.seed} (random), {@code chaos.javaNodes} (5), {@code chaos.js2pNodes}
+ * (2), {@code chaos.opsPerSecond} (100). {@code chaos/run.sh} runs long variants.
  *
- * <p>Design decisions:
+ * <p>
+ * Design decisions:
  * <ul>
- * <li><b>Leasing.OFF</b> (subnet {@code sync0}; js2p started with {@code leasing=false}, the
- * same predicate): a restarted node has a new id and must be able to write keys its old id
- * wrote; under Leasing.ON every key written by a killed node would be locked for an hour.</li>
+ * <li><b>Leasing.OFF</b> (subnet {@code sync0}; js2p started with {@code leasing=false},
+ * the same predicate): a restarted node has a new id and must be able to write keys its
+ * old id wrote; under Leasing.ON every key written by a killed node would be locked for
+ * an hour.</li>
  * <li>Key families. {@code s*}: Java sets and deletes. {@code m*}: Java deltas only, each
- * adding a new field (so a write's content can be recognised in a merged map). {@code x*}:
- * everything mixed (Java map sets, deltas and deletes, js2p sets and deltas). {@code j*}: js2p
- * sets and deltas (js2p cannot delete, PROTOCOL.md §9 Q1). Every family counts for divergence;
- * lost acknowledged writes are judged on {@code s*} and {@code m*} ({@link AckLedger}). On
- * mixed keys "newest metatuple" is not "latest write": with leases off every delta is
- * accepted whatever its timestamp and overwrites the metadata (PROTOCOL.md §7.4 rule 3), so a
- * key's metatuple can move back in time and later writes be stamped below earlier ones. There
- * the test only reports how many acknowledged writes look lost by the metatuple rule, and
- * js2p writes (whose metadata the test cannot see, §9 Q14) are never judged.</li>
- * <li>Topology: a ring plus chords between Java nodes, each link one proxy dialed by one side
- * (its seed); every js2p node hangs off one Java node that dials it, so js2p never bridges a
- * partition (it would not relay deletes). js2p state is not judged: js2p does not merge
- * present keys after a partition (PROTOCOL.md §9); it only must not break the Java nodes.</li>
- * <li>"partitions" counts every network fault: splits of the Java nodes into two sides, and
- * single-link cuts, blackholes and delays. faults = kills + partitions + js2pKills.</li>
- * <li>Writes whose every copy died with SIGKILLed nodes (nothing is persisted) are excluded
- * from judgement when the node is killed ({@link AckLedger#excludeUncovered}) and reported.</li>
+ * adding a new field (so a write's content can be recognised in a merged map).
+ * {@code x*}: everything mixed (Java map sets, deltas and deletes, js2p sets and deltas).
+ * {@code j*}: js2p sets and deltas (js2p cannot delete, PROTOCOL.md §9 Q1). Every family
+ * counts for divergence; lost acknowledged writes are judged on {@code s*} and {@code m*}
+ * ({@link AckLedger}). On mixed keys "newest metatuple" is not "latest write": with
+ * leases off every delta is accepted whatever its timestamp and overwrites the metadata
+ * (PROTOCOL.md §7.4 rule 3), so a key's metatuple can move back in time and later writes
+ * be stamped below earlier ones. There the test only reports how many acknowledged writes
+ * look lost by the metatuple rule, and js2p writes (whose metadata the test cannot see,
+ * §9 Q14) are never judged.</li>
+ * <li>Topology: a ring plus chords between Java nodes, each link one proxy dialed by one
+ * side (its seed); every js2p node hangs off one Java node that dials it, so js2p never
+ * bridges a partition (it would not relay deletes). js2p state is not judged: js2p does
+ * not merge present keys after a partition (PROTOCOL.md §9); it only must not break the
+ * Java nodes.</li>
+ * <li>"partitions" counts every network fault: splits of the Java nodes into two sides,
+ * and single-link cuts, blackholes and delays. faults = kills + partitions +
+ * js2pKills.</li>
+ * <li>Writes whose every copy died with SIGKILLed nodes (nothing is persisted) are
+ * excluded from judgement when the node is killed ({@link AckLedger#excludeUncovered})
+ * and reported.</li>
  * <li>At the end, after healing, live divergence is measured (the nodes must be identical
- * within 15 s with no forced re-sync), then every Java-Java link is cut and healed once (a
- * final state exchange) and divergence is measured again. Both must be zero: the first shows
- * that live changes converge by themselves, the second that a state exchange changes nothing
- * that the first missed.</li>
+ * within 15 s with no forced re-sync), then every Java-Java link is cut and healed once
+ * (a final state exchange) and divergence is measured again. Both must be zero: the first
+ * shows that live changes converge by themselves, the second that a state exchange
+ * changes nothing that the first missed.</li>
  * </ul>
  */
 class ChaosTests {
@@ -96,7 +103,9 @@ class ChaosTests {
 	/** Acknowledged writes to the judged families ({@code s*}, {@code m*}). */
 	private final AckLedger ledger = new AckLedger();
 
-	/** Acknowledged Java writes to the mixed family ({@code x*}): not judged, reported. */
+	/**
+	 * Acknowledged Java writes to the mixed family ({@code x*}): not judged, reported.
+	 */
 	private final AckLedger mixed = new AckLedger();
 
 	private final List<Pending> pending = new ArrayList<>();
@@ -116,7 +125,10 @@ class ChaosTests {
 		}
 	}
 
-	/** One js2p node position: a port that survives restarts, the Java node that dials it, the process now. */
+	/**
+	 * One js2p node position: a port that survives restarts, the Java node that dials it,
+	 * the process now.
+	 */
 	private static final class Js2pSlot {
 
 		final String name;
@@ -198,7 +210,8 @@ class ChaosTests {
 			}
 			operate(random, java, opsDone);
 			opsDone++;
-			// a load generator's think time: keeps the op rate near opsPerSecond (not a synchronisation)
+			// a load generator's think time: keeps the op rate near opsPerSecond (not a
+			// synchronisation)
 			long nextOp = start + opsDone * 1_000_000_000L / opsPerSecond;
 			long wait = nextOp - System.nanoTime();
 			if (wait > 0) {
@@ -206,7 +219,8 @@ class ChaosTests {
 			}
 		}
 
-		// ---------------------------------------------------------------- heal everything
+		// ---------------------------------------------------------------- heal
+		// everything
 		this.pending.clear();
 		mesh.healAll();
 		this.js2pProxies.forEach(ToxicProxy::heal);
@@ -262,10 +276,10 @@ class ChaosTests {
 		int partitions = count("partitions") + count("linkCuts") + count("blackholes") + count("delays");
 		int js2pKills = count("js2pKills");
 		int faults = kills + partitions + js2pKills;
-		String summary = "CHAOS seed=" + seed + " duration=" + durationSeconds + "s ops=" + opsDone + " faults=" + faults
-				+ " (kills=" + kills + ", restarts=" + count("restarts") + ", partitions=" + partitions + ", js2pKills="
-				+ js2pKills + ") liveDivergence=" + liveDivergence + " divergence=" + divergence + " lostAcknowledgedWrites="
-				+ lost.size();
+		String summary = "CHAOS seed=" + seed + " duration=" + durationSeconds + "s ops=" + opsDone + " faults="
+				+ faults + " (kills=" + kills + ", restarts=" + count("restarts") + ", partitions=" + partitions
+				+ ", js2pKills=" + js2pKills + ") liveDivergence=" + liveDivergence + " divergence=" + divergence
+				+ " lostAcknowledgedWrites=" + lost.size();
 		System.out.println(summary);
 		logger.info("CHAOS details: {} acknowledged Java writes judged (s*, m*), {} died with killed nodes (excluded); "
 				+ "mixed x*: {} acknowledged, {} look lost by the metatuple rule (not judged); {} same-second reorders; "
@@ -274,15 +288,19 @@ class ChaosTests {
 				mixedRegressions, this.ledger.sameSecondReorders(converged), liveDivergence, drift,
 				converged.entries().size(), this.counters);
 
-		assertThat(liveDivergence).as("keys held differently by the Java nodes 15 s after the faults stopped, "
-				+ "before any forced state exchange").isZero();
+		assertThat(liveDivergence)
+			.as("keys held differently by the Java nodes 15 s after the faults stopped, "
+					+ "before any forced state exchange")
+			.isZero();
 		assertThat(divergence).as("keys held differently by the Java nodes after the final state exchange").isZero();
 		Snapshot judged = converged;
 		assertThat(lost).as("acknowledged writes lost:%s", new Object() {
 			@Override
 			public String toString() {
 				StringBuilder text = new StringBuilder();
-				lost.stream().limit(10).forEach((l) -> text.append("\n  ").append(ChaosTests.this.ledger.explain(l, judged)));
+				lost.stream()
+					.limit(10)
+					.forEach((l) -> text.append("\n  ").append(ChaosTests.this.ledger.explain(l, judged)));
 				return text.toString();
 			}
 		}).isEmpty();
@@ -317,7 +335,8 @@ class ChaosTests {
 				increment("failedOps");
 				String message = String.valueOf(ex.getMessage());
 				int at = message.indexOf("failed: ");
-				// js2p's own error, e.g. its lease check refusing a set on a key stamped in the future
+				// js2p's own error, e.g. its lease check refusing a set on a key stamped
+				// in the future
 				increment("failed:js2p " + ((at >= 0) ? message.substring(at + 8, Math.min(message.length(), at + 48))
 						: (slot.node.isAlive() ? "no answer" : "down")));
 			}
@@ -331,7 +350,8 @@ class ChaosTests {
 		int dice = random.nextInt(100);
 		WriteStream.Write write;
 		if (dice < 30) {
-			write = WriteStream.Write.set("s" + random.nextInt(S_KEYS), random.nextBoolean() ? (Object) ("v" + op) : (Object) op);
+			write = WriteStream.Write.set("s" + random.nextInt(S_KEYS),
+					random.nextBoolean() ? (Object) ("v" + op) : (Object) op);
 		}
 		else if (dice < 42) {
 			write = WriteStream.Write.delete("s" + random.nextInt(S_KEYS));
@@ -410,16 +430,18 @@ class ChaosTests {
 		mesh.kill(victim);
 		increment("kills");
 		Map<String, Long> breakdown = new java.util.TreeMap<>();
-		excluded.forEach((ack) -> breakdown.merge(ack.kind() + (ack.node().equals(victim.name) ? " by victim" : " by others"), 1L,
-				Long::sum));
+		excluded.forEach((ack) -> breakdown
+			.merge(ack.kind() + (ack.node().equals(victim.name) ? " by victim" : " by others"), 1L, Long::sum));
 		logger.info("CHAOS kill -9 {} ({} acknowledged writes not held by a live node: {}; e.g. {})", victim,
 				excluded.size(), breakdown, excluded.stream().limit(3).toList());
 		if (logger.isDebugEnabled()) {
 			for (AckLedger.Ack ack : excluded.stream().filter((a) -> !a.node().equals(victim.name)).limit(3).toList()) {
-				logger.debug("CHAOS   excluded {} {} = {} acked by {}", ack.kind(), ack.key(), ack.version(), ack.node());
+				logger.debug("CHAOS   excluded {} {} = {} acked by {}", ack.kind(), ack.key(), ack.version(),
+						ack.node());
 				for (Slot slot : java) {
 					if (slot.isUp()) {
-						logger.debug("CHAOS     {} history of {}: {}", slot, ack.key(), slot.node().ok("history", "key", ack.key()).path("changes"));
+						logger.debug("CHAOS     {} history of {}: {}", slot, ack.key(),
+								slot.node().ok("history", "key", ack.key()).path("changes"));
 					}
 				}
 			}

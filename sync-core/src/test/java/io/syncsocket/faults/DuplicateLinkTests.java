@@ -21,16 +21,20 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two nodes that end up with more than one link between them (one dialed twice, or both
- * dialed) must keep the same one on both sides, whatever order the handshakes completed in
- * on each side, and stay connected: a node dialed through {@code connect}, a seed or a peer
- * list ends connected to it. The crossed order is forced with proxies that delay one
- * direction of each link; the racing orders are repeated with real dials at the same instant.
+ * dialed) must keep the same one on both sides, whatever order the handshakes completed
+ * in on each side, and stay connected: a node dialed through {@code connect}, a seed or a
+ * peer list ends connected to it. The crossed order is forced with proxies that delay one
+ * direction of each link; the racing orders are repeated with real dials at the same
+ * instant.
  */
 class DuplicateLinkTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	/** How long the pairs must then stay as they are (a closed link is seen within milliseconds). */
+	/**
+	 * How long the pairs must then stay as they are (a closed link is seen within
+	 * milliseconds).
+	 */
 	private static final Duration STABLE = Duration.ofMillis(1500);
 
 	private static final Duration SKEW = Duration.ofMillis(500);
@@ -45,9 +49,9 @@ class DuplicateLinkTests {
 	}
 
 	/**
-	 * The dialer sees link 2's handshake first (link 1's answer is delayed), the acceptor sees
-	 * link 1's first (link 2's handshake is delayed): "keep the newest" on both sides closed
-	 * both links, and nothing re-dialed.
+	 * The dialer sees link 2's handshake first (link 1's answer is delayed), the acceptor
+	 * sees link 1's first (link 2's handshake is delayed): "keep the newest" on both
+	 * sides closed both links, and nothing re-dialed.
 	 */
 	@ParameterizedTest(name = "dialer has the smaller id: {0}")
 	@ValueSource(booleans = { true, false })
@@ -59,7 +63,8 @@ class DuplicateLinkTests {
 		ToxicProxy helloDelayed = proxy("hello-delayed", port).delay(SKEW, Duration.ZERO);
 		CompletableFuture<?> first = dialer.connectAsync(NodeProcess.HOST, answerDelayed.port());
 		CompletableFuture<?> second = dialer.connectAsync(NodeProcess.HOST, helloDelayed.port());
-		// writes while the links race: each must reach the other side over whichever link survives
+		// writes while the links race: each must reach the other side over whichever link
+		// survives
 		dialer.set("from-dialer", 1);
 		acceptor.set("from-acceptor", 1);
 		CompletableFuture.allOf(first, second).join();
@@ -71,7 +76,10 @@ class DuplicateLinkTests {
 		assertThat(acceptor.get("from-dialer")).isEqualTo(2L);
 	}
 
-	/** Both dial, each link's handshake delayed in the direction that makes the two sides disagree. */
+	/**
+	 * Both dial, each link's handshake delayed in the direction that makes the two sides
+	 * disagree.
+	 */
 	@ParameterizedTest(name = "first dialer has the smaller id: {0}")
 	@ValueSource(booleans = { true, false })
 	void crossedDialsOfBothNodesShouldKeepOneLinkOnBothSides(boolean firstSmaller) {
@@ -89,9 +97,10 @@ class DuplicateLinkTests {
 
 	/**
 	 * The deciding node keeps the newer of two links and retires the older one, whose end
-	 * reaches the other node late (delayed); then the newer link is reset. The other node still
-	 * routes over the retired link until its end arrives, and then neither side had a link or a
-	 * reason to dial: found by the simulation (seed 777016901). The decider dials again.
+	 * reaches the other node late (delayed); then the newer link is reset. The other node
+	 * still routes over the retired link until its end arrives, and then neither side had
+	 * a link or a reason to dial: found by the simulation (seed 777016901). The decider
+	 * dials again.
 	 */
 	@org.junit.jupiter.api.Test
 	void losingTheKeptLinkWhileTheRetiredOneDrainsShouldReconnect() {
@@ -103,17 +112,19 @@ class DuplicateLinkTests {
 		other.connect(NodeProcess.HOST, older.port());
 		awaitFullMesh(List.of(decider, other));
 		java.net.InetSocketAddress olderRemote = decider.peers().get(0).remoteAddress();
-		older.delay(Duration.ZERO, Duration.ofSeconds(3)); // the retired link's end reaches `other` 3 s late
+		older.delay(Duration.ZERO, Duration.ofSeconds(3)); // the retired link's end
+															// reaches `other` 3 s late
 		other.connect(NodeProcess.HOST, newer.port());
-		await().atMost(WAIT).until(() -> !decider.peers().isEmpty() && !decider.peers().get(0).remoteAddress().equals(olderRemote));
+		await().atMost(WAIT)
+			.until(() -> !decider.peers().isEmpty() && !decider.peers().get(0).remoteAddress().equals(olderRemote));
 		newer.cut();
 		awaitFullMesh(List.of(decider, other));
 		assertThat(older.openConnections() + newer.openConnections()).as("proxied links").isZero();
 	}
 
 	/**
-	 * The issue's schedule: B connects to A; C connects to A and to B while A's peer list makes
-	 * C dial B as well, so C may hold two links to B that complete in either order.
+	 * The issue's schedule: B connects to A; C connects to A and to B while A's peer list
+	 * makes C dial B as well, so C may hold two links to B that complete in either order.
 	 */
 	@RepeatedTest(10)
 	void peerListAndExplicitDialsShouldFormAFullMesh() {
@@ -127,7 +138,9 @@ class DuplicateLinkTests {
 		awaitFullMesh(List.of(a, b, c));
 	}
 
-	/** Every node dials every other at the same instant (released together by a barrier). */
+	/**
+	 * Every node dials every other at the same instant (released together by a barrier).
+	 */
 	@RepeatedTest(8)
 	void nodesDialingEachOtherAtOnceShouldFormAFullMesh() throws Exception {
 		int count = 4;
@@ -148,7 +161,8 @@ class DuplicateLinkTests {
 							return from.connectAsync(NodeProcess.HOST, to.boundAddress().getPort()).join();
 						}
 						catch (RuntimeException ex) {
-							throw new AssertionError(from.id() + " dialing " + to.id() + " at " + java.time.LocalTime.now(), ex);
+							throw new AssertionError(
+									from.id() + " dialing " + to.id() + " at " + java.time.LocalTime.now(), ex);
 						}
 					}));
 				}
@@ -161,8 +175,8 @@ class DuplicateLinkTests {
 	}
 
 	/**
-	 * Every node has every other as its peer over exactly one link, stays so, has its initial
-	 * sync complete, and a write on each reaches all.
+	 * Every node has every other as its peer over exactly one link, stays so, has its
+	 * initial sync complete, and a write on each reaches all.
 	 */
 	private static void awaitFullMesh(List<SyncSocket> nodes) {
 		int others = nodes.size() - 1;
@@ -193,10 +207,8 @@ class DuplicateLinkTests {
 	}
 
 	private SyncSocket start(String nodeId) {
-		SyncSocket socket = new SyncSocket(SyncOptions.builder()
-			.leasing(Leasing.ON)
-			.mesh((mesh) -> mesh.nodeId(nodeId))
-			.build());
+		SyncSocket socket = new SyncSocket(
+				SyncOptions.builder().leasing(Leasing.ON).mesh((mesh) -> mesh.nodeId(nodeId)).build());
 		this.resources.add(socket);
 		return socket.start();
 	}

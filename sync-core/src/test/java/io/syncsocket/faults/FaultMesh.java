@@ -17,16 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Java nodes in separate JVMs joined by {@link ToxicProxy proxies}: the fixture of the fault
- * tests. Declare the nodes and links first, then {@link #start()}.
+ * Java nodes in separate JVMs joined by {@link ToxicProxy proxies}: the fixture of the
+ * fault tests. Declare the nodes and links first, then {@link #start()}.
  *
- * <p>A link {@code a → b} is a proxy in front of {@code b} that is one of {@code a}'s seeds: only
- * {@code a} dials it (and re-dials it with backoff), so each pair of nodes has exactly one
- * path, and cutting that proxy partitions the pair. Nodes run with {@code maxOutgoing 0}: the
- * address a node advertises in its handshake is its real port, and following peer lists would
- * dial around the proxies.
+ * <p>
+ * A link {@code a → b} is a proxy in front of {@code b} that is one of {@code a}'s seeds:
+ * only {@code a} dials it (and re-dials it with backoff), so each pair of nodes has
+ * exactly one path, and cutting that proxy partitions the pair. Nodes run with
+ * {@code maxOutgoing 0}: the address a node advertises in its handshake is its real port,
+ * and following peer lists would dial around the proxies.
  *
- * <p>Not thread-safe: used by the test thread (clients may call the {@link NodeProcess}es).
+ * <p>
+ * Not thread-safe: used by the test thread (clients may call the {@link NodeProcess}es).
  */
 final class FaultMesh implements AutoCloseable {
 
@@ -47,7 +49,10 @@ final class FaultMesh implements AutoCloseable {
 		this.extraArgs = List.of(extraArgs);
 	}
 
-	/** One node position: a name and port that survive restarts, and the process running now. */
+	/**
+	 * One node position: a name and port that survive restarts, and the process running
+	 * now.
+	 */
 	static final class Slot {
 
 		final String name;
@@ -90,8 +95,8 @@ final class FaultMesh implements AutoCloseable {
 	}
 
 	Slot node(String name) {
-		Slot slot = new Slot(name, new NodeProcess.Spec(name, NodeProcess.freePort(), this.leasing, List.of(), null,
-				this.extraArgs));
+		Slot slot = new Slot(name,
+				new NodeProcess.Spec(name, NodeProcess.freePort(), this.leasing, List.of(), null, this.extraArgs));
 		this.slots.add(slot);
 		return slot;
 	}
@@ -145,7 +150,9 @@ final class FaultMesh implements AutoCloseable {
 		slot.process = null;
 	}
 
-	/** A new process on the same port (new node id unless the spec fixes one), waited for. */
+	/**
+	 * A new process on the same port (new node id unless the spec fixes one), waited for.
+	 */
 	NodeProcess restart(Slot slot) {
 		if (slot.process != null) {
 			throw new IllegalStateException(slot + " is still running");
@@ -198,8 +205,10 @@ final class FaultMesh implements AutoCloseable {
 		await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
 			for (Link link : this.links) {
 				if (link.from().isUp() && link.to().isUp()) {
-					assertThat(link.from().node().peerIds()).as("peers of %s", link.from()).contains(link.to().node().id());
-					assertThat(link.to().node().peerIds()).as("peers of %s", link.to()).contains(link.from().node().id());
+					assertThat(link.from().node().peerIds()).as("peers of %s", link.from())
+						.contains(link.to().node().id());
+					assertThat(link.to().node().peerIds()).as("peers of %s", link.to())
+						.contains(link.from().node().id());
 				}
 			}
 		});
@@ -214,7 +223,10 @@ final class FaultMesh implements AutoCloseable {
 		return snapshots;
 	}
 
-	/** Waits until the given nodes hold identical dictionaries (values and metadata) and returns that state. */
+	/**
+	 * Waits until the given nodes hold identical dictionaries (values and metadata) and
+	 * returns that state.
+	 */
 	static Snapshot awaitIdentical(Collection<Slot> slots, Duration atMost) {
 		Snapshot[] result = new Snapshot[1];
 		await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {

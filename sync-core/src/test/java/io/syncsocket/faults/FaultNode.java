@@ -50,16 +50,19 @@ import org.jspecify.annotations.Nullable;
  * reply:   {"reply":N,"ok":true,...} or {"reply":N,"ok":false,"error":"lease|type|..","message":".."}
  * </pre>
  *
- * <p>A write's reply is sent after the socket call returned, i.e. once the write is applied
+ * <p>
+ * A write's reply is sent after the socket call returned, i.e. once the write is applied
  * locally and its broadcast handed to the links: that is "acknowledged to a client". It
- * carries the version that write created ({@code owner}, {@code ts}, {@code value} as msgpack
- * hex, or {@code tombstone} for a delete), taken from the local {@link SyncEvent} of the call
- * (listener deliveries are queued in commit order, so the node waits for that event), so that a
- * remote change arriving right after it cannot be mistaken for it. A delete is made with
- * {@code pop(key, fallback)}, the same operation as {@code del} that also tells whether the key
- * existed. {@code {"cmd":"history","key":"k"}} lists the last changes of a key (diagnostics).
+ * carries the version that write created ({@code owner}, {@code ts}, {@code value} as
+ * msgpack hex, or {@code tombstone} for a delete), taken from the local {@link SyncEvent}
+ * of the call (listener deliveries are queued in commit order, so the node waits for that
+ * event), so that a remote change arriving right after it cannot be mistaken for it. A
+ * delete is made with {@code pop(key, fallback)}, the same operation as {@code del} that
+ * also tells whether the key existed. {@code {"cmd":"history","key":"k"}} lists the last
+ * changes of a key (diagnostics).
  *
- * <p>stdout is reserved for the protocol: {@code System.out} is pointed at stderr before any
+ * <p>
+ * stdout is reserved for the protocol: {@code System.out} is pointed at stderr before any
  * logging starts. When stdin closes (the test JVM went away) the node closes and exits.
  */
 public final class FaultNode {
@@ -71,17 +74,24 @@ public final class FaultNode {
 	private final SyncSocket socket;
 
 	/**
-	 * Changes made by calls on this socket, in commit order. Listener deliveries are queued, so
-	 * the event of a write may arrive after the call returned: each write waits for its own.
+	 * Changes made by calls on this socket, in commit order. Listener deliveries are
+	 * queued, so the event of a write may arrive after the call returned: each write
+	 * waits for its own.
 	 */
 	private final java.util.concurrent.BlockingQueue<SyncEvent> localEvents = new java.util.concurrent.LinkedBlockingQueue<>();
 
 	private static final Object ABSENT = new Object();
 
-	/** Per key, the last changes this node applied (type, origin, metadata), for diagnostics. */
+	/**
+	 * Per key, the last changes this node applied (type, origin, metadata), for
+	 * diagnostics.
+	 */
 	private final Map<String, java.util.Deque<String>> history = new ConcurrentHashMap<>();
 
-	/** Per key, the newest deletion this node applied (any origin): what it knows was deleted. */
+	/**
+	 * Per key, the newest deletion this node applied (any origin): what it knows was
+	 * deleted.
+	 */
 	private final Map<String, Metatuple> deletions = new ConcurrentHashMap<>();
 
 	private FaultNode(PrintStream protocol, SyncSocket socket) {
@@ -91,7 +101,8 @@ public final class FaultNode {
 
 	public static void main(String[] args) throws IOException {
 		PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-		System.setOut(System.err); // logback's console appender must not write into the protocol
+		System.setOut(System.err); // logback's console appender must not write into the
+									// protocol
 		Map<String, List<String>> options = parse(args);
 		SyncSocket socket = startSocket(options, protocol);
 		FaultNode node = new FaultNode(protocol, socket);
@@ -105,8 +116,10 @@ public final class FaultNode {
 		Leasing leasing = Leasing.valueOf(String.valueOf(single(options, "leasing", "OFF")));
 		String nodeId = single(options, "node-id", null);
 		String[] retry = String.valueOf(single(options, "seed-retry-ms", "200,2000")).split(",");
-		Duration handshakeTimeout = Duration.ofMillis(Long.parseLong(String.valueOf(single(options, "handshake-timeout-ms", "5000"))));
-		Duration stallTimeout = Duration.ofMillis(Long.parseLong(String.valueOf(single(options, "stall-timeout-ms", "60000"))));
+		Duration handshakeTimeout = Duration
+			.ofMillis(Long.parseLong(String.valueOf(single(options, "handshake-timeout-ms", "5000"))));
+		Duration stallTimeout = Duration
+			.ofMillis(Long.parseLong(String.valueOf(single(options, "stall-timeout-ms", "60000"))));
 		List<String> seeds = options.getOrDefault("seed", List.of());
 		SyncOptions syncOptions = SyncOptions.builder()
 			.leasing(leasing)
@@ -116,13 +129,15 @@ public final class FaultNode {
 				.nodeId(nodeId)
 				.seeds(seeds.toArray(String[]::new))
 				.seedRetry(Duration.ofMillis(Long.parseLong(retry[0])), Duration.ofMillis(Long.parseLong(retry[1])))
-				// only the seed links (through the tests' proxies) may exist: no peer-list following
+				// only the seed links (through the tests' proxies) may exist: no
+				// peer-list following
 				.maxOutgoing(0)
 				.ioThreads(1)
 				.handshakeTimeout(handshakeTimeout)
 				.stallTimeout(stallTimeout))
 			.build();
-		// A restart binds the port of the killed process; the kernel may need a moment to free it.
+		// A restart binds the port of the killed process; the kernel may need a moment to
+		// free it.
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (true) {
 			SyncSocket socket = new SyncSocket(syncOptions);
@@ -135,7 +150,10 @@ public final class FaultNode {
 					emit(protocol, mapper.createObjectNode().put("event", "error").put("message", String.valueOf(ex)));
 					System.exit(1);
 				}
-				java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // retry pace, not synchronisation
+				java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // retry
+																									// pace,
+																									// not
+																									// synchronisation
 			}
 		}
 	}
@@ -160,10 +178,11 @@ public final class FaultNode {
 				}
 			}
 		});
-		emit(this.protocol, mapper.createObjectNode()
-			.put("event", "ready")
-			.put("id", this.socket.id())
-			.put("port", this.socket.boundAddress().getPort()));
+		emit(this.protocol,
+				mapper.createObjectNode()
+					.put("event", "ready")
+					.put("id", this.socket.id())
+					.put("port", this.socket.boundAddress().getPort()));
 		BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = stdin.readLine()) != null) {
@@ -184,7 +203,9 @@ public final class FaultNode {
 				reply.put("ok", false).put("error", "type").put("message", ex.getMessage());
 			}
 			catch (RuntimeException ex) {
-				reply.put("ok", false).put("error", ex.getClass().getSimpleName()).put("message", String.valueOf(ex.getMessage()));
+				reply.put("ok", false)
+					.put("error", ex.getClass().getSimpleName())
+					.put("message", String.valueOf(ex.getMessage()));
 			}
 			if (close) {
 				this.socket.close();
@@ -198,7 +219,8 @@ public final class FaultNode {
 	}
 
 	private void remember(SyncEvent event) {
-		java.util.Deque<String> changes = this.history.computeIfAbsent(event.key(), (key) -> new java.util.ArrayDeque<>());
+		java.util.Deque<String> changes = this.history.computeIfAbsent(event.key(),
+				(key) -> new java.util.ArrayDeque<>());
 		synchronized (changes) {
 			if (changes.size() == 20) {
 				changes.removeFirst();
@@ -223,7 +245,8 @@ public final class FaultNode {
 				version(reply, localEvent(key));
 			}
 			case "del" -> {
-				// pop is del that also tells whether something was deleted (and so whether an event follows)
+				// pop is del that also tells whether something was deleted (and so
+				// whether an event follows)
 				boolean deleted = this.socket.pop(key, ABSENT) != ABSENT;
 				reply.put("deleted", deleted);
 				if (deleted) {
@@ -262,8 +285,8 @@ public final class FaultNode {
 				}
 				reply.put("initialSyncComplete", this.socket.initialSyncComplete());
 			}
-			case "stats" -> reply.put("stats", this.socket.stats().toString())
-				.put("syncStats", this.socket.syncStats().toString());
+			case "stats" ->
+				reply.put("stats", this.socket.stats().toString()).put("syncStats", this.socket.syncStats().toString());
 			case "close" -> {
 				// handled by the caller
 			}
@@ -271,7 +294,10 @@ public final class FaultNode {
 		}
 	}
 
-	/** The event of the write just made (bounded wait: deliveries are queued in commit order). */
+	/**
+	 * The event of the write just made (bounded wait: deliveries are queued in commit
+	 * order).
+	 */
 	private SyncEvent localEvent(String key) {
 		try {
 			SyncEvent event = this.localEvents.poll(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -317,8 +343,8 @@ public final class FaultNode {
 		}
 		if (value instanceof Map<?, ?> map) {
 			ObjectNode node = mapper.createObjectNode();
-			map.forEach((k, v) -> node.set((k instanceof byte[] b) ? new String(b, StandardCharsets.UTF_8) : String.valueOf(k),
-					json(v)));
+			map.forEach((k, v) -> node
+				.set((k instanceof byte[] b) ? new String(b, StandardCharsets.UTF_8) : String.valueOf(k), json(v)));
 			return node;
 		}
 		if (value instanceof List<?> list) {

@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Nodes in separate JVMs killed with SIGKILL while clients write, restarted on the same port:
- * they rejoin through seeds that are re-dialed with backoff (by the survivors and by the
- * restarted node), receive the full state, and every replica ends identical with every
- * acknowledged write kept (see {@link AckLedger}).
+ * Nodes in separate JVMs killed with SIGKILL while clients write, restarted on the same
+ * port: they rejoin through seeds that are re-dialed with backoff (by the survivors and
+ * by the restarted node), receive the full state, and every replica ends identical with
+ * every acknowledged write kept (see {@link AckLedger}).
  */
 class KillRestartTests {
 
@@ -55,9 +55,9 @@ class KillRestartTests {
 	}
 
 	/**
-	 * Three nodes in a triangle, leases off (a restarted node has a new id and must be able to
-	 * write keys its old id wrote). A client streams sets to {@code a} while {@code b} is killed
-	 * and restarted.
+	 * Three nodes in a triangle, leases off (a restarted node has a new id and must be
+	 * able to write keys its old id wrote). A client streams sets to {@code a} while
+	 * {@code b} is killed and restarted.
 	 */
 	@Test
 	void killedNodeShouldRejoinOnItsPortAndConvergeWhileWritesContinue() {
@@ -71,7 +71,8 @@ class KillRestartTests {
 		mesh.start();
 		String oldId = b.node().id();
 		WriteStream client = closeLater(new WriteStream("client-a", a::node, this.ledger,
-				(i) -> WriteStream.Write.set("k" + (i % 40), "v" + i))).start();
+				(i) -> WriteStream.Write.set("k" + (i % 40), "v" + i)))
+			.start();
 		client.awaitMoreAcks(100, WAIT);
 
 		long dialsBefore = ab.proxy().accepted();
@@ -95,16 +96,18 @@ class KillRestartTests {
 		Snapshot converged = mesh.awaitIdentical();
 		assertThat(converged.entries()).hasSize(40);
 		assertThat(this.ledger.lost(converged, FaultMesh.snapshots(mesh.slots()))).isEmpty();
-		// backoff: seedRetry 200 ms doubling to 2 s dials at about 0, 0.2, 0.6, 1.4, 3.0, 5.0 ... s;
+		// backoff: seedRetry 200 ms doubling to 2 s dials at about 0, 0.2, 0.6, 1.4, 3.0,
+		// 5.0 ... s;
 		// a fixed 250 ms re-dial would have made downMillis / 250 attempts
 		assertThat(dialsWhileDown).as("dials of b by a in %d ms down", downMillis)
 			.isBetween(4L, expectedDials(downMillis, 200, 2000) + 2);
 	}
 
 	/**
-	 * With leases on, the lease belongs to the node id. A node restarted with the same fixed id
-	 * (MeshOptions.nodeId) may go on writing the keys it leased before it was killed, and other
-	 * nodes still may not; restarted with a new id it is locked out of them like any other node.
+	 * With leases on, the lease belongs to the node id. A node restarted with the same
+	 * fixed id (MeshOptions.nodeId) may go on writing the keys it leased before it was
+	 * killed, and other nodes still may not; restarted with a new id it is locked out of
+	 * them like any other node.
 	 */
 	@Test
 	void restartedNodeShouldKeepItsLeasesOnlyWithItsFixedNodeId() {
@@ -116,7 +119,8 @@ class KillRestartTests {
 		mesh.start();
 		long written = b.node().ok("set", "key", "lease/1", "value", "v1").path("ts").asLong();
 		await().atMost(WAIT).until(() -> a.node().snapshot().entries().containsKey("lease/1"));
-		// in the second of the write the smaller id may still take the key (PROTOCOL.md §7.4 rule 5)
+		// in the second of the write the smaller id may still take the key (PROTOCOL.md
+		// §7.4 rule 5)
 		awaitSecondAfter(written);
 		assertThat(a.node().set("lease/1", "a1").path("error").asText()).isEqualTo("lease");
 
@@ -139,15 +143,17 @@ class KillRestartTests {
 		awaitInitialSync(b.node());
 		assertThat(b.node().id()).isNotEqualTo(fixedId);
 		JsonNode refused = b.node().set("lease/1", "v3");
-		assertThat(refused.path("error").asText()).as("new id: the old id's lease holds (%s)", refused).isEqualTo("lease");
+		assertThat(refused.path("error").asText()).as("new id: the old id's lease holds (%s)", refused)
+			.isEqualTo("lease");
 		Snapshot converged = mesh.awaitIdentical();
 		assertThat(converged.entries().get("lease/1").json().asText()).isEqualTo("v2");
 	}
 
 	/**
-	 * A js2p node never reconnects (PROTOCOL.md §5.8), so what survives a crash is the Java side:
-	 * the js2p node is SIGKILLed while a client writes through a Java node, a new js2p node is
-	 * started on the same port, the Java node re-dials it (seed) and hands it the full state.
+	 * A js2p node never reconnects (PROTOCOL.md §5.8), so what survives a crash is the
+	 * Java side: the js2p node is SIGKILLed while a client writes through a Java node, a
+	 * new js2p node is started on the same port, the Java node re-dials it (seed) and
+	 * hands it the full state.
 	 */
 	@Test
 	void killedJs2pNodeShouldReceiveTheFullStateWhenRestarted() {
@@ -165,7 +171,8 @@ class KillRestartTests {
 		await().atMost(WAIT).until(() -> a.node().peerIds().contains(first.id()));
 		first.set("from-js2p", Js2pNode.str("hello"));
 		WriteStream client = closeLater(new WriteStream("client-b", b::node, this.ledger,
-				(i) -> WriteStream.Write.set("k" + (i % 30), "v" + i))).start();
+				(i) -> WriteStream.Write.set("k" + (i % 30), "v" + i)))
+			.start();
 		client.awaitMoreAcks(100, WAIT);
 
 		first.kill();
@@ -198,7 +205,10 @@ class KillRestartTests {
 		await().atMost(WAIT).until(() -> node.ok("peers").path("initialSyncComplete").asBoolean());
 	}
 
-	/** How many dials a seed dialer with this backoff makes in {@code millis} after losing its peer (first one at once). */
+	/**
+	 * How many dials a seed dialer with this backoff makes in {@code millis} after losing
+	 * its peer (first one at once).
+	 */
 	static long expectedDials(long millis, long initial, long max) {
 		long dials = 1;
 		long at = 0;

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Java nodes in separate JVMs whose links run through {@link ToxicProxy proxies}: partitions
- * (cut), blackholes and slow links, then healing. Leases off: the newest write wins (ties: the
- * smaller node id), which is the order every replica must end with.
+ * Java nodes in separate JVMs whose links run through {@link ToxicProxy proxies}:
+ * partitions (cut), blackholes and slow links, then healing. Leases off: the newest write
+ * wins (ties: the smaller node id), which is the order every replica must end with.
  */
 class NetworkFaultTests {
 
@@ -51,9 +51,10 @@ class NetworkFaultTests {
 	}
 
 	/**
-	 * {a, b} and {c} are cut apart; both sides write, including conflicting writes to the same
-	 * keys and deletes against sets; after healing every replica holds, for every key, the
-	 * newest acknowledged version in the merge order, and the losing side's writes are gone.
+	 * {a, b} and {c} are cut apart; both sides write, including conflicting writes to the
+	 * same keys and deletes against sets; after healing every replica holds, for every
+	 * key, the newest acknowledged version in the merge order, and the losing side's
+	 * writes are gone.
 	 */
 	@Test
 	void partitionedSidesShouldConvergeToTheNewestAcknowledgedWrites() {
@@ -72,8 +73,9 @@ class NetworkFaultTests {
 		List<Link> cut = mesh.partition(Set.of(c));
 		assertThat(cut).hasSize(2);
 		String cId = c.node().id();
-		await().atMost(WAIT).until(() -> c.node().peerIds().isEmpty() && !a.node().peerIds().contains(cId)
-				&& !b.node().peerIds().contains(cId));
+		await().atMost(WAIT)
+			.until(() -> c.node().peerIds().isEmpty() && !a.node().peerIds().contains(cId)
+					&& !b.node().peerIds().contains(cId));
 
 		// phase 1: each side writes its half of the x keys, both sides write the y keys
 		List<JsonNode> phase1 = new ArrayList<>();
@@ -91,7 +93,8 @@ class NetworkFaultTests {
 		phase1.add(write(c, WriteStream.Write.delta("only-c", Map.of("f", 1))));
 		awaitSecondAfter(phase1.stream().mapToLong((ack) -> ack.path("ts").asLong()).max().orElseThrow());
 
-		// phase 2, a later second: each side overwrites the other side's half; c deletes z0, sets z1
+		// phase 2, a later second: each side overwrites the other side's half; c deletes
+		// z0, sets z1
 		for (int i = 0; i < 5; i++) {
 			write(c, WriteStream.Write.set("x" + i, "c2-" + i));
 			write(a, WriteStream.Write.set("x" + (i + 5), "a2-" + (i + 5)));
@@ -128,12 +131,13 @@ class NetworkFaultTests {
 	}
 
 	/**
-	 * A blackholed link (bytes dropped, connection kept) is not noticed: the protocol has no
-	 * keep-alive (PROTOCOL.md §5.8) and an idle link that receives nothing is healthy as far as
-	 * a node can tell, so writes made meanwhile are silently missing on the other side. A new
-	 * dial into the blackhole fails by the handshake timeout and is retried with backoff. Once
-	 * the network heals (the broken connection is reset, as TCP eventually does) the seed is
-	 * re-dialed, both sides exchange their full state, and nothing acknowledged is lost.
+	 * A blackholed link (bytes dropped, connection kept) is not noticed: the protocol has
+	 * no keep-alive (PROTOCOL.md §5.8) and an idle link that receives nothing is healthy
+	 * as far as a node can tell, so writes made meanwhile are silently missing on the
+	 * other side. A new dial into the blackhole fails by the handshake timeout and is
+	 * retried with backoff. Once the network heals (the broken connection is reset, as
+	 * TCP eventually does) the seed is re-dialed, both sides exchange their full state,
+	 * and nothing acknowledged is lost.
 	 */
 	@Test
 	void blackholedLinkShouldStayUpUnnoticedAndConvergeOnceHealed() {
@@ -159,11 +163,13 @@ class NetworkFaultTests {
 			assertThat(a.node().snapshot().entries()).containsKey("k1").doesNotContainKey("k3");
 		});
 
-		// the stuck connection breaks (as a TCP retransmission timeout would end it); the blackhole stays
+		// the stuck connection breaks (as a TCP retransmission timeout would end it); the
+		// blackhole stays
 		long dials = ab.proxy().accepted();
 		ab.proxy().cut().blackhole();
 		await().atMost(WAIT).until(() -> a.node().peerIds().isEmpty() && b.node().peerIds().isEmpty());
-		// a dials into the blackhole: TCP connects, no handshake ever comes back, the dial times out
+		// a dials into the blackhole: TCP connects, no handshake ever comes back, the
+		// dial times out
 		await().atMost(WAIT).until(() -> ab.proxy().accepted() >= dials + 2);
 		assertThat(a.node().peerIds()).isEmpty();
 
@@ -175,10 +181,10 @@ class NetworkFaultTests {
 	}
 
 	/**
-	 * A line a - b - c whose links deliver everything 50 ms late. Two clients write at both ends
-	 * at once (shared keys, so writes cross in flight), and one delete on a and one set on c of
-	 * the same key are made to cross within one second: the replicas still converge without any
-	 * reconnect, and keep every acknowledged write.
+	 * A line a - b - c whose links deliver everything 50 ms late. Two clients write at
+	 * both ends at once (shared keys, so writes cross in flight), and one delete on a and
+	 * one set on c of the same key are made to cross within one second: the replicas
+	 * still converge without any reconnect, and keep every acknowledged write.
 	 */
 	@Test
 	void slowLinksShouldStillConvergeWithCrossingWrites() {
@@ -195,7 +201,8 @@ class NetworkFaultTests {
 		// a write from a reaches c through two slow hops
 		long sent = System.nanoTime();
 		write(a, WriteStream.Write.set("probe", "p"));
-		await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+		await().atMost(WAIT)
+			.pollInterval(Duration.ofMillis(5))
 			.until(() -> c.node().snapshot().entries().containsKey("probe"));
 		assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
 
@@ -213,10 +220,14 @@ class NetworkFaultTests {
 		fromA.close();
 		fromC.close();
 
-		// a delete on one end and a set (then a delta) on the other end of one key, in the same second,
-		// crossing on the slow links. The setter has the larger id, so when the delete reaches it the
-		// lease predicate applies it (same second, the smaller id wins, PROTOCOL.md §7.4 rule 5); the
-		// deleter must then not let the set resurrect the key, or the replicas disagree for good.
+		// a delete on one end and a set (then a delta) on the other end of one key, in
+		// the same second,
+		// crossing on the slow links. The setter has the larger id, so when the delete
+		// reaches it the
+		// lease predicate applies it (same second, the smaller id wins, PROTOCOL.md §7.4
+		// rule 5); the
+		// deleter must then not let the set resurrect the key, or the replicas disagree
+		// for good.
 		Slot deleter = (a.node().id().compareTo(c.node().id()) < 0) ? a : c;
 		Slot setter = (deleter == a) ? c : a;
 		String crossed = crossInOneSecond(mesh, b, deleter, setter, (key) -> WriteStream.Write.set(key, "set"));
@@ -230,16 +241,18 @@ class NetworkFaultTests {
 	}
 
 	/**
-	 * On a fresh key that {@code third} wrote in an earlier second (so neither end bumps its
-	 * timestamp past the other's), deletes on {@code deleter} and writes on {@code setter} right
-	 * after: both acknowledged in one second, before either has heard of the other.
+	 * On a fresh key that {@code third} wrote in an earlier second (so neither end bumps
+	 * its timestamp past the other's), deletes on {@code deleter} and writes on
+	 * {@code setter} right after: both acknowledged in one second, before either has
+	 * heard of the other.
 	 * @return the key used
 	 */
 	private String crossInOneSecond(FaultMesh mesh, Slot third, Slot deleter, Slot setter,
 			java.util.function.Function<String, WriteStream.Write> write) {
 		for (int attempt = 0; attempt < 5; attempt++) {
 			String key = "cross-" + write.apply("k").kind() + "-" + attempt;
-			long initial = write(third, WriteStream.Write.set(key, java.util.Map.of("initial", attempt))).path("ts").asLong();
+			long initial = write(third, WriteStream.Write.set(key, java.util.Map.of("initial", attempt))).path("ts")
+				.asLong();
 			mesh.awaitIdentical();
 			awaitSecondAfter(initial);
 			JsonNode deleted = write(deleter, WriteStream.Write.delete(key));
@@ -259,8 +272,8 @@ class NetworkFaultTests {
 			case DELETE -> node.del(write.key());
 		};
 		assertThat(reply.path("ok").asBoolean()).as("%s on %s: %s", write, slot, reply).isTrue();
-		this.ledger.record(node.name(), write.kind(), write.key(), reply,
-				(write.value() != null) ? new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(write.value()) : null);
+		this.ledger.record(node.name(), write.kind(), write.key(), reply, (write.value() != null)
+				? new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(write.value()) : null);
 		return reply;
 	}
 

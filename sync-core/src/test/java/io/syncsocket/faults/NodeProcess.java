@@ -34,15 +34,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One syncsocket node in its own JVM ({@link FaultNode}), started with the test's class path,
- * driven over stdin/stdout JSON lines, and killed with SIGKILL ({@link Process#destroyForcibly()}
- * on Linux) or closed. A restart is a new {@code NodeProcess} from the same {@link Spec}: same
- * port, and a new node id unless the spec fixes one.
+ * One syncsocket node in its own JVM ({@link FaultNode}), started with the test's class
+ * path, driven over stdin/stdout JSON lines, and killed with SIGKILL
+ * ({@link Process#destroyForcibly()} on Linux) or closed. A restart is a new
+ * {@code NodeProcess} from the same {@link Spec}: same port, and a new node id unless the
+ * spec fixes one.
  *
- * <p>Every wait is bounded: 30 s for start-up, 10 s per command, 5 s for exit. The child's
- * stderr (its log) goes to {@code target/fault-logs/<name>-<n>.log}; {@link #leakReports()}
- * scans it for Netty leak reports (children run with leak detection on paranoid too).
- * Thread-safe; stdout is read by one daemon thread.
+ * <p>
+ * Every wait is bounded: 30 s for start-up, 10 s per command, 5 s for exit. The child's
+ * stderr (its log) goes to {@code target/fault-logs/<name>-<n>.log};
+ * {@link #leakReports()} scans it for Netty leak reports (children run with leak
+ * detection on paranoid too). Thread-safe; stdout is read by one daemon thread.
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -92,6 +94,7 @@ final class NodeProcess implements AutoCloseable {
 
 	/**
 	 * What to start.
+	 *
 	 * @param name a name for logs and thread names
 	 * @param port the fixed port (see {@link #freePort()})
 	 * @param leasing the leasing mode
@@ -124,7 +127,10 @@ final class NodeProcess implements AutoCloseable {
 
 	}
 
-	/** A port that was free a moment ago (probed with {@code ServerSocket(0)}), to bind and re-bind on restarts. */
+	/**
+	 * A port that was free a moment ago (probed with {@code ServerSocket(0)}), to bind
+	 * and re-bind on restarts.
+	 */
 	static int freePort() {
 		try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
 			return probe.getLocalPort();
@@ -136,12 +142,13 @@ final class NodeProcess implements AutoCloseable {
 
 	/** Launches the JVM and returns at once; see {@link #awaitReady()}. */
 	static NodeProcess launch(Spec spec) {
-		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-				"-Dio.netty.leakDetection.level=paranoid"));
+		List<String> command = new ArrayList<>(
+				List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-Xss512k",
+						"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+						"-Dio.netty.leakDetection.level=paranoid"));
 		command.addAll(spec.jvmArgs());
-		command.addAll(List.of("-cp", ClassPathSnapshot.classPath(), FaultNode.class.getName(),
-				"--name", spec.name(), "--port", Integer.toString(spec.port()), "--leasing", spec.leasing().name()));
+		command.addAll(List.of("-cp", ClassPathSnapshot.classPath(), FaultNode.class.getName(), "--name", spec.name(),
+				"--port", Integer.toString(spec.port()), "--leasing", spec.leasing().name()));
 		for (int seed : spec.seeds()) {
 			command.add("--seed");
 			command.add(HOST + ":" + seed);
@@ -242,7 +249,8 @@ final class NodeProcess implements AutoCloseable {
 			throw new AssertionError(this + " cannot take commands" + diagnostics(), ex);
 		}
 		catch (TimeoutException ex) {
-			throw new AssertionError(this + " did not answer " + line + " within " + COMMAND_TIMEOUT + diagnostics(), ex);
+			throw new AssertionError(this + " did not answer " + line + " within " + COMMAND_TIMEOUT + diagnostics(),
+					ex);
 		}
 		catch (ExecutionException ex) {
 			throw new AssertionError(ex.getCause().getMessage(), ex.getCause());
@@ -265,7 +273,10 @@ final class NodeProcess implements AutoCloseable {
 		return reply;
 	}
 
-	/** {@code set}: the reply (ok with the created version, or an error such as {@code lease}). */
+	/**
+	 * {@code set}: the reply (ok with the created version, or an error such as
+	 * {@code lease}).
+	 */
 	JsonNode set(String key, Object value) {
 		return command("set", "key", key, "value", value);
 	}
@@ -291,14 +302,20 @@ final class NodeProcess implements AutoCloseable {
 
 	// ------------------------------------------------------------------ ending
 
-	/** SIGKILL (on Linux {@code destroyForcibly} sends SIGKILL) and wait for the exit. Idempotent. */
+	/**
+	 * SIGKILL (on Linux {@code destroyForcibly} sends SIGKILL) and wait for the exit.
+	 * Idempotent.
+	 */
 	void kill() {
 		this.killed = true;
 		this.process.destroyForcibly();
 		waitForExit();
 	}
 
-	/** Asks the node to close its socket and exit; kills it if it has not within 5 s. Idempotent. */
+	/**
+	 * Asks the node to close its socket and exit; kills it if it has not within 5 s.
+	 * Idempotent.
+	 */
 	@Override
 	public void close() {
 		if (this.process.isAlive() && !this.exited) {
@@ -339,7 +356,10 @@ final class NodeProcess implements AutoCloseable {
 	/** Netty leak reports in this process's log. */
 	List<String> leakReports() {
 		try {
-			return Files.readAllLines(this.log, StandardCharsets.UTF_8).stream().filter((l) -> l.contains("LEAK:")).toList();
+			return Files.readAllLines(this.log, StandardCharsets.UTF_8)
+				.stream()
+				.filter((l) -> l.contains("LEAK:"))
+				.toList();
 		}
 		catch (IOException ex) {
 			return List.of();
@@ -354,8 +374,8 @@ final class NodeProcess implements AutoCloseable {
 	/**
 	 * The test class path for the children, with its directories ({@code target/classes},
 	 * {@code target/test-classes}) copied once per test JVM: a build running in the same
-	 * checkout (another module, an IDE) rewrites those directories, and a child JVM started in
-	 * that moment would miss classes.
+	 * checkout (another module, an IDE) rewrites those directories, and a child JVM
+	 * started in that moment would miss classes.
 	 */
 	private static final class ClassPathSnapshot {
 
@@ -366,7 +386,8 @@ final class NodeProcess implements AutoCloseable {
 		}
 
 		private static String snapshot() {
-			// surefire's manifest-only jar hides the entries in its Class-Path; surefire also sets this property
+			// surefire's manifest-only jar hides the entries in its Class-Path; surefire
+			// also sets this property
 			String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 			Path copies = Paths.get("target", "fault-classpath", Long.toString(ProcessHandle.current().pid()));
 			List<String> entries = new ArrayList<>();
@@ -382,11 +403,13 @@ final class NodeProcess implements AutoCloseable {
 				entries.add(copy.toAbsolutePath().toString());
 			}
 			String result = String.join(java.io.File.pathSeparator, entries);
-			for (Class<?> needed : List.of(FaultNode.class, io.syncsocket.SyncSocket.class, io.syncsocket.LeaseHeldException.class)) {
+			for (Class<?> needed : List.of(FaultNode.class, io.syncsocket.SyncSocket.class,
+					io.syncsocket.LeaseHeldException.class)) {
 				String resource = needed.getName().replace('.', '/') + ".class";
 				boolean found = entries.stream().anyMatch((e) -> Files.isRegularFile(Paths.get(e).resolve(resource)));
 				if (!found) {
-					throw new IllegalStateException("class path snapshot misses " + resource + " (a build was running?)");
+					throw new IllegalStateException(
+							"class path snapshot misses " + resource + " (a build was running?)");
 				}
 			}
 			return result;
@@ -432,7 +455,8 @@ final class NodeProcess implements AutoCloseable {
 					this.ready.complete(message);
 				}
 				else if ("error".equals(message.path("event").asText())) {
-					this.ready.completeExceptionally(new AssertionError(this + " failed to start: " + message + diagnostics()));
+					this.ready.completeExceptionally(
+							new AssertionError(this + " failed to start: " + message + diagnostics()));
 				}
 			}
 		}
@@ -441,7 +465,8 @@ final class NodeProcess implements AutoCloseable {
 		}
 		finally {
 			this.exited = true;
-			AssertionError exit = new AssertionError(this + " exited" + (this.killed ? " (killed)" : "") + diagnostics());
+			AssertionError exit = new AssertionError(
+					this + " exited" + (this.killed ? " (killed)" : "") + diagnostics());
 			this.ready.completeExceptionally(exit);
 			this.replies.values().forEach((reply) -> reply.completeExceptionally(exit));
 		}

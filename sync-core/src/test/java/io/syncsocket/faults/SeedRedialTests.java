@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A seed whose connections are reset right after they are accepted (a cut link, a node that
- * is going down) must be re-dialed for as long as that lasts, and joined as soon as it heals.
- * In-process nodes (the proxy is what matters), so hundreds of dials race the reset: a dial
- * whose connect callback reached the node loop after the link had already closed used to stay
- * pending forever, and its seed was never dialed again.
+ * A seed whose connections are reset right after they are accepted (a cut link, a node
+ * that is going down) must be re-dialed for as long as that lasts, and joined as soon as
+ * it heals. In-process nodes (the proxy is what matters), so hundreds of dials race the
+ * reset: a dial whose connect callback reached the node loop after the link had already
+ * closed used to stay pending forever, and its seed was never dialed again.
  */
 class SeedRedialTests {
 
@@ -50,8 +50,10 @@ class SeedRedialTests {
 				.seedRetry(Duration.ofMillis(5), Duration.ofMillis(10))
 				.maxOutgoing(0))
 			.build()));
-		// every dial connects and is reset at once (each seed about four times a second); with the CPUs
-		// busy, callbacks are delayed as on a loaded host; after several hundred dials every seed must
+		// every dial connects and is reset at once (each seed about four times a second);
+		// with the CPUs
+		// busy, callbacks are delayed as on a loaded host; after several hundred dials
+		// every seed must
 		// still be dialed
 		try (CpuContention contention = new CpuContention(2 * Runtime.getRuntime().availableProcessors())) {
 			await().atMost(WAIT).until(() -> proxies.stream().mapToLong(ToxicProxy::accepted).sum() >= 800);

@@ -22,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Seeds given as one name with several addresses (a Kubernetes headless service, a DNS round
- * robin): every node is in its own JVM ({@link NodeProcess}), bound to its own loopback
- * address on one shared port, and resolves the name through its own hosts file
- * ({@code -Djdk.net.hosts.file}, read once per JVM), which lists that node's address first. The
- * hosts file is re-read on every look-up because the children run without an address cache.
+ * Seeds given as one name with several addresses (a Kubernetes headless service, a DNS
+ * round robin): every node is in its own JVM ({@link NodeProcess}), bound to its own
+ * loopback address on one shared port, and resolves the name through its own hosts file
+ * ({@code -Djdk.net.hosts.file}, read once per JVM), which lists that node's address
+ * first. The hosts file is re-read on every look-up because the children run without an
+ * address cache.
  */
 class SeedResolutionTests {
 
@@ -52,7 +53,8 @@ class SeedResolutionTests {
 		List<String> addresses = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
 		List<NodeProcess> started = new ArrayList<>();
 		for (String own : addresses) {
-			// this node's own address first: the first record used to make the seed "this node" for good
+			// this node's own address first: the first record used to make the seed "this
+			// node" for good
 			List<String> records = new ArrayList<>(addresses);
 			records.remove(own);
 			records.add(0, own);
@@ -78,7 +80,8 @@ class SeedResolutionTests {
 		// not among the records yet, and dialing nobody itself
 		NodeProcess joining = launch("dns-joining", "127.0.0.3", port, null).awaitReady();
 		assertThat(seeded.peerIds()).isEmpty();
-		// a new pod behind the name: found by a later look-up, although the name's only record was this node
+		// a new pod behind the name: found by a later look-up, although the name's only
+		// record was this node
 		writeHosts(hosts, List.of("127.0.0.2", "127.0.0.3"));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(seeded.peerIds()).containsExactly(joining.id()));
 		// a replaced pod: the old address is gone, the new one is dialed
@@ -89,8 +92,8 @@ class SeedResolutionTests {
 	}
 
 	/**
-	 * A node bound to {@code address} on {@code port}, seeded with {@link #SEED_NAME} resolved
-	 * through {@code hosts} (no seed if null).
+	 * A node bound to {@code address} on {@code port}, seeded with {@link #SEED_NAME}
+	 * resolved through {@code hosts} (no seed if null).
 	 */
 	private NodeProcess launch(String name, String address, int port, @Nullable Path hosts) {
 		List<String> args = new ArrayList<>(List.of("--bind", address));
@@ -101,7 +104,8 @@ class SeedResolutionTests {
 					// no address cache: every look-up reads the hosts file as it is now
 					"-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0"));
 		}
-		NodeProcess node = NodeProcess.launch(new NodeProcess.Spec(name, port, Leasing.OFF, List.of(), null, args, jvmArgs));
+		NodeProcess node = NodeProcess
+			.launch(new NodeProcess.Spec(name, port, Leasing.OFF, List.of(), null, args, jvmArgs));
 		this.nodes.add(node);
 		return node;
 	}
@@ -122,7 +126,10 @@ class SeedResolutionTests {
 		}
 	}
 
-	/** A port free a moment ago on {@code address} (each node binds it on its own address). */
+	/**
+	 * A port free a moment ago on {@code address} (each node binds it on its own
+	 * address).
+	 */
 	private static int freePort(String address) {
 		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(address))) {
 			return probe.getLocalPort();

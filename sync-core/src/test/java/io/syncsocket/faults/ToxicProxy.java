@@ -23,25 +23,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP proxy on {@code 127.0.0.1} in front of one node, whose link can be degraded on demand:
+ * A TCP proxy on {@code 127.0.0.1} in front of one node, whose link can be degraded on
+ * demand:
  *
  * <ul>
  * <li>{@link #pass()}: bytes flow both ways (the initial state);</li>
  * <li>{@link #delay(Duration)}: every chunk is delivered that much later, in order;</li>
  * <li>{@link #blackhole()}: connections stay open but every byte, both ways, is read and
- * dropped; new connections are accepted and swallowed too (nothing reaches the node). Neither
- * end sees an error: the protocol has no keep-alive (PROTOCOL.md §5.8);</li>
- * <li>{@link #cut()}: every connection is reset and new ones are reset at once (a dial sees
- * its link close before any handshake, as with a refused connection);</li>
- * <li>{@link #heal()}: back to {@code pass()}; a connection that lost bytes in a blackhole is
- * reset, because a TCP stream with a hole in it does not exist on a real network (a real
- * blackhole ends in a retransmission timeout and a reset).</li>
+ * dropped; new connections are accepted and swallowed too (nothing reaches the node).
+ * Neither end sees an error: the protocol has no keep-alive (PROTOCOL.md §5.8);</li>
+ * <li>{@link #cut()}: every connection is reset and new ones are reset at once (a dial
+ * sees its link close before any handshake, as with a refused connection);</li>
+ * <li>{@link #heal()}: back to {@code pass()}; a connection that lost bytes in a
+ * blackhole is reset, because a TCP stream with a hole in it does not exist on a real
+ * network (a real blackhole ends in a retransmission timeout and a reset).</li>
  * </ul>
  *
- * <p>Plain blocking sockets: one accept thread, and per connection and direction one reader
- * and one writer thread joined by a delay queue (the delay is taken when a chunk is read and
- * never lets a chunk overtake an earlier one). All threads are daemons; {@link #close()} stops
- * them and resets every connection. Counters tell tests what happened.
+ * <p>
+ * Plain blocking sockets: one accept thread, and per connection and direction one reader
+ * and one writer thread joined by a delay queue (the delay is taken when a chunk is read
+ * and never lets a chunk overtake an earlier one). All threads are daemons;
+ * {@link #close()} stops them and resets every connection. Counters tell tests what
+ * happened.
  */
 final class ToxicProxy implements AutoCloseable {
 
@@ -91,7 +94,10 @@ final class ToxicProxy implements AutoCloseable {
 		daemon("proxy-" + name + "-accept", this::acceptLoop).start();
 	}
 
-	/** A proxy on an ephemeral port of 127.0.0.1 that forwards to {@code 127.0.0.1:targetPort}. */
+	/**
+	 * A proxy on an ephemeral port of 127.0.0.1 that forwards to
+	 * {@code 127.0.0.1:targetPort}.
+	 */
 	static ToxicProxy to(String name, int targetPort) {
 		return new ToxicProxy(name, targetPort);
 	}
@@ -107,7 +113,10 @@ final class ToxicProxy implements AutoCloseable {
 
 	// ------------------------------------------------------------------ modes
 
-	/** Forward everything at once. Connections that lost bytes in a blackhole are not repaired: use {@link #heal()}. */
+	/**
+	 * Forward everything at once. Connections that lost bytes in a blackhole are not
+	 * repaired: use {@link #heal()}.
+	 */
 	ToxicProxy pass() {
 		this.delayNanos = 0;
 		this.fromNodeDelayNanos = 0;
@@ -120,7 +129,10 @@ final class ToxicProxy implements AutoCloseable {
 		return delay(delay, delay);
 	}
 
-	/** Like {@link #delay(Duration)}, with one delay for bytes going to the node and another for bytes coming from it. */
+	/**
+	 * Like {@link #delay(Duration)}, with one delay for bytes going to the node and
+	 * another for bytes coming from it.
+	 */
 	ToxicProxy delay(Duration towardNode, Duration fromNode) {
 		this.delayNanos = towardNode.toNanos();
 		this.fromNodeDelayNanos = fromNode.toNanos();
@@ -143,7 +155,10 @@ final class ToxicProxy implements AutoCloseable {
 		return this;
 	}
 
-	/** Back to {@link #pass()}, resetting the connections that lost bytes or never reached the node. */
+	/**
+	 * Back to {@link #pass()}, resetting the connections that lost bytes or never reached
+	 * the node.
+	 */
 	ToxicProxy heal() {
 		for (Pipe pipe : this.pipes) {
 			if (pipe.holed || pipe.upstream == null) {
@@ -231,7 +246,8 @@ final class ToxicProxy implements AutoCloseable {
 						upstream.connect(new InetSocketAddress(NodeProcess.HOST, this.targetPort), 2000);
 					}
 					catch (IOException ex) {
-						// the node is down: the dialer sees its link close, as with a refused connection
+						// the node is down: the dialer sees its link close, as with a
+						// refused connection
 						resetQuietly(upstream);
 						resetQuietly(client);
 						continue;
@@ -268,7 +284,10 @@ final class ToxicProxy implements AutoCloseable {
 		}
 	}
 
-	/** One proxied connection: client ⇄ upstream (null while it was accepted into a blackhole). */
+	/**
+	 * One proxied connection: client ⇄ upstream (null while it was accepted into a
+	 * blackhole).
+	 */
 	private final class Pipe {
 
 		private final Socket client;
@@ -299,7 +318,9 @@ final class ToxicProxy implements AutoCloseable {
 			daemon("proxy-" + id + "-down-write", down::drain).start();
 		}
 
-		/** Reads one side until it ends; forwards to {@code to}, or drops in a blackhole. */
+		/**
+		 * Reads one side until it ends; forwards to {@code to}, or drops in a blackhole.
+		 */
 		private void pump(Socket from, @Nullable Direction to) {
 			byte[] buffer = new byte[16 * 1024];
 			try {
@@ -353,7 +374,10 @@ final class ToxicProxy implements AutoCloseable {
 				this.towardNode = towardNode;
 			}
 
-			/** Queues a chunk (null = end of stream) for delivery after the current delay, never before an earlier one. */
+			/**
+			 * Queues a chunk (null = end of stream) for delivery after the current delay,
+			 * never before an earlier one.
+			 */
 			synchronized void offer(byte @Nullable [] bytes) {
 				long delay = this.towardNode ? ToxicProxy.this.delayNanos : ToxicProxy.this.fromNodeDelayNanos;
 				long due = Math.max(System.nanoTime() + delay, this.lastDue);

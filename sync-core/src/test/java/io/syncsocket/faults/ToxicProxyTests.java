@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The fault proxy itself, against a plain echo server: each mode does what the fault tests
- * rely on.
+ * The fault proxy itself, against a plain echo server: each mode does what the fault
+ * tests rely on.
  */
 class ToxicProxyTests {
 
@@ -75,7 +75,8 @@ class ToxicProxyTests {
 		Socket client = connect();
 		assertThat(roundTrip(client, "hello")).isEqualTo("hello");
 		// the proxy counts a chunk after writing it on, so the echo can arrive first
-		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
 			.until(() -> this.proxy.forwardedBytes() == 10);
 	}
 

@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Versions of keys as the fault tests see them from outside a node, and the merge order
- * syncsocket uses when full states meet (the order of {@code LeaseRule.wins}, restated here
- * because the tests judge the nodes from the outside): newer timestamp first, then the
- * smaller owner id, then a deletion over a value, then the larger value bytes (unsigned).
+ * syncsocket uses when full states meet (the order of {@code LeaseRule.wins}, restated
+ * here because the tests judge the nodes from the outside): newer timestamp first, then
+ * the smaller owner id, then a deletion over a value, then the larger value bytes
+ * (unsigned).
  */
 final class Versions {
 
@@ -25,6 +26,7 @@ final class Versions {
 
 	/**
 	 * One version of a key.
+	 *
 	 * @param key the key
 	 * @param value the value as msgpack hex, or null for a deletion (tombstone)
 	 * @param owner who wrote it
@@ -42,12 +44,17 @@ final class Versions {
 			return this.value == null;
 		}
 
-		/** Value and metadata, as {@code SyncMeshTests.snapshot} renders an entry: equal strings = identical replicas. */
+		/**
+		 * Value and metadata, as {@code SyncMeshTests.snapshot} renders an entry: equal
+		 * strings = identical replicas.
+		 */
 		String render() {
 			return this.value + " " + new Metatuple(this.owner, this.ts);
 		}
 
-		/** Whether this is a map holding every one of {@code fields} with the same value. */
+		/**
+		 * Whether this is a map holding every one of {@code fields} with the same value.
+		 */
 		boolean containsFields(Map<String, JsonNode> fields) {
 			if (this.json == null || !this.json.isObject() || fields.isEmpty()) {
 				return false;
@@ -68,7 +75,10 @@ final class Versions {
 
 	}
 
-	/** The merge order: positive if {@code a} replaces {@code b} when their nodes exchange state. */
+	/**
+	 * The merge order: positive if {@code a} replaces {@code b} when their nodes exchange
+	 * state.
+	 */
 	static int compare(Version a, Version b) {
 		if (a.ts() != b.ts()) {
 			return Long.compare(a.ts(), b.ts());
@@ -100,8 +110,8 @@ final class Versions {
 	}
 
 	/**
-	 * What one node held at one moment: its entries, and the newest deletion it applied per key
-	 * (tombstones themselves are not visible through the API).
+	 * What one node held at one moment: its entries, and the newest deletion it applied
+	 * per key (tombstones themselves are not visible through the API).
 	 */
 	record Snapshot(String node, Map<String, Version> entries, Map<String, Version> deletions) {
 
@@ -109,18 +119,22 @@ final class Versions {
 			Map<String, Version> entries = new TreeMap<>();
 			for (JsonNode entry : reply.path("entries")) {
 				String key = entry.path("k").asText();
-				entries.put(key, new Version(key, entry.path("v").asText(), entry.path("o").asText(), entry.path("t").asLong(),
-						entry.path("j")));
+				entries.put(key, new Version(key, entry.path("v").asText(), entry.path("o").asText(),
+						entry.path("t").asLong(), entry.path("j")));
 			}
 			Map<String, Version> deletions = new TreeMap<>();
 			for (JsonNode deletion : reply.path("deleted")) {
 				String key = deletion.path("k").asText();
-				deletions.put(key, new Version(key, null, deletion.path("o").asText(), deletion.path("t").asLong(), null));
+				deletions.put(key,
+						new Version(key, null, deletion.path("o").asText(), deletion.path("t").asLong(), null));
 			}
 			return new Snapshot(node, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(deletions));
 		}
 
-		/** Key → rendered version: equal maps mean identical dictionaries (values and metadata). */
+		/**
+		 * Key → rendered version: equal maps mean identical dictionaries (values and
+		 * metadata).
+		 */
 		Map<String, String> rendered() {
 			Map<String, String> rendered = new TreeMap<>();
 			this.entries.forEach((key, version) -> rendered.put(key, version.render()));
@@ -129,7 +143,10 @@ final class Versions {
 
 	}
 
-	/** The keys not held identically by every snapshot, each with what every node holds: for failure messages. */
+	/**
+	 * The keys not held identically by every snapshot, each with what every node holds:
+	 * for failure messages.
+	 */
 	static String describeDifferences(List<Snapshot> snapshots) {
 		java.util.Set<String> keys = new java.util.TreeSet<>();
 		snapshots.forEach((snapshot) -> keys.addAll(snapshot.entries().keySet()));
@@ -139,15 +156,21 @@ final class Versions {
 			snapshots.forEach((snapshot) -> versions.add(String.valueOf(snapshot.entries().get(key))));
 			if (versions.size() > 1) {
 				text.append("\n  ").append(key).append(':');
-				snapshots.forEach((snapshot) -> text.append("\n    ").append(snapshot.node()).append(" = ")
+				snapshots.forEach((snapshot) -> text.append("\n    ")
+					.append(snapshot.node())
+					.append(" = ")
 					.append((snapshot.entries().get(key) != null) ? snapshot.entries().get(key) : "<absent>")
-					.append((snapshot.deletions().get(key) != null) ? " (deleted " + snapshot.deletions().get(key) + ")" : ""));
+					.append((snapshot.deletions().get(key) != null) ? " (deleted " + snapshot.deletions().get(key) + ")"
+							: ""));
 			}
 		}
 		return text.toString();
 	}
 
-	/** How many keys are not held identically (same value and metadata, or absent) by every snapshot. */
+	/**
+	 * How many keys are not held identically (same value and metadata, or absent) by
+	 * every snapshot.
+	 */
 	static int divergentKeys(Iterable<Snapshot> snapshots) {
 		Iterator<Snapshot> iterator = snapshots.iterator();
 		if (!iterator.hasNext()) {

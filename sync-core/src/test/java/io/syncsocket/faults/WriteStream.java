@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client thread that writes to one node as fast as the node acknowledges, and records every
- * acknowledged write in an {@link AckLedger}. Write {@code i} is produced by a function of
- * {@code i}. A failed write (e.g. the node was killed) ends the stream only when
- * {@code stopOnFailure}; otherwise it is counted and the stream goes on.
+ * A client thread that writes to one node as fast as the node acknowledges, and records
+ * every acknowledged write in an {@link AckLedger}. Write {@code i} is produced by a
+ * function of {@code i}. A failed write (e.g. the node was killed) ends the stream only
+ * when {@code stopOnFailure}; otherwise it is counted and the stream goes on.
  */
 final class WriteStream implements AutoCloseable {
 
@@ -26,6 +26,7 @@ final class WriteStream implements AutoCloseable {
 
 	/**
 	 * One write.
+	 *
 	 * @param kind set, delta or delete
 	 * @param key the key
 	 * @param value the value (set) or the delta map (delta); null for a delete
@@ -64,7 +65,8 @@ final class WriteStream implements AutoCloseable {
 
 	/**
 	 * @param name thread name
-	 * @param node the node to write to (looked up for each write, so a slot's restarted process is used)
+	 * @param node the node to write to (looked up for each write, so a slot's restarted
+	 * process is used)
 	 */
 	WriteStream(String name, Supplier<NodeProcess> node, AckLedger ledger, IntFunction<Write> writes) {
 		this.node = node;

@@ -26,13 +26,15 @@ import io.syncsocket.internal.wire.WireMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Frames for the fuzz suite (PROTOCOL.md §1–2): building them, the captured vector frames,
- * mutating byte streams, splitting them into reads, and the "shadow" decode that says what
- * the link pipeline must make of a stream.
+ * Frames for the fuzz suite (PROTOCOL.md §1–2): building them, the captured vector
+ * frames, mutating byte streams, splitting them into reads, and the "shadow" decode that
+ * says what the link pipeline must make of a stream.
  */
 final class Frames {
 
-	/** Every vector file that may hold frames (the same list {@code Vectors.FILES} keeps). */
+	/**
+	 * Every vector file that may hold frames (the same list {@code Vectors.FILES} keeps).
+	 */
 	private static final List<String> VECTOR_FILES = List.of("fixed_frames", "ids", "js2p_acceptor_session",
 			"js2p_compression", "js2p_connector_and_peers", "js2p_handshake_edge_cases", "js2p_inbound_acceptance",
 			"js2p_lease_matrix", "js2p_pair_via_proxy", "msgpack_types", "py2p_interop");
@@ -60,7 +62,10 @@ final class Frames {
 		return concat(sha256(body), body);
 	}
 
-	/** An array body {@code [e0, e1, ...]} with a random (possibly non-minimal) array header. */
+	/**
+	 * An array body {@code [e0, e1, ...]} with a random (possibly non-minimal) array
+	 * header.
+	 */
 	static byte[] arrayBody(List<Packed> elements, SplittableRandom random) {
 		MsgpackGen.Out out = new MsgpackGen.Out();
 		int n = elements.size();
@@ -111,8 +116,7 @@ final class Frames {
 
 	/** At most {@code max} bytes as hex, for failure messages. */
 	static String hexPrefix(byte[] bytes, int max) {
-		return (bytes.length <= max) ? hex(bytes)
-				: hex(Arrays.copyOf(bytes, max)) + "... (" + bytes.length + " bytes)";
+		return (bytes.length <= max) ? hex(bytes) : hex(Arrays.copyOf(bytes, max)) + "... (" + bytes.length + " bytes)";
 	}
 
 	// ---------------------------------------------------------------- vectors
@@ -163,13 +167,13 @@ final class Frames {
 
 	/**
 	 * What the link pipeline makes of a byte stream, computed without Netty, in the order
-	 * {@code FrameDecoder} works (PROTOCOL.md §1.1): frame by frame until the stream ends, a
-	 * length header exceeds the maximum, or a blob fails to open or parse.
+	 * {@code FrameDecoder} works (PROTOCOL.md §1.1): frame by frame until the stream
+	 * ends, a length header exceeds the maximum, or a blob fails to open or parse.
 	 *
 	 * @param messages the messages decoded before the end or the first fault, in order
 	 * @param fault the fault that ends the stream, or null
-	 * @param partial bytes left over as an incomplete frame (0 if the stream ends on a frame
-	 * boundary or faulted)
+	 * @param partial bytes left over as an incomplete frame (0 if the stream ends on a
+	 * frame boundary or faulted)
 	 */
 	record Shadow(List<WireMessage> messages, @Nullable LinkFault fault, int partial) {
 
@@ -178,7 +182,10 @@ final class Frames {
 			return this.fault == null && this.partial > 0;
 		}
 
-		/** The bytes that would complete the pending partial frame (zeros; they make a blob that fails its checksum). */
+		/**
+		 * The bytes that would complete the pending partial frame (zeros; they make a
+		 * blob that fails its checksum).
+		 */
 		int missingBytes(byte[] stream) {
 			if (!stalls()) {
 				return 0;
@@ -191,12 +198,20 @@ final class Frames {
 			return (int) (4 + length - this.partial);
 		}
 
-		/** One line per decoded message: main flag, sender, time and the packets (abbreviated). */
+		/**
+		 * One line per decoded message: main flag, sender, time and the packets
+		 * (abbreviated).
+		 */
 		String listing() {
 			StringBuilder out = new StringBuilder();
 			for (WireMessage message : this.messages) {
-				out.append(System.lineSeparator()).append("    [").append(message.msgType()).append(", ")
-					.append(abbreviate(message.sender(), 24)).append(", ").append(message.time());
+				out.append(System.lineSeparator())
+					.append("    [")
+					.append(message.msgType())
+					.append(", ")
+					.append(abbreviate(message.sender(), 24))
+					.append(", ")
+					.append(message.time());
 				for (Object packet : message.payload()) {
 					out.append(", ").append(abbreviate(show(packet), 80));
 				}
@@ -256,7 +271,10 @@ final class Frames {
 		return String.valueOf(value);
 	}
 
-	/** The start offsets of the complete or partial frames of a stream, walking length headers. */
+	/**
+	 * The start offsets of the complete or partial frames of a stream, walking length
+	 * headers.
+	 */
 	static List<Integer> frameStarts(byte[] stream) {
 		List<Integer> starts = new ArrayList<>();
 		int at = 0;
@@ -275,13 +293,15 @@ final class Frames {
 
 	/** The mutation operators; names are counted in the report. */
 	enum Mutation {
+
 		FLIP_BITS, INSERT_BYTES, DELETE_BYTES, OVERWRITE_BYTES, LENGTH_HEADER, TRUNCATE, DUPLICATE, CONCATENATE,
 		BODY_WITH_FIXED_CHECKSUM, COMPRESS, CORRUPT_COMPRESSED, SWAP_FRAMES, PREPEND_GARBAGE
+
 	}
 
 	/**
-	 * Applies one to three random mutations to a stream of frames; {@code pool} supplies other
-	 * frames for concatenation.
+	 * Applies one to three random mutations to a stream of frames; {@code pool} supplies
+	 * other frames for concatenation.
 	 * @param applied receives the names of the mutations applied
 	 */
 	static byte[] mutate(byte[] stream, SplittableRandom random, List<byte[]> pool, int maxFrameLength,
@@ -332,8 +352,8 @@ final class Frames {
 				byte[] out = in.clone();
 				int at = random.nextInt(out.length);
 				int n = Math.min(out.length - at, 1 + random.nextInt(8));
-				byte[] interesting = { 0x00, (byte) 0xff, (byte) 0xc1, (byte) 0xdd, (byte) 0xdf, (byte) 0xdb, (byte) 0xc6,
-						(byte) 0x7f, (byte) 0x80, (byte) 0xcf, (byte) 0xd3, (byte) 0xc9 };
+				byte[] interesting = { 0x00, (byte) 0xff, (byte) 0xc1, (byte) 0xdd, (byte) 0xdf, (byte) 0xdb,
+						(byte) 0xc6, (byte) 0x7f, (byte) 0x80, (byte) 0xcf, (byte) 0xd3, (byte) 0xc9 };
 				for (int i = 0; i < n; i++) {
 					out[at + i] = random.nextBoolean() ? interesting[random.nextInt(interesting.length)]
 							: (byte) random.nextInt(256);
@@ -422,8 +442,8 @@ final class Frames {
 	}
 
 	/**
-	 * Mutates the msgpack body of one uncompressed frame and recomputes its checksum and length,
-	 * so the change gets past the checksum and reaches the message parser.
+	 * Mutates the msgpack body of one uncompressed frame and recomputes its checksum and
+	 * length, so the change gets past the checksum and reaches the message parser.
 	 */
 	private static byte[] rewriteBody(byte[] in, SplittableRandom random, int maxFrameLength) {
 		List<Integer> starts = frameStarts(in);

@@ -18,13 +18,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A raw TCP peer for the socket fuzz test (the fuzz package's counterpart of the
- * package-private {@code io.syncsocket.RawPeer}): a blocking socket that writes whatever bytes
- * it is given, and a reader thread that reads, opens and decodes every frame the node sends
- * (so the node is never blocked on a full socket buffer) and records the end of the stream.
- * A frame from the node that does not decode is recorded as an error: the node must only
- * ever send valid frames.
+ * package-private {@code io.syncsocket.RawPeer}): a blocking socket that writes whatever
+ * bytes it is given, and a reader thread that reads, opens and decodes every frame the
+ * node sends (so the node is never blocked on a full socket buffer) and records the end
+ * of the stream. A frame from the node that does not decode is recorded as an error: the
+ * node must only ever send valid frames.
  *
- * <p>Writes from the test thread; the reader's state is read from any thread.
+ * <p>
+ * Writes from the test thread; the reader's state is read from any thread.
  */
 final class FuzzPeer implements AutoCloseable {
 
@@ -78,8 +79,8 @@ final class FuzzPeer implements AutoCloseable {
 	}
 
 	/**
-	 * Writes bytes; false if the connection is already gone (the node closed it, so a write
-	 * fails with a reset or a broken pipe).
+	 * Writes bytes; false if the connection is already gone (the node closed it, so a
+	 * write fails with a reset or a broken pipe).
 	 */
 	boolean write(byte[] bytes) {
 		try {
@@ -92,12 +93,18 @@ final class FuzzPeer implements AutoCloseable {
 		}
 	}
 
-	/** A whisper or broadcast authored by this peer, time {@code time}, as a complete frame. */
+	/**
+	 * A whisper or broadcast authored by this peer, time {@code time}, as a complete
+	 * frame.
+	 */
 	byte[] frame(int msgType, long time, List<?> payload) {
 		return Frames.frame(MessageCodec.encode(msgType, this.id, time, payload));
 	}
 
-	/** The handshake the node sends, as syncsocket does it: ids str, protocol id bin, a dialable address. */
+	/**
+	 * The handshake the node sends, as syncsocket does it: ids str, protocol id bin, a
+	 * dialable address.
+	 */
 	byte[] handshakeFrame(String protocolId, List<Integer> compression, long time) {
 		return frame(0x02, time, List.of(0x05, this.id, protocolId.getBytes(StandardCharsets.US_ASCII),
 				List.of("127.0.0.1", localPort()), compression));
@@ -108,7 +115,10 @@ final class FuzzPeer implements AutoCloseable {
 		return this.ended;
 	}
 
-	/** Peers messages received from the node so far (one after each accepted handshake or request). */
+	/**
+	 * Peers messages received from the node so far (one after each accepted handshake or
+	 * request).
+	 */
 	int peersMessages() {
 		return this.peersMessages.get();
 	}
@@ -121,7 +131,10 @@ final class FuzzPeer implements AutoCloseable {
 		return this.readError;
 	}
 
-	/** Sends a FIN: the node sees the end of the stream and closes its side; the reader drains until then. */
+	/**
+	 * Sends a FIN: the node sees the end of the stream and closes its side; the reader
+	 * drains until then.
+	 */
 	void shutdownOutput() {
 		try {
 			this.socket.shutdownOutput();
@@ -160,7 +173,8 @@ final class FuzzPeer implements AutoCloseable {
 				}
 				byte[] blob = new byte[(int) length];
 				if (!readFully(in, blob)) {
-					// A link closed while a frame was being written loses the rest of that frame.
+					// A link closed while a frame was being written loses the rest of
+					// that frame.
 					return;
 				}
 				WireMessage message = MessageCodec.decode(blobs.open(blob));

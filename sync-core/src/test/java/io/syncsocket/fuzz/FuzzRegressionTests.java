@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The inputs the fuzz suite found bugs with, as plain tests: a node with a well-behaved peer
- * and a raw peer that sends one bad message.
+ * The inputs the fuzz suite found bugs with, as plain tests: a node with a well-behaved
+ * peer and a raw peer that sends one bad message.
  */
 class FuzzRegressionTests {
 
@@ -41,10 +41,12 @@ class FuzzRegressionTests {
 	@BeforeEach
 	void startNodes() {
 		this.logs = new LogCapture();
-		this.node = track(new SyncSocket(SyncOptions.builder().leasing(Leasing.ON)
-			.mesh((mesh) -> mesh.port(0).maxOutgoing(0)).build())).start();
-		this.good = track(new SyncSocket(SyncOptions.builder().leasing(Leasing.ON)
-			.mesh((mesh) -> mesh.port(0).maxOutgoing(0)).build())).start();
+		this.node = track(new SyncSocket(
+				SyncOptions.builder().leasing(Leasing.ON).mesh((mesh) -> mesh.port(0).maxOutgoing(0)).build()))
+			.start();
+		this.good = track(new SyncSocket(
+				SyncOptions.builder().leasing(Leasing.ON).mesh((mesh) -> mesh.port(0).maxOutgoing(0)).build()))
+			.start();
 		this.good.connect("127.0.0.1", this.node.boundAddress().getPort());
 		await().until(() -> peerIds(this.node).contains(this.good.id()));
 	}
@@ -60,9 +62,10 @@ class FuzzRegressionTests {
 	}
 
 	/**
-	 * A broadcast {@code peers} without a list, or a {@code request} of neither valid form, is
-	 * INVALID_MESSAGE: it closes the link it came on. It used to be relayed first, so every peer
-	 * closed its link to the node too (found by SocketFuzzTests, -Dfuzz.seed=7, socket.one-field:
+	 * A broadcast {@code peers} without a list, or a {@code request} of neither valid
+	 * form, is INVALID_MESSAGE: it closes the link it came on. It used to be relayed
+	 * first, so every peer closed its link to the node too (found by SocketFuzzTests,
+	 * -Dfuzz.seed=7, socket.one-field:
 	 * {@code [0, id, now, 0x08, "request-281", 1795700074, "target"]}).
 	 */
 	@Test
@@ -75,7 +78,8 @@ class FuzzRegressionTests {
 			raw.write(raw.frame(0x00, nowSeconds(), payload));
 			await().until(raw::ended);
 			assertThat(this.node.stats().faults(LinkFault.INVALID_MESSAGE)).isEqualTo(invalid + 1);
-			// Whatever the node sent the good peer before this marker has arrived with it.
+			// Whatever the node sent the good peer before this marker has arrived with
+			// it.
 			String marker = "marker-" + invalid;
 			this.node.set(marker, true);
 			await().until(() -> Boolean.TRUE.equals(this.good.get(marker)));
@@ -86,16 +90,19 @@ class FuzzRegressionTests {
 	}
 
 	/**
-	 * A delta whose map has a nil key made the merge throw a NullPointerException on the node
-	 * loop: logged as an unexpected error, and the rest of the read (here a valid store) was
-	 * lost while the link stayed open (found by SocketFuzzTests, -Dfuzz.seed=8, socket.valid-sync).
-	 * It now merges, the
-	 * nil key compared as the text "null" (js2p's property name for it).
+	 * A delta whose map has a nil key made the merge throw a NullPointerException on the
+	 * node loop: logged as an unexpected error, and the rest of the read (here a valid
+	 * store) was lost while the link stayed open (found by SocketFuzzTests,
+	 * -Dfuzz.seed=8, socket.valid-sync). It now merges, the nil key compared as the text
+	 * "null" (js2p's property name for it).
 	 */
 	@Test
 	void deltaWithANilMapKeyShouldMerge() throws Exception {
 		FuzzPeer raw = handshaken("~raw-delta");
-		byte[] withNilKey = { (byte) 0x82, (byte) 0xa1, 'a', 0x01, (byte) 0xc0, 0x02 }; // {"a": 1, nil: 2}
+		byte[] withNilKey = { (byte) 0x82, (byte) 0xa1, 'a', 0x01, (byte) 0xc0, 0x02 }; // {"a":
+																						// 1,
+																						// nil:
+																						// 2}
 		raw.write(Frames.concat(raw.frame(0x00, nowSeconds(), List.of(0x11, "k", new RawMsgpack(withNilKey))),
 				raw.frame(0x00, nowSeconds(), List.of(0x0B, "after", "x"))));
 		await().until(() -> "x".equals(this.node.get("after")));

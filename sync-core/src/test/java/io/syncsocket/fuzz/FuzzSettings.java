@@ -14,15 +14,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tally every fuzz test prints and checks.
  *
  * <ul>
- * <li>{@code -Dfuzz.seed=N} (decimal or {@code 0x} hex): the base seed; every category derives
- * its own stream from it, and every case its own seed, so a failure names the seed and case
- * that reproduce it.</li>
- * <li>{@code -Dfuzz.cases=N}: the base number of cases (default {@value #DEFAULT_BASE_CASES}).
- * Each category runs {@code round(N * weight)} cases: cheap in-memory categories have large
- * weights, socket categories small ones.</li>
+ * <li>{@code -Dfuzz.seed=N} (decimal or {@code 0x} hex): the base seed; every category
+ * derives its own stream from it, and every case its own seed, so a failure names the
+ * seed and case that reproduce it.</li>
+ * <li>{@code -Dfuzz.cases=N}: the base number of cases (default
+ * {@value #DEFAULT_BASE_CASES}). Each category runs {@code round(N * weight)} cases:
+ * cheap in-memory categories have large weights, socket categories small ones.</li>
  * <li>{@code -Dfuzz.cases.<category>=N}: overrides one category.</li>
  * </ul>
- * The defaults are sized for about a minute for the whole suite on a loaded two-core machine.
+ * The defaults are sized for about a minute for the whole suite on a loaded two-core
+ * machine.
  */
 final class FuzzSettings {
 
@@ -45,7 +46,10 @@ final class FuzzSettings {
 		return Integer.getInteger("fuzz.cases", DEFAULT_BASE_CASES);
 	}
 
-	/** The number of cases a category runs: its override, else the base times its weight (at least 1). */
+	/**
+	 * The number of cases a category runs: its override, else the base times its weight
+	 * (at least 1).
+	 */
 	static int cases(String category, double weight) {
 		Integer override = Integer.getInteger("fuzz.cases." + category);
 		if (override != null) {
@@ -54,7 +58,10 @@ final class FuzzSettings {
 		return (int) Math.max(1, Math.round(baseCases() * weight));
 	}
 
-	/** The random stream of one category: a pure function of the base seed and the category name. */
+	/**
+	 * The random stream of one category: a pure function of the base seed and the
+	 * category name.
+	 */
 	static SplittableRandom random(String category) {
 		long mixed = seed() ^ (0x9E3779B97F4A7C15L * (category.hashCode() + 0x632BE5ABL));
 		return new SplittableRandom(mixed);
@@ -101,7 +108,10 @@ final class FuzzSettings {
 			return cases;
 		}
 
-		/** Ends a category: records its time and asserts it ran at least the planned number of cases. */
+		/**
+		 * Ends a category: records its time and asserts it ran at least the planned
+		 * number of cases.
+		 */
 		synchronized void done(String category) {
 			Long start = this.started.get(category);
 			if (start != null) {
@@ -111,7 +121,10 @@ final class FuzzSettings {
 				.isGreaterThanOrEqualTo(this.planned.getOrDefault(category, 1));
 		}
 
-		/** Declares a category whose number of cases is known in advance (not scaled by the base). */
+		/**
+		 * Declares a category whose number of cases is known in advance (not scaled by
+		 * the base).
+		 */
 		synchronized void expect(String category, int cases) {
 			this.planned.put(category, cases);
 			this.ran.putIfAbsent(category, 0);
@@ -121,7 +134,10 @@ final class FuzzSettings {
 			this.ran.merge(category, 1, Integer::sum);
 		}
 
-		/** Counts a case and the time it took (for categories whose cases are interleaved with others'). */
+		/**
+		 * Counts a case and the time it took (for categories whose cases are interleaved
+		 * with others').
+		 */
 		synchronized void ran(String category, long nanos) {
 			ran(category);
 			this.spentNanos.merge(category, nanos, Long::sum);
@@ -132,7 +148,10 @@ final class FuzzSettings {
 			this.notes.add(line);
 		}
 
-		/** Counts an outcome inside a category (e.g. which fault a case ended with), for the report. */
+		/**
+		 * Counts an outcome inside a category (e.g. which fault a case ended with), for
+		 * the report.
+		 */
 		synchronized void outcome(String category, String outcome) {
 			this.details.computeIfAbsent(category, (c) -> new LinkedHashMap<>()).merge(outcome, 1, Integer::sum);
 		}
@@ -141,12 +160,15 @@ final class FuzzSettings {
 			return this.ran.getOrDefault(category, 0);
 		}
 
-		/** Prints the table (seed, cases per category, outcomes, time) to standard output. */
+		/**
+		 * Prints the table (seed, cases per category, outcomes, time) to standard output.
+		 */
 		synchronized void print() {
 			long millis = (System.nanoTime() - this.startNanos) / 1_000_000;
 			StringBuilder out = new StringBuilder();
-			out.append(String.format(Locale.ROOT, "%n[fuzz] %s: seed %s (-Dfuzz.seed), base cases %d (-Dfuzz.cases), %d ms%n",
-					this.suite, hexSeed(), baseCases(), millis));
+			out.append(String.format(Locale.ROOT,
+					"%n[fuzz] %s: seed %s (-Dfuzz.seed), base cases %d (-Dfuzz.cases), %d ms%n", this.suite, hexSeed(),
+					baseCases(), millis));
 			int total = 0;
 			for (Map.Entry<String, Integer> entry : this.ran.entrySet()) {
 				String category = entry.getKey();

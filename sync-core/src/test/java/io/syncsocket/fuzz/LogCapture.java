@@ -14,11 +14,11 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures every WARN or ERROR that Netty or syncsocket logs during a fuzz test: Netty's leak
- * reports ({@code LEAK: ...}, ERROR, paranoid level in the build), an exception that reached
- * the tail of a pipeline (WARN), an exception that escaped a node-loop task (ERROR) or a
- * listener (WARN). Also quiets the per-link "Closing ..." INFO lines of the mesh, which the
- * fuzz suite provokes thousands of times.
+ * Captures every WARN or ERROR that Netty or syncsocket logs during a fuzz test: Netty's
+ * leak reports ({@code LEAK: ...}, ERROR, paranoid level in the build), an exception that
+ * reached the tail of a pipeline (WARN), an exception that escaped a node-loop task
+ * (ERROR) or a listener (WARN). Also quiets the per-link "Closing ..." INFO lines of the
+ * mesh, which the fuzz suite provokes thousands of times.
  */
 final class LogCapture implements AutoCloseable {
 
@@ -51,7 +51,8 @@ final class LogCapture implements AutoCloseable {
 				if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
 					IThrowableProxy thrown = event.getThrowableProxy();
 					lines.add(event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage()
-							+ ((thrown != null) ? " [" + thrown.getClassName() + ": " + thrown.getMessage() + "]" : ""));
+							+ ((thrown != null) ? " [" + thrown.getClassName() + ": " + thrown.getMessage() + "]"
+									: ""));
 				}
 			}
 		}
@@ -59,8 +60,9 @@ final class LogCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Gives the leak detector its chance: leaks are reported when a collected buffer's tracker
-	 * is polled, which happens on later allocations. Collects garbage and allocates a few times.
+	 * Gives the leak detector its chance: leaks are reported when a collected buffer's
+	 * tracker is polled, which happens on later allocations. Collects garbage and
+	 * allocates a few times.
 	 */
 	static void provokeLeakReports() {
 		for (int round = 0; round < 3; round++) {

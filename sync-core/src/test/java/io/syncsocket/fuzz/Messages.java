@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Message bodies for the fuzz suite (PROTOCOL.md §2, §4, §5, §7): random msgpack in every
- * position of {@code [msg_type, sender, time, p0, ...]}, and valid-looking protocol messages
- * (handshake, peers, request, response, store, delta, renegotiate, user messages) with one
- * field replaced, removed or added. Each body comes with what the parser must make of it,
- * worked out from the generated values, not from the parser.
+ * position of {@code [msg_type, sender, time, p0, ...]}, and valid-looking protocol
+ * messages (handshake, peers, request, response, store, delta, renegotiate, user
+ * messages) with one field replaced, removed or added. Each body comes with what the
+ * parser must make of it, worked out from the generated values, not from the parser.
  */
 final class Messages {
 
@@ -56,7 +56,8 @@ final class Messages {
 	 * A generated body.
 	 *
 	 * @param shape what was generated (for the report)
-	 * @param expected the parse result, or null if the parser must reject it as MALFORMED_MESSAGE
+	 * @param expected the parse result, or null if the parser must reject it as
+	 * MALFORMED_MESSAGE
 	 */
 	record Body(byte[] body, String shape, @Nullable Expected expected) {
 	}
@@ -66,7 +67,10 @@ final class Messages {
 			"delta-broadcast", "delta-whisper", "renegotiate-compression", "renegotiate-resend", "user-broadcast",
 			"user-whisper", "ping");
 
-	/** The interesting leaves for a context: flags, ids, times, keys, addresses, compression lists. */
+	/**
+	 * The interesting leaves for a context: flags, ids, times, keys, addresses,
+	 * compression lists.
+	 */
 	static List<Object> interesting(Context context, List<String> ids) {
 		List<Object> values = new ArrayList<>();
 		for (long flag : new long[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 17, 0x13, 0x11, 0x20, 0x30, 0x7f, 0xff, 0x100,
@@ -100,7 +104,10 @@ final class Messages {
 
 	// ---------------------------------------------------------------- random positions
 
-	/** {@code [msg_type, sender, time, p0 ... pk]} with each position plausible or random, or a broken body. */
+	/**
+	 * {@code [msg_type, sender, time, p0 ... pk]} with each position plausible or random,
+	 * or a broken body.
+	 */
 	static Body randomPositions(MsgpackGen gen, Context context) {
 		SplittableRandom random = gen.random();
 		int roll = random.nextInt(100);
@@ -116,8 +123,9 @@ final class Messages {
 		for (int i = 0; i < size; i++) {
 			elements.add(switch (i) {
 				case 0 -> (random.nextInt(10) < 8) ? gen.of((long) pickFlag(random, true)) : gen.any();
-				case 1 -> (random.nextInt(10) < 8) ? gen.of(random.nextBoolean() ? context.sender()
-						: context.sender().getBytes(StandardCharsets.UTF_8)) : gen.any();
+				case 1 -> (random.nextInt(10) < 8) ? gen
+					.of(random.nextBoolean() ? context.sender() : context.sender().getBytes(StandardCharsets.UTF_8))
+						: gen.any();
 				case 2 -> (random.nextInt(10) < 8) ? gen.of(context.time().getAsLong()) : gen.any();
 				case 3 -> (random.nextInt(10) < 6) ? gen.of((long) pickFlag(random, false)) : gen.any();
 				default -> gen.plausible();
@@ -132,9 +140,13 @@ final class Messages {
 		return flags[random.nextInt(flags.length)];
 	}
 
-	// ---------------------------------------------------------------- templates with one field changed
+	// ---------------------------------------------------------------- templates with one
+	// field changed
 
-	/** A valid-looking message of a random kind with one position replaced, removed or added. */
+	/**
+	 * A valid-looking message of a random kind with one position replaced, removed or
+	 * added.
+	 */
 	static Body oneField(MsgpackGen gen, Context context) {
 		SplittableRandom random = gen.random();
 		String name = TEMPLATES.get(random.nextInt(TEMPLATES.size()));
@@ -164,8 +176,9 @@ final class Messages {
 		long now = context.time().getAsLong();
 		Object key = context.keys().get(random.nextInt(context.keys().size()));
 		List<Object> values = switch (name) {
-			case "handshake" -> List.of(2, sender, now, 5, sender, context.protocolId().getBytes(StandardCharsets.US_ASCII),
-					List.of("127.0.0.1", context.port()), List.of(0x13, 0x11));
+			case "handshake" ->
+				List.of(2, sender, now, 5, sender, context.protocolId().getBytes(StandardCharsets.US_ASCII),
+						List.of("127.0.0.1", context.port()), List.of(0x13, 0x11));
 			case "peers" -> List.of(2, sender, now, 7, List.of(List.of(List.of("127.0.0.1", 1), "peer-from-a-list")));
 			case "peers-empty" -> List.of(2, sender, now, 7, List.of());
 			case "request-all" -> List.of(2, sender, now, 8, new byte[] { '*' });
@@ -213,7 +226,10 @@ final class Messages {
 
 	// ---------------------------------------------------------------- the oracle
 
-	/** An array body of these elements (sometimes broken on purpose) and what parsing it must give. */
+	/**
+	 * An array body of these elements (sometimes broken on purpose) and what parsing it
+	 * must give.
+	 */
 	static Body body(List<Packed> elements, SplittableRandom random, String shape) {
 		byte[] body = Frames.arrayBody(elements, random);
 		int roll = random.nextInt(100);
@@ -237,7 +253,10 @@ final class Messages {
 		return new Body(body, shape, expected);
 	}
 
-	/** For a body that is one generated value: well-formed only if it is an array that meets the rules. */
+	/**
+	 * For a body that is one generated value: well-formed only if it is an array that
+	 * meets the rules.
+	 */
 	private static @Nullable Expected expectedOf(Packed value) {
 		if (!(value.expected() instanceof List<?> list) || value.depth() > Msgpack.MAX_DEPTH + 1) {
 			return null;
@@ -245,7 +264,10 @@ final class Messages {
 		return expected(new ArrayList<>(list), null);
 	}
 
-	/** PROTOCOL.md §2.1: at least three elements, msg_type a small int, sender str or bin, time an int or finite float. */
+	/**
+	 * PROTOCOL.md §2.1: at least three elements, msg_type a small int, sender str or bin,
+	 * time an int or finite float.
+	 */
 	private static @Nullable Expected expected(List<@Nullable Object> values, @Nullable List<byte[]> rawPackets) {
 		if (values.size() < 3 || !(values.get(0) instanceof Long type) || type < 0 || type > 0xff) {
 			return null;
@@ -258,7 +280,10 @@ final class Messages {
 		return new Expected(type.intValue(), sender, time, values.subList(3, values.size()), rawPackets);
 	}
 
-	/** Describes how a parsed message differs from the expectation, or returns null if it matches. */
+	/**
+	 * Describes how a parsed message differs from the expectation, or returns null if it
+	 * matches.
+	 */
 	static @Nullable String mismatch(Expected expected, WireMessage message) {
 		if (message.msgType() != expected.msgType()) {
 			return "msg_type " + message.msgType() + " (expected " + expected.msgType() + ")";

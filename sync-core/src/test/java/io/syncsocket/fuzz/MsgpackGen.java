@@ -18,12 +18,14 @@ import org.jspecify.annotations.Nullable;
  * Random msgpack values written byte by byte (no msgpack-core), each with the Java value
  * {@code io.syncsocket.internal.wire.Msgpack} must decode it to: every format family,
  * non-minimal widths (a 5 written as uint64, a short string as str32), big and negative
- * integers, float32/float64 with NaN, infinities and -0.0, invalid UTF-8 in str, ext of every
- * size, nested arrays and maps with any key type, and rare chains nested right around the
- * decoder's depth limit. Leaves are often taken from a list of "interesting" values (flags,
- * node ids, the protocol id, times, addresses) so that fields hit meaningful values.
+ * integers, float32/float64 with NaN, infinities and -0.0, invalid UTF-8 in str, ext of
+ * every size, nested arrays and maps with any key type, and rare chains nested right
+ * around the decoder's depth limit. Leaves are often taken from a list of "interesting"
+ * values (flags, node ids, the protocol id, times, addresses) so that fields hit
+ * meaningful values.
  *
- * <p>Not thread-safe; one instance per case.
+ * <p>
+ * Not thread-safe; one instance per case.
  */
 final class MsgpackGen {
 
@@ -47,7 +49,8 @@ final class MsgpackGen {
 	private int budget;
 
 	/**
-	 * @param interesting plain Java values (String, byte[], Long/Integer, Boolean, List, Map) mixed in as leaves
+	 * @param interesting plain Java values (String, byte[], Long/Integer, Boolean, List,
+	 * Map) mixed in as leaves
 	 * @param forbidden integer values never to generate as ints or (truncated) floats
 	 */
 	MsgpackGen(SplittableRandom random, List<Object> interesting, LongPredicate forbidden) {
@@ -72,7 +75,10 @@ final class MsgpackGen {
 		return leaf();
 	}
 
-	/** A value that is mostly a meaningful one: an interesting value 60% of the time, else {@link #any()}. */
+	/**
+	 * A value that is mostly a meaningful one: an interesting value 60% of the time, else
+	 * {@link #any()}.
+	 */
 	Packed plausible() {
 		return (this.random.nextInt(10) < 6) ? interesting() : any();
 	}
@@ -164,7 +170,10 @@ final class MsgpackGen {
 		return new Packed(out.toByteArray(), Collections.unmodifiableMap(expected), depth);
 	}
 
-	/** Single-element arrays or maps nested 2..60 deep, or right at the decoder's limit (126..131). */
+	/**
+	 * Single-element arrays or maps nested 2..60 deep, or right at the decoder's limit
+	 * (126..131).
+	 */
 	private Packed chain() {
 		int levels = (this.random.nextInt(3) == 0) ? 126 + this.random.nextInt(6) : 2 + this.random.nextInt(59);
 		Packed inner = leaf();
@@ -288,7 +297,8 @@ final class MsgpackGen {
 				}
 			}
 			if (format == 5 && v < 0) {
-				// uint64 with the top bit set: above Long.MAX_VALUE, decoded as BigInteger
+				// uint64 with the top bit set: above Long.MAX_VALUE, decoded as
+				// BigInteger
 				expected = new BigInteger(Long.toUnsignedString(v));
 			}
 			else {
@@ -301,7 +311,9 @@ final class MsgpackGen {
 		}
 	}
 
-	/** A value in [lo, hi]: often a boundary, 0, ±1 or a clock-like time, else uniform. */
+	/**
+	 * A value in [lo, hi]: often a boundary, 0, ±1 or a clock-like time, else uniform.
+	 */
 	private long pick(long lo, long hi) {
 		int roll = this.random.nextInt(10);
 		long v = switch (roll) {
@@ -554,7 +566,10 @@ final class MsgpackGen {
 		throw new IllegalArgumentException("not a plain value: " + value.getClass());
 	}
 
-	/** The value the decoder returns for a plain Java value (ints as Long, bin keys as text). */
+	/**
+	 * The value the decoder returns for a plain Java value (ints as Long, bin keys as
+	 * text).
+	 */
 	static @Nullable Object normalize(@Nullable Object value) {
 		if (value instanceof Integer i) {
 			return i.longValue();
@@ -566,8 +581,8 @@ final class MsgpackGen {
 		}
 		if (value instanceof Map<?, ?> map) {
 			Map<Object, @Nullable Object> copy = new LinkedHashMap<>();
-			map.forEach((k, v) -> copy.put(
-					(k instanceof byte[] bin) ? new String(bin, StandardCharsets.UTF_8) : normalize(k), normalize(v)));
+			map.forEach((k, v) -> copy
+				.put((k instanceof byte[] bin) ? new String(bin, StandardCharsets.UTF_8) : normalize(k), normalize(v)));
 			return Collections.unmodifiableMap(copy);
 		}
 		return value;
@@ -576,8 +591,8 @@ final class MsgpackGen {
 	// ---------------------------------------------------------------- comparison
 
 	/**
-	 * Deep equality of decoded values: byte[] by content, floats by bits (NaN equals NaN),
-	 * lists in order, maps entry by entry in order, everything else with equals.
+	 * Deep equality of decoded values: byte[] by content, floats by bits (NaN equals
+	 * NaN), lists in order, maps entry by entry in order, everything else with equals.
 	 */
 	static boolean deepEquals(@Nullable Object a, @Nullable Object b) {
 		if (a == null || b == null) {

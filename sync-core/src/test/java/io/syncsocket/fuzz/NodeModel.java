@@ -25,23 +25,30 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A reference model of what a leasing SyncSocket node does with the messages one link
- * delivers (PROTOCOL.md §5–7, with the Java node's documented choices): which messages are
- * ignored, which fault and close the link, and how valid stores and deltas change the
- * dictionary — the lease predicate of §7.4 for live changes, the merge order for full-state
- * entries, tombstones for deletes, the 60-second broadcast age limit and the seen set.
+ * delivers (PROTOCOL.md §5–7, with the Java node's documented choices): which messages
+ * are ignored, which fault and close the link, and how valid stores and deltas change the
+ * dictionary — the lease predicate of §7.4 for live changes, the merge order for
+ * full-state entries, tombstones for deletes, the 60-second broadcast age limit and the
+ * seen set.
  *
- * <p>Written from the protocol text and the documented choices of {@code SyncEngine} (merge
- * order {@code LeaseRule.wins}, tombstones that a live change must beat in that order, a nil
- * delta key compared as "null"), not from the node's code, so that the fuzz suite can assert
- * that the node's dictionary equals the model's after every case. Also tracks which
- * keys the well-behaved second peer cannot know (changes the node does not pass on), so the
- * two dictionaries can be compared key by key before a final full state exchange.
+ * <p>
+ * Written from the protocol text and the documented choices of {@code SyncEngine} (merge
+ * order {@code LeaseRule.wins}, tombstones that a live change must beat in that order, a
+ * nil delta key compared as "null"), not from the node's code, so that the fuzz suite can
+ * assert that the node's dictionary equals the model's after every case. Also tracks
+ * which keys the well-behaved second peer cannot know (changes the node does not pass
+ * on), so the two dictionaries can be compared key by key before a final full state
+ * exchange.
  *
- * <p>Confined to the test thread.
+ * <p>
+ * Confined to the test thread.
  */
 final class NodeModel {
 
-	/** A version of a key: the msgpack bytes stored (null for a tombstone), owner, timestamp. */
+	/**
+	 * A version of a key: the msgpack bytes stored (null for a tombstone), owner,
+	 * timestamp.
+	 */
 	record Version(byte @Nullable [] value, String owner, long timestamp) {
 
 		boolean tombstone() {
@@ -88,7 +95,10 @@ final class NodeModel {
 
 	private final String goodPeerId;
 
-	/** Ids whose handshake on a fuzz link the model cannot predict (an existing route would be replaced). */
+	/**
+	 * Ids whose handshake on a fuzz link the model cannot predict (an existing route
+	 * would be replaced).
+	 */
 	private final Set<String> reservedIds;
 
 	private final Map<String, Version> data = new HashMap<>();
@@ -141,7 +151,8 @@ final class NodeModel {
 			return;
 		}
 		if (type == 0) {
-			// a broadcast of a directly connected peer that another link relays is left to the
+			// a broadcast of a directly connected peer that another link relays is left
+			// to the
 			// author's own link (the raw fuzz peer claiming the good peer as author)
 			if (message.sender().equals(this.goodPeerId) && !this.goodPeerId.equals(link.peerId)) {
 				return;
@@ -240,8 +251,10 @@ final class NodeModel {
 		byte[] value = (raw.length == 1 && raw[0] == (byte) 0xc0) ? null : raw;
 		boolean whisper = message.msgType() == 2;
 		if (count == 3) {
-			// A live change the node does not pass on to the good peer (a whisper, or a broadcast
-			// claiming the good peer as author) makes the two differ on this key from now on.
+			// A live change the node does not pass on to the good peer (a whisper, or a
+			// broadcast
+			// claiming the good peer as author) makes the two differ on this key from now
+			// on.
 			boolean applied = applyLive(key, new Version(value, message.sender(), message.time()), now);
 			note(key, applied ? "live store applied" : "live store rejected", message);
 			if (applied && (whisper || message.sender().equals(this.goodPeerId))) {
@@ -255,7 +268,8 @@ final class NodeModel {
 			link.fault(LinkFault.INVALID_MESSAGE);
 			return;
 		}
-		// A changed full-state whisper is re-broadcast by the node; a 5-packet broadcast is relayed as
+		// A changed full-state whisper is re-broadcast by the node; a 5-packet broadcast
+		// is relayed as
 		// it is, except to its author.
 		boolean merged = merge(key, new Version(value, owner, timestamp));
 		note(key, merged ? "state entry merged" : "state entry lost", message);
@@ -276,7 +290,8 @@ final class NodeModel {
 		}
 		Version current = this.data.get(key);
 		Version tombstone = this.tombstones.get(key);
-		if (current == null && tombstone != null && !wins(new Version(null, message.sender(), message.time()), tombstone)) {
+		if (current == null && tombstone != null
+				&& !wins(new Version(null, message.sender(), message.time()), tombstone)) {
 			note(key, "delta loses to the tombstone", message);
 			return;
 		}
@@ -309,14 +324,17 @@ final class NodeModel {
 		}
 	}
 
-	/** Map keys compared as text (§7.3): bin as UTF-8, anything else as its string form. */
+	/**
+	 * Map keys compared as text (§7.3): bin as UTF-8, anything else as its string form.
+	 */
 	private static String keyText(@Nullable Object key) {
 		return (key instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(key);
 	}
 
 	/**
-	 * A live change (3-packet store): the lease predicate; onto a deleted key only if it wins
-	 * against the tombstone in the merge order (newer, or the same second from a smaller owner).
+	 * A live change (3-packet store): the lease predicate; onto a deleted key only if it
+	 * wins against the tombstone in the merge order (newer, or the same second from a
+	 * smaller owner).
 	 * @return whether it passed both checks (the value, or a tombstone, was recorded)
 	 */
 	private boolean applyLive(String key, Version candidate, long now) {
@@ -342,7 +360,9 @@ final class NodeModel {
 		return true;
 	}
 
-	/** A full-state entry: merged by the total order. @return whether the model changed */
+	/**
+	 * A full-state entry: merged by the total order. @return whether the model changed
+	 */
 	private boolean merge(String key, Version candidate) {
 		Version current = this.data.get(key);
 		Version existing = (current != null) ? current : this.tombstones.get(key);
@@ -372,12 +392,18 @@ final class NodeModel {
 		}
 	}
 
-	/** A node's own versions only move forward: an older live change of the current owner is a lagging copy. */
+	/**
+	 * A node's own versions only move forward: an older live change of the current owner
+	 * is a lagging copy.
+	 */
 	private static boolean laggingCopy(@Nullable Version current, Version candidate) {
 		return current != null && current.owner.equals(candidate.owner) && candidate.timestamp < current.timestamp;
 	}
 
-	/** PROTOCOL.md §7.4 with L on (so rules 3 and 6, and with them {@code delta}, never apply). */
+	/**
+	 * PROTOCOL.md §7.4 with L on (so rules 3 and 6, and with them {@code delta}, never
+	 * apply).
+	 */
 	private static boolean allows(@Nullable Version old, String owner, long timestamp, boolean delta, long now) {
 		if (old == null || old.owner.equals(owner)) {
 			return true;
@@ -388,7 +414,10 @@ final class NodeModel {
 		return old.timestamp == timestamp && old.owner.compareTo(owner) > 0;
 	}
 
-	/** The merge order: newer, then the smaller owner, then a deletion, then the larger value bytes. */
+	/**
+	 * The merge order: newer, then the smaller owner, then a deletion, then the larger
+	 * value bytes.
+	 */
 	private static boolean wins(Version candidate, Version current) {
 		if (candidate.timestamp != current.timestamp) {
 			return candidate.timestamp > current.timestamp;
@@ -400,8 +429,8 @@ final class NodeModel {
 		if (candidate.tombstone() != current.tombstone()) {
 			return candidate.tombstone();
 		}
-		return !candidate.tombstone()
-				&& Arrays.compareUnsigned(Objects.requireNonNull(candidate.value), Objects.requireNonNull(current.value)) > 0;
+		return !candidate.tombstone() && Arrays.compareUnsigned(Objects.requireNonNull(candidate.value),
+				Objects.requireNonNull(current.value)) > 0;
 	}
 
 	private static @Nullable String key(@Nullable Object packet) {
@@ -417,7 +446,8 @@ final class NodeModel {
 	private void note(String key, String decision, WireMessage message) {
 		Deque<String> lines = this.history.computeIfAbsent(key, (k) -> new ArrayDeque<>());
 		lines.addLast(decision + ": [" + message.msgType() + ", " + message.sender() + ", " + message.time() + ", "
-				+ message.packetCount() + " packets" + ((message.packetCount() == 5)
+				+ message.packetCount() + " packets"
+				+ ((message.packetCount() == 5)
 						? ", owner " + MessageCodec.nodeIdText(message.packet(3)) + ", ts " + message.packet(4) : "")
 				+ "] value " + Frames.hexPrefix(message.rawPacket(Math.min(2, message.packetCount() - 1)), 24));
 		while (lines.size() > 12) {
@@ -430,9 +460,13 @@ final class NodeModel {
 		return List.copyOf(this.history.getOrDefault(key, new ArrayDeque<>()));
 	}
 
-	// ---------------------------------------------------------------- changes made through the API
+	// ---------------------------------------------------------------- changes made
+	// through the API
 
-	/** A value the node or the good peer wrote with {@code set}, as that socket reports it. */
+	/**
+	 * A value the node or the good peer wrote with {@code set}, as that socket reports
+	 * it.
+	 */
 	void written(String key, Object value, Metatuple meta) {
 		update(HexFormat.of().formatHex(key.getBytes(StandardCharsets.UTF_8)),
 				new Version(Msgpack.encode(value), meta.owner(), meta.timestamp()));
@@ -440,7 +474,9 @@ final class NodeModel {
 
 	// ---------------------------------------------------------------- comparison
 
-	/** The model's dictionary: key (hex) to canonical value bytes, owner and timestamp. */
+	/**
+	 * The model's dictionary: key (hex) to canonical value bytes, owner and timestamp.
+	 */
 	Map<String, String> snapshot() {
 		Map<String, String> snapshot = new TreeMap<>();
 		this.data.forEach((key, version) -> snapshot.put(key,

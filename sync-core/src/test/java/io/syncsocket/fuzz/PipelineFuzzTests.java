@@ -40,19 +40,22 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code FrameEncoder}, {@code LinkHandler}, installed as {@code Transport} does) on an
  * {@link EmbeddedChannel} (PROTOCOL.md §1, §1.1, §2, §5.8).
  *
- * <p>Inputs: random msgpack trees of every format, mutated trees, random bytes, every captured
- * vector frame mutated (bit flips, inserted/deleted/overwritten bytes, changed length headers,
- * truncation, duplication, concatenation, re-checksummed body edits, compression, corrupted
- * compression), structurally valid frames with random msgpack in every message position, and
- * valid-looking protocol messages with one field changed; each stream is fed in random reads.
+ * <p>
+ * Inputs: random msgpack trees of every format, mutated trees, random bytes, every
+ * captured vector frame mutated (bit flips, inserted/deleted/overwritten bytes, changed
+ * length headers, truncation, duplication, concatenation, re-checksummed body edits,
+ * compression, corrupted compression), structurally valid frames with random msgpack in
+ * every message position, and valid-looking protocol messages with one field changed;
+ * each stream is fed in random reads.
  *
- * <p>Properties: the codec returns exactly what the generator wrote or fails with
+ * <p>
+ * Properties: the codec returns exactly what the generator wrote or fails with
  * {@link WireFormatException} and nothing else; on the pipeline no exception escapes
- * {@code writeInbound}, the listener gets exactly the messages and the single {@link LinkFault}
- * that a Netty-free decode of the same stream predicts (a stalled partial frame ends in
- * {@code STALLED_FRAME}), echoed messages come back intact through the encoder, every buffer
- * is released (allocator tracking plus Netty's paranoid leak detector) and {@code finish()}
- * is false. Seed and case counts: {@link FuzzSettings}.
+ * {@code writeInbound}, the listener gets exactly the messages and the single
+ * {@link LinkFault} that a Netty-free decode of the same stream predicts (a stalled
+ * partial frame ends in {@code STALLED_FRAME}), echoed messages come back intact through
+ * the encoder, every buffer is released (allocator tracking plus Netty's paranoid leak
+ * detector) and {@code finish()} is false. Seed and case counts: {@link FuzzSettings}.
  */
 class PipelineFuzzTests {
 
@@ -114,8 +117,10 @@ class PipelineFuzzTests {
 					fail("accepted a value nested %d deep", value.depth());
 				}
 				assertThat(MsgpackGen.deepEquals(decoded, value.expected()))
-					.as("decoded %s, expected %s", decoded, value.expected()).isTrue();
-				// Re-encoding the decoded value (minimal widths) decodes to the same value.
+					.as("decoded %s, expected %s", decoded, value.expected())
+					.isTrue();
+				// Re-encoding the decoded value (minimal widths) decodes to the same
+				// value.
 				Object again = Msgpack.decode(Msgpack.encode(decoded));
 				assertThat(MsgpackGen.deepEquals(again, decoded)).as("re-encoded %s", again).isTrue();
 				tally.outcome(category, "decoded");
@@ -214,7 +219,9 @@ class PipelineFuzzTests {
 				try {
 					byte[] opened = codec.open(blob);
 					assertThat(Arrays.equals(Frames.sha256(Arrays.copyOfRange(opened, 32, opened.length)),
-							Arrays.copyOf(opened, 32))).as("opened blob verifies").isTrue();
+							Arrays.copyOf(opened, 32)))
+						.as("opened blob verifies")
+						.isTrue();
 					tally.outcome(category, "opened");
 				}
 				catch (WireFormatException ex) {
@@ -318,7 +325,10 @@ class PipelineFuzzTests {
 		tally.done(category);
 	}
 
-	/** The decode of a stream of generated frames agrees with what the generator says of each frame. */
+	/**
+	 * The decode of a stream of generated frames agrees with what the generator says of
+	 * each frame.
+	 */
 	private static void assertMatchesOracle(List<Body> bodies, List<byte[]> blobs, List<byte[]> wire, Shadow shadow) {
 		for (int f = 0; f < bodies.size(); f++) {
 			Body body = bodies.get(f);
@@ -330,7 +340,8 @@ class PipelineFuzzTests {
 				return;
 			}
 			assertThat(shadow.messages()).as("messages decoded (%s)", body.shape()).hasSizeGreaterThan(f);
-			assertThat(Messages.mismatch(body.expected(), shadow.messages().get(f))).as("frame %d (%s)", f, body.shape())
+			assertThat(Messages.mismatch(body.expected(), shadow.messages().get(f)))
+				.as("frame %d (%s)", f, body.shape())
 				.isNull();
 		}
 		assertThat(shadow.fault()).isNull();
@@ -348,8 +359,10 @@ class PipelineFuzzTests {
 		MockTicker ticker = Ticker.newMockTicker();
 		EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker).register(false).build();
 		channel.config().setAllocator(allocator);
-		// Transport's per-link cap on queued bytes (MeshOptions' default), not EmbeddedChannel's 64 KiB:
-		// echoed messages wait in the outbound buffer until drained, and must not look like a slow peer.
+		// Transport's per-link cap on queued bytes (MeshOptions' default), not
+		// EmbeddedChannel's 64 KiB:
+		// echoed messages wait in the outbound buffer until drained, and must not look
+		// like a slow peer.
 		channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(QUEUED_BYTES / 2, QUEUED_BYTES));
 		Recorder recorder = new Recorder(random.nextInt(4) == 0, random.nextBoolean());
 		Link link = FuzzPipeline.install(channel, MAX_FRAME, TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS), recorder);
@@ -433,7 +446,8 @@ class PipelineFuzzTests {
 		byte[] body = new byte[random.nextInt(300)];
 		random.nextBytes(body);
 		if (body.length > 0 && random.nextBoolean()) {
-			body[0] = (byte) (0x93 + random.nextInt(8)); // a fixarray header, so parsing goes further
+			body[0] = (byte) (0x93 + random.nextInt(8)); // a fixarray header, so parsing
+															// goes further
 		}
 		return new Body(body, "random bytes", null);
 	}
@@ -488,7 +502,8 @@ class PipelineFuzzTests {
 				}
 			}
 			case 3 -> {
-				// a zlib stream of many zero bytes: small on the wire, larger than the maximum when inflated
+				// a zlib stream of many zero bytes: small on the wire, larger than the
+				// maximum when inflated
 				byte[] zeros = new byte[MAX_FRAME + random.nextInt(-64, 4096)];
 				Deflater deflater = new Deflater();
 				try {
@@ -528,7 +543,10 @@ class PipelineFuzzTests {
 				category, index, FuzzSettings.hexSeed(), seed, cause, Frames.hexPrefix(input, 512)), cause);
 	}
 
-	/** A listener recording what the link reports; optionally echoes every message back through the encoder. */
+	/**
+	 * A listener recording what the link reports; optionally echoes every message back
+	 * through the encoder.
+	 */
 	private static final class Recorder implements LinkListener {
 
 		final List<String> events = new ArrayList<>();
@@ -578,7 +596,9 @@ class PipelineFuzzTests {
 			this.events.add("closed");
 		}
 
-		/** Reads the echoed frames (header and blob buffers), checks and releases them. */
+		/**
+		 * Reads the echoed frames (header and blob buffers), checks and releases them.
+		 */
 		void drainEchoes(EmbeddedChannel channel) {
 			try (BlobCodec codec = new BlobCodec(MAX_FRAME)) {
 				while (true) {
@@ -592,7 +612,8 @@ class PipelineFuzzTests {
 						blob.getBytes(blob.readerIndex(), bytes);
 						byte[] original = this.echoed.isEmpty() ? new byte[0] : this.echoed.remove(0);
 						if (header.getInt(header.readerIndex()) != bytes.length) {
-							this.echoErrors.add("length header " + header.getInt(header.readerIndex()) + " for " + bytes.length);
+							this.echoErrors
+								.add("length header " + header.getInt(header.readerIndex()) + " for " + bytes.length);
 						}
 						else if (!Arrays.equals(codec.open(bytes), original)) {
 							this.echoErrors.add("echo of a " + original.length + "-byte blob changed");

@@ -50,21 +50,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Seeded fuzzing of a running {@link SyncSocket} over loopback TCP (PROTOCOL.md §1–7).
  *
- * <p>The node under test (leasing on) has a well-behaved {@link SyncSocket} peer. A raw peer
- * ({@link FuzzPeer}, handshaken with a valid handshake) sends fuzzed streams — random bytes,
- * mutated vector frames, frames with random msgpack in every position, protocol messages with
- * one field changed, and valid stores and deltas on purpose — reconnecting whenever the node
- * closes its link; other raw connections send fuzzed handshakes. Every stream is run through
- * {@link Frames#shadow a Netty-free decode} and a {@link NodeModel reference model} first.
+ * <p>
+ * The node under test (leasing on) has a well-behaved {@link SyncSocket} peer. A raw peer
+ * ({@link FuzzPeer}, handshaken with a valid handshake) sends fuzzed streams — random
+ * bytes, mutated vector frames, frames with random msgpack in every position, protocol
+ * messages with one field changed, and valid stores and deltas on purpose — reconnecting
+ * whenever the node closes its link; other raw connections send fuzzed handshakes. Every
+ * stream is run through {@link Frames#shadow a Netty-free decode} and a {@link NodeModel
+ * reference model} first.
  *
- * <p>After each case: the link is closed exactly when the model says, with exactly the
- * {@link LinkFault}s it predicts (counted in {@link io.syncsocket.MeshStats}), and the node's
- * dictionary — values and metatuples — equals the model's, so it changed only through valid
- * stores and deltas. After each batch: the node still serves (both peers' writes replicate,
- * a new handshake is accepted, the good peer saw no fault). At the end: the good peer holds the
- * same dictionary (before a reconnect for every key the node passed on; after one for all),
- * and nothing was logged at WARN or ERROR (no exception at a pipeline's tail or on the node
- * loop, no Netty leak report). Seed and case counts: {@link FuzzSettings}.
+ * <p>
+ * After each case: the link is closed exactly when the model says, with exactly the
+ * {@link LinkFault}s it predicts (counted in {@link io.syncsocket.MeshStats}), and the
+ * node's dictionary — values and metatuples — equals the model's, so it changed only
+ * through valid stores and deltas. After each batch: the node still serves (both peers'
+ * writes replicate, a new handshake is accepted, the good peer saw no fault). At the end:
+ * the good peer holds the same dictionary (before a reconnect for every key the node
+ * passed on; after one for all), and nothing was logged at WARN or ERROR (no exception at
+ * a pipeline's tail or on the node loop, no Netty leak report). Seed and case counts:
+ * {@link FuzzSettings}.
  */
 class SocketFuzzTests {
 
@@ -72,14 +76,19 @@ class SocketFuzzTests {
 
 	private static final int MAX_FRAME = 256 * 1024;
 
-	/** Generous, so that a pause of the loaded test machine between two writes never looks like a stall. */
+	/**
+	 * Generous, so that a pause of the loaded test machine between two writes never looks
+	 * like a stall.
+	 */
 	private static final Duration STALL = Duration.ofSeconds(1);
 
 	private static final int BATCH = 25;
 
 	private static final String BARRIER_KEY = "fz/barrier";
 
-	/** Keeps tombstones for good: the model does not simulate the node's periodic pruning. */
+	/**
+	 * Keeps tombstones for good: the model does not simulate the node's periodic pruning.
+	 */
 	private static final Duration TOMBSTONE_RETENTION = Duration.ofSeconds(Long.MAX_VALUE / 2);
 
 	private static final List<String> CATEGORIES = List.of("socket.random-bytes", "socket.vector-mutations",
@@ -210,7 +219,8 @@ class SocketFuzzTests {
 				throw new AssertionError(String.format(
 						"fuzz case %s failed (base seed %s; the case before: %s): %s%n input %s%n decoded:%s%n input of the case before %s%n decoded:%s",
 						this.lastCase, FuzzSettings.hexSeed(), previous, ex, Frames.hexPrefix(this.lastStream, 1024),
-						Frames.shadow(this.lastStream, MAX_FRAME).listing(), Frames.hexPrefix(this.previousStream, 1024),
+						Frames.shadow(this.lastStream, MAX_FRAME).listing(),
+						Frames.hexPrefix(this.previousStream, 1024),
 						Frames.shadow(this.previousStream, MAX_FRAME).listing()), ex);
 			}
 			if ((i + 1) % BATCH == 0 || i == schedule.size() - 1) {
@@ -225,10 +235,11 @@ class SocketFuzzTests {
 		this.tally.done("socket.serving-checks");
 		long start = System.nanoTime();
 		assertPeersConverge();
-		this.tally.note(String.format("dictionary at the end: %d keys, %d tombstones, %d keys the good peer learned only "
-				+ "from the final reconnect (converged in %d ms); %d connections to the node", this.model.size(),
-				this.model.tombstoneCount(), this.model.divergentKeys().size(), (System.nanoTime() - start) / 1_000_000,
-				this.connections));
+		this.tally.note(String.format(
+				"dictionary at the end: %d keys, %d tombstones, %d keys the good peer learned only "
+						+ "from the final reconnect (converged in %d ms); %d connections to the node",
+				this.model.size(), this.model.tombstoneCount(), this.model.divergentKeys().size(),
+				(System.nanoTime() - start) / 1_000_000, this.connections));
 		LogCapture.provokeLeakReports();
 		this.tally.print();
 		assertThat(this.logs.problems()).as("WARN/ERROR lines from Netty or syncsocket").isEmpty();
@@ -252,7 +263,8 @@ class SocketFuzzTests {
 				case "socket.vector-mutations" -> {
 					List<byte[]> vectors = Frames.vectorFrames();
 					List<String> applied = new ArrayList<>();
-					byte[] mutated = Frames.mutate(vectors.get(index % vectors.size()), random, vectors, MAX_FRAME, applied);
+					byte[] mutated = Frames.mutate(vectors.get(index % vectors.size()), random, vectors, MAX_FRAME,
+							applied);
 					applied.forEach((name) -> this.tally.outcome(category + ".mutations", name));
 					yield mutated;
 				}
@@ -277,8 +289,10 @@ class SocketFuzzTests {
 			peer.write(frame);
 			long expected = this.barrier;
 			await().until(() -> barrierApplied(expected) || peer.ended());
-			assertThat(peer.ended()).as("the node closed the link; the model predicts %s (stream: %s)",
-					prediction.outcome(), shadow.describe()).isFalse();
+			assertThat(peer.ended())
+				.as("the node closed the link; the model predicts %s (stream: %s)", prediction.outcome(),
+						shadow.describe())
+				.isFalse();
 		}
 		else {
 			awaitClosed(peer);
@@ -292,9 +306,10 @@ class SocketFuzzTests {
 	}
 
 	/**
-	 * A new connection sends up to two frames, a handshake with one field changed (sometimes
-	 * unchanged), a valid handshake under another id and maybe a user message: the node must
-	 * accept the first acceptable handshake, or close the link as the model says.
+	 * A new connection sends up to two frames, a handshake with one field changed
+	 * (sometimes unchanged), a valid handshake under another id and maybe a user message:
+	 * the node must accept the first acceptable handshake, or close the link as the model
+	 * says.
 	 */
 	private void handshakeCase(String category, SplittableRandom random) throws Exception {
 		String id = "~fuzz-hs-" + (++this.connections);
@@ -316,11 +331,11 @@ class SocketFuzzTests {
 				}
 				frames.add(Frames.frame(Frames.blob(Frames.arrayBody(handshake, random))));
 				Messages.Context second = context(id + "-b", peer.localPort());
-				frames.add(Frames.frame(Frames.blob(
-						Frames.arrayBody(Messages.template("handshake", gen, second), random))));
+				frames.add(Frames
+					.frame(Frames.blob(Frames.arrayBody(Messages.template("handshake", gen, second), random))));
 				if (random.nextBoolean()) {
-					frames.add(Frames.frame(Frames.blob(
-							Frames.arrayBody(Messages.template("user-broadcast", gen, context), random))));
+					frames.add(Frames.frame(
+							Frames.blob(Frames.arrayBody(Messages.template("user-broadcast", gen, context), random))));
 				}
 				stream = completePartialFrame(Frames.concat(frames.toArray(new byte[0][])), random);
 				shadow = Frames.shadow(stream, MAX_FRAME);
@@ -336,8 +351,10 @@ class SocketFuzzTests {
 				String accepted = link.peerId;
 				assertThat(accepted).as("the model accepts one of the handshakes").isNotNull();
 				await().until(() -> peer.peersMessages() > 0 || peer.ended());
-				assertThat(peer.ended()).as("the node closed the link; the model predicts %s (stream: %s)",
-						prediction.outcome(), shadow.describe()).isFalse();
+				assertThat(peer.ended())
+					.as("the node closed the link; the model predicts %s (stream: %s)", prediction.outcome(),
+							shadow.describe())
+					.isFalse();
 				assertThat(peerIds(this.node)).as("peers after the handshake").contains(accepted);
 				peer.shutdownOutput();
 				await().until(peer::ended);
@@ -365,11 +382,13 @@ class SocketFuzzTests {
 	 * Whether a stream holds a message whose effect the model cannot know, so the case is
 	 * generated again (counted as "regenerated"):
 	 * <ul>
-	 * <li>a broadcast {@code request "*"}: the node answers and relays it, and the good peer
-	 * answers it too — with its full state, which the node merges while later messages arrive;</li>
-	 * <li>a time within seconds of the 60-second broadcast age limit, or a timestamp that reaches
-	 * the one-hour lease expiry while the test runs (say a bit flip in a vector frame's time):
-	 * the outcome would depend on the exact second the node handles it.</li>
+	 * <li>a broadcast {@code request "*"}: the node answers and relays it, and the good
+	 * peer answers it too — with its full state, which the node merges while later
+	 * messages arrive;</li>
+	 * <li>a time within seconds of the 60-second broadcast age limit, or a timestamp that
+	 * reaches the one-hour lease expiry while the test runs (say a bit flip in a vector
+	 * frame's time): the outcome would depend on the exact second the node handles
+	 * it.</li>
 	 * </ul>
 	 */
 	private boolean unpredictable(String category, Shadow shadow) {
@@ -390,12 +409,18 @@ class SocketFuzzTests {
 		return false;
 	}
 
-	/** A timestamp whose lease (3600 s) may expire between its arrival and the end of the test. */
+	/**
+	 * A timestamp whose lease (3600 s) may expire between its arrival and the end of the
+	 * test.
+	 */
 	private boolean nearLeaseExpiry(long timestamp) {
 		return timestamp >= this.startSeconds - 3615 && timestamp <= nowSeconds() - 2700;
 	}
 
-	/** A handshake on a fuzz connection may not take over the good peer's or the raw peer's id (the model cannot tell which link wins). */
+	/**
+	 * A handshake on a fuzz connection may not take over the good peer's or the raw
+	 * peer's id (the model cannot tell which link wins).
+	 */
 	private boolean claimsAConnectedId(Shadow shadow) {
 		for (WireMessage message : shadow.messages()) {
 			if (message.msgType() != 1 && message.subFlag() == 0x05 && message.packetCount() == 5) {
@@ -408,7 +433,10 @@ class SocketFuzzTests {
 		return false;
 	}
 
-	/** Valid stores and deltas on purpose (PROTOCOL.md §7.2–7.3), some replayed, some compressed. */
+	/**
+	 * Valid stores and deltas on purpose (PROTOCOL.md §7.2–7.3), some replayed, some
+	 * compressed.
+	 */
 	private byte[] validSync(SplittableRandom random, MsgpackGen gen) {
 		List<String> senders = List.of(this.rawId, this.rawId, this.rawId, this.rawId, "~other-a", "1-smaller-id",
 				this.good.id(), this.node.id());
@@ -416,7 +444,8 @@ class SocketFuzzTests {
 		try (BlobCodec codec = new BlobCodec(MAX_FRAME)) {
 			for (int i = 1 + random.nextInt(4); i > 0; i--) {
 				if (!frames.isEmpty() && random.nextInt(10) == 0) {
-					frames.add(frames.get(frames.size() - 1)); // a replay: a duplicate broadcast is dropped
+					frames.add(frames.get(frames.size() - 1)); // a replay: a duplicate
+																// broadcast is dropped
 					continue;
 				}
 				String sender = senders.get(random.nextInt(senders.size()));
@@ -448,7 +477,10 @@ class SocketFuzzTests {
 		return Frames.concat(frames.toArray(new byte[0][]));
 	}
 
-	/** A generated value shallow enough to be a valid packet (the decoder's depth limit is 128). */
+	/**
+	 * A generated value shallow enough to be a valid packet (the decoder's depth limit is
+	 * 128).
+	 */
 	private static Packed storable(Supplier<Packed> values) {
 		Packed value = values.get();
 		while (value.depth() > 100) {
@@ -481,8 +513,9 @@ class SocketFuzzTests {
 	}
 
 	/**
-	 * Usually completes a trailing partial frame with zeros (a blob that fails its checksum), so
-	 * the case does not wait for the stall timeout; one time in forty the stall is left to happen.
+	 * Usually completes a trailing partial frame with zeros (a blob that fails its
+	 * checksum), so the case does not wait for the stall timeout; one time in forty the
+	 * stall is left to happen.
 	 */
 	private static byte[] completePartialFrame(byte[] stream, SplittableRandom random) {
 		if (random.nextInt(40) == 0) {
@@ -507,8 +540,9 @@ class SocketFuzzTests {
 	 *
 	 * @param closes whether the node closes the link
 	 * @param faults exactly the faults counted
-	 * @param optional a transport fault that may additionally be counted: one that follows a
-	 * message the mesh closed the link for, in bytes the node may or may not read before closing
+	 * @param optional a transport fault that may additionally be counted: one that
+	 * follows a message the mesh closed the link for, in bytes the node may or may not
+	 * read before closing
 	 */
 	private record Prediction(boolean closes, Map<LinkFault, Long> faults, @Nullable LinkFault optional,
 			String outcome) {
@@ -538,7 +572,8 @@ class SocketFuzzTests {
 				faults.put(fault, delta);
 			}
 		});
-		String outcome = link.closed() ? "closed " + link.closedBy : faults.isEmpty() ? "accepted" : "ignored " + faults.keySet();
+		String outcome = link.closed() ? "closed " + link.closedBy
+				: faults.isEmpty() ? "accepted" : "ignored " + faults.keySet();
 		return new Prediction(link.closed(), faults, optional, outcome);
 	}
 
@@ -575,7 +610,8 @@ class SocketFuzzTests {
 				(k) -> new ConcurrentLinkedDeque<>());
 		lines.addLast("#" + this.eventSequence.incrementAndGet() + " " + event.type() + " " + event.origin() + " by "
 				+ event.meta().owner() + " @" + event.meta().timestamp()
-				+ (Frames.hex(event.keyBytes()).equals(Frames.hex(Frames.utf8(BARRIER_KEY))) ? " value " + event.value() : ""));
+				+ (Frames.hex(event.keyBytes()).equals(Frames.hex(Frames.utf8(BARRIER_KEY))) ? " value " + event.value()
+						: ""));
 		while (lines.size() > 12) {
 			lines.pollFirst();
 		}
@@ -589,7 +625,8 @@ class SocketFuzzTests {
 		for (String key : keys) {
 			if (!Objects.equals(expected.get(key), actual.get(key))) {
 				out.append(System.lineSeparator()).append("  key ").append(key).append(" model:");
-				this.model.history(key).forEach((line) -> out.append(System.lineSeparator()).append("    ").append(line));
+				this.model.history(key)
+					.forEach((line) -> out.append(System.lineSeparator()).append("    ").append(line));
 				out.append(System.lineSeparator()).append("  key ").append(key).append(" node events:");
 				this.events.getOrDefault(key, new ArrayDeque<>())
 					.forEach((line) -> out.append(System.lineSeparator()).append("    ").append(line));
@@ -609,8 +646,13 @@ class SocketFuzzTests {
 			String want = expected.get(key);
 			String got = actual.get(key);
 			if (!Objects.equals(want, got)) {
-				out.append(System.lineSeparator()).append("  key ").append(key).append(": expected ").append(want)
-					.append(", actual ").append(got);
+				out.append(System.lineSeparator())
+					.append("  key ")
+					.append(key)
+					.append(": expected ")
+					.append(want)
+					.append(", actual ")
+					.append(got);
 			}
 		}
 		return out.toString();
@@ -618,7 +660,10 @@ class SocketFuzzTests {
 
 	// ---------------------------------------------------------------- the raw peer
 
-	/** The raw peer, connected and handshaken; reconnects after the node closed the last link. */
+	/**
+	 * The raw peer, connected and handshaken; reconnects after the node closed the last
+	 * link.
+	 */
 	private FuzzPeer connectedRaw(SplittableRandom random) throws Exception {
 		FuzzPeer peer = this.raw;
 		if (peer != null) {
@@ -656,7 +701,10 @@ class SocketFuzzTests {
 		}
 	}
 
-	/** Waits until the node closed the link, then until its node loop has handled everything the link delivered. */
+	/**
+	 * Waits until the node closed the link, then until its node loop has handled
+	 * everything the link delivered.
+	 */
 	private void awaitClosed(FuzzPeer peer) {
 		await().until(peer::ended);
 		loopBarrier();
@@ -666,9 +714,10 @@ class SocketFuzzTests {
 	}
 
 	/**
-	 * Returns once the node loop has run every task queued before: a blocking call on the loop
-	 * that changes nothing (disconnecting a peer that does not exist). Everything a link
-	 * delivered before the node closed it was queued before the close became visible.
+	 * Returns once the node loop has run every task queued before: a blocking call on the
+	 * loop that changes nothing (disconnecting a peer that does not exist). Everything a
+	 * link delivered before the node closed it was queued before the close became
+	 * visible.
 	 */
 	private void loopBarrier() {
 		assertThat(this.node.disconnect("~no-such-peer")).isFalse();
@@ -677,18 +726,23 @@ class SocketFuzzTests {
 	// ---------------------------------------------------------------- serving
 
 	/**
-	 * The good peer is still connected and has counted no fault that closes a link (checked
-	 * after every case; a relayed message reaches it asynchronously, so a fault may show one
-	 * case late). Relayed broadcasts with unknown sub-flags are merely ignored and counted there.
+	 * The good peer is still connected and has counted no fault that closes a link
+	 * (checked after every case; a relayed message reaches it asynchronously, so a fault
+	 * may show one case late). Relayed broadcasts with unknown sub-flags are merely
+	 * ignored and counted there.
 	 */
 	private void assertGoodPeerUntouched() {
-		assertThat(this.good.stats().faults()).as("faults counted by the good peer").allSatisfy(
-				(fault, count) -> assertThat(fault.closesLink() ? count : 0L).as("%s faults counted by the good peer", fault)
-					.isZero());
+		assertThat(this.good.stats().faults()).as("faults counted by the good peer")
+			.allSatisfy((fault, count) -> assertThat(fault.closesLink() ? count : 0L)
+				.as("%s faults counted by the good peer", fault)
+				.isZero());
 		assertThat(peerIds(this.node)).as("the node's peers").contains(this.good.id());
 	}
 
-	/** Both peers' writes replicate, the good peer is untouched, a new handshake is accepted. */
+	/**
+	 * Both peers' writes replicate, the good peer is untouched, a new handshake is
+	 * accepted.
+	 */
 	private void assertNodeServes(int check) throws Exception {
 		assertThat(this.node.state()).isEqualTo(MeshSocket.State.RUNNING);
 		assertThat(peerIds(this.node)).contains(this.good.id());
@@ -722,8 +776,8 @@ class SocketFuzzTests {
 	}
 
 	/**
-	 * The good peer holds the node's dictionary: at once for every key the node passed on, and
-	 * for all keys after a reconnect (a full state exchange).
+	 * The good peer holds the node's dictionary: at once for every key the node passed
+	 * on, and for all keys after a reconnect (a full state exchange).
 	 */
 	private void assertPeersConverge() {
 		Set<String> divergent = this.model.divergentKeys();
@@ -755,15 +809,16 @@ class SocketFuzzTests {
 
 	private Messages.Context context(String sender, int port) {
 		return new Messages.Context(sender, this.node.protocolId(), port, this.keys,
-				List.of(this.rawId, "~other-a", "1-smaller-id", this.good.id(), this.node.id()), SocketFuzzTests::nowSeconds);
+				List.of(this.rawId, "~other-a", "1-smaller-id", this.good.id(), this.node.id()),
+				SocketFuzzTests::nowSeconds);
 	}
 
 	/**
-	 * Integer values the generators avoid, because the node's decision on them depends on the
-	 * exact second it runs (the model cannot know it): message times within 15 s of the 60-second
-	 * age limit, timestamps that reach the 3600-second lease expiry during the test (or within 15
-	 * minutes of generation, so long runs stay exact), and timestamps so
-	 * negative that the (long) tombstone retention would prune them.
+	 * Integer values the generators avoid, because the node's decision on them depends on
+	 * the exact second it runs (the model cannot know it): message times within 15 s of
+	 * the 60-second age limit, timestamps that reach the 3600-second lease expiry during
+	 * the test (or within 15 minutes of generation, so long runs stay exact), and
+	 * timestamps so negative that the (long) tombstone retention would prune them.
 	 */
 	private LongPredicate forbidden() {
 		long start = this.startSeconds;
@@ -774,7 +829,10 @@ class SocketFuzzTests {
 		};
 	}
 
-	/** A timestamp safe to stamp on whispers and state entries: now, later, earlier, or long expired. */
+	/**
+	 * A timestamp safe to stamp on whispers and state entries: now, later, earlier, or
+	 * long expired.
+	 */
 	private long safeTime(SplittableRandom random) {
 		long now = nowSeconds();
 		return switch (random.nextInt(4)) {

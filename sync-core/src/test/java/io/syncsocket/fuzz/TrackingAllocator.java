@@ -8,9 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 
 /**
- * A heap allocator that remembers every buffer it hands out, so a test can check that all of
- * them were released. Buffers are also wrapped for Netty's leak detector (paranoid in the
- * build), like the stock unpooled allocator's. Confined to one thread (an EmbeddedChannel's).
+ * A heap allocator that remembers every buffer it hands out, so a test can check that all
+ * of them were released. Buffers are also wrapped for Netty's leak detector (paranoid in
+ * the build), like the stock unpooled allocator's. Confined to one thread (an
+ * EmbeddedChannel's).
  */
 final class TrackingAllocator extends AbstractByteBufAllocator {
 
@@ -53,7 +54,10 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
 		return live;
 	}
 
-	/** Releases what is still held, after a failed check, so one failure does not cascade into leak reports. */
+	/**
+	 * Releases what is still held, after a failed check, so one failure does not cascade
+	 * into leak reports.
+	 */
 	void releaseAll() {
 		for (ByteBuf buffer : this.allocated) {
 			if (buffer.refCnt() > 0) {

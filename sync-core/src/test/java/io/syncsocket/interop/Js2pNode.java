@@ -47,24 +47,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One real js2p 0.7.870 node (the npm package) running in a child Node.js process, for interop
- * tests of syncsocket against the reference implementation (PROTOCOL.md §11.1).
+ * One real js2p 0.7.870 node (the npm package) running in a child Node.js process, for
+ * interop tests of syncsocket against the reference implementation (PROTOCOL.md §11.1).
  *
- * <p>The node is the fixture {@code interop/js2p/driver.js}: it listens on {@code 127.0.0.1},
- * takes one JSON command per line on stdin and prints one JSON line per reply or js2p event on
- * stdout (the line protocol is described in {@code interop/js2p/README.md}). Values cross the
- * boundary as <em>typed values</em> that keep the msgpack type, e.g. {@code {"t":"bin","v":"6869"}};
- * build them with {@link #str}, {@link #bin}, {@link #integer}, {@link #map} and friends.
+ * <p>
+ * The node is the fixture {@code interop/js2p/driver.js}: it listens on
+ * {@code 127.0.0.1}, takes one JSON command per line on stdin and prints one JSON line
+ * per reply or js2p event on stdout (the line protocol is described in
+ * {@code interop/js2p/README.md}). Values cross the boundary as <em>typed values</em>
+ * that keep the msgpack type, e.g. {@code {"t":"bin","v":"6869"}}; build them with
+ * {@link #str}, {@link #bin}, {@link #integer}, {@link #map} and friends.
  *
- * <p>Typical use: call {@link #assumeAvailable()} first (skips the test when Node.js is missing,
- * fails it when {@code -Dsyncsocket.interop.required=true}), {@link #start(Options) start} the
- * nodes, drive them with {@link #command} or the convenience methods, wait for js2p's reactions
- * with {@link #awaitEvent}, and {@link #close()} every node in {@code @AfterEach}. Every wait is
- * bounded: 30 s for start-up, 10 s per command, 5 s for close.
+ * <p>
+ * Typical use: call {@link #assumeAvailable()} first (skips the test when Node.js is
+ * missing, fails it when {@code -Dsyncsocket.interop.required=true}),
+ * {@link #start(Options) start} the nodes, drive them with {@link #command} or the
+ * convenience methods, wait for js2p's reactions with {@link #awaitEvent}, and
+ * {@link #close()} every node in {@code @AfterEach}. Every wait is bounded: 30 s for
+ * start-up, 10 s per command, 5 s for close.
  *
- * <p>Threading: stdout and stderr of the child are read by two daemon threads; all public methods
- * may be called from any thread. Events are kept twice: in a queue that {@link #awaitEvent}
- * consumes, and in a list that {@link #events()} snapshots.
+ * <p>
+ * Threading: stdout and stderr of the child are read by two daemon threads; all public
+ * methods may be called from any thread. Events are kept twice: in a queue that
+ * {@link #awaitEvent} consumes, and in a list that {@link #events()} snapshots.
  */
 public final class Js2pNode implements AutoCloseable {
 
@@ -147,8 +152,9 @@ public final class Js2pNode implements AutoCloseable {
 	public static Js2pNode start(Options options) {
 		Objects.requireNonNull(options, "'options' must not be null");
 		Path dir = availableFixture();
-		List<String> command = new ArrayList<>(List.of(nodeExecutable(), "driver.js", "--kind",
-				options.kind().name().toLowerCase(Locale.ROOT), "--host", HOST, "--port", Integer.toString(options.port())));
+		List<String> command = new ArrayList<>(
+				List.of(nodeExecutable(), "driver.js", "--kind", options.kind().name().toLowerCase(Locale.ROOT),
+						"--host", HOST, "--port", Integer.toString(options.port())));
 		if (options.leasing() != Leasing.OMITTED) {
 			command.add("--leasing");
 			command.add(options.leasing().name().toLowerCase(Locale.ROOT));
@@ -181,10 +187,11 @@ public final class Js2pNode implements AutoCloseable {
 	}
 
 	/**
-	 * Make sure a js2p node can be started, or end the current test: aborted (skipped) when
-	 * Node.js or the fixture is missing, failed instead when the system property
-	 * {@code syncsocket.interop.required} is {@code true}. Runs {@code npm ci} in the fixture
-	 * (bounded, once per JVM) when npm is available and {@code node_modules} is missing.
+	 * Make sure a js2p node can be started, or end the current test: aborted (skipped)
+	 * when Node.js or the fixture is missing, failed instead when the system property
+	 * {@code syncsocket.interop.required} is {@code true}. Runs {@code npm ci} in the
+	 * fixture (bounded, once per JVM) when npm is available and {@code node_modules} is
+	 * missing.
 	 */
 	public static void assumeAvailable() {
 		availableFixture();
@@ -200,7 +207,8 @@ public final class Js2pNode implements AutoCloseable {
 		}
 		if (result.problem() != null) {
 			if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
-				Assertions.fail("js2p interop required (" + REQUIRED_PROPERTY + "=true) but unavailable: " + result.problem());
+				Assertions.fail(
+						"js2p interop required (" + REQUIRED_PROPERTY + "=true) but unavailable: " + result.problem());
 			}
 			Assumptions.abort("js2p interop skipped: " + result.problem());
 		}
@@ -234,7 +242,8 @@ public final class Js2pNode implements AutoCloseable {
 			Path dir = Paths.get(configured).toAbsolutePath().normalize();
 			return Files.isRegularFile(dir.resolve("driver.js")) ? dir : null;
 		}
-		for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+		for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir
+			.getParent()) {
 			if (Files.isRegularFile(dir.resolve(DRIVER))) {
 				return dir.resolve(DRIVER).getParent();
 			}
@@ -362,14 +371,18 @@ public final class Js2pNode implements AutoCloseable {
 	/**
 	 * Send a command and wait (at most 10 s) for its reply.
 	 * @param cmd the command name, e.g. {@code "set"}
-	 * @param args the command's arguments (values: JSON-serializable, typed values as {@link JsonNode})
-	 * @return the reply's {@code result} ({@code NullNode} when the command returns nothing)
-	 * @throws AssertionError on timeout, when the node has exited, or when the reply says {@code ok=false}
+	 * @param args the command's arguments (values: JSON-serializable, typed values as
+	 * {@link JsonNode})
+	 * @return the reply's {@code result} ({@code NullNode} when the command returns
+	 * nothing)
+	 * @throws AssertionError on timeout, when the node has exited, or when the reply says
+	 * {@code ok=false}
 	 */
 	public JsonNode command(String cmd, Map<String, ?> args) {
 		JsonNode reply = tryCommand(cmd, args);
 		if (!reply.path("ok").asBoolean()) {
-			throw new AssertionError(this.label + " command '" + cmd + "' " + args + " failed: " + reply.path("error").asText());
+			throw new AssertionError(
+					this.label + " command '" + cmd + "' " + args + " failed: " + reply.path("error").asText());
 		}
 		return reply.path("result");
 	}
@@ -378,7 +391,8 @@ public final class Js2pNode implements AutoCloseable {
 	 * Send a command and wait (at most 10 s) for its reply, without judging the outcome.
 	 * @param cmd the command name
 	 * @param args the command's arguments
-	 * @return the whole reply: {@code {"reply":N,"ok":true,"result":..}} or {@code {"reply":N,"ok":false,"error":".."}}
+	 * @return the whole reply: {@code {"reply":N,"ok":true,"result":..}} or
+	 * {@code {"reply":N,"ok":false,"error":".."}}
 	 * @throws AssertionError on timeout or when the node has exited
 	 */
 	public JsonNode tryCommand(String cmd, Map<String, ?> args) {
@@ -399,7 +413,8 @@ public final class Js2pNode implements AutoCloseable {
 			return reply.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
-			throw new AssertionError(this.label + " did not answer '" + cmd + "' within " + COMMAND_TIMEOUT + diagnostics(), ex);
+			throw new AssertionError(
+					this.label + " did not answer '" + cmd + "' within " + COMMAND_TIMEOUT + diagnostics(), ex);
 		}
 		catch (ExecutionException ex) {
 			throw new AssertionError(ex.getCause().getMessage(), ex.getCause());
@@ -429,8 +444,9 @@ public final class Js2pNode implements AutoCloseable {
 
 	/**
 	 * Dial another node ({@code socket.connect(host, port)}).
-	 * @throws AssertionError if js2p decided not to dial: it refuses when its routing table already
-	 * holds a peer with the same host or the same port (on one machine: any peer on 127.0.0.1)
+	 * @throws AssertionError if js2p decided not to dial: it refuses when its routing
+	 * table already holds a peer with the same host or the same port (on one machine: any
+	 * peer on 127.0.0.1)
 	 */
 	public void connect(String host, int port) {
 		JsonNode result = command("connect", Map.of("host", host, "port", port));
@@ -440,15 +456,18 @@ public final class Js2pNode implements AutoCloseable {
 		}
 	}
 
-	/** Store a typed value ({@code socket.set}); fails if js2p throws (e.g. the lease error). */
+	/**
+	 * Store a typed value ({@code socket.set}); fails if js2p throws (e.g. the lease
+	 * error).
+	 */
 	public void set(String key, JsonNode typedValue) {
 		command("set", Map.of("key", key, "value", typedValue));
 	}
 
 	/**
-	 * The typed value js2p holds for a key, read from its internal state so that falsy values
-	 * ({@code 0}, {@code ""}, {@code false}) are visible (js2p's own {@code get} hides them;
-	 * use the {@code api_get} command for that).
+	 * The typed value js2p holds for a key, read from its internal state so that falsy
+	 * values ({@code 0}, {@code ""}, {@code false}) are visible (js2p's own {@code get}
+	 * hides them; use the {@code api_get} command for that).
 	 * @return the typed value, or {@code null} if the key is absent
 	 */
 	public @Nullable JsonNode get(String key) {
@@ -469,7 +488,10 @@ public final class Js2pNode implements AutoCloseable {
 		return tryCommand("del", Map.of("key", key));
 	}
 
-	/** Broadcast a user message ({@code socket.send(packets)}: main flag and sub-flag broadcast). */
+	/**
+	 * Broadcast a user message ({@code socket.send(packets)}: main flag and sub-flag
+	 * broadcast).
+	 */
 	public void send(List<? extends JsonNode> typedPackets) {
 		command("send", Map.of("packets", typedPackets));
 	}
@@ -510,12 +532,13 @@ public final class Js2pNode implements AutoCloseable {
 	// events
 
 	/**
-	 * Consume events, oldest first, until one matches; the consumed non-matching events are
-	 * dropped from the queue (they stay in {@link #events()}).
+	 * Consume events, oldest first, until one matches; the consumed non-matching events
+	 * are dropped from the queue (they stay in {@link #events()}).
 	 * @param predicate which event to wait for
 	 * @param timeout how long to wait at most
 	 * @return the matching event
-	 * @throws AssertionError on timeout or when the node exits first, listing the events seen
+	 * @throws AssertionError on timeout or when the node exits first, listing the events
+	 * seen
 	 */
 	public JsonNode awaitEvent(Predicate<? super JsonNode> predicate, Duration timeout) {
 		Objects.requireNonNull(predicate, "'predicate' must not be null");
@@ -546,7 +569,10 @@ public final class Js2pNode implements AutoCloseable {
 		}
 	}
 
-	/** All events received so far (consumed or not), oldest first, including {@code ready}. */
+	/**
+	 * All events received so far (consumed or not), oldest first, including
+	 * {@code ready}.
+	 */
 	public List<JsonNode> events() {
 		return List.copyOf(this.allEvents);
 	}
@@ -556,7 +582,10 @@ public final class Js2pNode implements AutoCloseable {
 		return (event) -> name.equals(event.path("event").asText());
 	}
 
-	/** Matches {@code update} events for {@code key} (whether js2p reports the key as str or bin). */
+	/**
+	 * Matches {@code update} events for {@code key} (whether js2p reports the key as str
+	 * or bin).
+	 */
 	public static Predicate<JsonNode> isUpdate(String key) {
 		return (event) -> isEvent("update").test(event) && key.equals(text(event.path("key")));
 	}
@@ -581,7 +610,8 @@ public final class Js2pNode implements AutoCloseable {
 
 	/** A msgpack integer (js2p holds it as a JS number, exact up to ±2^53). */
 	public static ObjectNode integer(long value) {
-		// the same node class Jackson's parser produces, so that equals() works on parsed events
+		// the same node class Jackson's parser produces, so that equals() works on parsed
+		// events
 		ObjectNode node = typed("int");
 		if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
 			node.put("v", (int) value);
@@ -592,7 +622,10 @@ public final class Js2pNode implements AutoCloseable {
 		return node;
 	}
 
-	/** A msgpack float (js2p reports integral floats as {@code int}: JS cannot tell them apart). */
+	/**
+	 * A msgpack float (js2p reports integral floats as {@code int}: JS cannot tell them
+	 * apart).
+	 */
 	public static ObjectNode floating(double value) {
 		return typed("float").put("v", value);
 	}
@@ -620,11 +653,13 @@ public final class Js2pNode implements AutoCloseable {
 
 	/**
 	 * A msgpack map, in the given order.
-	 * @param keysAndValues alternating keys (a {@code String}, made a str, or a typed value) and typed values
+	 * @param keysAndValues alternating keys (a {@code String}, made a str, or a typed
+	 * value) and typed values
 	 */
 	public static ObjectNode map(Object... keysAndValues) {
 		if (keysAndValues.length % 2 != 0) {
-			throw new IllegalArgumentException("keysAndValues: " + keysAndValues.length + " elements (expected: an even number)");
+			throw new IllegalArgumentException(
+					"keysAndValues: " + keysAndValues.length + " elements (expected: an even number)");
 		}
 		ArrayNode entries = nodes.arrayNode();
 		for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -648,7 +683,8 @@ public final class Js2pNode implements AutoCloseable {
 	}
 
 	/**
-	 * The text of a typed str, or of a typed bin decoded as UTF-8 (js2p reports keys either way).
+	 * The text of a typed str, or of a typed bin decoded as UTF-8 (js2p reports keys
+	 * either way).
 	 * @return the text, or {@code null} for anything else
 	 */
 	public static @Nullable String text(JsonNode typed) {
@@ -719,9 +755,9 @@ public final class Js2pNode implements AutoCloseable {
 	}
 
 	/**
-	 * Kill the node as a crash would: SIGKILL on Linux ({@link Process#destroyForcibly()}), without
-	 * asking it to close its socket; waits (at most 5 s) for the exit. Idempotent; {@link #close()}
-	 * afterwards does nothing.
+	 * Kill the node as a crash would: SIGKILL on Linux
+	 * ({@link Process#destroyForcibly()}), without asking it to close its socket; waits
+	 * (at most 5 s) for the exit. Idempotent; {@link #close()} afterwards does nothing.
 	 */
 	public void kill() {
 		this.closed = true;
@@ -876,10 +912,12 @@ public final class Js2pNode implements AutoCloseable {
 
 	/**
 	 * What to start.
+	 *
 	 * @param kind SyncSocket or MeshSocket
-	 * @param leasing the SyncSocket leasing argument ({@link Leasing#OMITTED} for a MeshSocket)
-	 * @param subnet a subnet (js2p appends {@code 1}/{@code 0} for a SyncSocket), or {@code null} for
-	 * js2p's default protocol
+	 * @param leasing the SyncSocket leasing argument ({@link Leasing#OMITTED} for a
+	 * MeshSocket)
+	 * @param subnet a subnet (js2p appends {@code 1}/{@code 0} for a SyncSocket), or
+	 * {@code null} for js2p's default protocol
 	 * @param port the port to listen on, {@code 0} for a free one
 	 */
 	public record Options(Kind kind, Leasing leasing, @Nullable String subnet, int port, String encryption) {
@@ -923,7 +961,10 @@ public final class Js2pNode implements AutoCloseable {
 			return new Options(this.kind, this.leasing, this.subnet, port, this.encryption);
 		}
 
-		/** js2p's transport: {@code Plaintext} (default) or {@code SSL} (driver {@code --encryption}). */
+		/**
+		 * js2p's transport: {@code Plaintext} (default) or {@code SSL} (driver
+		 * {@code --encryption}).
+		 */
 		public Options withEncryption(String encryption) {
 			return new Options(this.kind, this.leasing, this.subnet, this.port, encryption);
 		}

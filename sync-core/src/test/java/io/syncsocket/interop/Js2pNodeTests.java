@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Self-test of the js2p fixture ({@code interop/js2p}) and its wrapper {@link Js2pNode}: two real
- * js2p nodes talking to each other, no syncsocket code involved.
+ * Self-test of the js2p fixture ({@code interop/js2p}) and its wrapper {@link Js2pNode}:
+ * two real js2p nodes talking to each other, no syncsocket code involved.
  */
 class Js2pNodeTests {
 

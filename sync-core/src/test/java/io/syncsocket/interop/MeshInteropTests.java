@@ -43,25 +43,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Java {@link MeshSocket} against real js2p 0.7.870 nodes over loopback TCP (PROTOCOL.md
- * §5, §6, §11.1): handshakes in both directions, protocol mismatch, user broadcasts and
- * whispers, relaying between js2p nodes, following a js2p peer list, zlib on the wire, and
- * {@code request "*"} in both directions.
+ * The Java {@link MeshSocket} against real js2p 0.7.870 nodes over loopback TCP
+ * (PROTOCOL.md §5, §6, §11.1): handshakes in both directions, protocol mismatch, user
+ * broadcasts and whispers, relaying between js2p nodes, following a js2p peer list, zlib
+ * on the wire, and {@code request "*"} in both directions.
  *
- * <p>Everything binds to 127.0.0.1 on ephemeral ports. js2p only sends to peers in its routing
- * table, which it fills when the other side's handshake arrives, so a test waits for js2p to list
- * a Java node before js2p sends to it. The driver's {@code request} and {@code peers_sent} events
- * make js2p's side of {@code request "*"} visible.
+ * <p>
+ * Everything binds to 127.0.0.1 on ephemeral ports. js2p only sends to peers in its
+ * routing table, which it fills when the other side's handshake arrives, so a test waits
+ * for js2p to list a Java node before js2p sends to it. The driver's {@code request} and
+ * {@code peers_sent} events make js2p's side of {@code request "*"} visible.
  *
- * <p>A js2p SyncSocket speaks subnet {@code sync1} (leasing omitted); a plain Java mesh socket
- * joins it with {@code Protocol.of("sync1")}. A js2p MeshSocket speaks {@code mesh}, the Java
- * default.
+ * <p>
+ * A js2p SyncSocket speaks subnet {@code sync1} (leasing omitted); a plain Java mesh
+ * socket joins it with {@code Protocol.of("sync1")}. A js2p MeshSocket speaks
+ * {@code mesh}, the Java default.
  */
 class MeshInteropTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** How long to watch for something that must not happen (a duplicate, a registration). */
+	/**
+	 * How long to watch for something that must not happen (a duplicate, a registration).
+	 */
 	private static final Duration QUIET = Duration.ofMillis(1500);
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
@@ -193,7 +197,8 @@ class MeshInteropTests {
 		JsonNode message = js2p.awaitEvent(Js2pNode.isMessage(), TIMEOUT);
 		assertThat(message.path("flag").asInt()).isEqualTo(0);
 		assertThat(message.path("sender").asText()).isEqualTo(java.id());
-		assertThat(message.get("packets")).containsExactly(integer(0), str("hello"), integer(42), bin(new byte[] { 1, 2 }));
+		assertThat(message.get("packets")).containsExactly(integer(0), str("hello"), integer(42),
+				bin(new byte[] { 1, 2 }));
 	}
 
 	@Test
@@ -237,7 +242,8 @@ class MeshInteropTests {
 		Js2pNode b = startJs2p(Kind.MESH);
 		linkJs2pToJava(a, java);
 		linkJs2pToJava(b, java);
-		// a line: js2p never dials a second peer on the same host, so A and B only know Java
+		// a line: js2p never dials a second peer on the same host, so A and B only know
+		// Java
 		assertThat(a.peers()).hasSize(1);
 		assertThat(b.peers()).hasSize(1);
 
@@ -254,8 +260,10 @@ class MeshInteropTests {
 		assertThat(atA.path("sender").asText()).isEqualTo(b.id());
 		await().atMost(TIMEOUT).until(() -> countMessages(javaReceived, "from B") == 1);
 
-		// Each js2p node relays what it gets back to Java (js2p excludes only the author), so
-		// Java sees each broadcast twice and must drop the echo instead of relaying it again.
+		// Each js2p node relays what it gets back to Java (js2p excludes only the
+		// author), so
+		// Java sees each broadcast twice and must drop the echo instead of relaying it
+		// again.
 		await().during(QUIET).atMost(QUIET.plus(TIMEOUT)).untilAsserted(() -> {
 			assertThat(countJs2pMessages(b, str("from A"))).isEqualTo(1);
 			assertThat(countJs2pMessages(a, str("from B"))).isEqualTo(1);
@@ -326,7 +334,8 @@ class MeshInteropTests {
 		assertThat(fromJs2p).isNotNull();
 		assertThat(fromJs2p.packets()).containsExactly(large);
 		assertThat(toJs2p.get("packets")).containsExactly(integer(0), str(large), bin(new byte[] { 0, 1, 2 }));
-		// 100 KB went each way; on the wire both directions stay far below that only if compressed
+		// 100 KB went each way; on the wire both directions stay far below that only if
+		// compressed
 		assertThat(proxy.bytesToTarget()).isBetween(1L, 20_000L);
 		assertThat(proxy.bytesFromTarget()).isBetween(1L, 20_000L);
 		assertNoLinkErrors(java, js2p);
@@ -336,14 +345,14 @@ class MeshInteropTests {
 
 	@Test
 	void javaShouldAnswerRequestAllAndAskJs2pThatDialedWithAnExpectedId() {
-		MeshSocket hub = startJava(MeshOptions.builder()
-			.bindAddress(HOST)
-			.port(0)
-			.peerRequestDelay(Duration.ofMillis(300)));
+		MeshSocket hub = startJava(
+				MeshOptions.builder().bindAddress(HOST).port(0).peerRequestDelay(Duration.ofMillis(300)));
 		Js2pNode js2p = startJs2p(Kind.MESH);
 		linkJs2pToJava(js2p, hub);
-		// A second Java node, advertised as "localhost": js2p skips peer-list entries whose host or
-		// port equals one of its peers', so only a different host text lets it follow one here.
+		// A second Java node, advertised as "localhost": js2p skips peer-list entries
+		// whose host or
+		// port equals one of its peers', so only a different host text lets it follow one
+		// here.
 		// maxOutgoing 0 keeps this node from dialing js2p itself when the hub names it.
 		MeshSocket leaf = startJava(MeshOptions.builder()
 			.bindAddress(HOST)
@@ -354,10 +363,12 @@ class MeshInteropTests {
 		leaf.connect(HOST, hub.boundAddress().getPort());
 		assertThat(js2p.peers()).hasSize(1);
 
-		// js2p never sends request "*" by itself; send(packets, flag, type) builds whisper [0x08, "*"]
+		// js2p never sends request "*" by itself; send(packets, flag, type) builds
+		// whisper [0x08, "*"]
 		js2p.send(List.of(str("*")), 0x02, 0x08);
 
-		// The hub answers with a peers list naming the leaf; js2p follows it with the leaf's id
+		// The hub answers with a peers list naming the leaf; js2p follows it with the
+		// leaf's id
 		// as expected id.
 		JsonNode entry = awaitJs2pPeer(js2p, leaf.id());
 		assertThat(entry.path("outgoing").asBoolean()).isTrue();
@@ -366,7 +377,8 @@ class MeshInteropTests {
 		Peer atLeaf = awaitJavaPeer(leaf, js2p.id());
 		assertThat(atLeaf.direction()).isEqualTo(Peer.Direction.INBOUND);
 		assertThat(atLeaf.compression()).isEqualTo("zlib");
-		// A link dialed with an expected id gets no peers list from js2p, so the leaf asks for it.
+		// A link dialed with an expected id gets no peers list from js2p, so the leaf
+		// asks for it.
 		JsonNode request = js2p.awaitEvent(isEventFor("request", "from", leaf), TIMEOUT);
 		assertThat(request.path("flag").asInt()).isEqualTo(0x02);
 		assertThat(request.path("packets")).hasSize(2);
@@ -377,7 +389,8 @@ class MeshInteropTests {
 		leaf.send("via the followed link");
 		JsonNode atJs2p = js2p.awaitEvent(isMessageWith(str("via the followed link")), TIMEOUT);
 		assertThat(atJs2p.path("sender").asText()).isEqualTo(leaf.id());
-		// js2p sent its peers list on the link it dialed without an id, so the hub never asked
+		// js2p sent its peers list on the link it dialed without an id, so the hub never
+		// asked
 		assertThat(js2p.events()).noneMatch(isEventFor("request", "from", hub));
 		assertNoLinkErrors(hub, js2p);
 		assertNoLinkErrors(leaf);
@@ -411,7 +424,10 @@ class MeshInteropTests {
 		return resource;
 	}
 
-	/** Java dials js2p; returns once both have registered the link (only then does js2p send to Java). */
+	/**
+	 * Java dials js2p; returns once both have registered the link (only then does js2p
+	 * send to Java).
+	 */
 	private static void linkJavaToJs2p(MeshSocket java, Js2pNode js2p) {
 		java.connect(HOST, js2p.port());
 		awaitJs2pPeer(js2p, java.id());
@@ -430,9 +446,13 @@ class MeshInteropTests {
 					(peer) -> peer != null);
 	}
 
-	/** js2p's routing-table entry for {@code id}, once its handshake has given it an address. */
+	/**
+	 * js2p's routing-table entry for {@code id}, once its handshake has given it an
+	 * address.
+	 */
 	private static JsonNode awaitJs2pPeer(Js2pNode js2p, String id) {
-		return await().atMost(TIMEOUT).until(() -> js2pPeer(js2p, id), (entry) -> entry != null && entry.hasNonNull("port"));
+		return await().atMost(TIMEOUT)
+			.until(() -> js2pPeer(js2p, id), (entry) -> entry != null && entry.hasNonNull("port"));
 	}
 
 	private static @Nullable JsonNode js2pPeer(Js2pNode js2p, String id) {
@@ -482,8 +502,9 @@ class MeshInteropTests {
 	}
 
 	/**
-	 * A loopback TCP proxy to one target port that counts the bytes it forwards each way, to see
-	 * what really crosses the wire. Plain blocking sockets, one thread per direction.
+	 * A loopback TCP proxy to one target port that counts the bytes it forwards each way,
+	 * to see what really crosses the wire. Plain blocking sockets, one thread per
+	 * direction.
 	 */
 	private static final class CountingProxy implements AutoCloseable {
 

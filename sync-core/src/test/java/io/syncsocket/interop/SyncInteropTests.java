@@ -46,23 +46,27 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The Java {@link SyncSocket} against real js2p 0.7.870 SyncSockets over loopback TCP
- * (PROTOCOL.md §2.1, §2.4, §7, §9 Q1, §11.1): value types and metadata in both directions,
- * full-state transfer of 1,000 keys in both directions, lease enforcement, relaying between
- * js2p nodes, deletes (which js2p cannot take) and peer dialects.
+ * (PROTOCOL.md §2.1, §2.4, §7, §9 Q1, §11.1): value types and metadata in both
+ * directions, full-state transfer of 1,000 keys in both directions, lease enforcement,
+ * relaying between js2p nodes, deletes (which js2p cannot take) and peer dialects.
  *
- * <p>Time is handled so that every outcome is deterministic. js2p stamps its own metadata and
- * the broadcast carrying a write with two separate clock reads (§9 Q14), so tests that compare
- * js2p's local timestamp with what a receiver stored issue their js2p writes early in a
- * wall-clock second. Tests where a write must lose a lease wait until the wall clock has left
- * the holder's second, so that the same-second tie-break (§7.4 rule 5, decided by the node ids)
- * cannot apply; the tie-break itself is tested with a Java node whose id is fixed to sort
- * before or after every js2p id and whose clock is set to js2p's second.
+ * <p>
+ * Time is handled so that every outcome is deterministic. js2p stamps its own metadata
+ * and the broadcast carrying a write with two separate clock reads (§9 Q14), so tests
+ * that compare js2p's local timestamp with what a receiver stored issue their js2p writes
+ * early in a wall-clock second. Tests where a write must lose a lease wait until the wall
+ * clock has left the holder's second, so that the same-second tie-break (§7.4 rule 5,
+ * decided by the node ids) cannot apply; the tie-break itself is tested with a Java node
+ * whose id is fixed to sort before or after every js2p id and whose clock is set to
+ * js2p's second.
  */
 class SyncInteropTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** How long to watch for something that must not happen (a second copy, a lost link). */
+	/**
+	 * How long to watch for something that must not happen (a second copy, a lost link).
+	 */
 	private static final Duration QUIET = Duration.ofMillis(1500);
 
 	private static final int BULK_KEYS = 1000;
@@ -94,7 +98,8 @@ class SyncInteropTests {
 		}
 	}
 
-	// ------------------------------------------------------------------ values and metadata
+	// ------------------------------------------------------------------ values and
+	// metadata
 
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(LeaseMode.class)
@@ -121,7 +126,8 @@ class SyncInteropTests {
 			JsonNode update = awaitJs2pUpdate(js2p, sample.key());
 			Metatuple meta = java.meta(sample.key());
 			assertThat(meta).isNotNull();
-			assertThat(update.get("key")).as(sample.key()).isEqualTo(bin(sample.key().getBytes(StandardCharsets.UTF_8)));
+			assertThat(update.get("key")).as(sample.key())
+				.isEqualTo(bin(sample.key().getBytes(StandardCharsets.UTF_8)));
 			assertThat(update.get("value")).as(sample.key()).isEqualTo(sample.typed());
 			assertThat(update.path("owner").asText()).as(sample.key()).isEqualTo(java.id());
 			assertThat(update.path("timestamp").asLong()).as(sample.key()).isEqualTo(meta.timestamp());
@@ -182,12 +188,12 @@ class SyncInteropTests {
 			assertThat(lastEvent(events, key).meta()).as(key).isEqualTo(expected);
 		}
 		List<SyncEvent> docEvents = events.stream().filter((event) -> event.key().equals("doc")).toList();
-		assertThat(docEvents).extracting(SyncEvent::value)
-			.containsExactly(Map.of("a", 1L), Map.of("a", 1L, "b", "x"));
+		assertThat(docEvents).extracting(SyncEvent::value).containsExactly(Map.of("a", 1L), Map.of("a", 1L, "b", "x"));
 		assertNoLinkErrors(java, js2p);
 	}
 
-	// ------------------------------------------------------------------ full-state transfer
+	// ------------------------------------------------------------------ full-state
+	// transfer
 
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(Dialer.class)
@@ -302,7 +308,8 @@ class SyncInteropTests {
 	void sameSecondWriteByTheSmallerIdShouldWinOnJavaAndJs2p() {
 		Js2pNode js2p = startJs2p(Options.sync().withLeasing(Js2pNode.Leasing.TRUE));
 		MutableClock clock = MutableClock.atNow();
-		// '1' is the smallest base58 digit and never leads a js2p id (leading zero digits vanish, §3.1)
+		// '1' is the smallest base58 digit and never leads a js2p id (leading zero digits
+		// vanish, §3.1)
 		SyncSocket java = startJava(SyncOptions.builder()
 			.leasing(Leasing.ON)
 			.mesh((mesh) -> mesh.nodeId("1".repeat(66)).clock(clock))
@@ -315,7 +322,8 @@ class SyncInteropTests {
 
 		assertThat(java.meta("tie")).isEqualTo(new Metatuple(java.id(), tie));
 		JsonNode update = await("js2p accepting the same-second write").atMost(TIMEOUT)
-			.until(() -> lastJs2pUpdate(js2p, "tie"), (last) -> last != null && java.id().equals(last.path("owner").asText()));
+			.until(() -> lastJs2pUpdate(js2p, "tie"),
+					(last) -> last != null && java.id().equals(last.path("owner").asText()));
 		assertThat(update.path("timestamp").asLong()).isEqualTo(tie);
 		assertThat(update.get("value")).isEqualTo(str("java"));
 		assertThat(js2p.get("tie")).isEqualTo(str("java"));
@@ -326,7 +334,8 @@ class SyncInteropTests {
 	void sameSecondWriteByTheLargerIdShouldBeRefused() {
 		Js2pNode js2p = startJs2p(Options.sync().withLeasing(Js2pNode.Leasing.TRUE));
 		MutableClock clock = MutableClock.atNow();
-		// 'z' is the largest base58 digit, so this id sorts after every 66-character js2p id
+		// 'z' is the largest base58 digit, so this id sorts after every 66-character js2p
+		// id
 		SyncSocket java = startJava(SyncOptions.builder()
 			.leasing(Leasing.ON)
 			.mesh((mesh) -> mesh.nodeId("z".repeat(66)).clock(clock))
@@ -363,7 +372,8 @@ class SyncInteropTests {
 		assertThat(received.get("value")).isEqualTo(str("once"));
 		assertThat(received.path("owner").asText()).isEqualTo(a.id());
 		assertThat(received.path("timestamp").asLong()).isEqualTo(local.path("timestamp").asLong());
-		// B relays the broadcast back to the Java node (everyone but the author, PROTOCOL.md §6.2),
+		// B relays the broadcast back to the Java node (everyone but the author,
+		// PROTOCOL.md §6.2),
 		// which drops it as already seen instead of applying or relaying it again
 		await().atMost(TIMEOUT).until(() -> java.stats().duplicatesDropped() >= 1);
 		await().during(QUIET).atMost(QUIET.plus(TIMEOUT)).untilAsserted(() -> {
@@ -468,11 +478,9 @@ class SyncInteropTests {
 
 		await().atMost(TIMEOUT).until(() -> java.peers().size() == 3);
 		assertThat(java.peers()).extracting(Peer::id, Peer::direction, Peer::dialect)
-			.containsExactlyInAnyOrder(
-					tuple(dialed.id(), Peer.Direction.OUTBOUND, Peer.Dialect.JS2P),
+			.containsExactlyInAnyOrder(tuple(dialed.id(), Peer.Direction.OUTBOUND, Peer.Dialect.JS2P),
 					tuple(dialing.id(), Peer.Direction.INBOUND, Peer.Dialect.JS2P),
-					tuple(otherJava.id(), Peer.Direction.INBOUND,
-							Peer.Dialect.SYNCSOCKET));
+					tuple(otherJava.id(), Peer.Direction.INBOUND, Peer.Dialect.SYNCSOCKET));
 		assertThat(otherJava.peers()).extracting(Peer::id, Peer::dialect)
 			.containsExactly(tuple(java.id(), Peer.Dialect.SYNCSOCKET));
 		assertNoLinkErrors(java, dialed, dialing);
@@ -485,8 +493,9 @@ class SyncInteropTests {
 	}
 
 	/**
-	 * js2p writes {@code key}; once the Java node has it, the Java clock is set to the second
-	 * js2p stamped, so that the Java node's next write is a same-second tie (§7.4 rule 5).
+	 * js2p writes {@code key}; once the Java node has it, the Java clock is set to the
+	 * second js2p stamped, so that the Java node's next write is a same-second tie (§7.4
+	 * rule 5).
 	 * @return that second
 	 */
 	private static long js2pWritesAndJavaClockFollows(Js2pNode js2p, SyncSocket java, MutableClock clock, String key) {
@@ -494,7 +503,8 @@ class SyncInteropTests {
 		js2p.set(key, str("js2p"));
 		await().atMost(TIMEOUT).until(() -> "js2p".equals(java.get(key)));
 		long tie = java.meta(key).timestamp();
-		// js2p's own metadata and its broadcast carry the same second (PROTOCOL.md §9 Q14)
+		// js2p's own metadata and its broadcast carry the same second (PROTOCOL.md §9
+		// Q14)
 		assertThat(awaitJs2pUpdate(js2p, key).path("timestamp").asLong()).isEqualTo(tie);
 		clock.advance(Duration.ofSeconds(tie - clock.instant().getEpochSecond()));
 		return tie;
@@ -504,7 +514,10 @@ class SyncInteropTests {
 		return startJava(leasing, DeletePolicy.EXCEPT_TO_JS2P, MeshOptions.DEFAULT_MAX_OUTGOING);
 	}
 
-	/** A Java node on 127.0.0.1 and an ephemeral port; {@code maxOutgoing} 0 keeps it from following peer lists. */
+	/**
+	 * A Java node on 127.0.0.1 and an ephemeral port; {@code maxOutgoing} 0 keeps it from
+	 * following peer lists.
+	 */
 	private SyncSocket startJava(Leasing leasing, DeletePolicy deletePolicy, int maxOutgoing) {
 		return startJava(SyncOptions.builder()
 			.leasing(leasing)
@@ -577,9 +590,13 @@ class SyncInteropTests {
 		return last;
 	}
 
-	/** The latest js2p {@code update} event for a key (local or remote), without consuming events. */
+	/**
+	 * The latest js2p {@code update} event for a key (local or remote), without consuming
+	 * events.
+	 */
 	private static JsonNode awaitJs2pUpdate(Js2pNode js2p, String key) {
-		return await("update of '" + key + "' on " + js2p).atMost(TIMEOUT).until(() -> lastJs2pUpdate(js2p, key), (update) -> update != null);
+		return await("update of '" + key + "' on " + js2p).atMost(TIMEOUT)
+			.until(() -> lastJs2pUpdate(js2p, key), (update) -> update != null);
 	}
 
 	private static @Nullable JsonNode lastJs2pUpdate(Js2pNode js2p, String key) {
@@ -598,9 +615,9 @@ class SyncInteropTests {
 	}
 
 	/**
-	 * Waits until the wall clock is in the first half of a second, so that the js2p writes
-	 * that follow read the same second for their metadata and for their broadcast (PROTOCOL.md
-	 * §9 Q14) and their timestamps can be compared exactly.
+	 * Waits until the wall clock is in the first half of a second, so that the js2p
+	 * writes that follow read the same second for their metadata and for their broadcast
+	 * (PROTOCOL.md §9 Q14) and their timestamps can be compared exactly.
 	 */
 	private static void awaitEarlyInSecond() {
 		await().atMost(Duration.ofSeconds(2))
@@ -609,7 +626,10 @@ class SyncInteropTests {
 			.until(() -> System.currentTimeMillis() % 1000 < 500);
 	}
 
-	/** Waits until the wall clock has left {@code epochSecond}, so that a write now is stamped later. */
+	/**
+	 * Waits until the wall clock has left {@code epochSecond}, so that a write now is
+	 * stamped later.
+	 */
 	private static void awaitSecondAfter(long epochSecond) {
 		await().atMost(Duration.ofSeconds(3))
 			.pollDelay(Duration.ZERO)
@@ -665,10 +685,16 @@ class SyncInteropTests {
 	/** A Java leasing mode and the js2p leasing argument that speak the same protocol. */
 	enum LeaseMode {
 
-		/** Java {@link Leasing#JS2P_DEFAULT}, js2p leasing omitted: {@code sync1}, leases not enforced. */
+		/**
+		 * Java {@link Leasing#JS2P_DEFAULT}, js2p leasing omitted: {@code sync1}, leases
+		 * not enforced.
+		 */
 		JS2P_DEFAULT(Leasing.JS2P_DEFAULT, Js2pNode.Leasing.OMITTED),
 
-		/** Java {@link Leasing#ON}, js2p {@code --leasing true}: {@code sync1}, leases enforced. */
+		/**
+		 * Java {@link Leasing#ON}, js2p {@code --leasing true}: {@code sync1}, leases
+		 * enforced.
+		 */
 		ENFORCED(Leasing.ON, Js2pNode.Leasing.TRUE);
 
 		private final Leasing java;

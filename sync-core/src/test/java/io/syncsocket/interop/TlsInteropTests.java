@@ -27,12 +27,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Java node in compatible TLS mode against a real js2p 0.7.870 SyncSocket with encryption
- * {@code SSL} (PROTOCOL.md §1, §3.2): js2p serves a self-signed RSA certificate made with
- * node-forge and dials with {@code rejectUnauthorized: false}, which is exactly what
- * {@link TlsOptions#compatible()} does, so the two interoperate in both directions. A
- * verified (mutual TLS) Java node refuses js2p both ways: js2p presents no client
- * certificate and a self-signed server certificate.
+ * A Java node in compatible TLS mode against a real js2p 0.7.870 SyncSocket with
+ * encryption {@code SSL} (PROTOCOL.md §1, §3.2): js2p serves a self-signed RSA
+ * certificate made with node-forge and dials with {@code rejectUnauthorized: false},
+ * which is exactly what {@link TlsOptions#compatible()} does, so the two interoperate in
+ * both directions. A verified (mutual TLS) Java node refuses js2p both ways: js2p
+ * presents no client certificate and a self-signed server certificate.
  */
 class TlsInteropTests {
 
@@ -58,7 +58,8 @@ class TlsInteropTests {
 	void javaCompatibleShouldDialJs2pSslAndSyncBothWays() {
 		Js2pNode js2p = startJs2p();
 		SyncSocket java = startJava(null);
-		assertThat(java.protocolId()).isEqualTo(js2p.protocolId()).isEqualTo("ANBM6pF8DhyLoKw2PEj8wwg9WbmxbYvmZt4d9ca3nJ7B");
+		assertThat(java.protocolId()).isEqualTo(js2p.protocolId())
+			.isEqualTo("ANBM6pF8DhyLoKw2PEj8wwg9WbmxbYvmZt4d9ca3nJ7B");
 		Peer peer = java.connect(HOST, js2p.port());
 		assertThat(peer.id()).isEqualTo(js2p.id());
 		awaitJs2pPeer(js2p, java.id());
@@ -104,11 +105,16 @@ class TlsInteropTests {
 		return node;
 	}
 
-	/** A Java node that speaks js2p's default leasing (suffix 1, not enforced) over TLS; null tls: compatible. */
+	/**
+	 * A Java node that speaks js2p's default leasing (suffix 1, not enforced) over TLS;
+	 * null tls: compatible.
+	 */
 	private SyncSocket startJava(TlsOptions tls) {
 		SyncSocket socket = new SyncSocket(SyncOptions.builder()
 			.leasing(Leasing.JS2P_DEFAULT)
-			.mesh((mesh) -> mesh.protocol(new Protocol(SyncOptions.DEFAULT_SUBNET, Protocol.SSL)).tls(tls).maxOutgoing(0))
+			.mesh((mesh) -> mesh.protocol(new Protocol(SyncOptions.DEFAULT_SUBNET, Protocol.SSL))
+				.tls(tls)
+				.maxOutgoing(0))
 			.build());
 		this.resources.add(socket);
 		return socket.start();

@@ -13,8 +13,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The settings of one socket. Every value is optional: an unset value of a named socket
- * (sync.sockets.<name>.*) falls back to sync.*, and an unset value there to
- * the library default.
+ * (sync.sockets.<name>.*) falls back to sync.*, and an unset value there to the library
+ * default.
  */
 public class SocketProperties {
 
@@ -25,8 +25,8 @@ public class SocketProperties {
 	private @Nullable Integer port;
 
 	/**
-	 * The host:port advertised to peers (what they dial), when it differs from the
-	 * bound address (NAT, containers, binding 0.0.0.0).
+	 * The host:port advertised to peers (what they dial), when it differs from the bound
+	 * address (NAT, containers, binding 0.0.0.0).
 	 */
 	private @Nullable String outAddr;
 
@@ -40,10 +40,9 @@ public class SocketProperties {
 	private final SslProperties ssl = new SslProperties();
 
 	/**
-	 * Nodes (host:port) dialed at start and re-dialed, with backoff, whenever this
-	 * node is not connected to them. A host name with several addresses (a headless
-	 * service, a DNS round robin) has every address dialed and is resolved again on
-	 * every retry.
+	 * Nodes (host:port) dialed at start and re-dialed, with backoff, whenever this node
+	 * is not connected to them. A host name with several addresses (a headless service, a
+	 * DNS round robin) has every address dialed and is resolved again on every retry.
 	 */
 	private @Nullable List<String> seeds;
 
@@ -51,20 +50,23 @@ public class SocketProperties {
 	private final SeedRetryProperties seedRetry = new SeedRetryProperties();
 
 	/**
-	 * js2p-style debug level of this socket's log: 0 leaves the logging configuration alone,
-	 * 1-4 logs at DEBUG, 5 and above at TRACE (category io.syncsocket).
+	 * js2p-style debug level of this socket's log: 0 leaves the logging configuration
+	 * alone, 1-4 logs at DEBUG, 5 and above at TRACE (category io.syncsocket).
 	 */
 	private @Nullable Integer debugLevel;
 
-	/** A fixed node id (must be unique in the mesh); by default one is derived as js2p does. */
+	/**
+	 * A fixed node id (must be unique in the mesh); by default one is derived as js2p
+	 * does.
+	 */
 	private @Nullable String nodeId;
 
 	/** Largest frame accepted from a peer; a larger length header closes that link. */
 	private @Nullable DataSize maxFrameLength;
 
 	/**
-	 * Peer lists are followed only while fewer outgoing links than this (seeds and connect()
-	 * included) are open or being dialed.
+	 * Peer lists are followed only while fewer outgoing links than this (seeds and
+	 * connect() included) are open or being dialed.
 	 */
 	private @Nullable Integer maxOutgoing;
 
@@ -77,7 +79,9 @@ public class SocketProperties {
 	/** TCP connect timeout when dialing. */
 	private @Nullable Duration connectTimeout;
 
-	/** After a handshake, how long to wait for the peer's peer list before asking for it. */
+	/**
+	 * After a handshake, how long to wait for the peer's peer list before asking for it.
+	 */
 	private @Nullable Duration peerRequestDelay;
 
 	/** Upper bound for a write waiting on the socket's node loop. */
@@ -89,7 +93,10 @@ public class SocketProperties {
 	/** I/O threads of the socket's Netty event loop group. Default min(2, cores). */
 	private @Nullable Integer ioThreads;
 
-	/** Whether to use Netty's native epoll transport on Linux where it loads (lower latency than NIO); false forces NIO. */
+	/**
+	 * Whether to use Netty's native epoll transport on Linux where it loads (lower
+	 * latency than NIO); false forces NIO.
+	 */
 	private @Nullable Boolean nativeTransport;
 
 	/** Most accepted links open at once; further connections are refused. */
@@ -98,22 +105,32 @@ public class SocketProperties {
 	/** Most accepted links open at once from one remote IP address. */
 	private @Nullable Integer maxLinksPerAddress;
 
-	/** Most bytes queued for one peer; a peer that stops reading is disconnected beyond it. */
+	/**
+	 * Most bytes queued for one peer; a peer that stops reading is disconnected beyond
+	 * it.
+	 */
 	private @Nullable DataSize maxQueuedBytes;
 
-	/** Most message ids kept for duplicate suppression; beyond it whole seconds are forgotten early. */
+	/**
+	 * Most message ids kept for duplicate suppression; beyond it whole seconds are
+	 * forgotten early.
+	 */
 	private @Nullable Integer maxSeenMessages;
 
 	/** Most deleted keys remembered; beyond it the oldest are forgotten early. */
 	private @Nullable Integer maxTombstones;
 
 	/**
-	 * Compression methods to advertise and use, in order of preference: zlib, gzip, both (what
-	 * js2p advertises) or an empty list for none (cheaper between syncsocket nodes).
+	 * Compression methods to advertise and use, in order of preference: zlib, gzip, both
+	 * (what js2p advertises) or an empty list for none (cheaper between syncsocket
+	 * nodes).
 	 */
 	private @Nullable List<String> compression;
 
-	/** Frames smaller than this go uncompressed to syncsocket peers (js2p and py2p peers get every frame compressed); 0 compresses all. */
+	/**
+	 * Frames smaller than this go uncompressed to syncsocket peers (js2p and py2p peers
+	 * get every frame compressed); 0 compresses all.
+	 */
 	private @Nullable DataSize compressionThreshold;
 
 	/** Whether deletes are sent to peers: except-to-js2p, always or never. */
@@ -122,7 +139,10 @@ public class SocketProperties {
 	/** How long deleted keys are remembered so stale copies cannot come back. */
 	private @Nullable Duration tombstoneRetention;
 
-	/** How often dictionary digests are compared with syncsocket peers, to repair differences live changes leave; 0 turns it off. */
+	/**
+	 * How often dictionary digests are compared with syncsocket peers, to repair
+	 * differences live changes leave; 0 turns it off.
+	 */
 	private @Nullable Duration antiEntropyInterval;
 
 	public @Nullable String getAddr() {
@@ -353,7 +373,10 @@ public class SocketProperties {
 		this.antiEntropyInterval = antiEntropyInterval;
 	}
 
-	/** The mesh's protocol: only nodes with the same subnet, encryption and leasing suffix connect. */
+	/**
+	 * The mesh's protocol: only nodes with the same subnet, encryption and leasing suffix
+	 * connect.
+	 */
 	public static class ProtocolProperties {
 
 		/** Base subnet; the leasing mode appends 1 or 0. */
@@ -361,7 +384,8 @@ public class SocketProperties {
 
 		/**
 		 * Transport encryption, js2p's names: Plaintext or SSL (TLS, configured with
-		 * sync.ssl.*). Part of the protocol id: nodes with different encryption never connect.
+		 * sync.ssl.*). Part of the protocol id: nodes with different encryption never
+		 * connect.
 		 */
 		private @Nullable String encryption;
 
@@ -387,15 +411,16 @@ public class SocketProperties {
 	public static class SslProperties {
 
 		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) with this node's key and
-		 * certificate and the trust material for peers' certificates.
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) with this node's key
+		 * and certificate and the trust material for peers' certificates.
 		 */
 		private @Nullable String bundle;
 
 		/**
 		 * How peers are authenticated: verified (mutual TLS, peers need a certificate the
-		 * bundle trusts) or compatible (js2p-like, any peer is accepted). Default: verified when
-		 * a bundle is set, compatible (with a self-signed certificate) otherwise.
+		 * bundle trusts) or compatible (js2p-like, any peer is accepted). Default:
+		 * verified when a bundle is set, compatible (with a self-signed certificate)
+		 * otherwise.
 		 */
 		private TlsOptions.@Nullable Mode mode;
 

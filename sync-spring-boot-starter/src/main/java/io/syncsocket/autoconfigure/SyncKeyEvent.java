@@ -5,7 +5,10 @@ import io.syncsocket.SyncEvent;
 import io.syncsocket.SyncSocket;
 import org.jspecify.annotations.Nullable;
 
-/** A key of a socket's dictionary changed: see {@link SyncKeyUpdatedEvent} and {@link SyncKeyDeletedEvent}. */
+/**
+ * A key of a socket's dictionary changed: see {@link SyncKeyUpdatedEvent} and
+ * {@link SyncKeyDeletedEvent}.
+ */
 public abstract class SyncKeyEvent extends SyncSocketEvent {
 
 	private static final long serialVersionUID = 1L;
@@ -32,7 +35,9 @@ public abstract class SyncKeyEvent extends SyncSocketEvent {
 		return this.change.meta();
 	}
 
-	/** Whether the change was made here, arrived in a broadcast or in a state transfer. */
+	/**
+	 * Whether the change was made here, arrived in a broadcast or in a state transfer.
+	 */
 	public SyncEvent.Origin getOrigin() {
 		return this.change.origin();
 	}

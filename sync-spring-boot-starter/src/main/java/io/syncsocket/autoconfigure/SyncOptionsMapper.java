@@ -20,14 +20,17 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns the {@code sync.*} properties of one socket into {@link SyncOptions}. A value set on
- * the named socket wins over {@code sync.*}; a value set nowhere keeps the library default.
- * Every value the library rejects fails with an {@link InvalidConfigurationPropertyValueException}
- * naming the property it came from.
+ * Turns the {@code sync.*} properties of one socket into {@link SyncOptions}. A value set
+ * on the named socket wins over {@code sync.*}; a value set nowhere keeps the library
+ * default. Every value the library rejects fails with an
+ * {@link InvalidConfigurationPropertyValueException} naming the property it came from.
  */
 final class SyncOptionsMapper {
 
-	/** Settings that identify one socket: a named socket never takes them from {@code sync.*}. */
+	/**
+	 * Settings that identify one socket: a named socket never takes them from
+	 * {@code sync.*}.
+	 */
 	static final java.util.Set<String> NOT_INHERITED = java.util.Set.of("port", "node-id", "out-addr");
 
 	private final SyncSocketProperties properties;
@@ -43,8 +46,9 @@ final class SyncOptionsMapper {
 	}
 
 	/**
-	 * A mapper that resolves {@code sync.ssl.bundle} through {@code sslBundles} (called only
-	 * when a bundle is configured; null when there are no SSL bundles in the context).
+	 * A mapper that resolves {@code sync.ssl.bundle} through {@code sslBundles} (called
+	 * only when a bundle is configured; null when there are no SSL bundles in the
+	 * context).
 	 */
 	SyncOptionsMapper(SyncSocketProperties properties, String socketName, Supplier<@Nullable SslBundles> sslBundles) {
 		this.properties = properties;
@@ -84,7 +88,8 @@ final class SyncOptionsMapper {
 			blamed.apply((value) -> mesh.seedRetry(initial, max));
 		}
 		apply("node-id", SocketProperties::getNodeId, mesh::nodeId);
-		apply("max-frame-length", SocketProperties::getMaxFrameLength, (size) -> mesh.maxFrameLength(toInt(size, "max-frame-length")));
+		apply("max-frame-length", SocketProperties::getMaxFrameLength,
+				(size) -> mesh.maxFrameLength(toInt(size, "max-frame-length")));
 		apply("max-outgoing", SocketProperties::getMaxOutgoing, mesh::maxOutgoing);
 		apply("handshake-timeout", SocketProperties::getHandshakeTimeout, mesh::handshakeTimeout);
 		apply("stall-timeout", SocketProperties::getStallTimeout, mesh::stallTimeout);
@@ -115,8 +120,8 @@ final class SyncOptionsMapper {
 	}
 
 	/**
-	 * The TLS options from {@code ssl.bundle} and {@code ssl.mode}, or null if neither is set
-	 * (an SSL protocol then uses compatible mode with a self-signed certificate).
+	 * The TLS options from {@code ssl.bundle} and {@code ssl.mode}, or null if neither is
+	 * set (an SSL protocol then uses compatible mode with a self-signed certificate).
 	 */
 	private @Nullable TlsOptions mapTls(Protocol protocol) {
 		Setting<String> bundle = find("ssl.bundle", (p) -> p.getSsl().getBundle());
@@ -183,9 +188,8 @@ final class SyncOptionsMapper {
 		}
 		catch (NoSuchSslBundleException ex) {
 			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
-					"no SSL bundle named '" + bundle.value + "' (define it under spring.ssl.bundle.jks."
-							+ bundle.value + " or spring.ssl.bundle.pem." + bundle.value + "); known: "
-							+ bundles.getBundleNames());
+					"no SSL bundle named '" + bundle.value + "' (define it under spring.ssl.bundle.jks." + bundle.value
+							+ " or spring.ssl.bundle.pem." + bundle.value + "); known: " + bundles.getBundleNames());
 		}
 	}
 
@@ -217,7 +221,8 @@ final class SyncOptionsMapper {
 				return new Setting<>(this.namedPrefix + property, value);
 			}
 			if (NOT_INHERITED.contains(property)) {
-				// one port, id or advertised address shared by several sockets can only clash
+				// one port, id or advertised address shared by several sockets can only
+				// clash
 				return null;
 			}
 		}

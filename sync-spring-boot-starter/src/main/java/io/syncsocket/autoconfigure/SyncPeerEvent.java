@@ -3,7 +3,10 @@ package io.syncsocket.autoconfigure;
 import io.syncsocket.Peer;
 import io.syncsocket.SyncSocket;
 
-/** A peer joined or left: see {@link SyncPeerConnectedEvent} and {@link SyncPeerDisconnectedEvent}. */
+/**
+ * A peer joined or left: see {@link SyncPeerConnectedEvent} and
+ * {@link SyncPeerDisconnectedEvent}.
+ */
 public abstract class SyncPeerEvent extends SyncSocketEvent {
 
 	private static final long serialVersionUID = 1L;

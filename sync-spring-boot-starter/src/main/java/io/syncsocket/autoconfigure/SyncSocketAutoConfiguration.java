@@ -35,11 +35,12 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * Auto-configuration of {@link SyncSocket} beans from {@code sync.*} properties.
  *
- * <p>Without {@code sync.sockets} there is one bean, {@code syncSocket}, named
- * {@value #DEFAULT_SOCKET_NAME}. With {@code sync.sockets.<name>.*} there is one bean per name
- * (bean name and qualifier = the name), each inheriting unset values from {@code sync.*}. A
- * {@link SyncSocket} bean of the application's own disables all of them. The sockets start
- * and stop with the context ({@link SyncSocketLifecycle}).
+ * <p>
+ * Without {@code sync.sockets} there is one bean, {@code syncSocket}, named
+ * {@value #DEFAULT_SOCKET_NAME}. With {@code sync.sockets.<name>.*} there is one bean per
+ * name (bean name and qualifier = the name), each inheriting unset values from
+ * {@code sync.*}. A {@link SyncSocket} bean of the application's own disables all of
+ * them. The sockets start and stop with the context ({@link SyncSocketLifecycle}).
  */
 @AutoConfiguration
 @ConditionalOnClass(SyncSocket.class)
@@ -58,7 +59,9 @@ public final class SyncSocketAutoConfiguration {
 	@Import(SocketRegistrar.class)
 	static class SyncSocketsConfiguration {
 
-		/** The sockets are servers: bind them at start-up even with lazy initialization. */
+		/**
+		 * The sockets are servers: bind them at start-up even with lazy initialization.
+		 */
 		@Bean
 		static LazyInitializationExcludeFilter syncSocketLazyInitializationExcludeFilter() {
 			return LazyInitializationExcludeFilter.forBeanTypes(SyncSocket.class);
@@ -108,7 +111,8 @@ public final class SyncSocketAutoConfiguration {
 			RootBeanDefinition definition = new RootBeanDefinition(SyncSocket.class,
 					() -> beanFactory.getBean(SyncSocketLifecycle.class).create(socketName));
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, socketName));
-			// closed by the lifecycle; close() is idempotent, so the inferred destroy method is harmless
+			// closed by the lifecycle; close() is idempotent, so the inferred destroy
+			// method is harmless
 			definition.setDestroyMethodName(AbstractBeanDefinition.INFER_METHOD);
 			registry.registerBeanDefinition(beanName, definition);
 		}

@@ -5,9 +5,10 @@ import io.syncsocket.SyncSocket;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Base of the application events published for an auto-configured {@link SyncSocket}. They are
- * published from the socket's event dispatcher thread (never a Netty thread), in commit order
- * per socket, so a plain {@code @EventListener} works and may call blocking socket methods.
+ * Base of the application events published for an auto-configured {@link SyncSocket}.
+ * They are published from the socket's event dispatcher thread (never a Netty thread), in
+ * commit order per socket, so a plain {@code @EventListener} works and may call blocking
+ * socket methods.
  */
 public abstract class SyncSocketEvent extends ApplicationEvent {
 

@@ -29,20 +29,23 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Creates the auto-configured sockets and runs them with the application context: they bind
- * and dial their seeds on start, in a phase before the web server starts, and close (links,
- * Netty threads, event dispatcher) on stop, after the web server has stopped.
+ * Creates the auto-configured sockets and runs them with the application context: they
+ * bind and dial their seeds on start, in a phase before the web server starts, and close
+ * (links, Netty threads, event dispatcher) on stop, after the web server has stopped.
  *
- * <p>The lifecycle is not {@linkplain #isPauseable() pauseable}: a paused context (Spring
+ * <p>
+ * The lifecycle is not {@linkplain #isPauseable() pauseable}: a paused context (Spring
  * Framework 7 pauses the cached contexts of a test suite that another test class is not
- * using) leaves its sockets running, with their port, node id and data, so a later test class
- * finds them as it left them. An explicit context {@code stop()} closes the sockets and a
- * later {@code start()} starts the same {@link SyncSocket} beans again: each rejoins its
- * mesh as a fresh node (a new port and id where port 0 is configured, the dictionary filled
- * again from its peers; with leasing on, keys that a previous id leased stay leased to it for
- * the lease time). {@link #isRunning()} is true only while every socket runs.
+ * using) leaves its sockets running, with their port, node id and data, so a later test
+ * class finds them as it left them. An explicit context {@code stop()} closes the sockets
+ * and a later {@code start()} starts the same {@link SyncSocket} beans again: each
+ * rejoins its mesh as a fresh node (a new port and id where port 0 is configured, the
+ * dictionary filled again from its peers; with leasing on, keys that a previous id leased
+ * stay leased to it for the lease time). {@link #isRunning()} is true only while every
+ * socket runs.
  *
- * <p>Each socket gets a single-threaded event dispatcher that delivers its listeners and
+ * <p>
+ * Each socket gets a single-threaded event dispatcher that delivers its listeners and
  * publishes its {@link SyncSocketEvent}s in commit order, off the socket's own threads.
  */
 class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
@@ -69,7 +72,10 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		this(properties, customizers, publisher, null);
 	}
 
-	/** A lifecycle that resolves {@code sync.ssl.bundle} through the context's {@link SslBundles}. */
+	/**
+	 * A lifecycle that resolves {@code sync.ssl.bundle} through the context's
+	 * {@link SslBundles}.
+	 */
 	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles) {
 		this.properties = properties;
@@ -106,7 +112,10 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	/** Starts every socket that is not running: new ones, and those a {@link #stop()} closed. */
+	/**
+	 * Starts every socket that is not running: new ones, and those a {@link #stop()}
+	 * closed.
+	 */
 	@Override
 	public synchronized void start() {
 		try {
@@ -138,7 +147,10 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	/** Closes every socket and ends its event dispatcher, once the queued events are delivered. */
+	/**
+	 * Closes every socket and ends its event dispatcher, once the queued events are
+	 * delivered.
+	 */
 	@Override
 	public synchronized void stop() {
 		this.running = false;
@@ -164,9 +176,9 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Not pauseable: a paused context keeps its sockets in the mesh (only a context stop or
-	 * close stops them). A socket cannot pause without leaving the mesh, and leaving it would
-	 * cost its port and node id and, for a lone node, its data.
+	 * Not pauseable: a paused context keeps its sockets in the mesh (only a context stop
+	 * or close stops them). A socket cannot pause without leaving the mesh, and leaving
+	 * it would cost its port and node id and, for a lone node, its data.
 	 */
 	@Override
 	public boolean isPauseable() {
@@ -178,7 +190,10 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		return PHASE;
 	}
 
-	/** Closes whatever a failed or skipped {@link #stop()} left (the sockets are closed idempotently). */
+	/**
+	 * Closes whatever a failed or skipped {@link #stop()} left (the sockets are closed
+	 * idempotently).
+	 */
 	@Override
 	public void destroy() {
 		stop();
@@ -188,9 +203,9 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * A socket's listener executor for the whole life of the socket bean: one thread, started
-	 * with the socket and ended when it stops, and again on a restart (the socket's options,
-	 * which hold the executor, cannot change).
+	 * A socket's listener executor for the whole life of the socket bean: one thread,
+	 * started with the socket and ended when it stops, and again on a restart (the
+	 * socket's options, which hold the executor, cannot change).
 	 */
 	private static final class EventDispatcher implements Executor {
 
@@ -242,7 +257,9 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	}
 
-	/** Publishes a socket's changes and peers as application events (on its dispatcher). */
+	/**
+	 * Publishes a socket's changes and peers as application events (on its dispatcher).
+	 */
 	private static final class EventBridge implements SyncListener, PeerListener {
 
 		private final SyncSocket socket;

@@ -5,13 +5,19 @@ import java.util.Map;
 
 import io.syncsocket.SyncSocket;
 
-/** Maps {@link SyncSocket} bean names to the socket names used in tags, details and events. */
+/**
+ * Maps {@link SyncSocket} bean names to the socket names used in tags, details and
+ * events.
+ */
 public final class SyncSocketNames {
 
 	private SyncSocketNames() {
 	}
 
-	/** The socket name for a bean name: {@code default} for {@code syncSocket}, else the bean name. */
+	/**
+	 * The socket name for a bean name: {@code default} for {@code syncSocket}, else the
+	 * bean name.
+	 */
 	public static String socketName(String beanName) {
 		return SyncSocketAutoConfiguration.DEFAULT_BEAN_NAME.equals(beanName)
 				? SyncSocketAutoConfiguration.DEFAULT_SOCKET_NAME : beanName;

@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Configuration of the auto-configured {@link io.syncsocket.SyncSocket} beans, bound from
  * {@code sync.*}. Without {@code sync.sockets} there is one socket configured by
  * {@code sync.*}; with it, one socket per name, each inheriting unset values from
- * {@code sync.*} (except {@code port}, {@code node-id} and {@code out-addr}, which identify
- * one socket).
+ * {@code sync.*} (except {@code port}, {@code node-id} and {@code out-addr}, which
+ * identify one socket).
  */
 @ConfigurationProperties("sync")
 public class SyncSocketProperties extends SocketProperties {
@@ -19,8 +19,8 @@ public class SyncSocketProperties extends SocketProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Named sockets, each its own bean (injectable by qualifier = its name), inheriting unset
-	 * values from sync.* except port, node-id and out-addr.
+	 * Named sockets, each its own bean (injectable by qualifier = its name), inheriting
+	 * unset values from sync.* except port, node-id and out-addr.
 	 */
 	private Map<String, SocketProperties> sockets = new LinkedHashMap<>();
 

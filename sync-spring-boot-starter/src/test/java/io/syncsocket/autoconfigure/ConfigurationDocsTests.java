@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's configuration table lists exactly the properties of the starter's generated
- * configuration metadata, with the same defaults.
+ * The README's configuration table lists exactly the properties of the starter's
+ * generated configuration metadata, with the same defaults.
  */
 class ConfigurationDocsTests {
 

@@ -27,8 +27,8 @@ import org.springframework.core.annotation.Order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SyncSocketAutoConfiguration}: defaults, backing off, customizers, named
- * sockets and the debug level.
+ * Tests for {@link SyncSocketAutoConfiguration}: defaults, backing off, customizers,
+ * named sockets and the debug level.
  */
 class SyncSocketAutoConfigurationTests {
 
@@ -226,11 +226,13 @@ class SyncSocketAutoConfigurationTests {
 	@Test
 	void lazyInitializationShouldStillStartTheSockets() {
 		this.contextRunner
-			.withInitializer((context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
 			.run((context) -> {
 				SyncSocketLifecycle lifecycle = context.getBean(SyncSocketLifecycle.class);
 				assertThat(lifecycle.isRunning()).isTrue();
-				// nothing has asked for the socket yet: it must be bound anyway, as a server is
+				// nothing has asked for the socket yet: it must be bound anyway, as a
+				// server is
 				assertThat(context.getBeanFactory().containsSingleton(SyncSocketAutoConfiguration.DEFAULT_BEAN_NAME))
 					.isTrue();
 				assertThat(context.getBean(SyncSocket.class).state()).isEqualTo(MeshSocket.State.RUNNING);

@@ -35,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SyncSocketConfigurationMetadataTests {
 
-	/** Properties whose default is "unset" or machine-dependent, so the metadata has none. */
+	/**
+	 * Properties whose default is "unset" or machine-dependent, so the metadata has none.
+	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("sync.out-addr", "sync.seeds", "sync.node-id",
 			"sync.io-threads", "sync.sockets", "sync.ssl.bundle", "sync.ssl.mode");
 
@@ -64,7 +66,8 @@ class SyncSocketConfigurationMetadataTests {
 		SoftAssertions softly = new SoftAssertions();
 		for (Map<String, Object> property : sync) {
 			Object name = property.get("name");
-			// an additional-metadata entry whose name matches no real property has no type
+			// an additional-metadata entry whose name matches no real property has no
+			// type
 			softly.assertThat(property.get("type")).as("type of %s", name).isNotNull();
 			softly.assertThat(property.get("sourceType")).as("sourceType of %s", name).isNotNull();
 			softly.assertThat((String) property.get("description")).as("description of %s", name).isNotBlank();
@@ -91,7 +94,8 @@ class SyncSocketConfigurationMetadataTests {
 				continue;
 			}
 			SyncSocketProperties bound = new SyncSocketProperties();
-			// list defaults are JSON arrays in the metadata, comma-separated text in properties
+			// list defaults are JSON arrays in the metadata, comma-separated text in
+			// properties
 			String text = (defaultValue instanceof java.util.List<?> list)
 					? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(defaultValue);
 			Set<String> boundNames = bind(bound, name, text);
@@ -135,7 +139,8 @@ class SyncSocketConfigurationMetadataTests {
 			.map((value) -> bindOne("sync.delete-policy", value).getDeletePolicy()))
 			.containsExactlyInAnyOrder(DeletePolicy.values());
 		assertThat(hintValues("sync.protocol.encryption")).containsExactly(Protocol.PLAINTEXT, Protocol.SSL);
-		assertThat(hintValues("sync.ssl.mode").stream().map((value) -> bindOne("sync.ssl.mode", value).getSsl().getMode()))
+		assertThat(
+				hintValues("sync.ssl.mode").stream().map((value) -> bindOne("sync.ssl.mode", value).getSsl().getMode()))
 			.containsExactlyInAnyOrder(io.syncsocket.TlsOptions.Mode.values());
 		assertThat(hintValues("sync.health.unconnected-status")).contains("UNKNOWN", "DOWN");
 	}
@@ -165,7 +170,9 @@ class SyncSocketConfigurationMetadataTests {
 		return bound;
 	}
 
-	/** Binds one property value onto {@code target}; returns the names that were bound. */
+	/**
+	 * Binds one property value onto {@code target}; returns the names that were bound.
+	 */
 	private static Set<String> bind(SyncSocketProperties target, String name, String value) {
 		Set<String> bound = new HashSet<>();
 		BindHandler recording = new BindHandler() {

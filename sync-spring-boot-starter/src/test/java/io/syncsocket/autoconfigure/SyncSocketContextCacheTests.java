@@ -32,12 +32,13 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 
 /**
- * The auto-configured socket in a test suite with several cached contexts. Spring Framework 7
- * pauses a cached context when the next test class switches to another one and restarts it
- * when a later class reuses it; the socket must serve in every class, and an explicit context
- * stop/start or pause/restart must leave it working too.
+ * The auto-configured socket in a test suite with several cached contexts. Spring
+ * Framework 7 pauses a cached context when the next test class switches to another one
+ * and restarts it when a later class reuses it; the socket must serve in every class, and
+ * an explicit context stop/start or pause/restart must leave it working too.
  *
- * <p>The nested classes run in {@link Order} and share the context cache of this JVM: the
+ * <p>
+ * The nested classes run in {@link Order} and share the context cache of this JVM: the
  * first and third (and fourth) use the same configuration, so they get the same context;
  * the second's {@link MockitoBean} makes a second context, which pauses the first.
  */
@@ -212,7 +213,9 @@ class SyncSocketContextCacheTests {
 
 	}
 
-	/** A pauseable lifecycle bean: shows that the context cache really paused a context. */
+	/**
+	 * A pauseable lifecycle bean: shows that the context cache really paused a context.
+	 */
 	static class PauseProbe implements SmartLifecycle {
 
 		private final AtomicInteger stops = new AtomicInteger();

@@ -111,7 +111,8 @@ class SyncSocketEventsTests {
 			SyncSocket remote = startPlainSocket();
 			remote.connect("127.0.0.1", socket.boundAddress().getPort());
 			remote.set("ping", "1");
-			// the listener answers with a set on the context's socket, from the event thread
+			// the listener answers with a set on the context's socket, from the event
+			// thread
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(remote.get("pong")).isEqualTo("1"));
 			assertThat(context.getBean(PingPong.class).failures).isEmpty();
 		});
@@ -135,7 +136,8 @@ class SyncSocketEventsTests {
 					assertThat(updated.getSocketName()).isEqualTo("left");
 					assertThat(updated.getOrigin()).isEqualTo(SyncEvent.Origin.REMOTE);
 					assertThat(updated.getMeta().owner()).isEqualTo(rightSocket.id());
-					assertThat(leftRecorder.threads).allSatisfy((thread) -> assertThat(thread).isEqualTo("sync-left-events"));
+					assertThat(leftRecorder.threads)
+						.allSatisfy((thread) -> assertThat(thread).isEqualTo("sync-left-events"));
 				});
 			// the right context closed: the left one hears its peer leave
 			left.getBean(Recorder.class).await(SyncPeerDisconnectedEvent.class, (event) -> true);

@@ -40,8 +40,8 @@ class SyncSocketLifecycleTests {
 			port.set(socket.boundAddress().getPort());
 			socket.set("k", "v"); // makes the event dispatcher start its thread
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(threadsNamed("sync-lifecycle-close-")).contains(
-						"sync-lifecycle-close-node", "sync-lifecycle-close-events"));
+				.untilAsserted(() -> assertThat(threadsNamed("sync-lifecycle-close-"))
+					.contains("sync-lifecycle-close-node", "sync-lifecycle-close-events"));
 			assertThat(threadsNamed("sync-lifecycle-close-io-")).isNotEmpty();
 		});
 		assertThat(socketRef.get().state()).isEqualTo(MeshSocket.State.CLOSED);
@@ -49,7 +49,8 @@ class SyncSocketLifecycleTests {
 			rebound.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port.get()));
 			assertThat(rebound.getLocalPort()).isEqualTo(port.get());
 		}
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadsNamed("sync-lifecycle-close-")).isEmpty());
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(threadsNamed("sync-lifecycle-close-")).isEmpty());
 	}
 
 	@Test
@@ -114,7 +115,8 @@ class SyncSocketLifecycleTests {
 						"sync.sockets.lifecycle-taken.port=" + taken.getLocalPort())
 				.run((context) -> assertThat(context).hasFailed());
 		}
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadsNamed("sync-lifecycle-")).isEmpty());
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(threadsNamed("sync-lifecycle-")).isEmpty());
 	}
 
 	private static List<String> threadsNamed(String prefix) {

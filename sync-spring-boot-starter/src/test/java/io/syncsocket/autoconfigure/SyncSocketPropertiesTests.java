@@ -39,8 +39,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Binding of every {@code sync.*} property onto the created sockets, and start-up failures that
- * name the offending property.
+ * Binding of every {@code sync.*} property onto the created sockets, and start-up
+ * failures that name the offending property.
  */
 class SyncSocketPropertiesTests {
 
@@ -60,8 +60,8 @@ class SyncSocketPropertiesTests {
 					"sync.max-frame-length=2MB", "sync.max-outgoing=7", "sync.handshake-timeout=11s",
 					"sync.stall-timeout=12s", "sync.connect-timeout=3s", "sync.peer-request-delay=1500ms",
 					"sync.operation-timeout=9s", "sync.user-queue-capacity=123", "sync.io-threads=1",
-					"sync.native-transport=false", "sync.compression-threshold=2KB",
-					"sync.delete-policy=never", "sync.tombstone-retention=2h")
+					"sync.native-transport=false", "sync.compression-threshold=2KB", "sync.delete-policy=never",
+					"sync.tombstone-retention=2h")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				SyncSocket socket = context.getBean(SyncSocket.class);
@@ -151,20 +151,24 @@ class SyncSocketPropertiesTests {
 			"sync.stall-timeout | -1s | sync.stall-timeout", "sync.connect-timeout | 0ms | sync.connect-timeout",
 			"sync.peer-request-delay | 0s | sync.peer-request-delay",
 			"sync.operation-timeout | 0s | sync.operation-timeout", "sync.leasing | maybe | sync.leasing",
-			"sync.delete-policy | sometimes | sync.delete-policy", "sync.max-frame-length | 512B | sync.max-frame-length",
-			"sync.max-frame-length | 4GB | sync.max-frame-length", "sync.max-frame-length | big | sync.max-frame-length",
+			"sync.delete-policy | sometimes | sync.delete-policy",
+			"sync.max-frame-length | 512B | sync.max-frame-length",
+			"sync.max-frame-length | 4GB | sync.max-frame-length",
+			"sync.max-frame-length | big | sync.max-frame-length",
 			"sync.user-queue-capacity | 0 | sync.user-queue-capacity", "sync.io-threads | 0 | sync.io-threads",
 			"sync.debug-level | -1 | sync.debug-level", "sync.tombstone-retention | 500ms | sync.tombstone-retention",
 			"sync.seed-retry.initial | 0s | sync.seed-retry.initial",
-			"sync.seed-retry.initial | 1m | sync.seed-retry.initial", "sync.seed-retry.max | 500ms | sync.seed-retry.max",
-			"sync.sockets.a.port | -5 | sync.sockets.a.port", "sync.sockets.a.port | abc | sync.sockets.a.port",
+			"sync.seed-retry.initial | 1m | sync.seed-retry.initial",
+			"sync.seed-retry.max | 500ms | sync.seed-retry.max", "sync.sockets.a.port | -5 | sync.sockets.a.port",
+			"sync.sockets.a.port | abc | sync.sockets.a.port",
 			"sync.sockets.a.seeds | nohostport | sync.sockets.a.seeds",
 			"sync.sockets.a.leasing | maybe | sync.sockets.a.leasing" })
 	void invalidValueShouldFailStartupNamingTheProperty(String property, String value, String expectedName) {
 		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();
 			Throwable failure = context.getStartupFailure();
-			assertThat(messages(failure)).as("messages of the cause chain").anyMatch((message) -> message.contains(expectedName));
+			assertThat(messages(failure)).as("messages of the cause chain")
+				.anyMatch((message) -> message.contains(expectedName));
 			assertThat(namedProperties(failure)).as("property named by the binding or validation exception")
 				.contains(expectedName);
 			FailureAnalysis analysis = analyze(failure);
@@ -181,7 +185,8 @@ class SyncSocketPropertiesTests {
 				assertThat(messages(context.getStartupFailure()))
 					.anyMatch((message) -> message.contains("sync.port") && message.contains("'default'"));
 			});
-			this.contextRunner.withPropertyValues("sync.sockets.free.port=0", "sync.sockets.taken.port=" + taken.getLocalPort())
+			this.contextRunner
+				.withPropertyValues("sync.sockets.free.port=0", "sync.sockets.taken.port=" + taken.getLocalPort())
 				.run((context) -> {
 					assertThat(context).hasFailed();
 					assertThat(messages(context.getStartupFailure()))
@@ -209,7 +214,9 @@ class SyncSocketPropertiesTests {
 		return messages;
 	}
 
-	/** The property names carried by binding and validation exceptions in the cause chain. */
+	/**
+	 * The property names carried by binding and validation exceptions in the cause chain.
+	 */
 	private static List<String> namedProperties(Throwable failure) {
 		List<String> names = new ArrayList<>();
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -226,7 +233,10 @@ class SyncSocketPropertiesTests {
 		return names;
 	}
 
-	/** Runs Spring Boot's failure analyzers, as SpringApplication does when start-up fails. */
+	/**
+	 * Runs Spring Boot's failure analyzers, as SpringApplication does when start-up
+	 * fails.
+	 */
 	static FailureAnalysis analyze(Throwable failure) {
 		ArgumentResolver arguments = ArgumentResolver.of(Environment.class, new StandardEnvironment())
 			.and(BeanFactory.class, new DefaultListableBeanFactory());

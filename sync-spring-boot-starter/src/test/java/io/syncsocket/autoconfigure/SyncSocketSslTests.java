@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS from {@code sync.protocol.encryption=SSL} and {@code sync.ssl.*}: a socket configured
- * with a Spring Boot SSL bundle joins a verified (mutual TLS) node, compatible mode is the
- * default without a bundle, named sockets inherit the settings, and every inconsistent
- * combination fails start-up naming the property. The key stores are made with the JDK's
- * {@code keytool}, exactly as the README's security section shows.
+ * TLS from {@code sync.protocol.encryption=SSL} and {@code sync.ssl.*}: a socket
+ * configured with a Spring Boot SSL bundle joins a verified (mutual TLS) node, compatible
+ * mode is the default without a bundle, named sockets inherit the settings, and every
+ * inconsistent combination fails start-up naming the property. The key stores are made
+ * with the JDK's {@code keytool}, exactly as the README's security section shows.
  */
 class SyncSocketSslTests {
 
@@ -79,8 +79,7 @@ class SyncSocketSslTests {
 	@Test
 	void sslBundleShouldJoinAVerifiedNode() throws Exception {
 		SyncSocket b = startVerifiedNodeB();
-		this.contextRunner
-			.withPropertyValues(bundle("mesh", "node-a"))
+		this.contextRunner.withPropertyValues(bundle("mesh", "node-a"))
 			.withPropertyValues("sync.protocol.encryption=SSL", "sync.ssl.bundle=mesh",
 					"sync.seeds=127.0.0.1:" + b.boundAddress().getPort())
 			.run((context) -> {
@@ -99,7 +98,8 @@ class SyncSocketSslTests {
 	@Test
 	void compatibleModeShouldPresentTheBundlesCertificateWithoutVerifyingPeers() throws Exception {
 		SyncSocket b = startVerifiedNodeB();
-		// compatible presents node-a's (trusted) certificate but verifies nobody: b accepts it
+		// compatible presents node-a's (trusted) certificate but verifies nobody: b
+		// accepts it
 		this.contextRunner.withPropertyValues(bundle("mesh", "node-a"))
 			.withPropertyValues("sync.protocol.encryption=SSL", "sync.ssl.bundle=mesh", "sync.ssl.mode=compatible",
 					"sync.seeds=127.0.0.1:" + b.boundAddress().getPort())
@@ -145,7 +145,8 @@ class SyncSocketSslTests {
 	void unknownBundleShouldFailStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues(bundle("mesh", "node-a"))
 			.withPropertyValues("sync.protocol.encryption=SSL", "sync.ssl.bundle=other")
-			.run((context) -> assertFailureNames(context.getStartupFailure(), "sync.ssl.bundle", "no SSL bundle named 'other'"));
+			.run((context) -> assertFailureNames(context.getStartupFailure(), "sync.ssl.bundle",
+					"no SSL bundle named 'other'"));
 	}
 
 	@Test
@@ -175,11 +176,10 @@ class SyncSocketSslTests {
 
 	@Test
 	void badModeShouldFailStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("sync.protocol.encryption=SSL", "sync.ssl.mode=strict")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(messages(context.getStartupFailure())).anyMatch((message) -> message.contains("sync.ssl.mode"));
-			});
+		this.contextRunner.withPropertyValues("sync.protocol.encryption=SSL", "sync.ssl.mode=strict").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context.getStartupFailure())).anyMatch((message) -> message.contains("sync.ssl.mode"));
+		});
 	}
 
 	private static void assertFailureNames(Throwable failure, String property, String reason) {
@@ -204,7 +204,9 @@ class SyncSocketSslTests {
 		return messages;
 	}
 
-	/** A PKCS12 bundle named {@code name} with a node's key store and the CA trust store. */
+	/**
+	 * A PKCS12 bundle named {@code name} with a node's key store and the CA trust store.
+	 */
 	private static String[] bundle(String name, String node) {
 		String prefix = "spring.ssl.bundle.jks." + name + ".";
 		return new String[] { prefix + "keystore.location=" + keys.resolve(node + ".p12").toUri(),
@@ -236,7 +238,10 @@ class SyncSocketSslTests {
 		return store;
 	}
 
-	/** Runs the JDK's keytool in the key directory with the common store password; fails on a non-zero exit. */
+	/**
+	 * Runs the JDK's keytool in the key directory with the common store password; fails
+	 * on a non-zero exit.
+	 */
 	private static void keytool(String... args) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A whole dictionary update through the public API on a started socket without peers:
- * {@code set} (value to msgpack on the caller, hand-off to the node loop and back, lease check,
- * store encode + SHA-256, seen set, map put, listener dispatch) and {@code get} (lock-free read
- * and msgpack decode), over 100,000 keys.
+ * {@code set} (value to msgpack on the caller, hand-off to the node loop and back, lease
+ * check, store encode + SHA-256, seen set, map put, listener dispatch) and {@code get}
+ * (lock-free read and msgpack decode), over 100,000 keys.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -69,7 +69,10 @@ public class SyncSocketBenchmarks {
 		this.socket.close();
 	}
 
-	/** One set from a user thread, waiting for the node loop's answer (as SyncSocket.set does). */
+	/**
+	 * One set from a user thread, waiting for the node loop's answer (as SyncSocket.set
+	 * does).
+	 */
 	@Benchmark
 	public void set() {
 		this.next = (this.next + 1) % KEYS;

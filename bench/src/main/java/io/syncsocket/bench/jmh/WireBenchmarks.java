@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The per-message wire work of a live set (PROTOCOL.md §1–2, §7.2): a 3-packet store
  * {@code [0x00, sender, time, 0x0B, key, value]} with a 100-byte str value, as the author
- * encodes it (msgpack + SHA-256), as a receiver opens and decodes it, with and without zlib.
+ * encodes it (msgpack + SHA-256), as a receiver opens and decodes it, with and without
+ * zlib.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -74,13 +75,18 @@ public class WireBenchmarks {
 		this.codec.close();
 	}
 
-	/** Author side: msgpack body and SHA-256 checksum of a store (MessageCodec.encode). */
+	/**
+	 * Author side: msgpack body and SHA-256 checksum of a store (MessageCodec.encode).
+	 */
 	@Benchmark
 	public byte[] encodeStore() {
 		return MessageCodec.encode(Flags.BROADCAST, this.sender, TIME, this.payload);
 	}
 
-	/** Receiver side, uncompressed: checksum verify (BlobCodec.open) + MessageCodec.decode. */
+	/**
+	 * Receiver side, uncompressed: checksum verify (BlobCodec.open) +
+	 * MessageCodec.decode.
+	 */
 	@Benchmark
 	public WireMessage decodeStore() {
 		return MessageCodec.decode(this.codec.open(this.blob));
@@ -92,7 +98,10 @@ public class WireBenchmarks {
 		return MessageCodec.decode(this.codec.open(this.zlibBlob));
 	}
 
-	/** SHA-256 of one store body alone (part of encode, and of decode twice for zlib frames). */
+	/**
+	 * SHA-256 of one store body alone (part of encode, and of decode twice for zlib
+	 * frames).
+	 */
 	@Benchmark
 	public byte[] sha256() {
 		Ids.sha256Into(this.blob, WireMessage.CHECKSUM_LENGTH, this.blob.length - WireMessage.CHECKSUM_LENGTH,
@@ -114,13 +123,18 @@ public class WireBenchmarks {
 		return packer.toByteArray();
 	}
 
-	/** msgpack decoding of the store message body alone (generic decoder, no checksum). */
+	/**
+	 * msgpack decoding of the store message body alone (generic decoder, no checksum).
+	 */
 	@Benchmark
 	public Object msgpackDecodeStoreBody() {
 		return Msgpack.decode(this.blob, WireMessage.CHECKSUM_LENGTH, this.blob.length - WireMessage.CHECKSUM_LENGTH);
 	}
 
-	/** What SyncSocket.set does to a user's value before anything else (the caller's thread). */
+	/**
+	 * What SyncSocket.set does to a user's value before anything else (the caller's
+	 * thread).
+	 */
 	@Benchmark
 	public byte[] msgpackValue() {
 		return Msgpack.encode(this.value);
@@ -132,7 +146,10 @@ public class WireBenchmarks {
 		return this.codec.seal(this.blob, Compression.ZLIB);
 	}
 
-	/** zlib per frame on receipt: BlobCodec.open of a compressed frame (raw checksum miss, inflate, verify). */
+	/**
+	 * zlib per frame on receipt: BlobCodec.open of a compressed frame (raw checksum miss,
+	 * inflate, verify).
+	 */
 	@Benchmark
 	public byte[] zlibOpen() {
 		return this.codec.open(this.zlibBlob);

@@ -15,11 +15,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The broadcast seen set (PROTOCOL.md §6.2) holding 100,000 (id, time) pairs — 60 seconds of
- * broadcasts at about 1,700/s: look-ups that hit and miss, and the steady state of a node that
- * adds one new broadcast per operation and prunes pairs older than 60 seconds as time moves on.
+ * The broadcast seen set (PROTOCOL.md §6.2) holding 100,000 (id, time) pairs — 60 seconds
+ * of broadcasts at about 1,700/s: look-ups that hit and miss, and the steady state of a
+ * node that adds one new broadcast per operation and prunes pairs older than 60 seconds
+ * as time moves on.
  *
- * <p>Lives in the bench module under SeenSet's package, for package-private access (internal
+ * <p>
+ * Lives in the bench module under SeenSet's package, for package-private access (internal
  * API: it follows sync-core's refactorings).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +40,10 @@ public class SeenSetBenchmarks {
 
 	private static final int RING = 1 << 18;
 
-	/** MeshOptions' default maxSeenMessages: above the 100,000 pairs held, no early eviction. */
+	/**
+	 * MeshOptions' default maxSeenMessages: above the 100,000 pairs held, no early
+	 * eviction.
+	 */
 	private static final int CAPACITY = 1_000_000;
 
 	private SeenSet seen;
@@ -91,7 +96,10 @@ public class SeenSetBenchmarks {
 		return this.seen.contains(this.misses[this.next], this.time);
 	}
 
-	/** One new broadcast: add, and prune what fell out of the 60-second window (amortised). */
+	/**
+	 * One new broadcast: add, and prune what fell out of the 60-second window
+	 * (amortised).
+	 */
 	@Benchmark
 	public boolean addAndPrune() {
 		return addOne();

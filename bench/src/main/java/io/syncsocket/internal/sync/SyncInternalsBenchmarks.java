@@ -17,14 +17,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The sync layer's per-change decisions and its dictionary write: {@link LeaseRule#allows}
- * (PROTOCOL.md §7.4) in its common outcomes, {@link LeaseRule#wins}, and the update of a
- * 100,000-key dictionary the way SyncEngine stores a remote change (a {@link SyncKey} built from
- * the key bytes, a new {@link Version}, a {@code ConcurrentHashMap.put}). SyncEngine itself needs a
- * running mesh node; {@code io.syncsocket.bench.jmh.SyncSocketBenchmarks} measures a whole
+ * The sync layer's per-change decisions and its dictionary write:
+ * {@link LeaseRule#allows} (PROTOCOL.md §7.4) in its common outcomes,
+ * {@link LeaseRule#wins}, and the update of a 100,000-key dictionary the way SyncEngine
+ * stores a remote change (a {@link SyncKey} built from the key bytes, a new
+ * {@link Version}, a {@code ConcurrentHashMap.put}). SyncEngine itself needs a running
+ * mesh node; {@code io.syncsocket.bench.jmh.SyncSocketBenchmarks} measures a whole
  * {@code set} through the public API.
  *
- * <p>Lives in the bench module under the sync package, for package-private access (internal
+ * <p>
+ * Lives in the bench module under the sync package, for package-private access (internal
  * API: it follows sync-core's refactorings).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -73,7 +75,9 @@ public class SyncInternalsBenchmarks {
 		return LeaseRule.allows(this.ownedByA, OWNER_A, NOW, false, true, NOW);
 	}
 
-	/** Another node writes a leased key: every rule is evaluated, the change is refused. */
+	/**
+	 * Another node writes a leased key: every rule is evaluated, the change is refused.
+	 */
 	@Benchmark
 	public boolean leaseRefusedOtherOwner() {
 		return LeaseRule.allows(this.ownedByA, OWNER_B, NOW, false, true, NOW);
@@ -85,13 +89,18 @@ public class SyncInternalsBenchmarks {
 		return LeaseRule.allows(this.ownedByAExpired, OWNER_B, NOW, false, true, NOW);
 	}
 
-	/** The state-transfer merge order between two versions of the same second (owner tie-break). */
+	/**
+	 * The state-transfer merge order between two versions of the same second (owner
+	 * tie-break).
+	 */
 	@Benchmark
 	public boolean mergeWins() {
 		return LeaseRule.wins(this.ownedByA, new Version(this.value, OWNER_B, NOW));
 	}
 
-	/** A remote update of an existing key: SyncKey from wire bytes, new Version, map put. */
+	/**
+	 * A remote update of an existing key: SyncKey from wire bytes, new Version, map put.
+	 */
 	@Benchmark
 	public Version dictionaryUpdate() {
 		this.next = (this.next + 1) % KEYS;

@@ -11,8 +11,9 @@ import io.syncsocket.internal.transport.Link;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The mesh's state for one link: before the handshake a pending connection, afterwards the
- * routing-table entry of a peer. Touched only under the node lock (see {@link NodeLoop}).
+ * The mesh's state for one link: before the handshake a pending connection, afterwards
+ * the routing-table entry of a peer. Touched only under the node lock (see
+ * {@link NodeLoop}).
  */
 public final class Connection {
 
@@ -25,7 +26,9 @@ public final class Connection {
 
 	@Nullable Peer peer;
 
-	/** The compression ids the peer advertised (from its handshake or a renegotiation). */
+	/**
+	 * The compression ids the peer advertised (from its handshake or a renegotiation).
+	 */
 	List<Integer> peerCompression = List.of();
 
 	/** Whether a peers message arrived from this peer (else we ask with request "*"). */
@@ -34,9 +37,9 @@ public final class Connection {
 	boolean closed;
 
 	/**
-	 * Whether this node closed the link as a duplicate ({@code Link.retire}) and has not yet
-	 * dialed the peer again for it: the link stays open, reading, until the peer, which may
-	 * still route over it, closes its end.
+	 * Whether this node closed the link as a duplicate ({@code Link.retire}) and has not
+	 * yet dialed the peer again for it: the link stays open, reading, until the peer,
+	 * which may still route over it, closes its end.
 	 */
 	boolean retired;
 
@@ -47,7 +50,10 @@ public final class Connection {
 
 	NodeExecutor.@Nullable Cancellable peerRequestTimer;
 
-	/** Completed when the handshake is accepted (for {@code connect}); failed when the link closes first. */
+	/**
+	 * Completed when the handshake is accepted (for {@code connect}); failed when the
+	 * link closes first.
+	 */
 	@Nullable CompletableFuture<Peer> handshakeFuture;
 
 	/** The address dialed (outbound links, once the dial completed). */
@@ -56,7 +62,10 @@ public final class Connection {
 	/** The id this connection was dialed for, while following a peer list. */
 	@Nullable String expectedId;
 
-	/** The last user-visible message sent here (main flag and payload), for a renegotiate resend. */
+	/**
+	 * The last user-visible message sent here (main flag and payload), for a renegotiate
+	 * resend.
+	 */
 	int lastSentType = -1;
 
 	@Nullable List<?> lastSentPayload;
@@ -78,7 +87,10 @@ public final class Connection {
 		return this.peer;
 	}
 
-	/** The implementation the peer's handshake looks like; SYNCSOCKET before the handshake. */
+	/**
+	 * The implementation the peer's handshake looks like; SYNCSOCKET before the
+	 * handshake.
+	 */
 	public Peer.Dialect dialect() {
 		Peer peer = this.peer;
 		return (peer != null) ? peer.dialect() : Peer.Dialect.SYNCSOCKET;

@@ -38,14 +38,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mesh protocol of one socket (PROTOCOL.md §5–6): handshakes, the routing table, peer
- * lists, {@code request "*"}, renegotiation, the broadcast waterfall with its seen set, and
- * the user message queue.
+ * lists, {@code request "*"}, renegotiation, the broadcast waterfall with its seen set,
+ * and the user message queue.
  *
- * <p>Threading: {@link LinkListener} callbacks arrive on I/O threads and are handed to the
- * {@link NodeLoop}; every field below the "node lock state" line is touched only under the
- * node lock, on the loop or on a user thread running a change inline (the public-facing and
- * sending methods; see {@link NodeLoop}). {@link #peers()}, {@link #poll()} and {@link #recv}
- * are safe from any thread.
+ * <p>
+ * Threading: {@link LinkListener} callbacks arrive on I/O threads and are handed to the
+ * {@link NodeLoop}; every field below the "node lock state" line is touched only under
+ * the node lock, on the loop or on a user thread running a change inline (the
+ * public-facing and sending methods; see {@link NodeLoop}). {@link #peers()},
+ * {@link #poll()} and {@link #recv} are safe from any thread.
  */
 public final class MeshNode implements LinkListener {
 
@@ -86,7 +87,10 @@ public final class MeshNode implements LinkListener {
 
 	// ---- node lock state
 
-	/** Every open link (links compare by identity); in the order they opened, so that scans are deterministic. */
+	/**
+	 * Every open link (links compare by identity); in the order they opened, so that
+	 * scans are deterministic.
+	 */
 	private final Map<Link, Connection> connections = new LinkedHashMap<>();
 
 	/** Handshaken connections by peer id: the routing table. */
@@ -99,12 +103,18 @@ public final class MeshNode implements LinkListener {
 
 	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
 
-	/** Connections written to in the current batch (or inline change), flushed when it ends. */
+	/**
+	 * Connections written to in the current batch (or inline change), flushed when it
+	 * ends.
+	 */
 	private final List<Connection> dirty = new ArrayList<>();
 
 	private final SeedDialer seeds;
 
-	/** Dials whose link closed before the handshake, waiting briefly (see {@link #dialLost}). */
+	/**
+	 * Dials whose link closed before the handshake, waiting briefly (see
+	 * {@link #dialLost}).
+	 */
 	private final List<LostDial> lostDials = new ArrayList<>();
 
 	private boolean closing;
@@ -133,8 +143,8 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Starts dialing the configured seeds, skipping those of their addresses that are this
-	 * node's bound or advertised address. Any thread.
+	 * Starts dialing the configured seeds, skipping those of their addresses that are
+	 * this node's bound or advertised address. Any thread.
 	 */
 	public void startSeeds(InetSocketAddress bound) {
 		InetSocketAddress advertised = InetSocketAddress.createUnresolved(this.advertisedHost, this.advertisedPort);
@@ -146,7 +156,10 @@ public final class MeshNode implements LinkListener {
 		this.seeds.resolver(resolver);
 	}
 
-	/** What dials peers: the Netty {@link io.syncsocket.internal.transport.Transport}, or a simulated network. */
+	/**
+	 * What dials peers: the Netty {@link io.syncsocket.internal.transport.Transport}, or
+	 * a simulated network.
+	 */
 	public void transport(Dialer transport) {
 		this.transport = transport;
 	}
@@ -168,7 +181,8 @@ public final class MeshNode implements LinkListener {
 		return Math.floorDiv(this.options.clock().millis(), 1000);
 	}
 
-	// ------------------------------------------------------------------ public-facing operations
+	// ------------------------------------------------------------------ public-facing
+	// operations
 
 	public List<Peer> peers() {
 		return this.peerSnapshot;
@@ -211,8 +225,8 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Broadcasts a user message: {@code [0x00, packets...]}, stamped now or, if this node sent
-	 * the very same message this second, the next one. Under the node lock.
+	 * Broadcasts a user message: {@code [0x00, packets...]}, stamped now or, if this node
+	 * sent the very same message this second, the next one. Under the node lock.
 	 * @return false if it was sent at both seconds already (a peer would drop it as a
 	 * duplicate, PROTOCOL.md §9 Q15): nothing was sent
 	 */
@@ -230,8 +244,8 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Whispers a user message {@code [0x02, packets...]} to one peer; false if not connected.
-	 * Under the node lock.
+	 * Whispers a user message {@code [0x02, packets...]} to one peer; false if not
+	 * connected. Under the node lock.
 	 */
 	public boolean sendUserWhisper(String peerId, List<?> packets) {
 		Connection connection = this.routes.get(peerId);
@@ -259,12 +273,13 @@ public final class MeshNode implements LinkListener {
 		this.lostDials.clear();
 	}
 
-	// ------------------------------------------------------------------ sending (under the node lock)
+	// ------------------------------------------------------------------ sending (under
+	// the node lock)
 
 	/**
 	 * A broadcast this node authors, encoded and stamped by {@link #author}, sent by
-	 * {@link #publish}. Under the node lock, within one task (the recipients are chosen when it
-	 * is made).
+	 * {@link #publish}. Under the node lock, within one task (the recipients are chosen
+	 * when it is made).
 	 */
 	public static final class Authored {
 
@@ -291,17 +306,19 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Encodes a broadcast of this node's own, stamped with the first second from {@code time}
-	 * to {@code latest} at which this node has not sent the very same body: a peer drops a
-	 * body it has already seen at that second as a duplicate (PROTOCOL.md §9 Q15), so a write
-	 * repeated within a second needs another second to reach anybody. Changes nothing; send
-	 * it with {@link #publish} in the same task.
-	 * @return the message, or null if the body was sent at every second of the range already
+	 * Encodes a broadcast of this node's own, stamped with the first second from
+	 * {@code time} to {@code latest} at which this node has not sent the very same body:
+	 * a peer drops a body it has already seen at that second as a duplicate (PROTOCOL.md
+	 * §9 Q15), so a write repeated within a second needs another second to reach anybody.
+	 * Changes nothing; send it with {@link #publish} in the same task.
+	 * @return the message, or null if the body was sent at every second of the range
+	 * already
 	 */
 	public @Nullable Authored author(List<?> payload, long time, long latest) {
 		List<Connection> targets = targets(payload, null);
 		if (targets.isEmpty()) {
-			// nobody to tell (a node alone, or a joiner merging the state of its only peer)
+			// nobody to tell (a node alone, or a joiner merging the state of its only
+			// peer)
 			return new Authored(payload, time, null, targets);
 		}
 		for (long second = time; second <= latest; second++) {
@@ -313,7 +330,9 @@ public final class MeshNode implements LinkListener {
 		return null;
 	}
 
-	/** Sends a message made by {@link #author} to its recipients and remembers it as seen. */
+	/**
+	 * Sends a message made by {@link #author} to its recipients and remembers it as seen.
+	 */
 	public void publish(Authored message) {
 		byte[] blob = message.blob;
 		if (blob == null) {
@@ -331,9 +350,9 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Passes on, as this node's broadcast, something every recipient can also learn otherwise
-	 * (a state entry that won a merge): not written to {@code exclude}, which already has it,
-	 * and skipped if the same body already went out this second.
+	 * Passes on, as this node's broadcast, something every recipient can also learn
+	 * otherwise (a state entry that won a merge): not written to {@code exclude}, which
+	 * already has it, and skipped if the same body already went out this second.
 	 */
 	public void broadcastOnce(List<?> payload, @Nullable Connection exclude) {
 		List<Connection> targets = targets(payload, exclude);
@@ -384,12 +403,17 @@ public final class MeshNode implements LinkListener {
 		this.counters.sent(blob.length);
 	}
 
-	/** Small frames go raw to syncsocket peers (they decode raw-first); other peers get all compressed (§5.6). */
+	/**
+	 * Small frames go raw to syncsocket peers (they decode raw-first); other peers get
+	 * all compressed (§5.6).
+	 */
 	private boolean worthCompressing(Connection connection, byte[] blob) {
 		return blob.length >= this.options.compressionThreshold() || connection.dialect() != Peer.Dialect.SYNCSOCKET;
 	}
 
-	/** Writes what is queued for one connection now, rather than at the end of the batch. */
+	/**
+	 * Writes what is queued for one connection now, rather than at the end of the batch.
+	 */
 	public void flush(Connection connection) {
 		connection.link.flush();
 	}
@@ -410,7 +434,10 @@ public final class MeshNode implements LinkListener {
 		connection.handshakeSent = true;
 	}
 
-	/** A peers message with at most one entry (PROTOCOL.md §5.4, §9 Q6): a random other peer. */
+	/**
+	 * A peers message with at most one entry (PROTOCOL.md §5.4, §9 Q6): a random other
+	 * peer.
+	 */
 	private void sendPeers(Connection to) {
 		List<Connection> candidates = new ArrayList<>();
 		for (Connection connection : this.routes.values()) {
@@ -426,7 +453,8 @@ public final class MeshNode implements LinkListener {
 		whisper(to, List.of(Flags.PEERS, entries));
 	}
 
-	// ------------------------------------------------------------------ LinkListener (I/O threads)
+	// ------------------------------------------------------------------ LinkListener
+	// (I/O threads)
 
 	@Override
 	public void linkActive(Link link) {
@@ -468,7 +496,8 @@ public final class MeshNode implements LinkListener {
 					fault(connection, ex.fault(), ex.getMessage());
 				}
 				catch (RuntimeException ex) {
-					// a message no handler expected: that link goes, the node and its data stay
+					// a message no handler expected: that link goes, the node and its
+					// data stay
 					logger.warn("Unexpected error handling {} from {}", message, connection, ex);
 					fault(connection, LinkFault.INVALID_MESSAGE, ex.toString());
 				}
@@ -529,21 +558,23 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * This node kept a newer link to the peer and retired an older one, which the peer may
-	 * still route over until it sees it end; now the newer link is gone too. Neither side
-	 * would dial again (an explicit connect is not re-dialed), so the two would stay apart:
-	 * this node, whose choice took the older link away, dials the peer once more.
+	 * This node kept a newer link to the peer and retired an older one, which the peer
+	 * may still route over until it sees it end; now the newer link is gone too. Neither
+	 * side would dial again (an explicit connect is not re-dialed), so the two would stay
+	 * apart: this node, whose choice took the older link away, dials the peer once more.
 	 */
 	private void redial(Peer peer) {
 		for (Connection connection : this.connections.values()) {
 			if (peer.id().equals(connection.peerId())) {
-				connection.retired = false; // once per retirement: a peer that closes every new link is not dialed in a loop
+				connection.retired = false; // once per retirement: a peer that closes
+											// every new link is not dialed in a loop
 			}
 		}
 		if (this.dialing.containsKey(peer.id())) {
 			return;
 		}
-		logger.debug("Lost the link kept to peer {} while a retired one drains: dialing it again", Connection.abbreviate(peer.id()));
+		logger.debug("Lost the link kept to peer {} while a retired one drains: dialing it again",
+				Connection.abbreviate(peer.id()));
 		this.dialing.put(peer.id(), this.loop.nanoTime());
 		dial(peer.address().getHostString(), peer.address().getPort(), peer.id(), null);
 	}
@@ -557,29 +588,33 @@ public final class MeshNode implements LinkListener {
 		return false;
 	}
 
-	/** Asks a peer for its peers and full state ({@code request "*"}, PROTOCOL.md §5.5). */
+	/**
+	 * Asks a peer for its peers and full state ({@code request "*"}, PROTOCOL.md §5.5).
+	 */
 	public void requestState(Connection connection) {
 		whisper(connection, List.of(Flags.REQUEST, REQUEST_ALL));
 	}
 
 	/**
-	 * The peer closed the link this node routed over and kept another: route over that one.
-	 * What this node wrote to the closed link may be lost, and the peer's own broadcasts on the
-	 * other link were dropped (a peer's broadcasts are taken from its route only), so both
-	 * sides' states are exchanged again; merging them is idempotent.
+	 * The peer closed the link this node routed over and kept another: route over that
+	 * one. What this node wrote to the closed link may be lost, and the peer's own
+	 * broadcasts on the other link were dropped (a peer's broadcasts are taken from its
+	 * route only), so both sides' states are exchanged again; merging them is idempotent.
 	 */
 	private void promote(Connection alternate) {
 		Peer peer = Objects.requireNonNull(alternate.peer);
 		this.routes.put(peer.id(), alternate);
 		publishPeers();
-		logger.debug("Peer {} kept link {}; routing over it and re-syncing", Connection.abbreviate(peer.id()), alternate.link);
+		logger.debug("Peer {} kept link {}; routing over it and re-syncing", Connection.abbreviate(peer.id()),
+				alternate.link);
 		if (this.extension != null) {
 			this.extension.sendState(alternate);
 		}
 		requestState(alternate);
 	}
 
-	// ------------------------------------------------------------------ receiving (node loop)
+	// ------------------------------------------------------------------ receiving (node
+	// loop)
 
 	private Connection connectionFor(Link link) {
 		Connection connection = this.connections.computeIfAbsent(link, Connection::new);
@@ -614,17 +649,22 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * The broadcast waterfall (PROTOCOL.md §6.2): drop if older than 60 s or already seen,
-	 * otherwise remember it, relay the original bytes to every peer but the author, prune.
+	 * The broadcast waterfall (PROTOCOL.md §6.2): drop if older than 60 s or already
+	 * seen, otherwise remember it, relay the original bytes to every peer but the author,
+	 * prune.
 	 * @return true if the message is new and must be handled locally
 	 */
 	private boolean waterfall(Connection from, WireMessage message) {
 		Connection author = this.routes.get(message.sender());
 		if (author != null && author != from) {
-			// The author is a direct peer: its own link delivers its messages in the order it sent
-			// them; a copy relayed by a third node may overtake or lag behind them (a stale write
-			// applied last, or a delete whose direct copy is then dropped as a duplicate). Its
-			// direct copy is handled and passed on when it arrives; anything the author sent before
+			// The author is a direct peer: its own link delivers its messages in the
+			// order it sent
+			// them; a copy relayed by a third node may overtake or lag behind them (a
+			// stale write
+			// applied last, or a delete whose direct copy is then dropped as a
+			// duplicate). Its
+			// direct copy is handled and passed on when it arrives; anything the author
+			// sent before
 			// our link existed is part of the state it sent us after the handshake.
 			this.counters.duplicatesDropped.increment();
 			return false;
@@ -639,10 +679,13 @@ public final class MeshNode implements LinkListener {
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
-		// A broadcast that dispatch() will reject as INVALID_MESSAGE is not passed on: it closes the
-		// link it came on here, and relayed it would close every peer's link to us as well.
+		// A broadcast that dispatch() will reject as INVALID_MESSAGE is not passed on: it
+		// closes the
+		// link it came on here, and relayed it would close every peer's link to us as
+		// well.
 		if (!isInvalidMeshMessage(message)) {
-			Predicate<Connection> recipients = null; // asked only when someone besides the author is connected
+			Predicate<Connection> recipients = null; // asked only when someone besides
+														// the author is connected
 			for (Connection connection : this.routes.values()) {
 				if (message.sender().equals(connection.peerId())) {
 					continue;
@@ -660,11 +703,15 @@ public final class MeshNode implements LinkListener {
 		return true;
 	}
 
-	/** Whether {@link #peersReceived} or {@link #request} rejects this broadcast as INVALID_MESSAGE. */
+	/**
+	 * Whether {@link #peersReceived} or {@link #request} rejects this broadcast as
+	 * INVALID_MESSAGE.
+	 */
 	private static boolean isInvalidMeshMessage(WireMessage message) {
 		return switch (message.subFlag()) {
 			case Flags.PEERS -> message.packetCount() < 2 || !(message.packet(1) instanceof List<?>);
-			// request "*" is a whisper; as a broadcast every node would answer its neighbour with
+			// request "*" is a whisper; as a broadcast every node would answer its
+			// neighbour with
 			// its whole state: not passed on, not answered (see request())
 			case Flags.REQUEST -> message.packetCount() != 3;
 			default -> false;
@@ -677,7 +724,8 @@ public final class MeshNode implements LinkListener {
 			case Flags.PEERS -> peersReceived(from, message);
 			case Flags.REQUEST -> request(from, message);
 			case Flags.RESPONSE -> {
-				// Answers to route requests; this node never sends one (PROTOCOL.md §5.5).
+				// Answers to route requests; this node never sends one (PROTOCOL.md
+				// §5.5).
 			}
 			default -> {
 				MeshExtension extension = this.extension;
@@ -712,13 +760,15 @@ public final class MeshNode implements LinkListener {
 		InetSocketAddress address = address(p.get(3));
 		List<Integer> compression = compressionList(p.get(4));
 		if (peerId == null || peerId.isEmpty() || peerProtocol == null || address == null || compression == null) {
-			fault(from, LinkFault.INVALID_HANDSHAKE, "handshake element types: id " + MessageCodec.describe(p.get(1))
-					+ ", protocol " + MessageCodec.describe(p.get(2)) + ", address " + MessageCodec.describe(p.get(3))
-					+ ", compression " + MessageCodec.describe(p.get(4)));
+			fault(from, LinkFault.INVALID_HANDSHAKE,
+					"handshake element types: id " + MessageCodec.describe(p.get(1)) + ", protocol "
+							+ MessageCodec.describe(p.get(2)) + ", address " + MessageCodec.describe(p.get(3))
+							+ ", compression " + MessageCodec.describe(p.get(4)));
 			return;
 		}
 		if (!this.protocolId.equals(peerProtocol)) {
-			fault(from, LinkFault.PROTOCOL_MISMATCH, "protocol id " + peerProtocol + " (ours: " + this.protocolId + ")");
+			fault(from, LinkFault.PROTOCOL_MISMATCH,
+					"protocol id " + peerProtocol + " (ours: " + this.protocolId + ")");
 			return;
 		}
 		if (this.id.equals(peerId)) {
@@ -735,7 +785,8 @@ public final class MeshNode implements LinkListener {
 				from.link.outbound() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND,
 				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), dialect(p));
 		from.peer = peer;
-		// The newest link carries this node's traffic from now on; the state and peers sent on it
+		// The newest link carries this node's traffic from now on; the state and peers
+		// sent on it
 		// below cover whatever went out on an older one.
 		this.routes.put(peerId, from);
 		if (existing != null) {
@@ -759,20 +810,23 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * Two links to one peer (both nodes dialed, or one dialed twice): exactly one side closes
-	 * the extra ones, so both keep the same link whatever order the handshakes completed in on
-	 * each side. With another syncsocket node the node with the smaller id decides; js2p and
-	 * py2p peers are not relied on, so towards them this node always decides. The decider keeps
-	 * its newest link (a peer that restarted under the same id replaces its stale one). The
-	 * other side keeps every link until the decider closes one, routing over its own newest;
-	 * if that is the one closed it moves to the survivor and re-syncs (see {@link #linkClosed}).
+	 * Two links to one peer (both nodes dialed, or one dialed twice): exactly one side
+	 * closes the extra ones, so both keep the same link whatever order the handshakes
+	 * completed in on each side. With another syncsocket node the node with the smaller
+	 * id decides; js2p and py2p peers are not relied on, so towards them this node always
+	 * decides. The decider keeps its newest link (a peer that restarted under the same id
+	 * replaces its stale one). The other side keeps every link until the decider closes
+	 * one, routing over its own newest; if that is the one closed it moves to the
+	 * survivor and re-syncs (see {@link #linkClosed}).
 	 */
 	private void resolveDuplicate(Connection existing, Connection fresh, Peer peer) {
 		if (decidesBetweenLinks(peer)) {
 			logger.debug("Closing duplicate link {} to peer {}: keeping {}", existing.link,
 					Connection.abbreviate(peer.id()), fresh.link);
-			// Its queued messages are dropped: what the peer sent there is in the state it sends on the
-			// fresh link. Retired, not closed: the peer still reads our handshake on it, so its dial
+			// Its queued messages are dropped: what the peer sent there is in the state
+			// it sends on the
+			// fresh link. Retired, not closed: the peer still reads our handshake on it,
+			// so its dial
 			// completes, and then sees the link end and routes over the fresh one.
 			existing.closed = true;
 			existing.retired = true;
@@ -789,7 +843,10 @@ public final class MeshNode implements LinkListener {
 		return peer.dialect() != Peer.Dialect.SYNCSOCKET || this.id.compareTo(peer.id()) < 0;
 	}
 
-	/** Another open, handshaken link to the same peer (kept while the peer resolves a duplicate). */
+	/**
+	 * Another open, handshaken link to the same peer (kept while the peer resolves a
+	 * duplicate).
+	 */
 	private @Nullable Connection alternateLink(String peerId, Connection closed) {
 		for (Connection connection : this.connections.values()) {
 			if (connection != closed && !connection.closed && peerId.equals(connection.peerId())) {
@@ -839,7 +896,8 @@ public final class MeshNode implements LinkListener {
 
 	private void handshakeTimedOut(Connection connection) {
 		if (!connection.closed && !connection.handshaken()) {
-			fault(connection, LinkFault.HANDSHAKE_TIMEOUT, "no valid handshake within " + this.options.handshakeTimeout());
+			fault(connection, LinkFault.HANDSHAKE_TIMEOUT,
+					"no valid handshake within " + this.options.handshakeTimeout());
 		}
 	}
 
@@ -917,7 +975,8 @@ public final class MeshNode implements LinkListener {
 			return;
 		}
 		if (message.packetCount() == 3 && message.msgType() == Flags.BROADCAST) {
-			// A route request: answer if we are connected to the target (PROTOCOL.md §5.5).
+			// A route request: answer if we are connected to the target (PROTOCOL.md
+			// §5.5).
 			String target = MessageCodec.nodeIdText(message.packet(2));
 			Connection route = (target != null) ? this.routes.get(target) : null;
 			if (route != null && route.peer != null) {
@@ -958,8 +1017,10 @@ public final class MeshNode implements LinkListener {
 						common.add(method);
 					}
 				}
-				// Only peers that renegotiate (py2p) ever get a renegotiate back; js2p never sends one.
-				write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(), List.of(Flags.COMPRESSION, common)), true);
+				// Only peers that renegotiate (py2p) ever get a renegotiate back; js2p
+				// never sends one.
+				write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(),
+						List.of(Flags.COMPRESSION, common)), true);
 			}
 		}
 		else if (subFlag == Flags.RESEND && from.lastSentPayload != null) {
@@ -978,7 +1039,8 @@ public final class MeshNode implements LinkListener {
 	// ---- user messages
 
 	private void queueUserMessage(WireMessage wire) {
-		// decoded once: the user gets plain values, not the message's decode-on-access view
+		// decoded once: the user gets plain values, not the message's decode-on-access
+		// view
 		List<@Nullable Object> payload = Collections.unmodifiableList(new ArrayList<>(wire.payload()));
 		Message message = new Message(wire.sender(), wire.time(), wire.msgType() == Flags.WHISPER,
 				payload.subList(1, payload.size()), java.util.HexFormat.of().formatHex(wire.blob(), 0, 32));
@@ -995,8 +1057,9 @@ public final class MeshNode implements LinkListener {
 	// ---- listeners, faults, bookkeeping
 
 	/**
-	 * Hands listener code to the listener executor if one is set, else to the node loop, which
-	 * runs it after the current batch; either way in commit order (called under the node lock).
+	 * Hands listener code to the listener executor if one is set, else to the node loop,
+	 * which runs it after the current batch; either way in commit order (called under the
+	 * node lock).
 	 */
 	public void deliver(Runnable callback) {
 		Executor executor = this.options.listenerExecutor();
@@ -1029,7 +1092,10 @@ public final class MeshNode implements LinkListener {
 		}
 	}
 
-	/** Counts a fault, logs its first occurrence on this link, and closes the link if the fault says so. */
+	/**
+	 * Counts a fault, logs its first occurrence on this link, and closes the link if the
+	 * fault says so.
+	 */
 	public void fault(Connection connection, LinkFault fault, String detail) {
 		this.counters.fault(fault);
 		boolean first = connection.loggedFaults.add(fault);
@@ -1037,13 +1103,16 @@ public final class MeshNode implements LinkListener {
 			if (first && !connection.closed) {
 				logger.info("Closing {}: {} ({})", connection, fault, detail);
 			}
-			// Closing is asynchronous: messages of this link that were decoded in the same read
-			// are already queued on the loop. Drop them rather than act on a link we gave up on.
+			// Closing is asynchronous: messages of this link that were decoded in the
+			// same read
+			// are already queued on the loop. Drop them rather than act on a link we gave
+			// up on.
 			connection.closed = true;
 			connection.link.close();
 		}
 		else if (first && logger.isDebugEnabled()) {
-			logger.debug("Ignoring a message from {}: {} ({}); further ones are counted only", connection, fault, detail);
+			logger.debug("Ignoring a message from {}: {} ({}); further ones are counted only", connection, fault,
+					detail);
 		}
 	}
 
@@ -1068,14 +1137,18 @@ public final class MeshNode implements LinkListener {
 			}
 			Connection connection = this.connections.get(link);
 			if (connection == null && !link.isOpen()) {
-				// The connect callback can run after linkActive and linkClosed (a peer that resets at
-				// once): the link is gone, and a Connection made now would never close or fail the
-				// handshake, leaving the dial (and a seed waiting for it) pending forever.
+				// The connect callback can run after linkActive and linkClosed (a peer
+				// that resets at
+				// once): the link is gone, and a Connection made now would never close or
+				// fail the
+				// handshake, leaving the dial (and a seed waiting for it) pending
+				// forever.
 				if (expectedId != null) {
 					this.dialing.remove(expectedId);
 				}
 				if (handshake != null) {
-					dialLost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
+					dialLost(handshake, host, port,
+							new SocketClosedException("link to " + host + ":" + port + " closed"));
 				}
 				return;
 			}
@@ -1086,7 +1159,8 @@ public final class MeshNode implements LinkListener {
 			connection.dialed = InetSocketAddress.createUnresolved(host, port);
 			if (handshake != null) {
 				if (connection.closed) {
-					dialLost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
+					dialLost(handshake, host, port,
+							new SocketClosedException("link to " + host + ":" + port + " closed"));
 				}
 				else if (connection.peer != null) {
 					handshake.complete(connection.peer);
@@ -1099,10 +1173,10 @@ public final class MeshNode implements LinkListener {
 	}
 
 	/**
-	 * A dialed link closed before its handshake. If the node at that address is connected over
-	 * another link, the dial reached it: that node closed this link as a duplicate, possibly
-	 * before its handshake was read here (a close with unread data is a reset, which discards
-	 * what was received). Otherwise the dial failed.
+	 * A dialed link closed before its handshake. If the node at that address is connected
+	 * over another link, the dial reached it: that node closed this link as a duplicate,
+	 * possibly before its handshake was read here (a close with unread data is a reset,
+	 * which discards what was received). Otherwise the dial failed.
 	 */
 	private void dialLost(CompletableFuture<Peer> handshake, String host, int port, Exception cause) {
 		for (Connection route : this.routes.values()) {
@@ -1116,8 +1190,10 @@ public final class MeshNode implements LinkListener {
 			handshake.completeExceptionally(cause);
 			return;
 		}
-		// That node may have dialed us at the same time and retired this link as a duplicate of its
-		// own, whose handshake has not arrived yet (found by SimulationTests): wait a moment for it.
+		// That node may have dialed us at the same time and retired this link as a
+		// duplicate of its
+		// own, whose handshake has not arrived yet (found by SimulationTests): wait a
+		// moment for it.
 		LostDial lost = new LostDial(handshake, host, port);
 		this.lostDials.add(lost);
 		this.loop.schedule(() -> {
@@ -1137,14 +1213,23 @@ public final class MeshNode implements LinkListener {
 		return false;
 	}
 
-	/** A dial whose link closed before its handshake, waiting for that node over another link. */
+	/**
+	 * A dial whose link closed before its handshake, waiting for that node over another
+	 * link.
+	 */
 	private record LostDial(CompletableFuture<Peer> handshake, String host, int port) {
 	}
 
-	/** How long a lost dial waits for the node it dialed to complete a handshake on another link. */
+	/**
+	 * How long a lost dial waits for the node it dialed to complete a handshake on
+	 * another link.
+	 */
 	private static final java.time.Duration LOST_DIAL_GRACE = java.time.Duration.ofSeconds(2);
 
-	/** A peer completed its handshake: dials of its address that lost their own link succeeded after all. */
+	/**
+	 * A peer completed its handshake: dials of its address that lost their own link
+	 * succeeded after all.
+	 */
 	private void completeLostDials(Peer peer) {
 		if (this.lostDials.isEmpty()) {
 			return;

@@ -21,22 +21,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread that owns a socket's mesh and sync state (STYLE.md, threading rule 2), and the
- * lock that serialises every change to it.
+ * The thread that owns a socket's mesh and sync state (STYLE.md, threading rule 2), and
+ * the lock that serialises every change to it.
  *
- * <p>The loop runs tasks in arrival order while holding the node lock, then the batch hooks
- * (the mesh flushes the links it wrote to there, so a burst of messages costs one flush per
- * link, not one per message), then, without the lock, the listener deliveries that the batch
- * queued, in commit order.
+ * <p>
+ * The loop runs tasks in arrival order while holding the node lock, then the batch hooks
+ * (the mesh flushes the links it wrote to there, so a burst of messages costs one flush
+ * per link, not one per message), then, without the lock, the listener deliveries that
+ * the batch queued, in commit order.
  *
- * <p>{@link #call} runs a user thread's change and returns its result. When the loop is idle
- * and nothing is queued, the change runs right on the calling thread under the same lock (so
- * it is still serialised with everything else and cannot overtake an earlier queued task);
- * otherwise it is queued and the caller waits. A write therefore costs no thread hand-over on
- * an idle node, which matters on small machines where every hand-over is a wake-up. Listener
- * code never runs on the caller: it is always delivered by the loop (or the listener executor).
+ * <p>
+ * {@link #call} runs a user thread's change and returns its result. When the loop is idle
+ * and nothing is queued, the change runs right on the calling thread under the same lock
+ * (so it is still serialised with everything else and cannot overtake an earlier queued
+ * task); otherwise it is queued and the caller waits. A write therefore costs no thread
+ * hand-over on an idle node, which matters on small machines where every hand-over is a
+ * wake-up. Listener code never runs on the caller: it is always delivered by the loop (or
+ * the listener executor).
  *
- * <p>Tasks never throw out of the loop: an exception is logged and the loop goes on.
+ * <p>
+ * Tasks never throw out of the loop: an exception is logged and the loop goes on.
  * {@link #call} fails fast when called from the loop itself or from an I/O thread.
  */
 public final class NodeLoop implements NodeExecutor {
@@ -44,14 +48,18 @@ public final class NodeLoop implements NodeExecutor {
 	private static final Logger logger = LoggerFactory.getLogger(NodeLoop.class);
 
 	/**
-	 * How long the loop spins for new work before parking. Spinning only pays with spare cores;
-	 * on small machines it steals the CPU that the I/O threads and the other nodes need.
+	 * How long the loop spins for new work before parking. Spinning only pays with spare
+	 * cores; on small machines it steals the CPU that the I/O threads and the other nodes
+	 * need.
 	 */
 	private static final long SPIN_NANOS = Long.getLong("syncsocket.nodeloop.spin-nanos", 0);
 
 	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
-	/** Listener deliveries queued by committed changes, run by the loop in order, outside the lock. */
+	/**
+	 * Listener deliveries queued by committed changes, run by the loop in order, outside
+	 * the lock.
+	 */
 	private final ConcurrentLinkedQueue<Runnable> deliveries = new ConcurrentLinkedQueue<>();
 
 	private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -109,9 +117,9 @@ public final class NodeLoop implements NodeExecutor {
 	}
 
 	/**
-	 * Runs a task on the loop after a delay. The returned {@link Timer} can only cancel it:
-	 * nothing ever waits for a timer (waiting on the loop would deadlock it), so it is
-	 * deliberately not a {@link java.util.concurrent.Future}.
+	 * Runs a task on the loop after a delay. The returned {@link Timer} can only cancel
+	 * it: nothing ever waits for a timer (waiting on the loop would deadlock it), so it
+	 * is deliberately not a {@link java.util.concurrent.Future}.
 	 */
 	@Override
 	public Timer schedule(Runnable task, Duration delay) {
@@ -132,8 +140,8 @@ public final class NodeLoop implements NodeExecutor {
 
 	/**
 	 * Runs a task on the loop without waiting: the future completes on the loop with the
-	 * task's result or exception (so dependent actions run on the loop and must not block).
-	 * Safe from any thread, the loop included.
+	 * task's result or exception (so dependent actions run on the loop and must not
+	 * block). Safe from any thread, the loop included.
 	 */
 	public <T> CompletableFuture<T> submit(Callable<T> task) {
 		CompletableFuture<T> result = new CompletableFuture<>();
@@ -174,7 +182,8 @@ public final class NodeLoop implements NodeExecutor {
 			boolean ran = false;
 			T result = null;
 			try {
-				// only with nothing queued: an earlier task of this caller must not be overtaken
+				// only with nothing queued: an earlier task of this caller must not be
+				// overtaken
 				if (this.tasks.isEmpty() && !this.shuttingDown) {
 					ran = true;
 					try {
@@ -228,8 +237,8 @@ public final class NodeLoop implements NodeExecutor {
 	}
 
 	/**
-	 * Queues listener code to run on the loop after the current batch, in the order queued.
-	 * Called while the node lock is held, so the order is the commit order.
+	 * Queues listener code to run on the loop after the current batch, in the order
+	 * queued. Called while the node lock is held, so the order is the commit order.
 	 */
 	@Override
 	public void deliver(Runnable delivery) {
@@ -249,7 +258,9 @@ public final class NodeLoop implements NodeExecutor {
 		return java.util.concurrent.ThreadLocalRandom.current();
 	}
 
-	/** Stops accepting tasks, lets queued ones finish and waits at most {@code timeout}. */
+	/**
+	 * Stops accepting tasks, lets queued ones finish and waits at most {@code timeout}.
+	 */
 	public void shutdown(Duration timeout) {
 		this.shuttingDown = true;
 		LockSupport.unpark(this.thread);
@@ -382,7 +393,8 @@ public final class NodeLoop implements NodeExecutor {
 
 	/**
 	 * A task scheduled with {@link #schedule}. Cancelling is safe from any thread and
-	 * race-free: the task runs if and only if {@link #cancel()} did not return true first.
+	 * race-free: the task runs if and only if {@link #cancel()} did not return true
+	 * first.
 	 */
 	public static final class Timer implements Comparable<Timer>, NodeExecutor.Cancellable {
 
@@ -406,8 +418,8 @@ public final class NodeLoop implements NodeExecutor {
 		}
 
 		/**
-		 * Cancels the task. Returns true if it will never run; false if it has already started
-		 * (or finished) or was cancelled before.
+		 * Cancels the task. Returns true if it will never run; false if it has already
+		 * started (or finished) or was cancelled before.
 		 */
 		@Override
 		public boolean cancel() {

@@ -28,25 +28,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node connected to its seeds. A seed is a {@code host:port} whose host may be a
- * name with several addresses (a Kubernetes headless service, a DNS round robin): it is
- * resolved to all of them and each address is a dial target of its own, dialed at start and
- * again, with exponential backoff per address, whenever no link to the node first reached
- * through it exists. The name is looked up again before every retry round (and, while there
- * is nothing to dial, periodically with the same backoff), so that new and replaced nodes are
- * found; a name is never given up.
+ * Keeps this node connected to its seeds. A seed is a {@code host:port} whose host may be
+ * a name with several addresses (a Kubernetes headless service, a DNS round robin): it is
+ * resolved to all of them and each address is a dial target of its own, dialed at start
+ * and again, with exponential backoff per address, whenever no link to the node first
+ * reached through it exists. The name is looked up again before every retry round (and,
+ * while there is nothing to dial, periodically with the same backoff), so that new and
+ * replaced nodes are found; a name is never given up.
  *
- * <p>An address that is exactly this node's bound address (any local address for a wildcard
- * bind) or its advertised address, on that port, is skipped. A dial that reaches this node
- * anyway ({@link MeshNode.SelfConnectionException}) puts off that one address by the longest
- * backoff, never the name or its other addresses. A target
- * counts as connected while any link (ours or its) to its node id is up, so duplicate-link
- * resolution never causes re-dials.
+ * <p>
+ * An address that is exactly this node's bound address (any local address for a wildcard
+ * bind) or its advertised address, on that port, is skipped. A dial that reaches this
+ * node anyway ({@link MeshNode.SelfConnectionException}) puts off that one address by the
+ * longest backoff, never the name or its other addresses. A target counts as connected
+ * while any link (ours or its) to its node id is up, so duplicate-link resolution never
+ * causes re-dials.
  *
- * <p>Threading: confined to the node loop, except the look-ups (and the local-address checks,
- * which read the network interfaces), which run on a small executor this dialer owns and shuts
- * down in {@link #stop()}; their results are handed back to the node loop. No name is ever
- * resolved on the node loop or while the node lock is held.
+ * <p>
+ * Threading: confined to the node loop, except the look-ups (and the local-address
+ * checks, which read the network interfaces), which run on a small executor this dialer
+ * owns and shuts down in {@link #stop()}; their results are handed back to the node loop.
+ * No name is ever resolved on the node loop or while the node lock is held.
  */
 final class SeedDialer {
 
@@ -58,7 +60,10 @@ final class SeedDialer {
 
 	private static final AtomicInteger resolverThreads = new AtomicInteger();
 
-	/** Looks up every address of a host name (a seam for tests; {@link InetAddress#getAllByName} otherwise). */
+	/**
+	 * Looks up every address of a host name (a seam for tests;
+	 * {@link InetAddress#getAllByName} otherwise).
+	 */
 	@FunctionalInterface
 	interface Resolver {
 
@@ -125,7 +130,8 @@ final class SeedDialer {
 		this.stopped = true;
 		ExecutorService executor = this.executor;
 		if (executor != null) {
-			// a look-up in progress cannot be interrupted; its thread is a daemon and its result is dropped
+			// a look-up in progress cannot be interrupted; its thread is a daemon and its
+			// result is dropped
 			executor.shutdownNow();
 		}
 	}
@@ -143,7 +149,8 @@ final class SeedDialer {
 				resolve(seed);
 			}
 			else if (seed.lookupFailed) {
-				// the name does not resolve now: dial the addresses of its last answer meanwhile
+				// the name does not resolve now: dial the addresses of its last answer
+				// meanwhile
 				dialDueTargets(seed, now);
 			}
 		}
@@ -213,7 +220,8 @@ final class SeedDialer {
 					throw new CompletionException(ex);
 				}
 			}, executor)
-				.whenComplete((addresses, failure) -> this.node.loop().execute(() -> resolved(seed, addresses, failure)));
+				.whenComplete(
+						(addresses, failure) -> this.node.loop().execute(() -> resolved(seed, addresses, failure)));
 		}
 		catch (RejectedExecutionException ex) {
 			// stopped meanwhile
@@ -263,8 +271,8 @@ final class SeedDialer {
 	}
 
 	/**
-	 * Replaces the seed's targets by the addresses just resolved, keeping the state of those
-	 * that remain. A target that is gone is forgotten (its link, if any, stays up).
+	 * Replaces the seed's targets by the addresses just resolved, keeping the state of
+	 * those that remain. A target that is gone is forgotten (its link, if any, stays up).
 	 * @return whether the set of addresses changed
 	 */
 	private boolean update(Seed seed, List<Resolved> addresses) {
@@ -324,8 +332,10 @@ final class SeedDialer {
 			return;
 		}
 		if (failure instanceof MeshNode.SelfConnectionException) {
-			// This node under an address it cannot tell is its own (NAT, a proxy): only this address,
-			// and only for the longest backoff, as it may be another node's later (a reused pod IP).
+			// This node under an address it cannot tell is its own (NAT, a proxy): only
+			// this address,
+			// and only for the longest backoff, as it may be another node's later (a
+			// reused pod IP).
 			target.attempts++;
 			target.nextAttemptNanos = this.node.loop().nanoTime() + this.maxDelay.toNanos();
 			logger.debug("Seed {} at {} is this node; trying that address again in {}", seed, target, this.maxDelay);
@@ -361,7 +371,9 @@ final class SeedDialer {
 
 		int lookupFailures;
 
-		/** Look-ups since the records last changed, for the backoff of periodic look-ups. */
+		/**
+		 * Look-ups since the records last changed, for the backoff of periodic look-ups.
+		 */
 		int lookupRounds;
 
 		long nextLookupNanos;
@@ -412,13 +424,16 @@ final class SeedDialer {
 	}
 
 	/**
-	 * What dialing would reach this node: its bound address and port (for a wildcard bind,
-	 * every local address on that port) and its advertised address and port. Immutable; used
-	 * on the resolver threads.
+	 * What dialing would reach this node: its bound address and port (for a wildcard
+	 * bind, every local address on that port) and its advertised address and port.
+	 * Immutable; used on the resolver threads.
 	 */
 	private record SelfAddresses(InetSocketAddress bound, InetSocketAddress advertised) {
 
-		/** Resolver thread: the addresses of the advertised host (usually an address literal). */
+		/**
+		 * Resolver thread: the addresses of the advertised host (usually an address
+		 * literal).
+		 */
 		List<InetAddress> advertisedAddresses(Resolver resolver) {
 			try {
 				return List.of(resolver.resolve(this.advertised.getHostString()));

@@ -6,15 +6,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2). Used only under
- * the node lock.
+ * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2). Used only
+ * under the node lock.
  *
- * <p>The time is part of the key, so the pairs are kept per second: one small open-addressing
- * set of 64-bit fingerprints of the message id for each second. A look-up touches one
- * second's set (usually the current one, which is cached), and pruning or evicting drops whole
- * seconds at once, with no per-entry work. A fingerprint is 64 mixed bits of the 32-byte id;
- * two ids of the same second would have to agree on all of them to be confused. About 16 to 32
- * bytes a pair.
+ * <p>
+ * The time is part of the key, so the pairs are kept per second: one small
+ * open-addressing set of 64-bit fingerprints of the message id for each second. A look-up
+ * touches one second's set (usually the current one, which is cached), and pruning or
+ * evicting drops whole seconds at once, with no per-entry work. A fingerprint is 64 mixed
+ * bits of the 32-byte id; two ids of the same second would have to agree on all of them
+ * to be confused. About 16 to 32 bytes a pair.
  */
 final class SeenSet {
 
@@ -30,15 +31,18 @@ final class SeenSet {
 
 	private Bucket lastBucket;
 
-	/** @param capacity most pairs kept; beyond it whole seconds are forgotten early */
+	/**
+	 * @param capacity most pairs kept; beyond it whole seconds are forgotten early
+	 */
 	SeenSet(int capacity) {
 		this.capacity = capacity;
 	}
 
 	/**
-	 * Adds the pair; returns false if it was already present. Beyond the capacity, the pairs
-	 * of one second are dropped: the latest second if it lies in the future (a peer with a
-	 * wrong clock, or a hostile one, cannot push out everybody else's), else the oldest.
+	 * Adds the pair; returns false if it was already present. Beyond the capacity, the
+	 * pairs of one second are dropped: the latest second if it lies in the future (a peer
+	 * with a wrong clock, or a hostile one, cannot push out everybody else's), else the
+	 * oldest.
 	 */
 	boolean add(byte[] blob, long time, long now) {
 		Bucket bucket = bucket(time, true);
@@ -121,7 +125,10 @@ final class SeenSet {
 		return z ^ (z >>> 31);
 	}
 
-	/** The fingerprints of one second: open addressing, linear probing, load at most 1/2, no removal. */
+	/**
+	 * The fingerprints of one second: open addressing, linear probing, load at most 1/2,
+	 * no removal.
+	 */
 	private static final class Bucket {
 
 		long[] slots = new long[16];

@@ -1,7 +1,10 @@
 /**
- * The mesh node: handshake, routing table, broadcast waterfall and seen set, peer-list following, request/response and the user message queue (PROTOCOL.md §5–6). State changes only under the node lock (see NodeLoop).
+ * The mesh node: handshake, routing table, broadcast waterfall and seen set, peer-list
+ * following, request/response and the user message queue (PROTOCOL.md §5–6). State
+ * changes only under the node lock (see NodeLoop).
  *
- * <p>Internal API, no compatibility promise.
+ * <p>
+ * Internal API, no compatibility promise.
  */
 @NullMarked
 package io.syncsocket.internal.mesh;

@@ -7,17 +7,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * The decisions of the sync layer, as pure functions.
  *
- * <p>{@link #allows} is the lease check of PROTOCOL.md §7.4, exactly as js2p and py2p
- * evaluate it: every live change (3-packet stores, deltas, local writes) must pass it, and
- * {@link SyncEngine} refuses some it allows (losing to a tombstone, or older than the stored
- * version of the same owner).
+ * <p>
+ * {@link #allows} is the lease check of PROTOCOL.md §7.4, exactly as js2p and py2p
+ * evaluate it: every live change (3-packet stores, deltas, local writes) must pass it,
+ * and {@link SyncEngine} refuses some it allows (losing to a tombstone, or older than the
+ * stored version of the same owner).
  *
- * <p>{@link #wins} is the merge order used when a full-state entry (5-packet store) meets a
+ * <p>
+ * {@link #wins} is the merge order used when a full-state entry (5-packet store) meets a
  * key that is present, or any change meets a tombstone. js2p ignores such entries and the
  * lease predicate is not a total order, so neither lets partitioned replicas converge.
- * {@code wins} is a strict total order on versions — newer timestamp first, then the smaller
- * owner id (the predicate's own tie-break), then a deletion over a value, then the larger
- * value bytes — so every node that has seen the same versions keeps the same one.
+ * {@code wins} is a strict total order on versions — newer timestamp first, then the
+ * smaller owner id (the predicate's own tie-break), then a deletion over a value, then
+ * the larger value bytes — so every node that has seen the same versions keeps the same
+ * one.
  */
 final class LeaseRule {
 
@@ -52,7 +55,10 @@ final class LeaseRule {
 		return old.timestamp < newTs && !leased; // 6
 	}
 
-	/** Whether {@code candidate} replaces {@code current} in a merge (a strict total order). */
+	/**
+	 * Whether {@code candidate} replaces {@code current} in a merge (a strict total
+	 * order).
+	 */
 	static boolean wins(Version candidate, Version current) {
 		if (candidate.timestamp != current.timestamp) {
 			return candidate.timestamp > current.timestamp;

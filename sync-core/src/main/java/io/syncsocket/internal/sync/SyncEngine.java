@@ -42,23 +42,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replicated dictionary (PROTOCOL.md §7): local writes, remote stores and deltas, state
- * transfer, tombstones and listener dispatch.
+ * The replicated dictionary (PROTOCOL.md §7): local writes, remote stores and deltas,
+ * state transfer, tombstones and listener dispatch.
  *
- * <p>Threading: every change runs under the node lock, on the node loop or on a user thread
- * that runs its write inline (see {@link io.syncsocket.internal.mesh.NodeLoop}); remote changes
- * and state transfers only on the loop. Reads ({@link #value}, {@link #meta}, {@link #keys()},
- * {@link #items()} ...) go straight to a {@link ConcurrentHashMap} and take no lock; tombstones
- * and the other fields below "node lock state" are touched only under the lock. Values are kept
- * as the msgpack bytes they were written or received with (a map a delta was merged into is
- * re-encoded), so they are re-sent with their original types and cost little memory; they are
- * decoded on read.
+ * <p>
+ * Threading: every change runs under the node lock, on the node loop or on a user thread
+ * that runs its write inline (see {@link io.syncsocket.internal.mesh.NodeLoop}); remote
+ * changes and state transfers only on the loop. Reads ({@link #value}, {@link #meta},
+ * {@link #keys()}, {@link #items()} ...) go straight to a {@link ConcurrentHashMap} and
+ * take no lock; tombstones and the other fields below "node lock state" are touched only
+ * under the lock. Values are kept as the msgpack bytes they were written or received with
+ * (a map a delta was merged into is re-encoded), so they are re-sent with their original
+ * types and cost little memory; they are decoded on read.
  *
- * <p>What differs from js2p, on the same wire: full-state entries for present keys and
+ * <p>
+ * What differs from js2p, on the same wire: full-state entries for present keys and
  * changes meeting a tombstone are merged with {@link LeaseRule#wins} so partitioned nodes
- * converge; a state-transfer entry that changes this node is re-broadcast (5-packet) so the
- * rest of this node's side of the mesh converges too; deletes leave tombstones that are sent
- * to syncsocket peers in state transfers; falsy values are ordinary values.
+ * converge; a state-transfer entry that changes this node is re-broadcast (5-packet) so
+ * the rest of this node's side of the mesh converges too; deletes leave tombstones that
+ * are sent to syncsocket peers in state transfers; falsy values are ordinary values.
  */
 public final class SyncEngine implements MeshExtension {
 
@@ -117,7 +119,10 @@ public final class SyncEngine implements MeshExtension {
 	/** Whether digests are kept and compared (a non-zero anti-entropy interval). */
 	private final boolean antiEntropy;
 
-	/** XOR of {@link #entryHash} over every stored entry: equal dictionaries have equal digests. */
+	/**
+	 * XOR of {@link #entryHash} over every stored entry: equal dictionaries have equal
+	 * digests.
+	 */
 	private long digest;
 
 	/** Per peer id: its last digest and ours when it came, while they differ. */
@@ -144,7 +149,8 @@ public final class SyncEngine implements MeshExtension {
 		}
 	}
 
-	// ------------------------------------------------------------------ reads (any thread)
+	// ------------------------------------------------------------------ reads (any
+	// thread)
 
 	/** The decoded value, or null if absent. */
 	public @Nullable Object value(SyncKey key) {
@@ -157,7 +163,9 @@ public final class SyncEngine implements MeshExtension {
 		return (version != null) ? new Metatuple(version.owner, version.timestamp) : null;
 	}
 
-	/** The key's tombstone (owner and time of its deletion), or null. Under the node lock. */
+	/**
+	 * The key's tombstone (owner and time of its deletion), or null. Under the node lock.
+	 */
 	public @Nullable Metatuple tombstone(SyncKey key) {
 		Version tombstone = this.tombstones.get(key);
 		return (tombstone != null) ? new Metatuple(tombstone.owner, tombstone.timestamp) : null;
@@ -214,12 +222,14 @@ public final class SyncEngine implements MeshExtension {
 				new Metatuple(version.owner, version.timestamp));
 	}
 
-	// ------------------------------------------------------------------ local writes (under the node lock)
+	// ------------------------------------------------------------------ local writes
+	// (under the node lock)
 
 	/**
 	 * Stores a value written on this node and broadcasts it.
 	 * @throws LeaseHeldException if another node's lease forbids it (nothing changes)
-	 * @throws WriteConflictException if it cannot be stamped so that peers take it (nothing changes)
+	 * @throws WriteConflictException if it cannot be stamped so that peers take it
+	 * (nothing changes)
 	 */
 	public void set(SyncKey key, byte[] value) {
 		LocalWrite write = prepareSet(key, value);
@@ -234,8 +244,10 @@ public final class SyncEngine implements MeshExtension {
 		Version current = this.data.get(key);
 		if (current != null && current.timestamp == time && current.owner.equals(this.mesh.id())
 				&& java.util.Arrays.equals(current.value, value)) {
-			// The same value again in the same second: every peer already has exactly this version,
-			// and re-sending it would need a later second each time (timestamps would run ahead).
+			// The same value again in the same second: every peer already has exactly
+			// this version,
+			// and re-sending it would need a later second each time (timestamps would run
+			// ahead).
 			return null;
 		}
 		return new LocalWrite(key, value, author(key, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), time));
@@ -254,11 +266,12 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Deletes a key written or seen on this node and (per the delete policy) broadcasts a nil
-	 * store. Deleting an absent key does nothing.
+	 * Deletes a key written or seen on this node and (per the delete policy) broadcasts a
+	 * nil store. Deleting an absent key does nothing.
 	 * @return the removed entry, or null if the key was absent
 	 * @throws LeaseHeldException if another node's lease forbids it (nothing changes)
-	 * @throws WriteConflictException if it cannot be stamped so that peers take it (nothing changes)
+	 * @throws WriteConflictException if it cannot be stamped so that peers take it
+	 * (nothing changes)
 	 */
 	public @Nullable SyncEntry delete(SyncKey key) {
 		Version current = this.data.get(key);
@@ -329,8 +342,9 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Shallow merge, map keys compared as text as js2p does (PROTOCOL.md §7.3). A remote delta
-	 * may carry a nil map key: it is kept as nil (its text is "null", js2p's property name for it).
+	 * Shallow merge, map keys compared as text as js2p does (PROTOCOL.md §7.3). A remote
+	 * delta may carry a nil map key: it is kept as nil (its text is "null", js2p's
+	 * property name for it).
 	 */
 	private static void merge(Map<Object, @Nullable Object> target, Map<?, ?> delta) {
 		for (Map.Entry<?, ?> entry : delta.entrySet()) {
@@ -348,11 +362,11 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Checks a local write against the lease rule and picks its timestamp: now, but winning
-	 * the merge order against the key's tombstone, never older than this node's own last
-	 * write of the key, and (without enforced leases) winning against another node's current
-	 * version, so that the write wins everywhere. Never more than a second ahead of the
-	 * clock: a version that cannot be beaten within that is refused with
+	 * Checks a local write against the lease rule and picks its timestamp: now, but
+	 * winning the merge order against the key's tombstone, never older than this node's
+	 * own last write of the key, and (without enforced leases) winning against another
+	 * node's current version, so that the write wins everywhere. Never more than a second
+	 * ahead of the clock: a version that cannot be beaten within that is refused with
 	 * {@link WriteConflictException} (nothing changes).
 	 * @throws LeaseHeldException if another node's lease forbids the write
 	 */
@@ -363,22 +377,28 @@ public final class SyncEngine implements MeshExtension {
 		String self = this.mesh.id();
 		Version tombstone = this.tombstones.get(key);
 		if (tombstone != null && !tombstone.owner.equals(self)) {
-			// must win the merge order against the deletion: a later second, or the same second and a smaller id
-			time = Math.max(time, (self.compareTo(tombstone.owner) < 0) ? tombstone.timestamp : tombstone.timestamp + 1);
+			// must win the merge order against the deletion: a later second, or the same
+			// second and a smaller id
+			time = Math.max(time,
+					(self.compareTo(tombstone.owner) < 0) ? tombstone.timestamp : tombstone.timestamp + 1);
 		}
 		else if (tombstone != null) {
-			// our own deletion: a later second (a tombstone beats a value of the same second and owner)
+			// our own deletion: a later second (a tombstone beats a value of the same
+			// second and owner)
 			time = Math.max(time, tombstone.timestamp + 1);
 		}
 		Version current = this.data.get(key);
 		if (current != null) {
 			if (current.owner.equals(self)) {
-				// A version of ours from an earlier process under this id: that process may have sent
-				// other changes of this key at its second, which peers would drop as duplicates.
+				// A version of ours from an earlier process under this id: that process
+				// may have sent
+				// other changes of this key at its second, which peers would drop as
+				// duplicates.
 				time = Math.max(time, current.local ? current.timestamp : current.timestamp + 1);
 			}
 			else if (!this.leasing.enforced()) {
-				// the newest write wins: the same second as the stored one wins with a smaller id (rule 5)
+				// the newest write wins: the same second as the stored one wins with a
+				// smaller id (rule 5)
 				time = Math.max(time, (current.owner.compareTo(self) > 0) ? current.timestamp : current.timestamp + 1);
 			}
 		}
@@ -388,9 +408,11 @@ public final class SyncEngine implements MeshExtension {
 					Instant.ofEpochSecond(holder.timestamp + LeaseRule.LEASE_SECONDS));
 		}
 		if (time > latest) {
-			// Beating that version would stamp this write further ahead of the clock, and every
+			// Beating that version would stamp this write further ahead of the clock, and
+			// every
 			// write racing it would push timestamps further still: refuse instead.
-			// another node's version, an earlier process's version of ours, or a tombstone
+			// another node's version, an earlier process's version of ours, or a
+			// tombstone
 			Version blocker = (current != null && !(current.owner.equals(self) && current.local)) ? current
 					: Objects.requireNonNull(tombstone);
 			throw new WriteConflictException(key.text(), blocker.owner, blocker.timestamp, now);
@@ -398,29 +420,36 @@ public final class SyncEngine implements MeshExtension {
 		return time;
 	}
 
-	/** Local writes are stamped at most this far ahead of the clock (see {@link #checkLocalWrite}). */
+	/**
+	 * Local writes are stamped at most this far ahead of the clock (see
+	 * {@link #checkLocalWrite}).
+	 */
 	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
 
 	/**
-	 * Encodes this node's broadcast of a change, stamped {@code time} or, if this node already
-	 * sent the very same change at that second, a later one no more than a second ahead of the
-	 * clock: peers drop a repeated body as a duplicate (PROTOCOL.md §9 Q15), so a change that
-	 * cannot be stamped uniquely within that bound (a value alternating faster than twice a
-	 * second per key) is refused rather than acknowledged and lost.
+	 * Encodes this node's broadcast of a change, stamped {@code time} or, if this node
+	 * already sent the very same change at that second, a later one no more than a second
+	 * ahead of the clock: peers drop a repeated body as a duplicate (PROTOCOL.md §9 Q15),
+	 * so a change that cannot be stamped uniquely within that bound (a value alternating
+	 * faster than twice a second per key) is refused rather than acknowledged and lost.
 	 * @throws WriteConflictException if there is no such second (nothing changes)
 	 */
 	private MeshNode.Authored author(SyncKey key, List<Object> payload, long time) {
 		long latest = this.mesh.nowSeconds() + MAX_STAMP_AHEAD_SECONDS;
 		MeshNode.Authored message = this.mesh.author(payload, time, latest);
 		if (message == null) {
-			throw new WriteConflictException("key '" + key.text() + "': this node sent the very same change at every "
-					+ "second up to " + latest + " already, and peers drop a repeat as a duplicate; write it again "
-					+ "after that second", key.text(), this.mesh.id(), latest);
+			throw new WriteConflictException(
+					"key '" + key.text() + "': this node sent the very same change at every " + "second up to " + latest
+							+ " already, and peers drop a repeat as a duplicate; write it again " + "after that second",
+					key.text(), this.mesh.id(), latest);
 		}
 		return message;
 	}
 
-	/** A checked and encoded local change, sent and applied in the same task under the node lock. */
+	/**
+	 * A checked and encoded local change, sent and applied in the same task under the
+	 * node lock.
+	 */
 	private final class LocalWrite {
 
 		private final SyncKey key;
@@ -444,7 +473,8 @@ public final class SyncEngine implements MeshExtension {
 
 	}
 
-	// ------------------------------------------------------------------ remote changes (node loop)
+	// ------------------------------------------------------------------ remote changes
+	// (node loop)
 
 	@Override
 	public boolean handle(Connection from, WireMessage message) {
@@ -491,8 +521,9 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * A live change (3-packet store): the exact lease predicate, and never losing to a tombstone
-	 * or older than the stored version of the same owner (see {@link #liveChangeAllowed}).
+	 * A live change (3-packet store): the exact lease predicate, and never losing to a
+	 * tombstone or older than the stored version of the same owner (see
+	 * {@link #liveChangeAllowed}).
 	 */
 	private void applyLive(SyncKey key, Version candidate, boolean delta, SyncEvent.Origin origin) {
 		Version current = this.data.get(key);
@@ -513,8 +544,8 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * A full-state entry (5-packet store): applied to an absent key as the predicate says,
-	 * merged by {@link LeaseRule#wins} with a present key or a tombstone.
+	 * A full-state entry (5-packet store): applied to an absent key as the predicate
+	 * says, merged by {@link LeaseRule#wins} with a present key or a tombstone.
 	 * @return whether this node's state changed
 	 */
 	private boolean mergeStateEntry(SyncKey key, Version candidate, SyncEvent.Origin origin) {
@@ -580,7 +611,8 @@ public final class SyncEngine implements MeshExtension {
 			return false;
 		}
 		if (current != null && current.owner.equals(candidate.owner) && candidate.timestamp < current.timestamp) {
-			// A node's own versions only move forward: an older one of the same owner is a copy that
+			// A node's own versions only move forward: an older one of the same owner is
+			// a copy that
 			// lagged on a longer path (§7.4 rule 2 would let it overwrite the newer one).
 			this.staleRejections.increment();
 			return false;
@@ -594,10 +626,11 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * Whether a live change to an absent key loses against its tombstone in the merge order: it
-	 * is older, or of the same second from a larger owner id. That is the tie-break the lease
-	 * predicate (rule 5) applies when a delete meets the value, so a delete and a write that
-	 * cross in flight within one second end the same way on every node.
+	 * Whether a live change to an absent key loses against its tombstone in the merge
+	 * order: it is older, or of the same second from a larger owner id. That is the
+	 * tie-break the lease predicate (rule 5) applies when a delete meets the value, so a
+	 * delete and a write that cross in flight within one second end the same way on every
+	 * node.
 	 */
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
 		Version tombstone = this.tombstones.get(key);
@@ -658,8 +691,8 @@ public final class SyncEngine implements MeshExtension {
 		}
 		rememberTombstone(key, tombstone);
 		this.deletes.increment();
-		fire(new SyncEvent(SyncEvent.Type.DELETE, key.bytes(), null, new Metatuple(tombstone.owner, tombstone.timestamp),
-				origin));
+		fire(new SyncEvent(SyncEvent.Type.DELETE, key.bytes(), null,
+				new Metatuple(tombstone.owner, tombstone.timestamp), origin));
 	}
 
 	private void rememberTombstone(SyncKey key, Version tombstone) {
@@ -679,14 +712,18 @@ public final class SyncEngine implements MeshExtension {
 		int forget = Math.min(this.tombstones.size(), Math.max(excess, this.maxTombstones / 10));
 		this.tombstones.entrySet()
 			.stream()
-			.sorted(java.util.Comparator.comparingLong((Map.Entry<SyncKey, Version> entry) -> entry.getValue().timestamp))
+			.sorted(java.util.Comparator
+				.comparingLong((Map.Entry<SyncKey, Version> entry) -> entry.getValue().timestamp))
 			.limit(forget)
 			.map(Map.Entry::getKey)
 			.toList()
 			.forEach(this.tombstones::remove);
 	}
 
-	/** One delivery per change, calling every listener in turn (listeners are few, changes many). */
+	/**
+	 * One delivery per change, calling every listener in turn (listeners are few, changes
+	 * many).
+	 */
 	private void fire(SyncEvent event) {
 		if (this.listeners.isEmpty()) {
 			return;
@@ -730,9 +767,10 @@ public final class SyncEngine implements MeshExtension {
 
 	/**
 	 * Sends every syncsocket peer this node's digest, each round. The live rules of the
-	 * protocol can leave two nodes holding different versions of a key for good (two nodes
-	 * claiming a free key at once under leases, deltas applied in different orders); full
-	 * states merge by {@link LeaseRule#wins}, a total order, so exchanging them converges.
+	 * protocol can leave two nodes holding different versions of a key for good (two
+	 * nodes claiming a free key at once under leases, deltas applied in different
+	 * orders); full states merge by {@link LeaseRule#wins}, a total order, so exchanging
+	 * them converges.
 	 */
 	private void scheduleDigests(Duration every) {
 		this.mesh.loop().schedule(() -> {
@@ -753,9 +791,10 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	/**
-	 * A peer's digest. Different from ours is normal while changes are in flight; different
-	 * again with neither side changed since the last round means they will not converge by
-	 * themselves: ask the peer for its full state (it asks for ours the same way).
+	 * A peer's digest. Different from ours is normal while changes are in flight;
+	 * different again with neither side changed since the last round means they will not
+	 * converge by themselves: ask the peer for its full state (it asks for ours the same
+	 * way).
 	 */
 	private void digestReceived(Connection from, WireMessage message) {
 		if (message.packetCount() != 2 || !(message.packet(1) instanceof Long theirs)) {
@@ -778,7 +817,10 @@ public final class SyncEngine implements MeshExtension {
 		this.peerDigests.put(peerId, new long[] { theirs, this.digest });
 	}
 
-	/** 64 well-mixed bits of a key and its version (FNV-1a over the bytes, then a finaliser). */
+	/**
+	 * 64 well-mixed bits of a key and its version (FNV-1a over the bytes, then a
+	 * finaliser).
+	 */
 	private static long entryHash(SyncKey key, Version version) {
 		long hash = absorb(0xcbf29ce484222325L, key.bytes());
 		hash = mix(hash ^ version.owner.hashCode()) ^ version.timestamp;
@@ -802,10 +844,10 @@ public final class SyncEngine implements MeshExtension {
 
 	/**
 	 * Whether the full state of a peer has arrived: this node connected to a peer, state
-	 * entries came, and then {@value #STATE_QUIET_MILLIS} ms passed without another while a
-	 * peer was connected (whichever link to it survived). The protocol has no end-of-state
-	 * marker, so this is a heuristic; it is true at once for a node that joins a peer with an
-	 * empty dictionary (after the quiet period).
+	 * entries came, and then {@value #STATE_QUIET_MILLIS} ms passed without another while
+	 * a peer was connected (whichever link to it survived). The protocol has no
+	 * end-of-state marker, so this is a heuristic; it is true at once for a node that
+	 * joins a peer with an empty dictionary (after the quiet period).
 	 */
 	public boolean initialSyncComplete() {
 		return this.initialSyncComplete;
@@ -827,7 +869,8 @@ public final class SyncEngine implements MeshExtension {
 			return;
 		}
 		if (!this.mesh.routes().iterator().hasNext()) {
-			this.watchingInitialSync = false; // every peer left: the next one to connect starts the watch again
+			this.watchingInitialSync = false; // every peer left: the next one to connect
+												// starts the watch again
 			return;
 		}
 		long quietNanos = this.mesh.loop().nanoTime() - this.lastStateEntryNanos;
@@ -845,7 +888,8 @@ public final class SyncEngine implements MeshExtension {
 	public void sendState(Connection to) {
 		watchInitialSync();
 		Peer peer = to.peer();
-		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for an absent key.
+		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for
+		// an absent key.
 		List<Map.Entry<SyncKey, Version>> tombstones = (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET)
 				? new ArrayList<>(this.tombstones.entrySet()) : List.of();
 		new StateStream(to, this.data.entrySet().iterator(), tombstones.iterator()).run();
@@ -854,15 +898,18 @@ public final class SyncEngine implements MeshExtension {
 	/** Entries written per turn of a state stream before other work gets the loop. */
 	private static final int STATE_CHUNK = 1024;
 
-	/** A state stream waits while more than this is queued for its link (bounds the memory a join costs). */
+	/**
+	 * A state stream waits while more than this is queued for its link (bounds the memory
+	 * a join costs).
+	 */
 	private static final long STATE_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 	/**
-	 * The full state sent to one peer (PROTOCOL.md §7.5) in chunks: each chunk is flushed at
-	 * once (the peer starts applying while the rest is encoded) and the stream waits while its
-	 * link has too much queued, so a large state neither holds the node loop nor piles up in
-	 * memory. Entries that change meanwhile also reach the peer as live broadcasts; the merge
-	 * order keeps the newer version whatever arrives last.
+	 * The full state sent to one peer (PROTOCOL.md §7.5) in chunks: each chunk is flushed
+	 * at once (the peer starts applying while the rest is encoded) and the stream waits
+	 * while its link has too much queued, so a large state neither holds the node loop
+	 * nor piles up in memory. Entries that change meanwhile also reach the peer as live
+	 * broadcasts; the merge order keeps the newer version whatever arrives last.
 	 */
 	private final class StateStream implements Runnable {
 
@@ -901,8 +948,8 @@ public final class SyncEngine implements MeshExtension {
 			while (chunk < STATE_CHUNK && this.tombstones.hasNext()) {
 				Map.Entry<SyncKey, Version> entry = this.tombstones.next();
 				Version tombstone = entry.getValue();
-				SyncEngine.this.mesh.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(), NIL,
-						tombstone.owner, tombstone.timestamp));
+				SyncEngine.this.mesh.whisper(this.to,
+						List.of(Flags.STORE, entry.getKey().bytes(), NIL, tombstone.owner, tombstone.timestamp));
 				chunk++;
 			}
 			this.sent += chunk;
@@ -926,21 +973,26 @@ public final class SyncEngine implements MeshExtension {
 	@Override
 	public Predicate<Connection> recipients(List<?> payload) {
 		if (isMalformed(payload)) {
-			// store() or delta() will close the link it came on; relayed, it would close every peer's link too.
+			// store() or delta() will close the link it came on; relayed, it would close
+			// every peer's link too.
 			return NOBODY;
 		}
 		if (!isNilStore(payload)) {
 			return Connection.ANY;
 		}
 		if (payload.size() == 5) {
-			// A tombstone passed on after a state transfer: only syncsocket merges deletions of keys
-			// it may not hold; js2p and py2p drop the link on a nil store for an absent key.
+			// A tombstone passed on after a state transfer: only syncsocket merges
+			// deletions of keys
+			// it may not hold; js2p and py2p drop the link on a nil store for an absent
+			// key.
 			return SYNCSOCKET_PEERS;
 		}
 		return (this.deletePolicy == DeletePolicy.ALWAYS) ? Connection.ANY : ALL_BUT_JS2P;
 	}
 
-	/** Whether {@link #store} or {@link #delta} rejects this payload as INVALID_MESSAGE. */
+	/**
+	 * Whether {@link #store} or {@link #delta} rejects this payload as INVALID_MESSAGE.
+	 */
 	private static boolean isMalformed(List<?> payload) {
 		if (payload.isEmpty() || !(payload.get(0) instanceof Long || payload.get(0) instanceof Integer)) {
 			return false;

@@ -27,7 +27,9 @@ public final class SyncKey {
 		return new SyncKey(bytes.clone());
 	}
 
-	/** A key that takes ownership of {@code bytes} (decoded from the wire, never shared). */
+	/**
+	 * A key that takes ownership of {@code bytes} (decoded from the wire, never shared).
+	 */
 	static SyncKey wrap(byte[] bytes) {
 		return new SyncKey(bytes);
 	}

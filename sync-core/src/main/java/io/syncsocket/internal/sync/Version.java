@@ -3,8 +3,8 @@ package io.syncsocket.internal.sync;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One version of a key: its msgpack value (null for a deletion, i.e. a tombstone), owner and
- * timestamp. Stored entries and tombstones are both versions. Immutable.
+ * One version of a key: its msgpack value (null for a deletion, i.e. a tombstone), owner
+ * and timestamp. Stored entries and tombstones are both versions. Immutable.
  */
 final class Version {
 
@@ -18,9 +18,9 @@ final class Version {
 	final long timestamp;
 
 	/**
-	 * Written by this process: a version that carries this node's id but arrived from a peer was
-	 * written by an earlier process under the same id, which may have sent other changes at that
-	 * second that peers remember as seen.
+	 * Written by this process: a version that carries this node's id but arrived from a
+	 * peer was written by an earlier process under the same id, which may have sent other
+	 * changes at that second that peers remember as seen.
 	 */
 	final boolean local;
 

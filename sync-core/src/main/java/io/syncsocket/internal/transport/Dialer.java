@@ -10,8 +10,8 @@ public interface Dialer {
 
 	/**
 	 * Dials a peer; the future completes with the link once it is connected (the link's
-	 * listener has then been told {@link LinkListener#linkActive}, or is about to be), or fails.
-	 * Any thread.
+	 * listener has then been told {@link LinkListener#linkActive}, or is about to be), or
+	 * fails. Any thread.
 	 */
 	CompletableFuture<Link> connect(String host, int port);
 

@@ -18,12 +18,15 @@ import org.jspecify.annotations.Nullable;
  * (PROTOCOL.md §1, §1.1): a 4-byte big-endian length, then that many blob bytes, opened
  * raw-first by {@link BlobCodec} and parsed by {@link MessageCodec}.
  *
- * <p>A length above {@code maxFrameLength} fails before any byte of the frame is buffered.
+ * <p>
+ * A length above {@code maxFrameLength} fails before any byte of the frame is buffered.
  * After the first failure the decoder discards everything (the link is being closed). A
  * partial frame that sees no new byte for {@code stallTimeout} fails with
- * {@link LinkFault#STALLED_FRAME} (§5.8); a link with no partial frame may stay idle forever.
+ * {@link LinkFault#STALLED_FRAME} (§5.8); a link with no partial frame may stay idle
+ * forever.
  *
- * <p>One instance per channel, confined to its event loop.
+ * <p>
+ * One instance per channel, confined to its event loop.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -125,14 +128,18 @@ final class FrameDecoder extends ByteToMessageDecoder {
 					+ " bytes buffered) saw no data for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
 			return;
 		}
-		// Without a partial frame nothing can stall before a new frame starts: check again a
+		// Without a partial frame nothing can stall before a new frame starts: check
+		// again a
 		// full period later instead of every millisecond on a long-idle link.
 		long delay = partial ? Math.max(this.stallTimeoutNanos - idle, TimeUnit.MILLISECONDS.toNanos(1))
 				: this.stallTimeoutNanos;
 		scheduleStallCheck(ctx, delay);
 	}
 
-	/** The event loop's clock, the same one its scheduled checks run on (a mock ticker in tests). */
+	/**
+	 * The event loop's clock, the same one its scheduled checks run on (a mock ticker in
+	 * tests).
+	 */
 	private static long nanoTime(ChannelHandlerContext ctx) {
 		return ctx.executor().ticker().nanoTime();
 	}

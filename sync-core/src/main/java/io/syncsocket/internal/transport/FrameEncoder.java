@@ -12,11 +12,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes {@link OutboundBlob}s as frames: the 4-byte length of the (possibly compressed)
- * blob, then the blob (PROTOCOL.md §1). Compresses with the method negotiated for this link
- * (§5.6) unless the blob is a handshake. Uncompressed blobs are wrapped, not copied.
+ * blob, then the blob (PROTOCOL.md §1). Compresses with the method negotiated for this
+ * link (§5.6) unless the blob is a handshake. Uncompressed blobs are wrapped, not copied.
  *
- * <p>One instance per channel: the compression state (and its {@code Deflater}) is confined to
- * the channel's event loop; the method is set once after the handshake.
+ * <p>
+ * One instance per channel: the compression state (and its {@code Deflater}) is confined
+ * to the channel's event loop; the method is set once after the handshake.
  */
 final class FrameEncoder extends MessageToMessageEncoder<OutboundBlob> {
 
@@ -47,8 +48,9 @@ final class FrameEncoder extends MessageToMessageEncoder<OutboundBlob> {
 	}
 
 	/**
-	 * Frames a batch of blobs into one buffer (event loop only): per message, one copy into a
-	 * pooled buffer is far cheaper than a buffer pair and an outbound-buffer entry each.
+	 * Frames a batch of blobs into one buffer (event loop only): per message, one copy
+	 * into a pooled buffer is far cheaper than a buffer pair and an outbound-buffer entry
+	 * each.
 	 */
 	ByteBuf encodeBatch(io.netty.buffer.ByteBufAllocator alloc, List<OutboundBlob> batch) {
 		byte[][] sealed = new byte[batch.size()][];

@@ -14,13 +14,16 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
- * Which Netty I/O implementation a transport uses: Linux's native epoll when it can load, else
- * the JDK's NIO. Epoll halves the wake-up cost of a message (measured: one-way latency p50
- * ~40 µs instead of ~60 µs on the benchmark machine, docs/benchmarks.md); the wire is the same.
+ * Which Netty I/O implementation a transport uses: Linux's native epoll when it can load,
+ * else the JDK's NIO. Epoll halves the wake-up cost of a message (measured: one-way
+ * latency p50 ~40 µs instead of ~60 µs on the benchmark machine, docs/benchmarks.md); the
+ * wire is the same.
  */
 public enum IoFlavor {
 
-	/** Netty's native epoll transport (Linux, with its native library for the platform). */
+	/**
+	 * Netty's native epoll transport (Linux, with its native library for the platform).
+	 */
 	EPOLL {
 		@Override
 		IoHandlerFactory handlerFactory() {

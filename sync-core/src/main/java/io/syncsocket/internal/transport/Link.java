@@ -14,20 +14,26 @@ public interface Link {
 	/** True if this node dialed the connection, false if it accepted it. */
 	boolean outbound();
 
-	/** The remote socket address of the TCP connection (not the peer's advertised address). */
+	/**
+	 * The remote socket address of the TCP connection (not the peer's advertised
+	 * address).
+	 */
 	InetSocketAddress remoteAddress();
 
 	/** Writes a blob ({@code checksum || body}) at once (framed, flushed). */
 	void send(byte[] blob, boolean compressible);
 
 	/**
-	 * Queues a blob until {@link #flush()}. Cheaper than {@link #send} for bursts; must be
-	 * called under the node lock only (on the node loop, or a user thread running a change
-	 * inline), as must {@code flush}.
+	 * Queues a blob until {@link #flush()}. Cheaper than {@link #send} for bursts; must
+	 * be called under the node lock only (on the node loop, or a user thread running a
+	 * change inline), as must {@code flush}.
 	 */
 	void enqueue(byte[] blob, boolean compressible);
 
-	/** Writes everything {@link #enqueue queued} in one hand-over to the I/O thread and one flush. */
+	/**
+	 * Writes everything {@link #enqueue queued} in one hand-over to the I/O thread and
+	 * one flush.
+	 */
 	void flush();
 
 	/** Bytes handed to the I/O thread and not yet written to the socket. Any thread. */
@@ -43,11 +49,11 @@ public interface Link {
 	void close();
 
 	/**
-	 * Ends the connection gently: no more writes (what was written still arrives), reading
-	 * (and discarding) on until the peer closes its side, closed after {@code grace} at the
-	 * latest. Unlike {@link #close()} with unread bytes, which resets the connection and makes
-	 * the peer lose what it had received but not read yet, the peer reads everything we sent.
-	 * {@link LinkListener#linkClosed} follows.
+	 * Ends the connection gently: no more writes (what was written still arrives),
+	 * reading (and discarding) on until the peer closes its side, closed after
+	 * {@code grace} at the latest. Unlike {@link #close()} with unread bytes, which
+	 * resets the connection and makes the peer lose what it had received but not read
+	 * yet, the peer reads everything we sent. {@link LinkListener#linkClosed} follows.
 	 */
 	void retire(java.time.Duration grace);
 

@@ -23,9 +23,10 @@ import io.syncsocket.internal.wire.WireMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The last inbound handler of a link's pipeline and the {@link Link} the mesh layer holds.
- * Forwards decoded messages and lifecycle events to the {@link LinkListener}, and turns
- * exceptions into exactly one {@link LinkFault} report followed by closing the channel.
+ * The last inbound handler of a link's pipeline and the {@link Link} the mesh layer
+ * holds. Forwards decoded messages and lifecycle events to the {@link LinkListener}, and
+ * turns exceptions into exactly one {@link LinkFault} report followed by closing the
+ * channel.
  */
 final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 
@@ -39,12 +40,15 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 
 	private boolean faulted;
 
-	/** Decoded in the current read, handed over together at read-complete (I/O thread only). */
+	/**
+	 * Decoded in the current read, handed over together at read-complete (I/O thread
+	 * only).
+	 */
 	private List<WireMessage> inbound = new ArrayList<>();
 
 	/**
-	 * Queued by {@link #enqueue} until {@link #flush}; both are called under the node lock (on
-	 * the node loop or a user thread), which guards it.
+	 * Queued by {@link #enqueue} until {@link #flush}; both are called under the node
+	 * lock (on the node loop or a user thread), which guards it.
 	 */
 	private List<OutboundBlob> pending = new ArrayList<>();
 
@@ -72,7 +76,9 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 		super.channelReadComplete(ctx);
 	}
 
-	/** One hand-over per read, not per message: a burst of frames costs the mesh one task. */
+	/**
+	 * One hand-over per read, not per message: a burst of frames costs the mesh one task.
+	 */
 	private void deliverInbound() {
 		if (this.inbound.isEmpty()) {
 			return;
@@ -104,8 +110,8 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	}
 
 	/**
-	 * A failed TLS handshake: the {@code SslHandler} reports it here first (for a timeout or
-	 * an engine failure, only here), then as an exception; one fault either way.
+	 * A failed TLS handshake: the {@code SslHandler} reports it here first (for a timeout
+	 * or an engine failure, only here), then as an exception; one fault either way.
 	 */
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -136,7 +142,10 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 		return null;
 	}
 
-	/** The TLS error, shortened: Netty's message for plaintext on a TLS port hex-dumps the whole read. */
+	/**
+	 * The TLS error, shortened: Netty's message for plaintext on a TLS port hex-dumps the
+	 * whole read.
+	 */
 	private static String tlsDetail(SSLException tls) {
 		String message = (tls instanceof NotSslRecordException) ? "not a TLS record (plaintext on a TLS port?)"
 				: String.valueOf(tls.getMessage());
@@ -144,9 +153,9 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 	}
 
 	/**
-	 * The peer does not read as fast as we write: more than the per-link cap is queued. Drop
-	 * the link rather than buffer without bound; the peer may reconnect and catch up with a
-	 * state transfer.
+	 * The peer does not read as fast as we write: more than the per-link cap is queued.
+	 * Drop the link rather than buffer without bound; the peer may reconnect and catch up
+	 * with a state transfer.
 	 */
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
@@ -236,8 +245,10 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 			if (!this.channel.isActive()) {
 				return;
 			}
-			if (!(this.channel instanceof DuplexChannel duplex) || this.channel.pipeline().get(SslHandler.class) != null) {
-				// TLS would need its close_notify first: a plain close is good enough for this rare case
+			if (!(this.channel instanceof DuplexChannel duplex)
+					|| this.channel.pipeline().get(SslHandler.class) != null) {
+				// TLS would need its close_notify first: a plain close is good enough for
+				// this rare case
 				this.channel.close();
 				return;
 			}
@@ -246,7 +257,8 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 					this.channel.close();
 				}
 			});
-			// the peer closing its side ends the channel (no half-closure); this bounds the wait
+			// the peer closing its side ends the channel (no half-closure); this bounds
+			// the wait
 			this.channel.eventLoop().schedule(() -> this.channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);
 		});
 	}

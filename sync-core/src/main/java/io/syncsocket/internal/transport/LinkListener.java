@@ -22,10 +22,16 @@ public interface LinkListener {
 		}
 	}
 
-	/** The transport detected a fault on the link; faults that close the link are followed by {@link #linkClosed}. */
+	/**
+	 * The transport detected a fault on the link; faults that close the link are followed
+	 * by {@link #linkClosed}.
+	 */
 	void linkFault(Link link, LinkFault fault, String detail);
 
-	/** An accepted connection was closed at once because of a limit; it never becomes a link. */
+	/**
+	 * An accepted connection was closed at once because of a limit; it never becomes a
+	 * link.
+	 */
 	default void linkRefused(java.net.InetSocketAddress remote, LinkFault fault, String detail) {
 	}
 

@@ -5,7 +5,8 @@ package io.syncsocket.internal.transport;
  * many links at once (a broadcast is encoded once); nobody modifies it.
  *
  * @param blob the uncompressed blob
- * @param compressible false for handshakes, which are always sent uncompressed (PROTOCOL.md §5.1)
+ * @param compressible false for handshakes, which are always sent uncompressed
+ * (PROTOCOL.md §5.1)
  */
 record OutboundBlob(byte[] blob, boolean compressible) {
 }

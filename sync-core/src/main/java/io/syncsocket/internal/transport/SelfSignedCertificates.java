@@ -20,15 +20,18 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Generates the throw-away key and self-signed certificate a node presents in compatible TLS
- * mode (what js2p does with node-forge at start-up): an EC P-256 key and an X.509 v3
- * certificate signed with SHA256withECDSA, subject and issuer {@code CN=syncsocket}, valid
- * from a day ago for ten years, no extensions. Nobody verifies it; it only lets TLS run.
+ * Generates the throw-away key and self-signed certificate a node presents in compatible
+ * TLS mode (what js2p does with node-forge at start-up): an EC P-256 key and an X.509 v3
+ * certificate signed with SHA256withECDSA, subject and issuer {@code CN=syncsocket},
+ * valid from a day ago for ten years, no extensions. Nobody verifies it; it only lets TLS
+ * run.
  *
- * <p>The certificate is DER-encoded here with public JDK APIs only: Netty's
+ * <p>
+ * The certificate is DER-encoded here with public JDK APIs only: Netty's
  * {@code SelfSignedCertificate} needs BouncyCastle, or falls back to the JDK's internal
  * {@code sun.security.x509} classes (not exported, gone from newer JDKs) or to running
- * {@code keytool}, and writes the private key to temporary files. Stateless and thread-safe.
+ * {@code keytool}, and writes the private key to temporary files. Stateless and
+ * thread-safe.
  */
 final class SelfSignedCertificates {
 
@@ -53,8 +56,8 @@ final class SelfSignedCertificates {
 		generator.initialize(new ECGenParameterSpec("secp256r1"), random);
 		KeyPair keys = generator.generateKeyPair();
 		byte[] algorithm = sequence(tlv(0x06, ECDSA_WITH_SHA256));
-		byte[] name = sequence(tlv(0x31, sequence(tlv(0x06, COMMON_NAME),
-				tlv(0x0c, "syncsocket".getBytes(StandardCharsets.US_ASCII)))));
+		byte[] name = sequence(tlv(0x31,
+				sequence(tlv(0x06, COMMON_NAME), tlv(0x0c, "syncsocket".getBytes(StandardCharsets.US_ASCII)))));
 		Instant now = Instant.now();
 		byte[] tbs = sequence(tlv(0xa0, tlv(0x02, new byte[] { 2 })), // [0] version v3
 				tlv(0x02, new BigInteger(63, random).add(BigInteger.ONE).toByteArray()), algorithm, name,

@@ -15,14 +15,15 @@ import io.syncsocket.SyncSocketException;
 import io.syncsocket.TlsOptions;
 
 /**
- * The two Netty {@link SslContext}s of a TLS transport, built once from {@link TlsOptions}:
- * a server context for accepted links and a client context for dialed ones, both with the
- * JDK provider.
+ * The two Netty {@link SslContext}s of a TLS transport, built once from
+ * {@link TlsOptions}: a server context for accepted links and a client context for dialed
+ * ones, both with the JDK provider.
  *
- * <p>Compatible mode presents the configured or a freshly generated self-signed certificate,
+ * <p>
+ * Compatible mode presents the configured or a freshly generated self-signed certificate,
  * asks accepted peers for none and accepts any certificate from dialed ones (js2p's
- * {@code SSL} transport does the same). Verified mode is mutual TLS: the server requires a
- * client certificate and both sides check the peer's chain against the trust material.
+ * {@code SSL} transport does the same). Verified mode is mutual TLS: the server requires
+ * a client certificate and both sides check the peer's chain against the trust material.
  * Host names are never verified: peers are identified by certificate, and they are dialed
  * at whatever address a peer list advertises. Immutable and thread-safe.
  */
@@ -63,7 +64,8 @@ final class TlsContexts {
 				server.clientAuth(ClientAuth.NONE);
 				client.trustManager(InsecureTrustManagerFactory.INSTANCE);
 			}
-			// Netty 4.2 verifies host names on clients by default; a mesh node dials advertised
+			// Netty 4.2 verifies host names on clients by default; a mesh node dials
+			// advertised
 			// addresses (often IPs) and identifies peers by certificate chain instead.
 			client.endpointIdentificationAlgorithm(null);
 			for (SslContextBuilder builder : new SslContextBuilder[] { server, client }) {
@@ -83,10 +85,10 @@ final class TlsContexts {
 	}
 
 	/**
-	 * A new TLS handler for one link: server side for accepted links, client side (with the
-	 * peer's address for SNI and session reuse) for dialed ones. Its own handshake timeout is
-	 * off: the mesh handshake timeout, started when the TCP connection exists, covers the TLS
-	 * handshake too.
+	 * A new TLS handler for one link: server side for accepted links, client side (with
+	 * the peer's address for SNI and session reuse) for dialed ones. Its own handshake
+	 * timeout is off: the mesh handshake timeout, started when the TCP connection exists,
+	 * covers the TLS handshake too.
 	 */
 	SslHandler newHandler(ByteBufAllocator allocator, boolean outbound, String peerHost, int peerPort) {
 		SslHandler handler = outbound ? this.client.newHandler(allocator, peerHost, peerPort)

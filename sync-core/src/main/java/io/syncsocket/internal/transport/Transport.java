@@ -27,16 +27,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the listening socket, dials peers and builds one pipeline per link:
- * {@link FrameDecoder} → {@link LinkHandler}, with {@link FrameEncoder} outbound, behind a
- * Netty {@code SslHandler} when TLS is on (server side on accepted links, client side on
- * dialed ones; see {@link TlsContexts}).
+ * {@link FrameDecoder} → {@link LinkHandler}, with {@link FrameEncoder} outbound, behind
+ * a Netty {@code SslHandler} when TLS is on (server side on accepted links, client side
+ * on dialed ones; see {@link TlsContexts}).
  *
- * <p>Owns its event-loop group unless one was passed in, and closes only what it owns.
+ * <p>
+ * Owns its event-loop group unless one was passed in, and closes only what it owns.
  * Thread-safe.
  */
 public final class Transport implements Dialer {
 
-	/** Settings of the transport; all validated by the public options that produce them. */
+	/**
+	 * Settings of the transport; all validated by the public options that produce them.
+	 */
 	public record Settings(int maxFrameLength, Duration stallTimeout, Duration connectTimeout, int ioThreads,
 			@Nullable EventLoopGroup eventLoopGroup, boolean nativeTransport, String threadNamePrefix,
 			int maxInboundLinks, int maxLinksPerAddress, int maxQueuedBytes, @Nullable TlsOptions tls) {
@@ -88,8 +91,8 @@ public final class Transport implements Dialer {
 	}
 
 	/**
-	 * Sets who hears about links. Connections that arrive before it is set are closed at once
-	 * (the socket binds first because its node id depends on the bound port).
+	 * Sets who hears about links. Connections that arrive before it is set are closed at
+	 * once (the socket binds first because its node id depends on the bound port).
 	 */
 	public void listener(LinkListener listener) {
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
@@ -119,9 +122,9 @@ public final class Transport implements Dialer {
 	}
 
 	/**
-	 * Dials a peer; the future completes with the link once TCP is connected and, with TLS,
-	 * once the TLS handshake has succeeded (it fails with the TLS error otherwise; the link
-	 * has then reported {@code TLS_HANDSHAKE_FAILED} and closes).
+	 * Dials a peer; the future completes with the link once TCP is connected and, with
+	 * TLS, once the TLS handshake has succeeded (it fails with the TLS error otherwise;
+	 * the link has then reported {@code TLS_HANDSHAKE_FAILED} and closes).
 	 */
 	@Override
 	public CompletableFuture<Link> connect(String host, int port) {
@@ -163,16 +166,21 @@ public final class Transport implements Dialer {
 		return result;
 	}
 
-	/** A link becomes unwritable once more than the per-link cap (plus one frame) waits in its outbound buffer. */
+	/**
+	 * A link becomes unwritable once more than the per-link cap (plus one frame) waits in
+	 * its outbound buffer.
+	 */
 	private io.netty.channel.WriteBufferWaterMark waterMark() {
-		// the cap plus one largest frame, so that a single big frame alone never counts as slow
-		int high = (int) Math.min(Integer.MAX_VALUE, (long) this.settings.maxQueuedBytes() + this.settings.maxFrameLength());
+		// the cap plus one largest frame, so that a single big frame alone never counts
+		// as slow
+		int high = (int) Math.min(Integer.MAX_VALUE,
+				(long) this.settings.maxQueuedBytes() + this.settings.maxFrameLength());
 		return new io.netty.channel.WriteBufferWaterMark(high / 2, high);
 	}
 
 	/**
-	 * Admits an accepted connection if the total and per-address limits allow it, and counts
-	 * it until it closes. I/O thread.
+	 * Admits an accepted connection if the total and per-address limits allow it, and
+	 * counts it until it closes. I/O thread.
 	 */
 	private boolean admit(SocketChannel channel, LinkListener listener) {
 		java.net.InetAddress address = channel.remoteAddress().getAddress();
@@ -188,9 +196,9 @@ public final class Transport implements Dialer {
 			return false;
 		}
 		if (fromAddress > this.settings.maxLinksPerAddress()) {
-			listener.linkRefused(channel.remoteAddress(), io.syncsocket.LinkFault.CONNECTION_LIMIT, "already "
-					+ (fromAddress - 1) + " links from " + address.getHostAddress() + " (maximum "
-					+ this.settings.maxLinksPerAddress() + ")");
+			listener.linkRefused(channel.remoteAddress(), io.syncsocket.LinkFault.CONNECTION_LIMIT,
+					"already " + (fromAddress - 1) + " links from " + address.getHostAddress() + " (maximum "
+							+ this.settings.maxLinksPerAddress() + ")");
 			return false;
 		}
 		return true;
@@ -214,7 +222,8 @@ public final class Transport implements Dialer {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.channels.close().awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		if (this.ownsGroup) {
-			Future<?> terminated = this.group.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+			Future<?> terminated = this.group.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)),
+					TimeUnit.MILLISECONDS);
 			terminated.awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
 		}
 	}
@@ -227,7 +236,9 @@ public final class Transport implements Dialer {
 
 		private final boolean outbound;
 
-		/** The dialed host and port (outbound links are initialised before they connect). */
+		/**
+		 * The dialed host and port (outbound links are initialised before they connect).
+		 */
 		private final @Nullable String host;
 
 		private final int port;
@@ -255,12 +266,14 @@ public final class Transport implements Dialer {
 			ChannelPipeline pipeline = channel.pipeline();
 			TlsContexts tls = Transport.this.tls;
 			if (tls != null) {
-				// first, so that frames are encrypted last on the way out and decrypted first on the way in
+				// first, so that frames are encrypted last on the way out and decrypted
+				// first on the way in
 				String peerHost = (this.host != null) ? this.host : channel.remoteAddress().getHostString();
 				int peerPort = (this.host != null) ? this.port : channel.remoteAddress().getPort();
 				pipeline.addLast("tls", tls.newHandler(channel.alloc(), this.outbound, peerHost, peerPort));
 			}
-			pipeline.addLast("frameDecoder", new FrameDecoder(settings.maxFrameLength(), settings.stallTimeout().toNanos()));
+			pipeline.addLast("frameDecoder",
+					new FrameDecoder(settings.maxFrameLength(), settings.stallTimeout().toNanos()));
 			pipeline.addLast("frameEncoder", encoder);
 			pipeline.addLast("link", new LinkHandler(channel, this.outbound, listener, encoder));
 		}

@@ -4,9 +4,11 @@ import java.math.BigInteger;
 import java.util.Objects;
 
 /**
- * base58 of unsigned integers in the Bitcoin alphabet, as p2p-today uses it (PROTOCOL.md §3.1).
+ * base58 of unsigned integers in the Bitcoin alphabet, as p2p-today uses it (PROTOCOL.md
+ * §3.1).
  *
- * <p>Unlike Bitcoin's base58check there is no leading-zero-byte handling: a hash is first
+ * <p>
+ * Unlike Bitcoin's base58check there is no leading-zero-byte handling: a hash is first
  * read as an unsigned big-endian integer, so leading zero bytes vanish, and zero encodes
  * as {@code "1"}. Stateless and thread-safe.
  */

@@ -18,12 +18,14 @@ import org.jspecify.annotations.Nullable;
  * Opens and seals blobs ({@code checksum || body}, possibly compressed) for one link
  * (PROTOCOL.md §1, §1.1, §5.6).
  *
- * <p>Opening is raw first: a blob whose first 32 bytes are the SHA-256 of the rest is taken
+ * <p>
+ * Opening is raw first: a blob whose first 32 bytes are the SHA-256 of the rest is taken
  * as is; otherwise it is decompressed (gzip if it starts {@code 1f 8b}, else zlib) and
  * checked again. Decompressed output is bounded by the maximum frame length, so a small
  * compressed frame cannot expand without limit.
  *
- * <p>Holds a reusable {@link Deflater} and {@link Inflater}: not thread-safe, confined to
+ * <p>
+ * Holds a reusable {@link Deflater} and {@link Inflater}: not thread-safe, confined to
  * the link's I/O thread. {@link #close()} releases their native memory.
  */
 public final class BlobCodec implements AutoCloseable {
@@ -56,8 +58,8 @@ public final class BlobCodec implements AutoCloseable {
 			inflated = isGzip(blob) ? gunzip(blob) : inflate(blob);
 		}
 		catch (DataFormatException | IOException ex) {
-			throw new WireFormatException(LinkFault.BAD_CHECKSUM, badChecksum(blob)
-					+ " and it does not decompress (" + ex.getMessage() + ")");
+			throw new WireFormatException(LinkFault.BAD_CHECKSUM,
+					badChecksum(blob) + " and it does not decompress (" + ex.getMessage() + ")");
 		}
 		if (!Ids.checksumMatches(inflated, inflated.length)) {
 			throw new WireFormatException(LinkFault.BAD_CHECKSUM, badChecksum(blob) + ", raw or decompressed");
@@ -71,7 +73,10 @@ public final class BlobCodec implements AutoCloseable {
 				: "checksum mismatch in a blob of " + blob.length + " bytes";
 	}
 
-	/** Compresses an outgoing blob for this link; {@code null} compression returns it unchanged. */
+	/**
+	 * Compresses an outgoing blob for this link; {@code null} compression returns it
+	 * unchanged.
+	 */
 	public byte[] seal(byte[] blob, @Nullable Compression compression) {
 		if (compression == null) {
 			return blob;
@@ -114,7 +119,8 @@ public final class BlobCodec implements AutoCloseable {
 
 	private byte[] gunzip(byte[] blob) throws IOException {
 		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(blob), 512)) {
-			// one byte over the maximum tells "too large" apart; no int overflow at Integer.MAX_VALUE
+			// one byte over the maximum tells "too large" apart; no int overflow at
+			// Integer.MAX_VALUE
 			byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE, this.maxBlobLength + 1L));
 			if (out.length > this.maxBlobLength) {
 				throw tooLarge();

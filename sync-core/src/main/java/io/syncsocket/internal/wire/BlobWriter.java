@@ -11,17 +11,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a message body straight into a blob ({@code checksum || body}): the hot path of
- * {@link MessageCodec#encode}. Common Java types are written by hand with the same minimal-width
- * rules as {@link Msgpack} (byte for byte; the fixed-frame vectors check it), into one reusable
- * array with room for the checksum in front, so encoding a message costs one copy and no
- * intermediate buffers. Anything unusual ({@code BigInteger}, extensions, arrays of objects ...)
- * is handed to msgpack-core. One instance per thread.
+ * {@link MessageCodec#encode}. Common Java types are written by hand with the same
+ * minimal-width rules as {@link Msgpack} (byte for byte; the fixed-frame vectors check
+ * it), into one reusable array with room for the checksum in front, so encoding a message
+ * costs one copy and no intermediate buffers. Anything unusual ({@code BigInteger},
+ * extensions, arrays of objects ...) is handed to msgpack-core. One instance per thread.
  */
 final class BlobWriter {
 
 	private static final ThreadLocal<BlobWriter> WRITERS = ThreadLocal.withInitial(BlobWriter::new);
 
-	/** A writer grown beyond this is dropped after use rather than kept for the thread. */
+	/**
+	 * A writer grown beyond this is dropped after use rather than kept for the thread.
+	 */
 	private static final int MAX_RETAINED = 64 * 1024;
 
 	private byte[] buffer = new byte[512];
@@ -34,7 +36,10 @@ final class BlobWriter {
 		return writer;
 	}
 
-	/** The finished blob: a copy of what was written, with the SHA-256 of the body in front. */
+	/**
+	 * The finished blob: a copy of what was written, with the SHA-256 of the body in
+	 * front.
+	 */
 	byte[] seal() {
 		byte[] blob = Arrays.copyOf(this.buffer, this.position);
 		Ids.sha256Into(blob, WireMessage.CHECKSUM_LENGTH, blob.length - WireMessage.CHECKSUM_LENGTH, blob, 0);
@@ -125,7 +130,10 @@ final class BlobWriter {
 		}
 	}
 
-	/** The smallest form, unsigned forms for non-negative values (as msgpack-core's packLong). */
+	/**
+	 * The smallest form, unsigned forms for non-negative values (as msgpack-core's
+	 * packLong).
+	 */
 	private void integer(long v) {
 		if (v >= 0) {
 			if (v < 0x80) {

@@ -29,12 +29,17 @@ public enum Compression {
 		return this.id;
 	}
 
-	/** The lower-case name used in options and properties ({@code zlib}, {@code gzip}). */
+	/**
+	 * The lower-case name used in options and properties ({@code zlib}, {@code gzip}).
+	 */
 	public String optionName() {
 		return name().toLowerCase(java.util.Locale.ROOT);
 	}
 
-	/** The method with this option name. @throws IllegalArgumentException for unknown names */
+	/**
+	 * The method with this option name. @throws IllegalArgumentException for unknown
+	 * names
+	 */
 	public static Compression forName(String name) {
 		for (Compression compression : values()) {
 			if (compression.optionName().equalsIgnoreCase(name.trim())) {
@@ -59,8 +64,8 @@ public enum Compression {
 	}
 
 	/**
-	 * The first method of {@code own} (in its order) that the peer also listed; null to send
-	 * uncompressed. Only methods this node implements are ever chosen.
+	 * The first method of {@code own} (in its order) that the peer also listed; null to
+	 * send uncompressed. Only methods this node implements are ever chosen.
 	 */
 	public static @Nullable Compression choose(List<Integer> own, List<Integer> peer) {
 		for (Integer id : own) {

@@ -29,8 +29,8 @@ public final class Flags {
 
 	/**
 	 * syncsocket's own whisper {@code [0x20, digest]}: a 64-bit digest of the sender's
-	 * dictionary, for anti-entropy. Sent only to syncsocket peers (0x20 is in the protocol's
-	 * reserved range, unused by js2p and py2p).
+	 * dictionary, for anti-entropy. Sent only to syncsocket peers (0x20 is in the
+	 * protocol's reserved range, unused by js2p and py2p).
 	 */
 	public static final int DIGEST = 0x20;
 

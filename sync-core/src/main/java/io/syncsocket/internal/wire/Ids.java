@@ -59,7 +59,10 @@ public final class Ids {
 		return md.digest();
 	}
 
-	/** Writes SHA-256 of {@code data[offset, offset+length)} into {@code out[outOffset, outOffset+32)}. */
+	/**
+	 * Writes SHA-256 of {@code data[offset, offset+length)} into
+	 * {@code out[outOffset, outOffset+32)}.
+	 */
 	public static void sha256Into(byte[] data, int offset, int length, byte[] out, int outOffset) {
 		MessageDigest md = SHA256.get();
 		md.update(data, offset, length);

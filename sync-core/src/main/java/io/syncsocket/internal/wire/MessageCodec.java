@@ -14,9 +14,9 @@ import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 
 /**
- * Builds and parses message blobs: {@code SHA-256(body) || body}, where body is the msgpack
- * array {@code [msg_type, sender, time, p0 ... pk]} (PROTOCOL.md §1–2). Compression is
- * not done here (see {@link BlobCodec}). Stateless and thread-safe.
+ * Builds and parses message blobs: {@code SHA-256(body) || body}, where body is the
+ * msgpack array {@code [msg_type, sender, time, p0 ... pk]} (PROTOCOL.md §1–2).
+ * Compression is not done here (see {@link BlobCodec}). Stateless and thread-safe.
  */
 public final class MessageCodec {
 
@@ -45,8 +45,8 @@ public final class MessageCodec {
 	/**
 	 * Parses a blob whose checksum has already been verified.
 	 * @throws WireFormatException (MALFORMED_MESSAGE) if the body is not msgpack, not an
-	 * array of at least three elements, has trailing bytes, or its msg_type, sender or time
-	 * have the wrong types
+	 * array of at least three elements, has trailing bytes, or its msg_type, sender or
+	 * time have the wrong types
 	 */
 	public static WireMessage decode(byte[] blob) {
 		WireMessage message = ScalarBodyReader.read(blob);
@@ -54,8 +54,8 @@ public final class MessageCodec {
 	}
 
 	/**
-	 * The general decoder (msgpack-core): every body the fast {@link ScalarBodyReader} declines,
-	 * and the one that words every rejection.
+	 * The general decoder (msgpack-core): every body the fast {@link ScalarBodyReader}
+	 * declines, and the one that words every rejection.
 	 */
 	static WireMessage decodeGeneral(byte[] blob) {
 		int bodyLength = blob.length - WireMessage.CHECKSUM_LENGTH;
@@ -72,7 +72,8 @@ public final class MessageCodec {
 				throw malformed("body is an array of " + size + " elements (expected: >= 3)");
 			}
 			if (size > bodyLength) {
-				throw malformed("body array announces " + Integer.toUnsignedString(size) + " elements in " + bodyLength + " bytes");
+				throw malformed("body array announces " + Integer.toUnsignedString(size) + " elements in " + bodyLength
+						+ " bytes");
 			}
 			int msgType = readMsgType(unpacker, bodyLength);
 			String sender = readNodeId(unpacker, bodyLength, "sender");
@@ -125,9 +126,9 @@ public final class MessageCodec {
 	}
 
 	/**
-	 * The text of a node id given as UTF-8 bytes, the same String as last time on this thread
-	 * when the bytes repeat (most frames on a link come from one author, most state entries name
-	 * one owner).
+	 * The text of a node id given as UTF-8 bytes, the same String as last time on this
+	 * thread when the bytes repeat (most frames on a link come from one author, most
+	 * state entries name one owner).
 	 */
 	static String nodeId(byte[] bytes, int offset, int length) {
 		Object[] last = LAST_SENDER.get();
@@ -150,7 +151,10 @@ public final class MessageCodec {
 		return time;
 	}
 
-	/** A node id as text: str as is, bin as UTF-8 (py2p sends ids as bin); null for other types. */
+	/**
+	 * A node id as text: str as is, bin as UTF-8 (py2p sends ids as bin); null for other
+	 * types.
+	 */
 	public static @Nullable String nodeIdText(@Nullable Object value) {
 		if (value instanceof String s) {
 			return s;
@@ -163,7 +167,8 @@ public final class MessageCodec {
 
 	/**
 	 * A time or timestamp in whole seconds: any integer, or a float truncated toward zero
-	 * (js2p writes float64 for times after 2038); null for other types or non-finite floats.
+	 * (js2p writes float64 for times after 2038); null for other types or non-finite
+	 * floats.
 	 */
 	public static @Nullable Long timeValue(@Nullable Object value) {
 		if (value instanceof Long l) {

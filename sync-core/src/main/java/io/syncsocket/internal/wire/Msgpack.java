@@ -23,32 +23,65 @@ import org.msgpack.core.MessageUnpacker;
 /**
  * msgpack for plain Java values (PROTOCOL.md §2.1–2.2), on msgpack-core.
  *
- * <p>The encoder is minimal-width: the smallest integer form (unsigned forms for
- * non-negative values), fixstr/str8/str16/str32 and bin8/bin16/bin32 by length, float64 for
- * {@code Double} and float32 for {@code Float}. This reproduces js2p's bytes for every
- * value js2p can write except 255-byte binaries and integers outside ±2^31, which js2p
- * widens (the checksum covers the bytes as sent, so this does not matter on the wire).
+ * <p>
+ * The encoder is minimal-width: the smallest integer form (unsigned forms for
+ * non-negative values), fixstr/str8/str16/str32 and bin8/bin16/bin32 by length, float64
+ * for {@code Double} and float32 for {@code Float}. This reproduces js2p's bytes for
+ * every value js2p can write except 255-byte binaries and integers outside ±2^31, which
+ * js2p widens (the checksum covers the bytes as sent, so this does not matter on the
+ * wire).
  *
- * <p>The decoder accepts every standard format and keeps str and bin apart:
+ * <p>
+ * The decoder accepts every standard format and keeps str and bin apart:
  * <table>
  * <caption>msgpack to Java</caption>
- * <tr><td>nil</td><td>{@code null}</td></tr>
- * <tr><td>bool</td><td>{@code Boolean}</td></tr>
- * <tr><td>any integer</td><td>{@code Long} ({@code BigInteger} above {@code Long.MAX_VALUE})</td></tr>
- * <tr><td>float32 / float64</td><td>{@code Float} / {@code Double}</td></tr>
- * <tr><td>str</td><td>{@code String}</td></tr>
- * <tr><td>bin</td><td>{@code byte[]}</td></tr>
- * <tr><td>array</td><td>unmodifiable {@code List<Object>}</td></tr>
- * <tr><td>map</td><td>unmodifiable {@code Map<Object, Object>} in wire order; bin keys become
- * their UTF-8 text, as js2p does</td></tr>
- * <tr><td>ext</td><td>{@link MsgpackExtension}</td></tr>
+ * <tr>
+ * <td>nil</td>
+ * <td>{@code null}</td>
+ * </tr>
+ * <tr>
+ * <td>bool</td>
+ * <td>{@code Boolean}</td>
+ * </tr>
+ * <tr>
+ * <td>any integer</td>
+ * <td>{@code Long} ({@code BigInteger} above {@code Long.MAX_VALUE})</td>
+ * </tr>
+ * <tr>
+ * <td>float32 / float64</td>
+ * <td>{@code Float} / {@code Double}</td>
+ * </tr>
+ * <tr>
+ * <td>str</td>
+ * <td>{@code String}</td>
+ * </tr>
+ * <tr>
+ * <td>bin</td>
+ * <td>{@code byte[]}</td>
+ * </tr>
+ * <tr>
+ * <td>array</td>
+ * <td>unmodifiable {@code List<Object>}</td>
+ * </tr>
+ * <tr>
+ * <td>map</td>
+ * <td>unmodifiable {@code Map<Object, Object>} in wire order; bin keys become their UTF-8
+ * text, as js2p does</td>
+ * </tr>
+ * <tr>
+ * <td>ext</td>
+ * <td>{@link MsgpackExtension}</td>
+ * </tr>
  * </table>
  * Hostile input cannot make it allocate more than the input's size or recurse deeper than
  * {@link #MAX_DEPTH}. Stateless and thread-safe.
  */
 public final class Msgpack {
 
-	/** Nesting limit for decoded containers: deeper input is rejected, never a stack overflow. */
+	/**
+	 * Nesting limit for decoded containers: deeper input is rejected, never a stack
+	 * overflow.
+	 */
 	public static final int MAX_DEPTH = 128;
 
 	private static final BigInteger MAX_UINT64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -64,7 +97,9 @@ public final class Msgpack {
 	private static final ThreadLocal<MessageBufferPacker> PACKERS = ThreadLocal
 		.withInitial(MessagePack::newDefaultBufferPacker);
 
-	/** A packer grown beyond this is dropped after use rather than kept for the thread. */
+	/**
+	 * A packer grown beyond this is dropped after use rather than kept for the thread.
+	 */
 	private static final long MAX_RETAINED_BYTES = 64 * 1024;
 
 	/** Encodes one value. */
@@ -90,19 +125,21 @@ public final class Msgpack {
 	}
 
 	private static void returnPacker(MessageBufferPacker packer) {
-		// getTotalWrittenBytes() is cumulative across clear(); getBufferSize() is this use's
+		// getTotalWrittenBytes() is cumulative across clear(); getBufferSize() is this
+		// use's
 		if (packer.getBufferSize() > MAX_RETAINED_BYTES) {
 			PACKERS.remove();
 		}
 	}
 
 	/**
-	 * Writes one value. Accepted types: {@code null}, {@code Boolean}, {@code String} (any
-	 * {@code CharSequence}), {@code byte[]}, {@code Byte/Short/Integer/Long}, {@code BigInteger}
-	 * (in the int64/uint64 range), {@code Float}, {@code Double}, {@code List} (any
-	 * {@code Collection}), {@code Object[]}, {@code Map}, {@link MsgpackExtension} and
-	 * {@link RawMsgpack}.
-	 * @throws IllegalArgumentException for any other type, or nesting deeper than {@link #MAX_DEPTH}
+	 * Writes one value. Accepted types: {@code null}, {@code Boolean}, {@code String}
+	 * (any {@code CharSequence}), {@code byte[]}, {@code Byte/Short/Integer/Long},
+	 * {@code BigInteger} (in the int64/uint64 range), {@code Float}, {@code Double},
+	 * {@code List} (any {@code Collection}), {@code Object[]}, {@code Map},
+	 * {@link MsgpackExtension} and {@link RawMsgpack}.
+	 * @throws IllegalArgumentException for any other type, or nesting deeper than
+	 * {@link #MAX_DEPTH}
 	 */
 	public static void pack(MessagePacker packer, @Nullable Object value) throws IOException {
 		pack(packer, value, 0);
@@ -219,7 +256,8 @@ public final class Msgpack {
 	 */
 	static @Nullable Object unpack(MessageUnpacker unpacker, long limit, int depth) throws IOException {
 		if (depth > MAX_DEPTH) {
-			throw new WireFormatException(LinkFault.MALFORMED_MESSAGE, "msgpack nested deeper than " + MAX_DEPTH + " levels");
+			throw new WireFormatException(LinkFault.MALFORMED_MESSAGE,
+					"msgpack nested deeper than " + MAX_DEPTH + " levels");
 		}
 		MessageFormat format = unpacker.getNextFormat();
 		switch (format.getValueType()) {
@@ -290,7 +328,8 @@ public final class Msgpack {
 	}
 
 	private static void checkContainerSize(MessageUnpacker unpacker, long elements, long limit) {
-		// Every element takes at least one byte, so more elements than remaining bytes is a lie.
+		// Every element takes at least one byte, so more elements than remaining bytes is
+		// a lie.
 		if (elements < 0 || elements > limit - unpacker.getTotalReadBytes()) {
 			throw new WireFormatException(LinkFault.MALFORMED_MESSAGE,
 					"msgpack container of " + elements + " elements exceeds the input");

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * One value that is already msgpack-encoded; {@link Msgpack} writes its bytes verbatim.
- * This is how stored values and relayed packets keep the exact encoding they arrived with.
+ * This is how stored values and relayed packets keep the exact encoding they arrived
+ * with.
  *
  * @param bytes exactly one complete msgpack value (not copied: treat as immutable)
  */

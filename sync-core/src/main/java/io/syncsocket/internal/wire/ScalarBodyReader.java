@@ -3,16 +3,17 @@ package io.syncsocket.internal.wire;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receive fast path for the messages that dominate traffic (stores, state entries, user
- * messages of scalars): a body whose every element is a msgpack scalar, read straight from
- * the blob without msgpack-core and with str and bin packets left undecoded
- * ({@link WireMessage#packet(int)} decodes them when asked; a store keeps its value as raw
- * bytes and never asks).
+ * The receive fast path for the messages that dominate traffic (stores, state entries,
+ * user messages of scalars): a body whose every element is a msgpack scalar, read
+ * straight from the blob without msgpack-core and with str and bin packets left undecoded
+ * ({@link WireMessage#packet(int)} decodes them when asked; a store keeps its value as
+ * raw bytes and never asks).
  *
- * <p>It only accepts what {@link MessageCodec#decodeGeneral} accepts, with the same result:
- * anything else (containers, ext, a uint64 above {@code Long.MAX_VALUE}, non-finite times,
- * truncation, trailing bytes, a malformed header) returns {@code null} and the general
- * decoder takes the body, so every rejection keeps one wording. Stateless.
+ * <p>
+ * It only accepts what {@link MessageCodec#decodeGeneral} accepts, with the same result:
+ * anything else (containers, ext, a uint64 above {@code Long.MAX_VALUE}, non-finite
+ * times, truncation, trailing bytes, a malformed header) returns {@code null} and the
+ * general decoder takes the body, so every rejection keeps one wording. Stateless.
  */
 final class ScalarBodyReader {
 
@@ -90,7 +91,10 @@ final class ScalarBodyReader {
 		return -1;
 	}
 
-	/** positive fixint or uint8, as the general decoder's 0..255 check admits; -1 otherwise. */
+	/**
+	 * positive fixint or uint8, as the general decoder's 0..255 check admits; -1
+	 * otherwise.
+	 */
 	private int msgType() {
 		if (!available(1)) {
 			return -1;

@@ -11,11 +11,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * One decoded message (PROTOCOL.md §2): {@code [msg_type, sender, time, p0, ..., pk]}.
  *
- * <p>Keeps the verified blob ({@code checksum || body}, uncompressed) exactly as the author
- * encoded it, so a broadcast can be relayed byte for byte and a stored value can be re-sent
- * with its original msgpack encoding ({@link #rawPacket(int)}). str and bin packets read by
- * the fast path stay undecoded until a handler asks for them. Immutable once built (safe to
- * hand between threads); the blob must not be modified by anyone.
+ * <p>
+ * Keeps the verified blob ({@code checksum || body}, uncompressed) exactly as the author
+ * encoded it, so a broadcast can be relayed byte for byte and a stored value can be
+ * re-sent with its original msgpack encoding ({@link #rawPacket(int)}). str and bin
+ * packets read by the fast path stay undecoded until a handler asks for them. Immutable
+ * once built (safe to hand between threads); the blob must not be modified by anyone.
  */
 public final class WireMessage {
 
@@ -30,7 +31,10 @@ public final class WireMessage {
 
 	private final long time;
 
-	/** Decoded packets, or {@link ScalarBodyReader#LAZY_STR}/{@code LAZY_BIN} for undecoded ones. */
+	/**
+	 * Decoded packets, or {@link ScalarBodyReader#LAZY_STR}/{@code LAZY_BIN} for
+	 * undecoded ones.
+	 */
 	private final @Nullable Object[] packets;
 
 	private final int[] packetBounds;
@@ -46,7 +50,10 @@ public final class WireMessage {
 		this.packetBounds = packetBounds;
 	}
 
-	/** The blob as authored: 32-byte SHA-256 of the body, then the msgpack body. Do not modify. */
+	/**
+	 * The blob as authored: 32-byte SHA-256 of the body, then the msgpack body. Do not
+	 * modify.
+	 */
 	public byte[] blob() {
 		return this.blob;
 	}
@@ -67,8 +74,8 @@ public final class WireMessage {
 	}
 
 	/**
-	 * The decoded packets {@code p0 .. pk} (p0 is the sub-flag; may be empty), an unmodifiable
-	 * view that decodes str and bin packets on each access.
+	 * The decoded packets {@code p0 .. pk} (p0 is the sub-flag; may be empty), an
+	 * unmodifiable view that decodes str and bin packets on each access.
 	 */
 	public List<@Nullable Object> payload() {
 		return this.payload;
@@ -79,7 +86,10 @@ public final class WireMessage {
 		return this.packets.length;
 	}
 
-	/** Packet {@code index} decoded as {@link Msgpack} decodes it (a new String or array each call for str and bin). */
+	/**
+	 * Packet {@code index} decoded as {@link Msgpack} decodes it (a new String or array
+	 * each call for str and bin).
+	 */
 	public @Nullable Object packet(int index) {
 		Object packet = this.packets[index];
 		if (packet == ScalarBodyReader.LAZY_STR) {
@@ -94,9 +104,9 @@ public final class WireMessage {
 	}
 
 	/**
-	 * The bytes of packet {@code index} when it is a bin, or a str of ASCII only (whose bytes are
-	 * its UTF-8 text unchanged), without decoding it; {@code null} otherwise (then use
-	 * {@link #packet(int)}). A new array each call.
+	 * The bytes of packet {@code index} when it is a bin, or a str of ASCII only (whose
+	 * bytes are its UTF-8 text unchanged), without decoding it; {@code null} otherwise
+	 * (then use {@link #packet(int)}). A new array each call.
 	 */
 	public byte @Nullable [] binaryOrAsciiBytes(int index) {
 		Object packet = this.packets[index];
@@ -115,7 +125,10 @@ public final class WireMessage {
 		return Arrays.copyOfRange(this.blob, from, to);
 	}
 
-	/** Packet {@code index} as a node id (str, or bin as UTF-8), repeated ids sharing one String; null for other types. */
+	/**
+	 * Packet {@code index} as a node id (str, or bin as UTF-8), repeated ids sharing one
+	 * String; null for other types.
+	 */
 	public @Nullable String nodeIdPacket(int index) {
 		Object packet = this.packets[index];
 		if (packet == ScalarBodyReader.LAZY_STR || packet == ScalarBodyReader.LAZY_BIN) {
@@ -133,7 +146,10 @@ public final class WireMessage {
 		return -1;
 	}
 
-	/** Where the payload of the str or bin that starts at {@code start} begins (after its header). */
+	/**
+	 * Where the payload of the str or bin that starts at {@code start} begins (after its
+	 * header).
+	 */
 	static int payloadOffset(byte[] blob, int start) {
 		int head = blob[start] & 0xff;
 		if ((head & 0xe0) == 0xa0) {

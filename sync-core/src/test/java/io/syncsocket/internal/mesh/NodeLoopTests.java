@@ -36,11 +36,13 @@ class NodeLoopTests {
 	@Test
 	void cancelBeforeTheTimerIsDueShouldMeanTheTaskNeverRuns() throws InterruptedException {
 		CountDownLatch release = new CountDownLatch(1);
-		this.loop.execute(() -> awaitQuietly(release)); // holds the loop, so nothing below can run yet
+		this.loop.execute(() -> awaitQuietly(release)); // holds the loop, so nothing
+														// below can run yet
 		AtomicBoolean cancelledTaskRan = new AtomicBoolean();
 		NodeLoop.Timer cancelled = this.loop.schedule(() -> cancelledTaskRan.set(true), Duration.ZERO);
 		CountDownLatch later = new CountDownLatch(1);
-		this.loop.schedule(later::countDown, Duration.ofMillis(1)); // due after the cancelled one
+		this.loop.schedule(later::countDown, Duration.ofMillis(1)); // due after the
+																	// cancelled one
 		assertThat(cancelled.cancel()).isTrue();
 		assertThat(cancelled.isCancelled()).isTrue();
 		assertThat(cancelled.cancel()).isFalse();

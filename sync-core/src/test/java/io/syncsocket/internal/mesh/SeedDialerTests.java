@@ -27,9 +27,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link SeedDialer} with a resolver whose records a test changes at will (the JDK caches
- * look-ups and reads its hosts file setting once per JVM; see {@code SeedResolutionTests} for
- * real look-ups in child JVMs). The node under test is assembled as {@link MeshSocket} does,
- * bound to 127.0.0.2; its peers are ordinary sockets on 127.0.0.3 and 127.0.0.4.
+ * look-ups and reads its hosts file setting once per JVM; see {@code SeedResolutionTests}
+ * for real look-ups in child JVMs). The node under test is assembled as
+ * {@link MeshSocket} does, bound to 127.0.0.2; its peers are ordinary sockets on
+ * 127.0.0.3 and 127.0.0.4.
  */
 class SeedDialerTests {
 
@@ -80,7 +81,8 @@ class SeedDialerTests {
 	void selfConnectionShouldBackOffThatAddressOnlyAndNeverDisableIt() {
 		this.resolver.records(NAME, "127.0.0.4", "127.0.0.3");
 		TestNode node = node(NAME);
-		// a node with our id at another address: dialing it is a self connection on both ends
+		// a node with our id at another address: dialing it is a self connection on both
+		// ends
 		MeshSocket twin = peer("127.0.0.4", node.mesh.id());
 		MeshSocket b = peer("127.0.0.3", null);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(peerIds(node)).containsExactly(b.id()));
@@ -109,7 +111,8 @@ class SeedDialerTests {
 		this.resolver.records(NAME, "127.0.0.3");
 		TestNode node = node("slow.syncsocket.test", NAME);
 		await().atMost(WAIT).until(() -> this.resolver.lookUps("slow.syncsocket.test") >= 1);
-		// the look-up hangs: the node loop still serves calls, and the other seed is joined
+		// the look-up hangs: the node loop still serves calls, and the other seed is
+		// joined
 		assertThat(node.loop.call(() -> "served", Duration.ofSeconds(2))).isEqualTo("served");
 		await().atMost(WAIT).untilAsserted(() -> assertThat(peerIds(node)).containsExactly(b.id()));
 		assertThat(this.resolver.lookUps("slow.syncsocket.test")).isEqualTo(1);
@@ -139,7 +142,9 @@ class SeedDialerTests {
 		return socket.start();
 	}
 
-	/** The node under test on 127.0.0.2, seeded with the names given, on the shared port. */
+	/**
+	 * The node under test on 127.0.0.2, seeded with the names given, on the shared port.
+	 */
 	private TestNode node(String... names) {
 		List<String> seeds = new ArrayList<>();
 		for (String name : names) {
@@ -158,7 +163,10 @@ class SeedDialerTests {
 		return node;
 	}
 
-	/** Records per name, changeable at any time; counts look-ups and notes any made on the node loop. */
+	/**
+	 * Records per name, changeable at any time; counts look-ups and notes any made on the
+	 * node loop.
+	 */
 	private static final class FakeResolver implements SeedDialer.Resolver {
 
 		final Map<String, List<InetAddress>> records = new ConcurrentHashMap<>();
@@ -208,7 +216,8 @@ class SeedDialerTests {
 			this.lookUps.computeIfAbsent(host, (name) -> new AtomicInteger()).incrementAndGet();
 			if (this.blocking.contains(host)) {
 				try {
-					// a DNS server that does not answer (bounded: released when the test ends)
+					// a DNS server that does not answer (bounded: released when the test
+					// ends)
 					this.release.await(30, TimeUnit.SECONDS);
 				}
 				catch (InterruptedException ex) {
@@ -225,7 +234,10 @@ class SeedDialerTests {
 
 	}
 
-	/** A {@link MeshNode} with its loop and transport, assembled as {@link MeshSocket#start()} does. */
+	/**
+	 * A {@link MeshNode} with its loop and transport, assembled as
+	 * {@link MeshSocket#start()} does.
+	 */
 	private static final class TestNode implements AutoCloseable {
 
 		final NodeLoop loop;
@@ -262,6 +274,7 @@ class SeedDialerTests {
 			this.transport.close(Duration.ofSeconds(5));
 			this.loop.shutdown(Duration.ofSeconds(5));
 		}
+
 	}
 
 }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The seen set: duplicate detection by (message id, time), pruning by time and the capacity
- * that bounds its memory.
+ * The seen set: duplicate detection by (message id, time), pruning by time and the
+ * capacity that bounds its memory.
  */
 class SeenSetTests {
 

@@ -13,18 +13,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One end of a simulated TCP connection. Blobs reach the other end in order after this
- * direction's delay (TCP never reorders within a connection), are decoded with the real wire
- * codec and handed to the other node's mesh as a {@link io.syncsocket.internal.transport.LinkListener}
- * would get them from Netty. Closing sends a FIN behind the data in flight, or a reset that
- * discards it when data to this end was still unread (as a real close does); {@link #retire}
- * shuts the output down and reads on; a link that goes down (partition, crash) loses what is
- * in flight and both ends see it close.
+ * direction's delay (TCP never reorders within a connection), are decoded with the real
+ * wire codec and handed to the other node's mesh as a
+ * {@link io.syncsocket.internal.transport.LinkListener} would get them from Netty.
+ * Closing sends a FIN behind the data in flight, or a reset that discards it when data to
+ * this end was still unread (as a real close does); {@link #retire} shuts the output down
+ * and reads on; a link that goes down (partition, crash) loses what is in flight and both
+ * ends see it close.
  * <p>
  * A slow reader: this end's outgoing direction may take bytes at a limited rate, so blobs
  * queue at this end before they leave ({@link #queuedBytes}); once more than the owner's
- * {@code maxQueuedBytesPerLink} is queued the link reports {@link LinkFault#SLOW_PEER} and
- * closes, as {@code LinkHandler.channelWritabilityChanged} does, and what had not left yet is
- * lost (Netty fails the pending writes of a closed channel).
+ * {@code maxQueuedBytesPerLink} is queued the link reports {@link LinkFault#SLOW_PEER}
+ * and closes, as {@code LinkHandler.channelWritabilityChanged} does, and what had not
+ * left yet is lost (Netty fails the pending writes of a closed channel).
  */
 final class SimLink implements Link {
 
@@ -32,7 +33,9 @@ final class SimLink implements Link {
 
 	final SimNode owner;
 
-	/** The node instance this end belongs to (a restarted node never sees its old links). */
+	/**
+	 * The node instance this end belongs to (a restarted node never sees its old links).
+	 */
 	final int instance;
 
 	private final boolean outbound;
@@ -46,12 +49,18 @@ final class SimLink implements Link {
 
 	private final long jitterNanos;
 
-	/** When the last blob (or FIN) sent from this end arrives: later ones never arrive earlier. */
+	/**
+	 * When the last blob (or FIN) sent from this end arrives: later ones never arrive
+	 * earlier.
+	 */
 	private long lastArrival;
 
 	private final List<byte[]> pending = new ArrayList<>();
 
-	/** Bytes per second this end's outgoing direction takes (a slow reader at the other end); 0: unlimited. */
+	/**
+	 * Bytes per second this end's outgoing direction takes (a slow reader at the other
+	 * end); 0: unlimited.
+	 */
 	long rate;
 
 	/** When the bytes queued at this end have all left (simulated nanos). */
@@ -62,7 +71,10 @@ final class SimLink implements Link {
 
 	private boolean slowPeerReported;
 
-	/** Blobs queued at this end that have not left yet: departure, and {@link #lastArrival} before them. */
+	/**
+	 * Blobs queued at this end that have not left yet: departure, and
+	 * {@link #lastArrival} before them.
+	 */
 	private final java.util.ArrayDeque<long[]> unsent = new java.util.ArrayDeque<>();
 
 	private boolean open = true;
@@ -71,7 +83,9 @@ final class SimLink implements Link {
 
 	private boolean outputShut;
 
-	/** Both directions lost (reset, partition, crash): nothing in flight arrives any more. */
+	/**
+	 * Both directions lost (reset, partition, crash): nothing in flight arrives any more.
+	 */
 	private boolean severed;
 
 	private @Nullable Compression compression;
@@ -153,7 +167,8 @@ final class SimLink implements Link {
 		});
 		long cap = maxQueuedBytes();
 		if (!this.slowPeerReported && queuedBytes() > cap) {
-			// the real link becomes unwritable on the I/O thread, reports the fault and closes
+			// the real link becomes unwritable on the I/O thread, reports the fault and
+			// closes
 			this.slowPeerReported = true;
 			long queued = queuedBytes();
 			this.world.at(0, this + " slow peer", () -> {
@@ -163,8 +178,8 @@ final class SimLink implements Link {
 				if (this.owner.instance() == this.instance) {
 					this.world.slowPeerCloses++;
 					this.world.log(this + " SLOW_PEER: " + queued + " bytes queued, cap " + cap);
-					this.owner.mesh().linkFault(this, LinkFault.SLOW_PEER,
-							queued + " bytes queued for a peer that is not reading");
+					this.owner.mesh()
+						.linkFault(this, LinkFault.SLOW_PEER, queued + " bytes queued for a peer that is not reading");
 				}
 				close();
 			});
@@ -223,7 +238,8 @@ final class SimLink implements Link {
 			return;
 		}
 		if (reset) {
-			// A close with unread data resets the connection: what the peer received but has not read
+			// A close with unread data resets the connection: what the peer received but
+			// has not read
 			// yet (approximated: what is still in flight to it) is lost.
 			this.severed = true;
 			peer.severed = true;
@@ -255,7 +271,10 @@ final class SimLink implements Link {
 		this.world.at(grace.toNanos(), this + " retire-timeout", this::close);
 	}
 
-	/** The connection is lost (partition, crash): both ends notice after {@code detectNanos}. */
+	/**
+	 * The connection is lost (partition, crash): both ends notice after
+	 * {@code detectNanos}.
+	 */
 	void sever(long detectNanos) {
 		this.severed = true;
 		if (this.open) {

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * The node loop of one simulated node: tasks and timers become world events, run on the one
- * simulation thread in the order {@link NodeLoop} would run them (a batch of tasks, then the
- * batch hooks, then listener deliveries). An exception escaping a task is a violation: on the
- * real loop it would be logged as "unexpected".
+ * The node loop of one simulated node: tasks and timers become world events, run on the
+ * one simulation thread in the order {@link NodeLoop} would run them (a batch of tasks,
+ * then the batch hooks, then listener deliveries). An exception escaping a task is a
+ * violation: on the real loop it would be logged as "unexpected".
  */
 final class SimLoop implements NodeExecutor {
 
@@ -37,7 +37,10 @@ final class SimLoop implements NodeExecutor {
 		this.nanoOffset = world.random.nextLong() >>> 2;
 	}
 
-	/** Stops the loop for good (the node crashed or closed): nothing queued or scheduled runs. */
+	/**
+	 * Stops the loop for good (the node crashed or closed): nothing queued or scheduled
+	 * runs.
+	 */
 	void stop() {
 		this.stopped = true;
 		this.tasks.clear();
@@ -92,7 +95,10 @@ final class SimLoop implements NodeExecutor {
 		return this.world.random;
 	}
 
-	/** Runs a user call the way {@link NodeLoop#call} does: after anything queued, then the hooks. */
+	/**
+	 * Runs a user call the way {@link NodeLoop#call} does: after anything queued, then
+	 * the hooks.
+	 */
 	<T> T call(java.util.concurrent.Callable<T> call) throws Exception {
 		if (!this.tasks.isEmpty()) {
 			runBatch();

@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import io.syncsocket.internal.transport.Link;
 
 /**
- * The simulated network: addresses, dials (refused when the target is down or on the other
- * side of a partition), per-connection delays, partitions that take links down, and the
- * list of every connection made, for the link invariants.
+ * The simulated network: addresses, dials (refused when the target is down or on the
+ * other side of a partition), per-connection delays, partitions that take links down, and
+ * the list of every connection made, for the link invariants.
  */
 final class SimNetwork {
 
@@ -33,7 +33,10 @@ final class SimNetwork {
 	/** Probability that a dial is refused although the target is up and reachable. */
 	double refuseProbability;
 
-	/** Probability that one direction of a new link has a slow reader (drawn from the world's slowRandom). */
+	/**
+	 * Probability that one direction of a new link has a slow reader (drawn from the
+	 * world's slowRandom).
+	 */
 	double slowProbability;
 
 	SimNetwork(SimWorld world) {
@@ -49,7 +52,9 @@ final class SimNetwork {
 		return this.side.get(a.host()).equals(this.side.get(b.host()));
 	}
 
-	/** Puts these nodes on side 1, the others on side 0, and takes down every link across. */
+	/**
+	 * Puts these nodes on side 1, the others on side 0, and takes down every link across.
+	 */
 	void partition(List<SimNode> group) {
 		for (SimNode node : this.nodes.values()) {
 			this.side.put(node.host(), group.contains(node) ? 1 : 0);
@@ -66,7 +71,9 @@ final class SimNetwork {
 		this.side.replaceAll((host, side) -> 0);
 	}
 
-	/** The faults stop: slow readers read at full speed again, and new links have none. */
+	/**
+	 * The faults stop: slow readers read at full speed again, and new links have none.
+	 */
 	void endSlowReaders() {
 		this.slowProbability = 0;
 		for (SimLink link : this.links) {
@@ -112,8 +119,8 @@ final class SimNetwork {
 			SimNode target = this.nodes.get(host + ":" + port);
 			if (target == null || !target.up() || !reachable(from, target)
 					|| this.world.random.nextDouble() < this.refuseProbability) {
-				this.world.at(back, from.name() + " dial refused", () -> result.completeExceptionally(
-						new ConnectException("connection refused: " + host + ":" + port)));
+				this.world.at(back, from.name() + " dial refused", () -> result
+					.completeExceptionally(new ConnectException("connection refused: " + host + ":" + port)));
 				return;
 			}
 			SimLink client = new SimLink(this.world, from, true, InetSocketAddress.createUnresolved(host, port), forth,
@@ -142,8 +149,10 @@ final class SimNetwork {
 					result.complete(client);
 				}
 				else {
-					// Netty may report the connect to the node loop late: after messages arrived on the
-					// link, or after it closed again (docs/reliability.md, bug 2 of the fault tests)
+					// Netty may report the connect to the node loop late: after messages
+					// arrived on the
+					// link, or after it closed again (docs/reliability.md, bug 2 of the
+					// fault tests)
 					client.activate();
 					long late = (long) (this.world.random.nextDouble() * ((order == 2) ? 5_000_000L : 100_000_000L));
 					this.world.at(late, client + " connect reported", () -> result.complete(client));

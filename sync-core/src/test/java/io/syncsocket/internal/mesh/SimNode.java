@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * One simulated syncsocket node: the production {@link MeshNode} and {@link SyncEngine},
  * assembled as {@code SyncSocket} does, on a {@link SimLoop} and the {@link SimNetwork}.
  * It can crash (state lost, links down) and start again with the same or a new node id.
- * Every applied change is checked against the lease rule as it is delivered to a listener.
+ * Every applied change is checked against the lease rule as it is delivered to a
+ * listener.
  */
 final class SimNode {
 
@@ -62,7 +63,10 @@ final class SimNode {
 	/** The live versions this instance's listener has seen, for the lease check. */
 	private final Map<String, Metatuple> shadow = new HashMap<>();
 
-	/** The version (tombstones included) this instance holds per key: metadata and holder key. */
+	/**
+	 * The version (tombstones included) this instance holds per key: metadata and holder
+	 * key.
+	 */
 	private final Map<String, Metatuple> heldMeta = new HashMap<>();
 
 	private final Map<String, String> held = new HashMap<>();
@@ -89,8 +93,8 @@ final class SimNode {
 	void start(boolean sameId) {
 		this.instance++;
 		if (!sameId || this.id.isEmpty()) {
-			this.id = Ids.nodeId(this.host, port(), this.protocolId, new UUID(this.world.random.nextLong(),
-					this.world.random.nextLong()).toString());
+			this.id = Ids.nodeId(this.host, port(), this.protocolId,
+					new UUID(this.world.random.nextLong(), this.world.random.nextLong()).toString());
 		}
 		this.shadow.clear();
 		this.heldMeta.clear();
@@ -122,7 +126,8 @@ final class SimNode {
 		this.engine = engine;
 		this.options = options;
 		this.up = true;
-		this.world.log(this.name + " starts as " + Connection.abbreviate(this.id) + " (instance " + this.instance + ")");
+		this.world
+			.log(this.name + " starts as " + Connection.abbreviate(this.id) + " (instance " + this.instance + ")");
 	}
 
 	/** The process dies: state gone, every link down. */
@@ -185,7 +190,9 @@ final class SimNode {
 		return Math.floorDiv(this.world.wallMillis(this.skewMillis), 1000);
 	}
 
-	/** Dials another node as the application would ({@code connect}); failures are normal. */
+	/**
+	 * Dials another node as the application would ({@code connect}); failures are normal.
+	 */
 	java.util.concurrent.@Nullable CompletableFuture<io.syncsocket.Peer> dial(SimNode other) {
 		if (!this.up) {
 			return null;
@@ -227,18 +234,19 @@ final class SimNode {
 					update ? io.syncsocket.internal.wire.Msgpack.encode(event.value()) : null, replaced));
 			node.heldMeta.put(key, next);
 			if (previous != null && previous.owner().equals(next.owner()) && next.timestamp() < previous.timestamp()) {
-				node.world.violation("own-versions-move-forward", node.name + " key " + key + ": " + previous + " -> "
-						+ next + " (" + event.origin() + ")");
+				node.world.violation("own-versions-move-forward",
+						node.name + " key " + key + ": " + previous + " -> " + next + " (" + event.origin() + ")");
 			}
-			if (event.origin() != SyncEvent.Origin.STATE_TRANSFER && !SimChecks.leaseAllows(previous, next,
-					node.leasing.enforced(), node.nowSeconds())) {
-				// A 5-packet broadcast (a merged state entry passed on) is merged by the merge order;
+			if (event.origin() != SyncEvent.Origin.STATE_TRANSFER
+					&& !SimChecks.leaseAllows(previous, next, node.leasing.enforced(), node.nowSeconds())) {
+				// A 5-packet broadcast (a merged state entry passed on) is merged by the
+				// merge order;
 				// everything else must pass the lease rule (PROTOCOL.md §7.4).
 				boolean merged = event.origin() == SyncEvent.Origin.REMOTE && previous != null
 						&& SimChecks.newer(next, previous);
 				if (!merged) {
-					node.world.violation("lease-rule", node.name + " key " + key + ": " + previous + " -> " + next + " ("
-							+ event.origin() + ", leasing " + node.leasing + ")");
+					node.world.violation("lease-rule", node.name + " key " + key + ": " + previous + " -> " + next
+							+ " (" + event.origin() + ", leasing " + node.leasing + ")");
 				}
 			}
 			if (update) {

@@ -20,16 +20,19 @@ import io.syncsocket.internal.wire.Msgpack;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One simulated run, decided entirely by its seed: 2–5 syncsocket nodes in one leasing mode,
- * a fault phase (writers on own and shared keys, deletes, deltas, same-second bursts of
- * alternating values, simultaneous and refused dials, partitions up to beyond the tombstone
- * retention, crashes and restarts with the same or a new id, clock skew up to ±2 s), then the
- * network is made whole, the application dials again as it would from its seed list, and
- * after {@link #SETTLE} of simulated time every invariant is checked.
+ * One simulated run, decided entirely by its seed: 2–5 syncsocket nodes in one leasing
+ * mode, a fault phase (writers on own and shared keys, deletes, deltas, same-second
+ * bursts of alternating values, simultaneous and refused dials, partitions up to beyond
+ * the tombstone retention, crashes and restarts with the same or a new id, clock skew up
+ * to ±2 s), then the network is made whole, the application dials again as it would from
+ * its seed list, and after {@link #SETTLE} of simulated time every invariant is checked.
  */
 final class SimRun {
 
-	/** Simulated time from the end of the faults to the checks (anti-entropy runs every 5 s). */
+	/**
+	 * Simulated time from the end of the faults to the checks (anti-entropy runs every 5
+	 * s).
+	 */
 	static final Duration SETTLE = Duration.ofSeconds(40);
 
 	private static final long MS = 1_000_000L;
@@ -48,7 +51,10 @@ final class SimRun {
 
 	private final Set<String> deletedKeys = new HashSet<>();
 
-	/** Pairs the application dialed once the network was whole: each must end with one link. */
+	/**
+	 * Pairs the application dialed once the network was whole: each must end with one
+	 * link.
+	 */
 	private final List<SimNode[]> finalDials = new ArrayList<>();
 
 	private final List<java.util.concurrent.@Nullable CompletableFuture<io.syncsocket.Peer>> finalDialResults = new ArrayList<>();
@@ -61,12 +67,18 @@ final class SimRun {
 
 	private int counter;
 
-	/** Acknowledged writes excluded as the documented known issue (see {@link #isKnownSameSecondRewrite}). */
+	/**
+	 * Acknowledged writes excluded as the documented known issue (see
+	 * {@link #isKnownSameSecondRewrite}).
+	 */
 	int knownIssues;
 
 	private String summary = "";
 
-	/** Whether this run has slow readers (they are back to full speed once the faults stop). */
+	/**
+	 * Whether this run has slow readers (they are back to full speed once the faults
+	 * stop).
+	 */
 	private boolean slowReaders;
 
 	SimRun(long seed, boolean trace) {
@@ -84,13 +96,15 @@ final class SimRun {
 		Duration retention = this.shortRetention ? Duration.ofSeconds(5 + r.nextInt(20)) : Duration.ofHours(24);
 		boolean skew = r.nextInt(3) == 0;
 		this.network.refuseProbability = (r.nextInt(4) == 0) ? 0.2 : 0;
-		// slow readers in a third of the runs, drawn apart so that the other runs keep their schedules
+		// slow readers in a third of the runs, drawn apart so that the other runs keep
+		// their schedules
 		Random slow = this.world.slowRandom;
 		boolean slowReaders = slow.nextInt(3) == 0;
 		this.slowReaders = slowReaders;
 		this.network.slowProbability = slowReaders ? 0.2 + 0.6 * slow.nextDouble() : 0;
 		for (int i = 0; i < n; i++) {
-			// a cap of 1 to 16 KiB queued per link, so that state transfers and bursts can exceed it
+			// a cap of 1 to 16 KiB queued per link, so that state transfers and bursts
+			// can exceed it
 			int cap = slowReaders ? 1024 + slow.nextInt(15 * 1024) : 0;
 			this.nodes.add(new SimNode(this.world, this.network, this.checks, i, skew ? r.nextInt(4001) - 2000 : 0,
 					this.leasing, retention, cap));
@@ -134,7 +148,8 @@ final class SimRun {
 			});
 		}
 		this.world.runFor(faultNanos);
-		// the faults stop: the network is whole, crashed nodes are back, the application dials again
+		// the faults stop: the network is whole, crashed nodes are back, the application
+		// dials again
 		this.world.log("faults stop");
 		this.network.heal();
 		this.network.endSlowReaders();
@@ -147,7 +162,8 @@ final class SimRun {
 		this.world.runFor(100 * MS);
 		SimNode first = this.nodes.get(0);
 		for (SimNode node : this.nodes) {
-			// either side missing the other: a link one side closed may not have ended on the other yet
+			// either side missing the other: a link one side closed may not have ended on
+			// the other yet
 			if (node != first && (!routed(node, first) || !routed(first, node))) {
 				this.finalDials.add(new SimNode[] { node, first });
 				this.finalDialResults.add(node.dial(first));
@@ -163,7 +179,10 @@ final class SimRun {
 		return this.world.violations();
 	}
 
-	/** The final dictionaries and routes of every running node, to compare two runs of one seed. */
+	/**
+	 * The final dictionaries and routes of every running node, to compare two runs of one
+	 * seed.
+	 */
 	String fingerprint() {
 		StringBuilder text = new StringBuilder(this.summary);
 		for (SimNode node : this.nodes) {
@@ -260,7 +279,8 @@ final class SimRun {
 			set(node, "s" + this.random.nextInt(3), "v" + this.counter++);
 		}
 		else if (kind < 72) {
-			delete(node, this.random.nextBoolean() ? "s" + this.random.nextInt(3) : "k" + index + "-" + this.random.nextInt(3));
+			delete(node, this.random.nextBoolean() ? "s" + this.random.nextInt(3)
+					: "k" + index + "-" + this.random.nextInt(3));
 		}
 		else if (kind < 87) {
 			Map<String, Object> delta = new LinkedHashMap<>();
@@ -333,7 +353,10 @@ final class SimRun {
 		this.world.log(node + " " + description + " -> " + meta);
 	}
 
-	/** Whether every running node is reachable from this one over handshaken links that are not lost. */
+	/**
+	 * Whether every running node is reachable from this one over handshaken links that
+	 * are not lost.
+	 */
 	private boolean reachesAll(SimNode from) {
 		Set<SimNode> reached = new HashSet<>();
 		java.util.ArrayDeque<SimNode> queue = new java.util.ArrayDeque<>();
@@ -381,7 +404,8 @@ final class SimRun {
 	private Map<String, String> dictionary(SimNode node) {
 		Map<String, String> entries = new TreeMap<>();
 		for (SyncEntry entry : node.engine().items()) {
-			entries.put(entry.key(), entry.meta() + " " + java.util.HexFormat.of().formatHex(Msgpack.encode(entry.value())));
+			entries.put(entry.key(),
+					entry.meta() + " " + java.util.HexFormat.of().formatHex(Msgpack.encode(entry.value())));
 		}
 		return entries;
 	}
@@ -431,7 +455,8 @@ final class SimRun {
 		}
 		for (SimNode[] pair : this.finalDials) {
 			if (!routed(pair[0], pair[1])) {
-				this.world.violation("link-graph", pair[0] + " dialed " + pair[1] + " with the network whole, but they are not connected");
+				this.world.violation("link-graph",
+						pair[0] + " dialed " + pair[1] + " with the network whole, but they are not connected");
 			}
 		}
 		// 4. initial sync
@@ -451,7 +476,8 @@ final class SimRun {
 		}
 		for (SimLink link : this.network.links) {
 			if (link.isOpen() && link.instance == link.owner.instance() && link.pendingCount() > 0) {
-				this.world.violation("resource-bounds", link + " holds " + link.pendingCount() + " blobs never flushed");
+				this.world.violation("resource-bounds",
+						link + " holds " + link.pendingCount() + " blobs never flushed");
 			}
 		}
 	}
@@ -468,9 +494,9 @@ final class SimRun {
 	}
 
 	/**
-	 * Whether the same node id wrote the key again later, at the same second or a later one (a
-	 * node's own later write replaces its earlier one), or a later delta set the same field; the
-	 * later write is checked itself.
+	 * Whether the same node id wrote the key again later, at the same second or a later
+	 * one (a node's own later write replaces its earlier one), or a later delta set the
+	 * same field; the later write is checked itself.
 	 */
 	private static boolean overwrittenByItsWriter(List<SimChecks.Ack> acks, int index) {
 		SimChecks.Ack ack = acks.get(index);
@@ -489,22 +515,24 @@ final class SimRun {
 	}
 
 	/**
-	 * KNOWN ISSUE "same-second rewrite" (docs/reliability.md, Deterministic simulation): when a
-	 * node writes a key twice within one second, both versions have the same (owner, second),
-	 * and a merge of states orders them by their value bytes (LeaseRule.wins), not by which was
-	 * written later. A node that holds the earlier one and does not take the later one live
-	 * (no link to the writer then; the writer crashed before its state reached everybody; a
-	 * new direct link to the writer made it drop the relayed copy, docs/design.md Convergence 6;
-	 * or the link it came on was closed as a duplicate or lost and the states were merged again)
-	 * may make the earlier write win everywhere. Excluded only in exactly those situations, and
-	 * only when the final value is such an earlier write of the same node and second.
+	 * KNOWN ISSUE "same-second rewrite" (docs/reliability.md, Deterministic simulation):
+	 * when a node writes a key twice within one second, both versions have the same
+	 * (owner, second), and a merge of states orders them by their value bytes
+	 * (LeaseRule.wins), not by which was written later. A node that holds the earlier one
+	 * and does not take the later one live (no link to the writer then; the writer
+	 * crashed before its state reached everybody; a new direct link to the writer made it
+	 * drop the relayed copy, docs/design.md Convergence 6; or the link it came on was
+	 * closed as a duplicate or lost and the states were merged again) may make the
+	 * earlier write win everywhere. Excluded only in exactly those situations, and only
+	 * when the final value is such an earlier write of the same node and second.
 	 */
 	private boolean isKnownSameSecondRewrite(SimChecks.Ack ack, byte @Nullable [] value) {
 		for (SimChecks.Ack earlier : this.checks.acks) {
 			if (earlier == ack) {
 				return false;
 			}
-			if (earlier.key().equals(ack.key()) && earlier.meta().equals(ack.meta()) && sameValue(earlier.value(), value)) {
+			if (earlier.key().equals(ack.key()) && earlier.meta().equals(ack.meta())
+					&& sameValue(earlier.value(), value)) {
 				boolean crashed = !ack.writer().up() || ack.writer().instance() != ack.instance();
 				return !ack.heardByAll() || crashed || linkChangeNear(earlier.time(), ack.time());
 			}
@@ -513,8 +541,8 @@ final class SimRun {
 	}
 
 	/**
-	 * Equal values; maps compare by their entries: delta merges on different nodes can order the
-	 * fields of one version differently.
+	 * Equal values; maps compare by their entries: delta merges on different nodes can
+	 * order the fields of one version differently.
 	 */
 	private static boolean sameValue(byte @Nullable [] a, byte @Nullable [] b) {
 		if (a == null || b == null) {
@@ -524,9 +552,9 @@ final class SimRun {
 	}
 
 	/**
-	 * Whether some node completed a handshake, or a link closed (a duplicate resolved, a link
-	 * lost: what was written on it may be gone and the states are merged again), between the two
-	 * writes or within 2 s after the later.
+	 * Whether some node completed a handshake, or a link closed (a duplicate resolved, a
+	 * link lost: what was written on it may be gone and the states are merged again),
+	 * between the two writes or within 2 s after the later.
 	 */
 	private boolean linkChangeNear(long from, long to) {
 		for (SimNode node : this.nodes) {
@@ -536,7 +564,8 @@ final class SimRun {
 				}
 			}
 		}
-		// behind a slow reader, bytes written before the writes can still be queued much later, and a
+		// behind a slow reader, bytes written before the writes can still be queued much
+		// later, and a
 		// link closed for SLOW_PEER loses them whenever it closes
 		long closesUntil = this.slowReaders ? Long.MAX_VALUE : to + 2 * S;
 		for (long closed : this.world.linkCloses) {
@@ -549,11 +578,14 @@ final class SimRun {
 
 	private void checkAck(SimNode reference, SimChecks.Ack ack) {
 		if (!this.checks.survived(ack)) {
-			return; // every process that had the write crashed: no persistence, no acks from peers (documented)
+			return; // every process that had the write crashed: no persistence, no acks
+					// from peers (documented)
 		}
 		if ((this.shortRetention || this.partitionBeyondRetention) && this.deletedKeys.contains(ack.key())) {
-			// a node out of contact for longer than the tombstone retention brings a deleted key back
-			// (documented: README "Deletes"); short retentions are simulated to exercise pruning
+			// a node out of contact for longer than the tombstone retention brings a
+			// deleted key back
+			// (documented: README "Deletes"); short retentions are simulated to exercise
+			// pruning
 			return;
 		}
 		SyncKey key = SyncKey.of(ack.key());
@@ -563,8 +595,8 @@ final class SimRun {
 			meta = reference.engine().tombstone(key);
 			if (meta == null) {
 				if (!this.shortRetention) {
-					this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " " + ack.meta()
-							+ ": the key is absent with no tombstone");
+					this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " "
+							+ ack.meta() + ": the key is absent with no tombstone");
 				}
 				return;
 			}
@@ -572,17 +604,21 @@ final class SimRun {
 		else {
 			value = Msgpack.encode(reference.engine().value(key));
 		}
-		if (ack.delta() != null && value != null
-				&& Msgpack.decode(value) instanceof Map<?, ?> map && map.entrySet().containsAll(ack.delta().entrySet())) {
-			// The delta's fields are there. (With leases off a delta lands on whatever map each node
-			// holds, and an older one applies too, rule 3: versions of one key may differ in the
+		if (ack.delta() != null && value != null && Msgpack.decode(value) instanceof Map<?, ?> map
+				&& map.entrySet().containsAll(ack.delta().entrySet())) {
+			// The delta's fields are there. (With leases off a delta lands on whatever
+			// map each node
+			// holds, and an older one applies too, rule 3: versions of one key may differ
+			// in the
 			// fields of other deltas, and the metadata may go back in time.)
 			return;
 		}
 		if (ack.delta() != null && value != null && this.leasing != Leasing.ON
 				&& Msgpack.decode(value) instanceof Map<?, ?> map && fieldsFromOtherDeltas(ack, map)) {
-			// With leases off every delta applies, an older one too (rule 3): concurrent deltas to one
-			// field land in different orders on different nodes, and anti-entropy then settles on one
+			// With leases off every delta applies, an older one too (rule 3): concurrent
+			// deltas to one
+			// field land in different orders on different nodes, and anti-entropy then
+			// settles on one
 			// node's map (docs/reliability.md, "Live differences wait for anti-entropy").
 			return;
 		}
@@ -601,14 +637,17 @@ final class SimRun {
 				return;
 			}
 			if (!java.util.Arrays.equals(value, ack.value())) {
-				// a node's last write of a second is the one every node keeps (unique broadcasts, §9 Q15)
+				// a node's last write of a second is the one every node keeps (unique
+				// broadcasts, §9 Q15)
 				this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " " + ack.meta()
 						+ ": the same version holds " + ((value != null) ? Msgpack.decode(value) : "a deletion"));
 			}
 			return;
 		}
-		if (!SimChecks.newer(meta, ack.meta()) && this.leasing != Leasing.ON && this.checks.beatenAnywhere(ack.key(), ack.meta())) {
-			// With leases off a newer version beat it (on some node), and then an older delta took the
+		if (!SimChecks.newer(meta, ack.meta()) && this.leasing != Leasing.ON
+				&& this.checks.beatenAnywhere(ack.key(), ack.meta())) {
+			// With leases off a newer version beat it (on some node), and then an older
+			// delta took the
 			// key back in time (rule 3) after the newer version's holders were gone.
 			return;
 		}
@@ -619,8 +658,8 @@ final class SimRun {
 	}
 
 	/**
-	 * Whether every field of the ack's delta that the final map lacks holds a value that another
-	 * node's acknowledged delta to the same key wrote to it.
+	 * Whether every field of the ack's delta that the final map lacks holds a value that
+	 * another node's acknowledged delta to the same key wrote to it.
 	 */
 	private boolean fieldsFromOtherDeltas(SimChecks.Ack ack, Map<?, ?> finalMap) {
 		for (Map.Entry<String, Object> field : Objects.requireNonNull(ack.delta()).entrySet()) {

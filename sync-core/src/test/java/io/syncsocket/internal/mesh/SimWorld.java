@@ -24,12 +24,16 @@ final class SimWorld {
 	final long seed;
 
 	/**
-	 * Decides the slow readers and per-link caps apart from {@link #random}, so that runs without
-	 * them keep the schedules (and regression seeds) they had before slow readers were simulated.
+	 * Decides the slow readers and per-link caps apart from {@link #random}, so that runs
+	 * without them keep the schedules (and regression seeds) they had before slow readers
+	 * were simulated.
 	 */
 	final Random slowRandom;
 
-	/** Links closed for {@code SLOW_PEER} (more than {@code maxQueuedBytesPerLink} queued). */
+	/**
+	 * Links closed for {@code SLOW_PEER} (more than {@code maxQueuedBytesPerLink}
+	 * queued).
+	 */
 	int slowPeerCloses;
 
 	private final PriorityQueue<Event> events = new PriorityQueue<>();
@@ -42,14 +46,20 @@ final class SimWorld {
 
 	private long executed;
 
-	/** A digest of every event run (time and label): two runs of one seed must end with the same. */
+	/**
+	 * A digest of every event run (time and label): two runs of one seed must end with
+	 * the same.
+	 */
 	private long eventDigest;
 
 	private final boolean trace;
 
 	private final List<String> violations = new ArrayList<>();
 
-	/** When link ends closed (simulated nanos), for the known-issue window of {@code SimRun}. */
+	/**
+	 * When link ends closed (simulated nanos), for the known-issue window of
+	 * {@code SimRun}.
+	 */
 	final List<Long> linkCloses = new ArrayList<>();
 
 	SimWorld(long seed, boolean trace) {
@@ -77,7 +87,9 @@ final class SimWorld {
 		this.events.add(new Event(this.now + Math.max(0, delayNanos), this.sequence++, label, action));
 	}
 
-	/** Runs events until simulated time {@code until} (nanos), or until no event is left. */
+	/**
+	 * Runs events until simulated time {@code until} (nanos), or until no event is left.
+	 */
 	void runUntil(long until) {
 		Event event;
 		while ((event = this.events.peek()) != null && event.time <= until) {

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Deterministic simulation of syncsocket meshes (docs/reliability.md, "Deterministic
- * simulation"): every build replays the regression seeds and runs {@code sim.runs} schedules
- * from a new random base seed; a failure names the seed, the invariant and the command that
- * replays it with every event logged.
+ * simulation"): every build replays the regression seeds and runs {@code sim.runs}
+ * schedules from a new random base seed; a failure names the seed, the invariant and the
+ * command that replays it with every event logged.
  */
 class SimulationTests {
 
@@ -38,8 +38,9 @@ class SimulationTests {
 	void randomSchedulesShouldHoldEveryInvariant() {
 		int runs = Integer.getInteger("sim.runs", DEFAULT_RUNS);
 		long base = Long.getLong("sim.base-seed", System.nanoTime() ^ System.currentTimeMillis() << 20);
-		System.out.printf("SimulationTests: %d schedules from base seed %d (-Dsim.base-seed=%d -Dsim.runs=%d to repeat)%n",
-				runs, base, base, runs);
+		System.out.printf(
+				"SimulationTests: %d schedules from base seed %d (-Dsim.base-seed=%d -Dsim.runs=%d to repeat)%n", runs,
+				base, base, runs);
 		long start = System.nanoTime();
 		long events = 0;
 		long slowPeerCloses = 0;
@@ -49,25 +50,33 @@ class SimulationTests {
 			slowPeerCloses += run.world.slowPeerCloses;
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
-		System.out.printf("SimulationTests: %d schedules, %d events, %d SLOW_PEER closes in %.1f s (%.0f runs/s)%n", runs,
-				events, slowPeerCloses, seconds, runs / seconds);
+		System.out.printf("SimulationTests: %d schedules, %d events, %d SLOW_PEER closes in %.1f s (%.0f runs/s)%n",
+				runs, events, slowPeerCloses, seconds, runs / seconds);
 	}
 
 	@Test
 	void aSeedShouldReplayExactly() {
-		// identity hash codes differ between the two runs, so an iteration order that depends on
-		// them (a schedule a replay cannot repeat) shows up here as a different event digest
+		// identity hash codes differ between the two runs, so an iteration order that
+		// depends on
+		// them (a schedule a replay cannot repeat) shows up here as a different event
+		// digest
 		for (long seed = 0; seed < 200; seed++) {
 			SimRun first = new SimRun(seed, false);
 			SimRun second = new SimRun(seed, false);
 			assertThat(first.run()).isEqualTo(second.run());
-			assertThat(first.world.executed()).as("events of seed %d", seed).isEqualTo(second.world.executed()).isPositive();
-			assertThat(first.world.eventDigest()).as("event digest of seed %d", seed).isEqualTo(second.world.eventDigest());
+			assertThat(first.world.executed()).as("events of seed %d", seed)
+				.isEqualTo(second.world.executed())
+				.isPositive();
+			assertThat(first.world.eventDigest()).as("event digest of seed %d", seed)
+				.isEqualTo(second.world.eventDigest());
 			assertThat(first.fingerprint()).as("final state of seed %d", seed).isEqualTo(second.fingerprint());
 		}
 	}
 
-	/** {@code ./mvnw -pl sync-core test -Dtest=SimulationTests#replay -Dsim.seed=<seed>}: one run, every event logged. */
+	/**
+	 * {@code ./mvnw -pl sync-core test -Dtest=SimulationTests#replay -Dsim.seed=<seed>}:
+	 * one run, every event logged.
+	 */
 	@Test
 	void replay() {
 		String seed = System.getProperty("sim.seed");
@@ -98,7 +107,8 @@ class SimulationTests {
 	private static String message(SimRun run, List<String> violations) {
 		long seed = run.world.seed;
 		return "simulation seed " + seed + " (" + run.summary() + ") violates " + violations.get(0)
-				+ ((violations.size() > 1) ? " (and " + (violations.size() - 1) + " more: " + violations.subList(1, violations.size()) + ")" : "")
+				+ ((violations.size() > 1) ? " (and " + (violations.size() - 1) + " more: "
+						+ violations.subList(1, violations.size()) + ")" : "")
 				+ "\n  replay: ./mvnw -pl sync-core test -Dtest=SimulationTests#replay -Dsim.seed=" + seed;
 	}
 

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lease check of PROTOCOL.md §7.4 ({@link LeaseRule#allows}) rule by rule, against the
- * spec's verified-decisions table and against js2p's recorded decisions in
+ * The lease check of PROTOCOL.md §7.4 ({@link LeaseRule#allows}) rule by rule, against
+ * the spec's verified-decisions table and against js2p's recorded decisions in
  * {@code vectors/js2p_lease_matrix.json}; and the merge order {@link LeaseRule#wins} as a
  * strict total order.
  */
@@ -73,7 +73,8 @@ class LeaseRuleTests {
 		return arguments.stream();
 	}
 
-	// ------------------------------------------------------------------ the six rules of §7.4
+	// ------------------------------------------------------------------ the six rules of
+	// §7.4
 
 	@ParameterizedTest(name = "{0} {1}")
 	@MethodSource("everyModeAndKind")
@@ -137,9 +138,11 @@ class LeaseRuleTests {
 			String smaller = pair[0];
 			String larger = pair[1];
 			assertThat(allows(Leasing.ON, Kind.STORE, existing(larger, NOW), smaller, NOW))
-				.as("old %s, new %s", larger, smaller).isTrue();
+				.as("old %s, new %s", larger, smaller)
+				.isTrue();
 			assertThat(allows(Leasing.ON, Kind.STORE, existing(smaller, NOW), larger, NOW))
-				.as("old %s, new %s", smaller, larger).isFalse();
+				.as("old %s, new %s", smaller, larger)
+				.isFalse();
 		}
 	}
 
@@ -157,12 +160,14 @@ class LeaseRuleTests {
 		assertThat(Leasing.JS2P_DEFAULT.enforced()).isFalse();
 	}
 
-	// ------------------------------------------------------------------ PROTOCOL.md §7.4 verified decisions
+	// ------------------------------------------------------------------ PROTOCOL.md §7.4
+	// verified decisions
 
 	/**
-	 * The table of PROTOCOL.md §7.4, copied verbatim. Columns: js2p leasing argument omitted
-	 * (sync1, our {@link Leasing#JS2P_DEFAULT}), {@code true} (sync1, {@link Leasing#ON}),
-	 * {@code false} (sync0, {@link Leasing#OFF}); each cell is "store / delta".
+	 * The table of PROTOCOL.md §7.4, copied verbatim. Columns: js2p leasing argument
+	 * omitted (sync1, our {@link Leasing#JS2P_DEFAULT}), {@code true} (sync1,
+	 * {@link Leasing#ON}), {@code false} (sync0, {@link Leasing#OFF}); each cell is
+	 * "store / delta".
 	 */
 	private static final String VERIFIED_DECISIONS = """
 			| other owner, newer | ✓ / ✓ | ✗ / ✗ | ✓ / ✓ |
@@ -176,7 +181,10 @@ class LeaseRuleTests {
 
 	private static final Leasing[] TABLE_COLUMNS = { Leasing.JS2P_DEFAULT, Leasing.ON, Leasing.OFF };
 
-	/** An existing version (installed by a 5-packet store) and an incoming change, relative to now. */
+	/**
+	 * An existing version (installed by a 5-packet store) and an incoming change,
+	 * relative to now.
+	 */
 	record Situation(String oldOwner, long oldOffset, String newOwner, long newOffset) {
 
 		Version old() {
@@ -190,13 +198,11 @@ class LeaseRuleTests {
 	}
 
 	/** The situations behind the table rows, as js2p_lease_matrix.json set them up. */
-	private static final Map<String, Situation> TABLE_SITUATIONS = Map.of(
-			"other owner, newer", new Situation(SMALL, -30, LARGE, -5),
-			"other owner, older", new Situation(SMALL, -5, LARGE, -30),
+	private static final Map<String, Situation> TABLE_SITUATIONS = Map.of("other owner, newer",
+			new Situation(SMALL, -30, LARGE, -5), "other owner, older", new Situation(SMALL, -5, LARGE, -30),
 			"same second, old owner > new owner", new Situation(LARGE, -10, SMALL, -10),
-			"same second, old owner < new owner", new Situation(SMALL, -10, LARGE, -10),
-			"same owner, older", new Situation(SMALL, -5, SMALL, -30),
-			"old value 3601 s old", new Situation(SMALL, -3601, LARGE, -1),
+			"same second, old owner < new owner", new Situation(SMALL, -10, LARGE, -10), "same owner, older",
+			new Situation(SMALL, -5, SMALL, -30), "old value 3601 s old", new Situation(SMALL, -3601, LARGE, -1),
 			"old value 3590 s old, other owner newer", new Situation(SMALL, -3590, LARGE, -1));
 
 	static Stream<Arguments> verifiedDecisions() {
@@ -231,7 +237,8 @@ class LeaseRuleTests {
 		assertThat(allows(mode, kind, situation.old(), situation.newOwner(), situation.newTs())).isEqualTo(applied);
 	}
 
-	// ------------------------------------------------------------------ js2p_lease_matrix.json
+	// ------------------------------------------------------------------
+	// js2p_lease_matrix.json
 
 	private static JsonNode leaseMatrix() {
 		try (InputStream in = LeaseRuleTests.class.getResourceAsStream("/vectors/js2p_lease_matrix.json")) {
@@ -253,8 +260,9 @@ class LeaseRuleTests {
 	}
 
 	/**
-	 * The js2p mode a case was recorded in, as our mode with the same lease behaviour: leasing
-	 * omitted is not enforced (PROTOCOL.md §9 Q2), {@code true} is enforced, {@code false} is not.
+	 * The js2p mode a case was recorded in, as our mode with the same lease behaviour:
+	 * leasing omitted is not enforced (PROTOCOL.md §9 Q2), {@code true} is enforced,
+	 * {@code false} is not.
 	 */
 	private static Leasing modeOf(JsonNode leasingArg) {
 		if (leasingArg.isTextual() && leasingArg.asText().equals("omitted")) {
@@ -264,7 +272,9 @@ class LeaseRuleTests {
 		return leasingArg.asBoolean() ? Leasing.ON : Leasing.OFF;
 	}
 
-	/** One recorded js2p case: situation, js2p mode and js2p's store and delta decisions. */
+	/**
+	 * One recorded js2p case: situation, js2p mode and js2p's store and delta decisions.
+	 */
 	record RecordedCase(String name, Leasing mode, String subnet, Situation situation, boolean storeApplied,
 			boolean deltaApplied) {
 
@@ -308,9 +318,11 @@ class LeaseRuleTests {
 		Situation situation = recorded.situation();
 		assertThat(recorded.subnet()).as("subnet of the js2p node").isEqualTo("sync" + recorded.mode().subnetSuffix());
 		assertThat(allows(recorded.mode(), Kind.STORE, situation.old(), situation.newOwner(), situation.newTs()))
-			.as("store").isEqualTo(recorded.storeApplied());
+			.as("store")
+			.isEqualTo(recorded.storeApplied());
 		assertThat(allows(recorded.mode(), Kind.DELTA, situation.old(), situation.newOwner(), situation.newTs()))
-			.as("delta").isEqualTo(recorded.deltaApplied());
+			.as("delta")
+			.isEqualTo(recorded.deltaApplied());
 	}
 
 	@Test
@@ -332,11 +344,14 @@ class LeaseRuleTests {
 				boolean js2pOmitted = kind.delta() ? omitted.deltaApplied() : omitted.storeApplied();
 				boolean js2pFalse = kind.delta() ? withFalse.deltaApplied() : withFalse.storeApplied();
 				assertThat(allows(Leasing.ON, kind, situation.old(), situation.newOwner(), situation.newTs()))
-					.as("ON vs js2p leasing=true: %s %s", entry.getKey(), kind).isEqualTo(js2pTrue);
-				// PROTOCOL.md §9 Q2: js2p with leasing omitted behaves exactly like leasing=false.
+					.as("ON vs js2p leasing=true: %s %s", entry.getKey(), kind)
+					.isEqualTo(js2pTrue);
+				// PROTOCOL.md §9 Q2: js2p with leasing omitted behaves exactly like
+				// leasing=false.
 				assertThat(js2pOmitted).as("js2p omitted vs false: %s %s", entry.getKey(), kind).isEqualTo(js2pFalse);
 				assertThat(allows(Leasing.JS2P_DEFAULT, kind, situation.old(), situation.newOwner(), situation.newTs()))
-					.as("JS2P_DEFAULT vs js2p leasing=false: %s %s", entry.getKey(), kind).isEqualTo(js2pFalse);
+					.as("JS2P_DEFAULT vs js2p leasing=false: %s %s", entry.getKey(), kind)
+					.isEqualTo(js2pFalse);
 				if (js2pTrue != js2pOmitted) {
 					differences++;
 				}
@@ -346,7 +361,8 @@ class LeaseRuleTests {
 		assertThat(differences).isEqualTo(6);
 	}
 
-	// ------------------------------------------------------------------ wins: a strict total order
+	// ------------------------------------------------------------------ wins: a strict
+	// total order
 
 	private static final long SEED = 0x5EED_2026_0707L;
 
@@ -425,8 +441,9 @@ class LeaseRuleTests {
 					assertThat(ab || ba).as("%s vs identical %s", describe(a), describe(b)).isFalse();
 				}
 				else {
-					assertThat(ab ^ ba).as("exactly one of wins(%s, %s)=%s and the reverse=%s", describe(a), describe(b),
-							ab, ba).isTrue();
+					assertThat(ab ^ ba)
+						.as("exactly one of wins(%s, %s)=%s and the reverse=%s", describe(a), describe(b), ab, ba)
+						.isTrue();
 				}
 			}
 		}
@@ -445,8 +462,10 @@ class LeaseRuleTests {
 					if (LeaseRule.wins(b, c)) {
 						checked++;
 						if (!LeaseRule.wins(a, c)) {
-							assertThat(LeaseRule.wins(a, c)).as("%s > %s > %s but not %s > %s", describe(a), describe(b),
-									describe(c), describe(a), describe(c)).isTrue();
+							assertThat(LeaseRule.wins(a, c))
+								.as("%s > %s > %s but not %s > %s", describe(a), describe(b), describe(c), describe(a),
+										describe(c))
+								.isTrue();
 						}
 					}
 				}

@@ -125,8 +125,9 @@ class SyncWireTests {
 	}
 
 	/**
-	 * Sends a fresh store of the marker key and waits until the node applied it: everything
-	 * the raw peer sent before has been handled by then (one link, one node loop, in order).
+	 * Sends a fresh store of the marker key and waits until the node applied it:
+	 * everything the raw peer sent before has been handled by then (one link, one node
+	 * loop, in order).
 	 */
 	private void syncWithNode() throws IOException {
 		int marker = ++this.markers;
@@ -146,7 +147,8 @@ class SyncWireTests {
 		return this.node.peers().stream().map(Peer::id).anyMatch(this.raw.id::equals);
 	}
 
-	// ------------------------------------------------------------------ malformed sync messages
+	// ------------------------------------------------------------------ malformed sync
+	// messages
 
 	/** Stores and deltas that make no sense for their flag: LinkFault.INVALID_MESSAGE. */
 	enum Malformed {
@@ -236,7 +238,8 @@ class SyncWireTests {
 		assertThat(this.other.containsKey("absent")).isFalse();
 	}
 
-	// ------------------------------------------------------------------ 5-packet stores for present keys
+	// ------------------------------------------------------------------ 5-packet stores
+	// for present keys
 
 	@Test
 	void fivePacketStoreForAPresentKeyShouldJoinByVersion() throws IOException {
@@ -262,7 +265,8 @@ class SyncWireTests {
 		assertThat(this.node.syncStats().staleRejections()).isEqualTo(1);
 		assertThat(this.node.syncStats().stateTransferUpdates()).isZero();
 
-		// newer: applied as a state-transfer entry, and passed on so the other node converges
+		// newer: applied as a state-transfer entry, and passed on so the other node
+		// converges
 		this.raw.send(Flags.WHISPER, now, Flags.STORE, key("k"), "newer", THIRD_NODE, now + 5);
 		await().atMost(WAIT).until(() -> this.events.size() == 2);
 		Metatuple newer = new Metatuple(THIRD_NODE, now + 5);
@@ -276,12 +280,12 @@ class SyncWireTests {
 		assertThat(rawIsPeer()).as("link kept").isTrue();
 	}
 
-	// ------------------------------------------------------------------ deltas onto non-maps
+	// ------------------------------------------------------------------ deltas onto
+	// non-maps
 
 	static Stream<Arguments> nonMapValues() {
 		return Stream.of(Arguments.of("str", "plain"), Arguments.of("int", 42L), Arguments.of("zero", 0L),
-				Arguments.of("bin", key("bytes")), Arguments.of("array", List.of(1L, "a")),
-				Arguments.of("bool", true));
+				Arguments.of("bin", key("bytes")), Arguments.of("array", List.of(1L, "a")), Arguments.of("bool", true));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -325,8 +329,8 @@ class SyncWireTests {
 		syncWithNode();
 		assertThat(this.node.containsKey("k")).isFalse();
 		assertThat(this.node.syncStats().staleRejections()).isEqualTo(2);
-		assertThat(this.events).extracting(SyncEvent::type).containsExactly(SyncEvent.Type.UPDATE,
-				SyncEvent.Type.DELETE);
+		assertThat(this.events).extracting(SyncEvent::type)
+			.containsExactly(SyncEvent.Type.UPDATE, SyncEvent.Type.DELETE);
 
 		// newer than the delete: applied
 		this.raw.sendAs(THIRD_NODE, Flags.BROADCAST, now - 5, Flags.STORE, key("k"), "fresh");
@@ -336,8 +340,9 @@ class SyncWireTests {
 	}
 
 	/**
-	 * Sets a key again in the very second it was deleted (the clock does not move), while the
-	 * other node is away; after the reconnect's state transfers both must hold the new value.
+	 * Sets a key again in the very second it was deleted (the clock does not move), while
+	 * the other node is away; after the reconnect's state transfers both must hold the
+	 * new value.
 	 */
 	@Test
 	void writeInTheSecondOfAnEarlierDeleteShouldSurviveAStateTransfer() {
@@ -351,18 +356,21 @@ class SyncWireTests {
 
 		this.node.set("k", "v2");
 		this.other.connect(HOST, this.node.boundAddress().getPort());
-		// Each side's state transfer precedes anything it broadcasts afterwards on the link.
+		// Each side's state transfer precedes anything it broadcasts afterwards on the
+		// link.
 		String token = UUID.randomUUID().toString();
 		this.node.set("after-reconnect-node", token);
 		this.other.set("after-reconnect-other", token);
-		await().atMost(WAIT).until(() -> token.equals(this.other.get("after-reconnect-node"))
-				&& token.equals(this.node.get("after-reconnect-other")));
+		await().atMost(WAIT)
+			.until(() -> token.equals(this.other.get("after-reconnect-node"))
+					&& token.equals(this.node.get("after-reconnect-other")));
 
 		assertThat(this.node.get("k")).as("on the writer").isEqualTo("v2");
 		assertThat(this.other.get("k")).as("on the node that saw the delete").isEqualTo("v2");
 	}
 
-	// ------------------------------------------------------------------ falsy values (PROTOCOL.md §9 Q8 not copied)
+	// ------------------------------------------------------------------ falsy values
+	// (PROTOCOL.md §9 Q8 not copied)
 
 	private static Map<String, Object> falsyValues() {
 		Map<String, Object> values = new LinkedHashMap<>();
@@ -412,7 +420,8 @@ class SyncWireTests {
 		this.raw.send(Flags.BROADCAST, now, Flags.STORE, key("zero"), 0);
 		await().atMost(WAIT).until(() -> this.node.containsKey("zero"));
 
-		// js2p would apply this older entry because 0 is falsy; the stored version is newer.
+		// js2p would apply this older entry because 0 is falsy; the stored version is
+		// newer.
 		this.raw.send(Flags.WHISPER, now, Flags.STORE, key("zero"), "older", THIRD_NODE, now - 10);
 		syncWithNode();
 
@@ -434,10 +443,10 @@ class SyncWireTests {
 
 	private static void assertSameValue(@Nullable Object actual, Object expected, String what) {
 		assertThat(actual).as(what).isNotNull();
-		assertThat(actual.getClass()).as("%s type", what).satisfiesAnyOf(
-				(type) -> assertThat(type).isEqualTo(expected.getClass()),
-				(type) -> assertThat(List.class.isAssignableFrom(type) && expected instanceof List).isTrue(),
-				(type) -> assertThat(Map.class.isAssignableFrom(type) && expected instanceof Map).isTrue());
+		assertThat(actual.getClass()).as("%s type", what)
+			.satisfiesAnyOf((type) -> assertThat(type).isEqualTo(expected.getClass()),
+					(type) -> assertThat(List.class.isAssignableFrom(type) && expected instanceof List).isTrue(),
+					(type) -> assertThat(Map.class.isAssignableFrom(type) && expected instanceof Map).isTrue());
 		if (expected instanceof byte[] bytes) {
 			assertThat((byte[]) actual).as(what).isEqualTo(bytes);
 		}
@@ -446,7 +455,8 @@ class SyncWireTests {
 		}
 	}
 
-	// ------------------------------------------------------------------ a minimal raw peer
+	// ------------------------------------------------------------------ a minimal raw
+	// peer
 
 	/**
 	 * A blocking TCP client that speaks just enough of the protocol: a syncsocket-style
@@ -488,14 +498,19 @@ class SyncWireTests {
 			sendAs(this.id, msgType, time, payload);
 		}
 
-		/** A message authored by {@code sender}: as if this peer relayed another node's message. */
+		/**
+		 * A message authored by {@code sender}: as if this peer relayed another node's
+		 * message.
+		 */
 		void sendAs(String sender, int msgType, long time, @Nullable Object... payload) throws IOException {
 			byte[] blob = MessageCodec.encode(msgType, sender, time, Arrays.asList(payload));
 			this.out.write(ByteBuffer.allocate(4 + blob.length).putInt(blob.length).put(blob).array());
 			this.out.flush();
 		}
 
-		/** Handshakes, waits for the node's peers message, and sends an empty one back. */
+		/**
+		 * Handshakes, waits for the node's peers message, and sends an empty one back.
+		 */
 		void handshake(SyncSocket node) throws IOException {
 			long time = System.currentTimeMillis() / 1000;
 			send(Flags.WHISPER, time, Flags.HANDSHAKE, this.id, node.protocolId().getBytes(StandardCharsets.US_ASCII),
@@ -514,7 +529,9 @@ class SyncWireTests {
 			}
 		}
 
-		/** Reads (and drops) whatever the node still sends until it closes the connection. */
+		/**
+		 * Reads (and drops) whatever the node still sends until it closes the connection.
+		 */
 		void awaitClosed(Duration bound) throws IOException {
 			long deadline = System.nanoTime() + bound.toNanos();
 			try {

@@ -32,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * {@link FrameDecoder} on an {@link EmbeddedChannel} (PROTOCOL.md §1, §1.1, §5.8): framing
- * under every fragmentation, the size limit, checksums, raw-first decompression and the
- * stall timeout, driven by a mock ticker. Every input buffer must be released by the decoder.
+ * {@link FrameDecoder} on an {@link EmbeddedChannel} (PROTOCOL.md §1, §1.1, §5.8):
+ * framing under every fragmentation, the size limit, checksums, raw-first decompression
+ * and the stall timeout, driven by a mock ticker. Every input buffer must be released by
+ * the decoder.
  */
 class FrameDecoderTests {
 
@@ -159,7 +160,8 @@ class FrameDecoderTests {
 		byte[] oversize = concat(header(MAX_FRAME_LENGTH * 4L), new byte[MAX_FRAME_LENGTH / 2]);
 		assertFault(catchThrowable(() -> channel.writeInbound(input(oversize))), LinkFault.FRAME_TOO_LARGE);
 		assertInputsReleased();
-		// The link is being closed: the rest of the announced body and any later valid frame are dropped.
+		// The link is being closed: the rest of the announced body and any later valid
+		// frame are dropped.
 		assertThat(channel.writeInbound(input(new byte[MAX_FRAME_LENGTH]))).isFalse();
 		assertThat(channel.writeInbound(input(frame(message("too late"))))).isFalse();
 		assertThat(channel.<Object>readInbound()).isNull();
@@ -268,7 +270,8 @@ class FrameDecoderTests {
 	}
 
 	private void compressedFrameInflatingBeyondTheMaximumShouldFail(Compression compression) {
-		// A small frame must not expand past the limit the length header would have enforced.
+		// A small frame must not expand past the limit the length header would have
+		// enforced.
 		byte[] sealed = seal(messageOfLength(MAX_FRAME_LENGTH * 8), compression);
 		assertThat(sealed.length).isLessThan(MAX_FRAME_LENGTH / 4);
 		EmbeddedChannel channel = channel();
@@ -279,7 +282,8 @@ class FrameDecoderTests {
 
 	@Test
 	void rawBlobWhoseChecksumLooksLikeGzipShouldBeTakenRaw() {
-		// Raw first (§1.1): a valid uncompressed blob is never sent through a decompressor,
+		// Raw first (§1.1): a valid uncompressed blob is never sent through a
+		// decompressor,
 		// even when its checksum happens to start with the gzip magic bytes.
 		byte[] blob = null;
 		for (long time = TIME; blob == null; time++) {
@@ -320,7 +324,8 @@ class FrameDecoderTests {
 		EmbeddedChannel channel = channel();
 		byte[] blob = message("slow but steady");
 		byte[] frame = frame(blob);
-		// One byte every 3/4 of the stall timeout: the frame takes far longer than the timeout, yet never stalls.
+		// One byte every 3/4 of the stall timeout: the frame takes far longer than the
+		// timeout, yet never stalls.
 		for (int i = 0; i < frame.length; i++) {
 			channel.writeInbound(input(frame, i, i + 1));
 			advance(channel, STALL_MILLIS * 3 / 4);
@@ -387,8 +392,9 @@ class FrameDecoderTests {
 	}
 
 	/**
-	 * A leak-tracked copy of the bytes that the decoder must release. It cannot grow, so the
-	 * decoder's cumulation has to allocate from the channel's allocator to merge inputs.
+	 * A leak-tracked copy of the bytes that the decoder must release. It cannot grow, so
+	 * the decoder's cumulation has to allocate from the channel's allocator to merge
+	 * inputs.
 	 */
 	private ByteBuf input(byte[] bytes, int from, int to) {
 		int capacity = Math.max(1, to - from);
@@ -407,7 +413,8 @@ class FrameDecoderTests {
 
 	/** A message blob of exactly {@code length} bytes (checksum included). */
 	static byte[] messageOfLength(int length) {
-		// Start just below: the str header takes 1 to 3 bytes depending on the padding length.
+		// Start just below: the str header takes 1 to 3 bytes depending on the padding
+		// length.
 		int padding = Math.max(0, length - message("").length - 3);
 		byte[] blob = message("x".repeat(padding));
 		while (blob.length < length) {
@@ -462,7 +469,9 @@ class FrameDecoderTests {
 				(ex) -> assertThat(ex.fault()).isEqualTo(fault));
 	}
 
-	/** Heap buffers that count every byte array they allocate, including when they grow. */
+	/**
+	 * Heap buffers that count every byte array they allocate, including when they grow.
+	 */
 	static final class CountingAllocator extends AbstractByteBufAllocator {
 
 		final LongAdder allocatedBytes = new LongAdder();

@@ -24,9 +24,9 @@ import static io.syncsocket.internal.transport.FrameDecoderTests.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link FrameEncoder} on an {@link EmbeddedChannel} (PROTOCOL.md §1, §5.1, §5.6): the length
- * header, per-link compression of compressible blobs only, and a round trip through
- * {@link FrameDecoder}. Every written buffer is read back and released.
+ * {@link FrameEncoder} on an {@link EmbeddedChannel} (PROTOCOL.md §1, §5.1, §5.6): the
+ * length header, per-link compression of compressible blobs only, and a round trip
+ * through {@link FrameDecoder}. Every written buffer is read back and released.
  */
 class FrameEncoderTests {
 
@@ -82,8 +82,8 @@ class FrameEncoderTests {
 	@Test
 	void handshakeShouldNeverBeCompressed() {
 		EmbeddedChannel channel = channel(Compression.ZLIB);
-		byte[] handshake = MessageCodec.encode(Flags.WHISPER, "sender", 1764150000L,
-				List.of(Flags.HANDSHAKE, "sender", "protocol".getBytes(), List.of("127.0.0.1", 4444), List.of(0x13, 0x11)));
+		byte[] handshake = MessageCodec.encode(Flags.WHISPER, "sender", 1764150000L, List.of(Flags.HANDSHAKE, "sender",
+				"protocol".getBytes(), List.of("127.0.0.1", 4444), List.of(0x13, 0x11)));
 		channel.writeOutbound(new OutboundBlob(handshake, false));
 		byte[] frame = readFrame(channel);
 		assertThat(Arrays.copyOfRange(frame, 4, frame.length)).containsExactly(handshake);
@@ -117,8 +117,8 @@ class FrameEncoderTests {
 	@Test
 	void encodedFramesShouldRoundTripThroughTheDecoderByteByByte() {
 		EmbeddedChannel encoding = channel(Compression.ZLIB);
-		EmbeddedChannel decoding = track(new EmbeddedChannel(new FrameDecoder(MAX_FRAME_LENGTH,
-				TimeUnit.SECONDS.toNanos(60))));
+		EmbeddedChannel decoding = track(
+				new EmbeddedChannel(new FrameDecoder(MAX_FRAME_LENGTH, TimeUnit.SECONDS.toNanos(60))));
 		byte[] compressed = message("round trip ".repeat(30));
 		byte[] handshake = message("uncompressed");
 		encoding.writeOutbound(new OutboundBlob(compressed, true), new OutboundBlob(handshake, false));
@@ -143,7 +143,10 @@ class FrameEncoderTests {
 		return channel;
 	}
 
-	/** Reads one frame (the encoder writes a header buffer, then the blob) and releases the buffers. */
+	/**
+	 * Reads one frame (the encoder writes a header buffer, then the blob) and releases
+	 * the buffers.
+	 */
 	private static byte[] readFrame(EmbeddedChannel channel) {
 		ByteBuf header = channel.readOutbound();
 		assertThat(header).isNotNull();

@@ -4,9 +4,10 @@ import io.netty.channel.Channel;
 
 /**
  * Test-only door for {@code io.syncsocket.fuzz}: installs a link's pipeline on a channel
- * exactly as {@link Transport}'s initializer does ({@link FrameDecoder}, {@link FrameEncoder},
- * {@link LinkHandler}), so the fuzz suite can drive the real handlers on an
- * {@code EmbeddedChannel} without widening their visibility in production code.
+ * exactly as {@link Transport}'s initializer does ({@link FrameDecoder},
+ * {@link FrameEncoder}, {@link LinkHandler}), so the fuzz suite can drive the real
+ * handlers on an {@code EmbeddedChannel} without widening their visibility in production
+ * code.
  */
 public final class FuzzPipeline {
 

@@ -21,9 +21,10 @@ import static io.syncsocket.internal.transport.FrameDecoderTests.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The link pipeline as {@link Transport} builds it ({@link FrameDecoder}, {@link FrameEncoder},
- * {@link LinkHandler}) on an {@link EmbeddedChannel}: decoded messages reach the listener, and
- * every fault is reported exactly once, then the link closes.
+ * The link pipeline as {@link Transport} builds it ({@link FrameDecoder},
+ * {@link FrameEncoder}, {@link LinkHandler}) on an {@link EmbeddedChannel}: decoded
+ * messages reach the listener, and every fault is reported exactly once, then the link
+ * closes.
  */
 class LinkHandlerTests {
 

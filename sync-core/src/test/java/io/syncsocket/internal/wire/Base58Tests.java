@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Named.named;
 class Base58Tests {
 
 	static Stream<Arguments> base58Ints() {
-		return Vectors.list(Vectors.load("ids").get("base58_ints")).stream()
-				.map((entry) -> Arguments.of(named(entry.get("integer").asText(), entry)));
+		return Vectors.list(Vectors.load("ids").get("base58_ints"))
+			.stream()
+			.map((entry) -> Arguments.of(named(entry.get("integer").asText(), entry)));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -38,8 +39,9 @@ class Base58Tests {
 
 	@Test
 	void alphabetShouldBeBitcoinOrder() {
-		assertThat(Base58.ALPHABET).isEqualTo("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz").hasSize(58)
-				.doesNotContain("0", "O", "I", "l");
+		assertThat(Base58.ALPHABET).isEqualTo("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+			.hasSize(58)
+			.doesNotContain("0", "O", "I", "l");
 		for (int i = 0; i < 58; i++) {
 			assertThat(Base58.encode(BigInteger.valueOf(i))).isEqualTo(String.valueOf(Base58.ALPHABET.charAt(i)));
 		}
@@ -47,7 +49,8 @@ class Base58Tests {
 
 	@Test
 	void encodeOfBytesShouldDropLeadingZeroBytes() {
-		// hashes are read as one unsigned big-endian integer: no base58check-style '1' prefix
+		// hashes are read as one unsigned big-endian integer: no base58check-style '1'
+		// prefix
 		assertThat(Base58.encode(new byte[] { 0, 0, 1 })).isEqualTo("2");
 		assertThat(Base58.encode(new byte[32])).isEqualTo("1");
 		assertThat(Base58.encode(new byte[0])).isEqualTo("1");

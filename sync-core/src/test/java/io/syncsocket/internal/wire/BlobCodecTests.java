@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.junit.jupiter.api.Named.named;
 
 /**
- * {@link BlobCodec}: the receive algorithm of PROTOCOL.md §1.1 (raw first, then gzip or zlib,
- * checksum after decompression) with its size bound, and sealing for §5.6.
+ * {@link BlobCodec}: the receive algorithm of PROTOCOL.md §1.1 (raw first, then gzip or
+ * zlib, checksum after decompression) with its size bound, and sealing for §5.6.
  */
 class BlobCodecTests {
 
@@ -58,11 +58,18 @@ class BlobCodecTests {
 	}
 
 	static Stream<Arguments> js2pCompressedFrames() {
-		return Vectors.list(Vectors.load("fixed_frames").get("vectors")).stream().flatMap((record) -> Stream.of(
-				Arguments.of(named("zlib " + record.get("name").asText(), record.get("js2p_zlib_frame_hex").asText()),
-						record.get("frame_hex").asText()),
-				Arguments.of(named("gzip " + record.get("name").asText(), record.get("js2p_gzip_frame_hex").asText()),
-						record.get("frame_hex").asText())));
+		return Vectors.list(Vectors.load("fixed_frames").get("vectors"))
+			.stream()
+			.flatMap(
+					(record) -> Stream.of(
+							Arguments.of(
+									named("zlib " + record.get("name").asText(),
+											record.get("js2p_zlib_frame_hex").asText()),
+									record.get("frame_hex").asText()),
+							Arguments.of(
+									named("gzip " + record.get("name").asText(),
+											record.get("js2p_gzip_frame_hex").asText()),
+									record.get("frame_hex").asText())));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -111,9 +118,12 @@ class BlobCodecTests {
 
 	@Test
 	void oneCodecShouldOpenAndSealManyBlobsInAnyOrder() {
-		// the Deflater and Inflater are reused per link: state must not leak between blobs
-		List<byte[]> blobs = Vectors.list(Vectors.load("fixed_frames").get("vectors")).stream()
-				.map((record) -> blobOfFrame(record.get("frame_hex").asText())).toList();
+		// the Deflater and Inflater are reused per link: state must not leak between
+		// blobs
+		List<byte[]> blobs = Vectors.list(Vectors.load("fixed_frames").get("vectors"))
+			.stream()
+			.map((record) -> blobOfFrame(record.get("frame_hex").asText()))
+			.toList();
 		for (int round = 0; round < 3; round++) {
 			for (byte[] blob : blobs) {
 				Compression compression = (round == 1) ? Compression.GZIP : Compression.ZLIB;
@@ -130,7 +140,8 @@ class BlobCodecTests {
 		byte[] sealed = this.codec.seal(blob, Compression.ZLIB);
 		this.codec.close();
 		this.codec.close();
-		// close() releases native memory; a later use lazily creates new deflater/inflater
+		// close() releases native memory; a later use lazily creates new
+		// deflater/inflater
 		assertThat(this.codec.open(this.codec.seal(blob, Compression.ZLIB))).isEqualTo(blob);
 		assertThat(this.codec.open(sealed)).isEqualTo(blob);
 	}
@@ -148,10 +159,14 @@ class BlobCodecTests {
 
 	@Test
 	void openShouldRejectACorruptedChecksumLikeJs2pDoes() {
-		// js2p_handshake_edge_cases.json: "frame with corrupted checksum" -> js2p closed the link
+		// js2p_handshake_edge_cases.json: "frame with corrupted checksum" -> js2p closed
+		// the link
 		// with "ID check failed" (PROTOCOL.md §1: a checksum mismatch is fatal).
-		JsonNode edgeCase = Vectors.list(Vectors.load("js2p_handshake_edge_cases").get("cases")).stream()
-				.filter((c) -> c.get("name").asText().equals("frame with corrupted checksum")).findFirst().orElseThrow();
+		JsonNode edgeCase = Vectors.list(Vectors.load("js2p_handshake_edge_cases").get("cases"))
+			.stream()
+			.filter((c) -> c.get("name").asText().equals("frame with corrupted checksum"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(edgeCase.get("closed_by_js2p").asBoolean()).isTrue();
 		assertThat(edgeCase.get("js2p_exceptions").get(0).asText()).startsWith("Error: ID check failed.");
 
@@ -188,7 +203,8 @@ class BlobCodecTests {
 
 	@Test
 	void openShouldRejectTruncatedJs2pZlib() {
-		byte[] zlib = blobOfFrame(Vectors.load("fixed_frames").get("vectors").get(0).get("js2p_zlib_frame_hex").asText());
+		byte[] zlib = blobOfFrame(
+				Vectors.load("fixed_frames").get("vectors").get(0).get("js2p_zlib_frame_hex").asText());
 		Vectors.assertFault(() -> this.codec.open(Arrays.copyOf(zlib, zlib.length - 20)), LinkFault.BAD_CHECKSUM);
 	}
 
@@ -261,7 +277,8 @@ class BlobCodecTests {
 
 	private static byte[] compress(byte[] data, Compression compression) throws IOException {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (var out = (compression == Compression.GZIP) ? new GZIPOutputStream(bytes) : new DeflaterOutputStream(bytes)) {
+		try (var out = (compression == Compression.GZIP) ? new GZIPOutputStream(bytes)
+				: new DeflaterOutputStream(bytes)) {
 			out.write(data);
 		}
 		return bytes.toByteArray();

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Named.named;
 
 /**
- * {@link Compression}: method ids (PROTOCOL.md §4.3) and the per-link choice of §5.6, checked
- * against what js2p did in {@code js2p_compression.json}.
+ * {@link Compression}: method ids (PROTOCOL.md §4.3) and the per-link choice of §5.6,
+ * checked against what js2p did in {@code js2p_compression.json}.
  */
 class CompressionTests {
 
@@ -36,16 +36,15 @@ class CompressionTests {
 	void advertisedShouldBeZlibThenGzip() {
 		// PROTOCOL.md §4.3: Java SHOULD advertise [0x13, 0x11], like js2p
 		assertThat(Compression.ADVERTISED).containsExactly(0x13, 0x11);
-		assertThat(Vectors.list(Vectors.load("js2p_compression").get("js2p_node").get("advertised")).stream()
-				.map(JsonNode::asInt)).containsExactlyElementsOf(Compression.ADVERTISED);
+		assertThat(Vectors.list(Vectors.load("js2p_compression").get("js2p_node").get("advertised"))
+			.stream()
+			.map(JsonNode::asInt)).containsExactlyElementsOf(Compression.ADVERTISED);
 	}
 
 	static Stream<Arguments> choices() {
-		return Stream.of(
-				choice("js2p default [0x13, 0x11]", List.of(0x13, 0x11), Compression.ZLIB),
+		return Stream.of(choice("js2p default [0x13, 0x11]", List.of(0x13, 0x11), Compression.ZLIB),
 				choice("gzip only [0x11]", List.of(0x11), Compression.GZIP),
-				choice("zlib only [0x13]", List.of(0x13), Compression.ZLIB),
-				choice("nothing []", List.of(), null),
+				choice("zlib only [0x13]", List.of(0x13), Compression.ZLIB), choice("nothing []", List.of(), null),
 				choice("snappy only [0x20]", List.of(0x20), null),
 				choice("peer order does not matter [0x11, 0x13]", List.of(0x11, 0x13), Compression.ZLIB),
 				choice("py2p [0x13, 0x11, 0x10, 0x12]", List.of(0x13, 0x11, 0x10, 0x12), Compression.ZLIB),
@@ -72,24 +71,29 @@ class CompressionTests {
 
 	@Test
 	void chooseShouldNeverPickAMethodItCannotDo() {
-		// a method both sides list but this node does not implement is skipped, not chosen
+		// a method both sides list but this node does not implement is skipped, not
+		// chosen
 		assertThat(Compression.choose(List.of(0x20, 0x11), List.of(0x20, 0x11))).isEqualTo(Compression.GZIP);
 		assertThat(Compression.choose(List.of(0x20), List.of(0x20))).isNull();
 	}
 
-	// ---------------------------------------------------------------- js2p_compression.json
+	// ----------------------------------------------------------------
+	// js2p_compression.json
 
 	static Stream<Arguments> cases() {
-		return Vectors.list(Vectors.load("js2p_compression").get("cases")).stream()
-				.map((c) -> Arguments.of(named("peer advertised " + c.get("peer_advertised"), c)));
+		return Vectors.list(Vectors.load("js2p_compression").get("cases"))
+			.stream()
+			.map((c) -> Arguments.of(named("peer advertised " + c.get("peer_advertised"), c)));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("cases")
 	void js2pShouldHaveCompressedWithTheChosenMethod(JsonNode c) {
-		// §5.6: js2p applied the same rule to its non-handshake frames; handshakes go uncompressed.
+		// §5.6: js2p applied the same rule to its non-handshake frames; handshakes go
+		// uncompressed.
 		List<Integer> peer = ints(c.get("peer_advertised"));
-		Compression chosen = Compression.choose(ints(Vectors.load("js2p_compression").get("js2p_node").get("advertised")), peer);
+		Compression chosen = Compression
+			.choose(ints(Vectors.load("js2p_compression").get("js2p_node").get("advertised")), peer);
 		assertThat(chosen).isNotNull();
 		List<JsonNode> frames = new ArrayList<>(Vectors.list(c.get("frames_from_js2p")));
 		frames.addAll(Vectors.list(c.get("broadcast_after_set")));
@@ -98,7 +102,11 @@ class CompressionTests {
 		try (BlobCodec codec = new BlobCodec(Vectors.MAX_BLOB)) {
 			for (JsonNode frame : frames) {
 				byte[] blob = blob(frame.get("frame_hex").asText());
-				boolean handshake = Vectors.typed(frame.get("typed")).elements().get(3).value().equals(java.math.BigInteger.valueOf(Flags.HANDSHAKE));
+				boolean handshake = Vectors.typed(frame.get("typed"))
+					.elements()
+					.get(3)
+					.value()
+					.equals(java.math.BigInteger.valueOf(Flags.HANDSHAKE));
 				String used = frame.get("compression").isNull() ? null : frame.get("compression").asText();
 				if (handshake) {
 					assertThat(used).as("handshake compression").isNull();
@@ -118,8 +126,9 @@ class CompressionTests {
 		List<Arguments> probes = new ArrayList<>();
 		for (JsonNode c : Vectors.load("js2p_compression").get("cases")) {
 			for (JsonNode probe : c.get("inbound_tests")) {
-				probes.add(Arguments.of(named("peer advertised " + c.get("peer_advertised") + ", sent " + probe.get("sent").asText(),
-						probe), ints(c.get("peer_advertised"))));
+				probes.add(Arguments
+					.of(named("peer advertised " + c.get("peer_advertised") + ", sent " + probe.get("sent").asText(),
+							probe), ints(c.get("peer_advertised"))));
 			}
 		}
 		return probes.stream();
@@ -129,7 +138,8 @@ class CompressionTests {
 	@MethodSource("inboundProbes")
 	void inboundProbeShouldHaveTheDocumentedOutcome(JsonNode probe, List<Integer> peerAdvertised) {
 		String sent = probe.get("sent").asText();
-		// §5.6: js2p accepts uncompressed frames and frames in a method the peer advertised;
+		// §5.6: js2p accepts uncompressed frames and frames in a method the peer
+		// advertised;
 		// anything else fails js2p's checksum test and closes the link.
 		boolean advertised = sent.equals("uncompressed")
 				|| peerAdvertised.contains(Compression.valueOf(sent.toUpperCase()).id());
@@ -141,7 +151,8 @@ class CompressionTests {
 		else {
 			assertThat(probe.get("new_exceptions").get(0).asText()).startsWith("Error: ID check failed.");
 		}
-		// The frames themselves are sound: our raw-first receiver (§1.1) opens every one of them,
+		// The frames themselves are sound: our raw-first receiver (§1.1) opens every one
+		// of them,
 		// whatever was negotiated, so a Java node is more tolerant than js2p here.
 		byte[] blob = blob(probe.get("frame_hex").asText());
 		try (BlobCodec codec = new BlobCodec(Vectors.MAX_BLOB)) {

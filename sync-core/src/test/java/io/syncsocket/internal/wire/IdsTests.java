@@ -17,17 +17,23 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.junit.jupiter.api.Named.named;
 
 /**
- * {@link Ids}: protocol ids (PROTOCOL.md §3.2, §3.3), node ids (§3.4) and the checksum helpers
- * (§1, §3.5), against {@code ids.json} and the live js2p node of {@code js2p_acceptor_session.json}.
+ * {@link Ids}: protocol ids (PROTOCOL.md §3.2, §3.3), node ids (§3.4) and the checksum
+ * helpers (§1, §3.5), against {@code ids.json} and the live js2p node of
+ * {@code js2p_acceptor_session.json}.
  */
 class IdsTests {
 
-	/** {@code (host, port)protocolIdSalt}, the salt being a canonical UUID (PROTOCOL.md §3.4). */
-	private static final Pattern JS2P_PREIMAGE = Pattern
-			.compile("^\\((.+), (\\d+)\\)([1-9A-HJ-NP-Za-km-z]+)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$");
+	/**
+	 * {@code (host, port)protocolIdSalt}, the salt being a canonical UUID (PROTOCOL.md
+	 * §3.4).
+	 */
+	private static final Pattern JS2P_PREIMAGE = Pattern.compile(
+			"^\\((.+), (\\d+)\\)([1-9A-HJ-NP-Za-km-z]+)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$");
 
 	static Stream<Arguments> protocolIds() {
-		return Vectors.list(Vectors.load("ids").get("protocol_ids")).stream().map((entry) -> Arguments
+		return Vectors.list(Vectors.load("ids").get("protocol_ids"))
+			.stream()
+			.map((entry) -> Arguments
 				.of(named("'" + entry.get("subnet").asText() + "' + " + entry.get("encryption").asText(), entry)));
 	}
 
@@ -48,7 +54,7 @@ class IdsTests {
 		assertThat(ids.get("protocol_version").asText()).isEqualTo(Ids.PROTOCOL_VERSION);
 		assertThat(ids.get("base58_alphabet").asText()).isEqualTo(Base58.ALPHABET);
 		assertThat(Vectors.list(ids.get("protocol_ids")).stream().map((e) -> e.get("subnet").asText()))
-				.contains("sync1", "sync0", "", "测试");
+			.contains("sync1", "sync0", "", "测试");
 		assertThat(ids.get("protocol_ids")).hasSizeGreaterThanOrEqualTo(14);
 		assertThat(ids.get("node_ids")).hasSizeGreaterThanOrEqualTo(2);
 		assertThat(ids.get("base58_ints")).hasSizeGreaterThanOrEqualTo(12);
@@ -70,8 +76,9 @@ class IdsTests {
 	}
 
 	static Stream<Arguments> syncSocketProtocols() {
-		return Vectors.list(Vectors.load("ids").get("sync_socket_protocols")).stream()
-				.map((entry) -> Arguments.of(named(entry.get("constructor_args").asText(), entry)));
+		return Vectors.list(Vectors.load("ids").get("sync_socket_protocols"))
+			.stream()
+			.map((entry) -> Arguments.of(named(entry.get("constructor_args").asText(), entry)));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -79,12 +86,14 @@ class IdsTests {
 	void syncSocketProtocolIdShouldMatchJs2p(JsonNode entry) {
 		// PROTOCOL.md §3.3: the subnet already carries the leasing suffix "1" / "0"
 		assertThat(entry.get("subnet").asText()).matches(".*[01]");
-		assertThat(Ids.protocolId(entry.get("subnet").asText(), "Plaintext")).isEqualTo(entry.get("protocol_id").asText());
+		assertThat(Ids.protocolId(entry.get("subnet").asText(), "Plaintext"))
+			.isEqualTo(entry.get("protocol_id").asText());
 	}
 
 	static Stream<Arguments> nodeIds() {
-		return Vectors.list(Vectors.load("ids").get("node_ids")).stream()
-				.map((entry) -> Arguments.of(named(entry.get("node_id").asText(), entry)));
+		return Vectors.list(Vectors.load("ids").get("node_ids"))
+			.stream()
+			.map((entry) -> Arguments.of(named(entry.get("node_id").asText(), entry)));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -103,7 +112,8 @@ class IdsTests {
 
 	@Test
 	void nodeIdShouldMatchALiveJs2pNode() {
-		// The js2p SyncSocket of the acceptor session published its address, port, protocol id and salt.
+		// The js2p SyncSocket of the acceptor session published its address, port,
+		// protocol id and salt.
 		JsonNode node = Vectors.load("js2p_acceptor_session").get("js2p_node");
 		String protocolId = Ids.protocolId(node.get("protocol_subnet").asText(), "Plaintext");
 		assertThat(protocolId).isEqualTo(node.get("protocol_id").asText());
@@ -159,7 +169,8 @@ class IdsTests {
 		byte[] data = Vectors.utf8("xxabcxx");
 		byte[] out = new byte[40];
 		Ids.sha256Into(data, 2, 3, out, 4);
-		assertThat(Vectors.hex(java.util.Arrays.copyOfRange(out, 4, 36))).isEqualTo(Vectors.hex(Vectors.sha256(Vectors.utf8("abc"))));
+		assertThat(Vectors.hex(java.util.Arrays.copyOfRange(out, 4, 36)))
+			.isEqualTo(Vectors.hex(Vectors.sha256(Vectors.utf8("abc"))));
 		assertThat(Vectors.hex(java.util.Arrays.copyOf(out, 4))).isEqualTo("00000000");
 		assertThat(Vectors.hex(Ids.sha256(data, 2, 3))).isEqualTo(Vectors.hex(Vectors.sha256(Vectors.utf8("abc"))));
 	}

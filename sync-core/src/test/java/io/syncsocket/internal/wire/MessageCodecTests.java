@@ -22,19 +22,22 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Named.named;
 
 /**
- * {@link MessageCodec} and {@link WireMessage}: byte-for-byte encoding of js2p's fixed frames
- * (PROTOCOL.md §1, §2.2, §11) and the message-level validation of §1.1 step 5 and §2.1.
+ * {@link MessageCodec} and {@link WireMessage}: byte-for-byte encoding of js2p's fixed
+ * frames (PROTOCOL.md §1, §2.2, §11) and the message-level validation of §1.1 step 5 and
+ * §2.1.
  */
 class MessageCodecTests {
 
 	private static final String SENDER = "74GaqAyWe16ccXu3wv8E8yFk5ugrpLqBSEyNVtJMVSqyrgJPvJeRCb2eRhkqW2Pyty";
 
 	static Stream<Arguments> fixedFrames() {
-		return Vectors.list(Vectors.load("fixed_frames").get("vectors")).stream()
-				.map((record) -> Arguments.of(named(record.get("name").asText(), record)));
+		return Vectors.list(Vectors.load("fixed_frames").get("vectors"))
+			.stream()
+			.map((record) -> Arguments.of(named(record.get("name").asText(), record)));
 	}
 
-	// ---------------------------------------------------------------- encoding (golden bytes)
+	// ---------------------------------------------------------------- encoding (golden
+	// bytes)
 
 	@Test
 	void fixedFramesShouldUseTheDocumentedInputs() {
@@ -48,8 +51,10 @@ class MessageCodecTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("fixedFrames")
 	void encodeShouldMatchJs2pBytes(JsonNode record) {
-		// PROTOCOL.md §2.2: every fixed frame is canonical; a vector that is not would need its
-		// own documented-difference assertion here, so fail loudly instead of skipping it.
+		// PROTOCOL.md §2.2: every fixed frame is canonical; a vector that is not would
+		// need its
+		// own documented-difference assertion here, so fail loudly instead of skipping
+		// it.
 		assertThat(record.get("canonical_encoder_identical").asBoolean()).as("canonical_encoder_identical").isTrue();
 		Typed decoded = Vectors.typed(record.get("decoded"));
 		List<Typed> tree = decoded.elements();
@@ -70,9 +75,10 @@ class MessageCodecTests {
 		byte[] frame = Vectors.frameOf(blob);
 		assertThat(Vectors.hex(frame)).isEqualTo(record.get("frame_hex").asText());
 		assertThat(blob.length).as("length_header").isEqualTo(record.get("length_header").asInt());
-		assertThat(Vectors.hex(Arrays.copyOf(blob, 32))).as("checksum_hex").isEqualTo(record.get("checksum_hex").asText());
+		assertThat(Vectors.hex(Arrays.copyOf(blob, 32))).as("checksum_hex")
+			.isEqualTo(record.get("checksum_hex").asText());
 		assertThat(Vectors.hex(Arrays.copyOfRange(blob, 32, blob.length))).as("msgpack_hex")
-				.isEqualTo(record.get("msgpack_hex").asText());
+			.isEqualTo(record.get("msgpack_hex").asText());
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -95,7 +101,7 @@ class MessageCodecTests {
 		// fixarray(4), positive fixint 2, fixstr "id", uint32 time, fixint 7
 		assertThat(Vectors.hex(Arrays.copyOfRange(blob, 32, blob.length))).isEqualTo("9402a26964ce6926caf007");
 		assertThat(Vectors.hex(Arrays.copyOf(blob, 32)))
-				.isEqualTo(Vectors.hex(Vectors.sha256(Arrays.copyOfRange(blob, 32, blob.length))));
+			.isEqualTo(Vectors.hex(Vectors.sha256(Arrays.copyOfRange(blob, 32, blob.length))));
 	}
 
 	@Test
@@ -107,7 +113,8 @@ class MessageCodecTests {
 	@Test
 	void encodeShouldWriteRawPacketsVerbatim() {
 		// A relayed or stored value keeps its original, possibly non-minimal, encoding.
-		byte[] blob = MessageCodec.encode(0, "a", 0, List.of(11L, new RawMsgpack(Vectors.hex("c500ff" + "00".repeat(255)))));
+		byte[] blob = MessageCodec.encode(0, "a", 0,
+				List.of(11L, new RawMsgpack(Vectors.hex("c500ff" + "00".repeat(255)))));
 		WireMessage message = MessageCodec.decode(blob);
 		assertThat(Vectors.hex(message.rawPacket(1))).isEqualTo("c500ff" + "00".repeat(255));
 		assertThat((byte[]) message.packet(1)).hasSize(255);
@@ -118,7 +125,8 @@ class MessageCodecTests {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("x", 1L);
 		map.put("y", List.of("two", new byte[] { 3 }));
-		List<@Nullable Object> payload = new ArrayList<>(Arrays.asList(17L, new byte[] { 'd' }, map, null, true, -1.5, 2.5f));
+		List<@Nullable Object> payload = new ArrayList<>(
+				Arrays.asList(17L, new byte[] { 'd' }, map, null, true, -1.5, 2.5f));
 		byte[] blob = MessageCodec.encode(0, SENDER, 1764150000L, payload);
 		WireMessage message = MessageCodec.decode(blob);
 		assertThat(message.msgType()).isZero();
@@ -128,7 +136,8 @@ class MessageCodecTests {
 		Vectors.assertSameValue(message.payload(), payload, "payload");
 	}
 
-	// ---------------------------------------------------------------- decoding: accepted forms
+	// ---------------------------------------------------------------- decoding: accepted
+	// forms
 
 	@Test
 	void decodeShouldAcceptFloat64TimeAndTruncateIt() {
@@ -173,36 +182,27 @@ class MessageCodecTests {
 		assertThat(MessageCodec.decode(blob("9302a161cfffffffffffffffff")).time()).isEqualTo(Long.MAX_VALUE);
 	}
 
-	// ---------------------------------------------------------------- decoding: rejected forms
+	// ---------------------------------------------------------------- decoding: rejected
+	// forms
 
 	static Stream<Arguments> malformedBodies() {
-		return Stream.of(
-				Arguments.of(named("empty body", "")),
-				Arguments.of(named("not msgpack (0xc1)", "c1")),
-				Arguments.of(named("truncated array", "9302a161")),
-				Arguments.of(named("truncated str", "9302a56162")),
+		return Stream.of(Arguments.of(named("empty body", "")), Arguments.of(named("not msgpack (0xc1)", "c1")),
+				Arguments.of(named("truncated array", "9302a161")), Arguments.of(named("truncated str", "9302a56162")),
 				Arguments.of(named("a map, not an array", "81a16101")),
-				Arguments.of(named("a str, not an array", "a3616263")),
-				Arguments.of(named("nil, not an array", "c0")),
-				Arguments.of(named("empty array", "90")),
-				Arguments.of(named("array of 2", "9202a161")),
+				Arguments.of(named("a str, not an array", "a3616263")), Arguments.of(named("nil, not an array", "c0")),
+				Arguments.of(named("empty array", "90")), Arguments.of(named("array of 2", "9202a161")),
 				Arguments.of(named("array32 announcing 2^32-1 elements", "ddffffffff02a16105")),
 				Arguments.of(named("array32 announcing 2^31-1 elements", "dd7fffffff02a16105")),
-				Arguments.of(named("msg_type str", "93a161a16105")),
-				Arguments.of(named("msg_type nil", "93c0a16105")),
+				Arguments.of(named("msg_type str", "93a161a16105")), Arguments.of(named("msg_type nil", "93c0a16105")),
 				Arguments.of(named("msg_type float", "93cb4000000000000000a16105")),
 				Arguments.of(named("msg_type negative", "93ffa16105")),
 				Arguments.of(named("msg_type 256", "93cd0100a16105")),
 				Arguments.of(named("msg_type above the long range", "93cfffffffffffffffffa16105")),
-				Arguments.of(named("sender int", "93020105")),
-				Arguments.of(named("sender nil", "9302c005")),
+				Arguments.of(named("sender int", "93020105")), Arguments.of(named("sender nil", "9302c005")),
 				Arguments.of(named("sender array", "93029105" + "05")),
-				Arguments.of(named("sender map", "930280" + "05")),
-				Arguments.of(named("sender bool", "9302c305")),
-				Arguments.of(named("time str", "9302a161a161")),
-				Arguments.of(named("time bin", "9302a161c40101")),
-				Arguments.of(named("time nil", "9302a161c0")),
-				Arguments.of(named("time true", "9302a161c3")),
+				Arguments.of(named("sender map", "930280" + "05")), Arguments.of(named("sender bool", "9302c305")),
+				Arguments.of(named("time str", "9302a161a161")), Arguments.of(named("time bin", "9302a161c40101")),
+				Arguments.of(named("time nil", "9302a161c0")), Arguments.of(named("time true", "9302a161c3")),
 				Arguments.of(named("time array", "9302a16190")),
 				Arguments.of(named("time NaN", "9302a161cb7ff8000000000000")),
 				Arguments.of(named("time +Infinity", "9302a161cb7ff0000000000000")),
@@ -261,10 +261,11 @@ class MessageCodecTests {
 		WireMessage message = MessageCodec.decode(blob("9402a1610591a161"));
 		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> message.payload().add(1L));
 		assertThatExceptionOfType(UnsupportedOperationException.class)
-				.isThrownBy(() -> ((List<Object>) message.packet(0)).add(1L));
+			.isThrownBy(() -> ((List<Object>) message.packet(0)).add(1L));
 	}
 
-	// ---------------------------------------------------------------- helpers for other layers
+	// ---------------------------------------------------------------- helpers for other
+	// layers
 
 	@Test
 	void timeValueShouldFollowTheTimeRules() {

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.junit.jupiter.api.Named.named;
 
 /**
- * {@link Msgpack}: the minimal-width encoder against js2p's msgpack-lite (PROTOCOL.md §2.2,
- * {@code msgpack_types.json}) and the decoder for every standard format with the Java types of
- * its Javadoc, including hostile input.
+ * {@link Msgpack}: the minimal-width encoder against js2p's msgpack-lite (PROTOCOL.md
+ * §2.2, {@code msgpack_types.json}) and the decoder for every standard format with the
+ * Java types of its Javadoc, including hostile input.
  */
 class MsgpackTests {
 
@@ -38,11 +38,13 @@ class MsgpackTests {
 
 	private static final Pattern NUMBER = Pattern.compile("^(-?\\d+)( \\(.*\\))?$");
 
-	// ---------------------------------------------------------------- msgpack_types.json: encode
+	// ----------------------------------------------------------------
+	// msgpack_types.json: encode
 
 	static Stream<Arguments> js2pEncodings() {
-		return Vectors.list(Vectors.load("msgpack_types").get("encode")).stream()
-				.map((entry) -> Arguments.of(named(entry.get("js_value").asText(), entry)));
+		return Vectors.list(Vectors.load("msgpack_types").get("encode"))
+			.stream()
+			.map((entry) -> Arguments.of(named(entry.get("js_value").asText(), entry)));
 	}
 
 	/** The Java value an application would store for each JS value of the vector. */
@@ -72,7 +74,8 @@ class MsgpackTests {
 			case "empty object" -> Map.of();
 			default -> {
 				if (js.startsWith("{a:1,\"2\":2,b:3}")) {
-					// JS property order puts integer-like keys first; a Java caller passes that order
+					// JS property order puts integer-like keys first; a Java caller
+					// passes that order
 					Map<String, Object> map = new LinkedHashMap<>();
 					map.put("2", 2L);
 					map.put("a", 1L);
@@ -85,8 +88,8 @@ class MsgpackTests {
 	}
 
 	/**
-	 * PROTOCOL.md §2.2: the two places where js2p is not minimal-width. A 255-byte Buffer is
-	 * bin16, and an integer outside [-2^31, 2^31-1] is float64.
+	 * PROTOCOL.md §2.2: the two places where js2p is not minimal-width. A 255-byte Buffer
+	 * is bin16, and an integer outside [-2^31, 2^31-1] is float64.
 	 */
 	private static boolean isDocumentedDivergence(@Nullable Object value) {
 		return (value instanceof byte[] bytes && bytes.length == 255)
@@ -103,7 +106,7 @@ class MsgpackTests {
 		assertThat(ours).as("canonical_hex_prefix").startsWith(entry.get("canonical_hex_prefix").asText());
 		assertThat(js2p).as("js2p first_byte").startsWith(entry.get("first_byte").asText().substring(2));
 		assertThat(Vectors.formatAt(Vectors.hex(js2p.substring(0, 2)), 0)).as("js2p format")
-				.isEqualTo(entry.get("format").asText());
+			.isEqualTo(entry.get("format").asText());
 
 		if (isDocumentedDivergence(value)) {
 			assertThat(ours).as("our minimal encoding differs from js2p's here").isNotEqualTo(js2p);
@@ -115,8 +118,9 @@ class MsgpackTests {
 			else {
 				assertThat(entry.get("format").asText()).isEqualTo("float64");
 				Object js2pDecoded = Msgpack.decode(Vectors.hex(js2p));
-				assertThat(js2pDecoded).as("js2p's float64 carries the same number").isInstanceOf(Double.class)
-						.isEqualTo(((Long) value).doubleValue());
+				assertThat(js2pDecoded).as("js2p's float64 carries the same number")
+					.isInstanceOf(Double.class)
+					.isEqualTo(((Long) value).doubleValue());
 				assertThat(Msgpack.decode(Vectors.hex(ours))).as("ours stays an integer").isEqualTo(value);
 				assertThat(Vectors.formatAt(Vectors.hex(ours), 0)).isIn("uint32", "uint64", "int64");
 			}
@@ -144,11 +148,13 @@ class MsgpackTests {
 				"-2147483649");
 	}
 
-	// ---------------------------------------------------------------- msgpack_types.json: decode
+	// ----------------------------------------------------------------
+	// msgpack_types.json: decode
 
 	static Stream<Arguments> js2pDecodings() {
-		return Vectors.list(Vectors.load("msgpack_types").get("decode")).stream()
-				.map((entry) -> Arguments.of(named(entry.get("msgpack").asText(), entry)));
+		return Vectors.list(Vectors.load("msgpack_types").get("decode"))
+			.stream()
+			.map((entry) -> Arguments.of(named(entry.get("msgpack").asText(), entry)));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -177,61 +183,44 @@ class MsgpackTests {
 		Vectors.assertSameValue(decoded, expected, entry.get("msgpack").asText());
 	}
 
-	// ---------------------------------------------------------------- every standard format
+	// ---------------------------------------------------------------- every standard
+	// format
 
 	static Stream<Arguments> standardFormats() {
-		return Stream.of(
-				format("positive fixint 0", "00", 0L),
-				format("positive fixint 127", "7f", 127L),
-				format("uint8 0 (not minimal)", "cc00", 0L),
-				format("uint8 255", "ccff", 255L),
-				format("uint16 65535", "cdffff", 65535L),
-				format("uint32 2^32-1", "ceffffffff", 4294967295L),
+		return Stream.of(format("positive fixint 0", "00", 0L), format("positive fixint 127", "7f", 127L),
+				format("uint8 0 (not minimal)", "cc00", 0L), format("uint8 255", "ccff", 255L),
+				format("uint16 65535", "cdffff", 65535L), format("uint32 2^32-1", "ceffffffff", 4294967295L),
 				format("uint64 small", "cf0000000000000001", 1L),
 				format("uint64 Long.MAX", "cf7fffffffffffffff", Long.MAX_VALUE),
 				format("uint64 2^63", "cf8000000000000000", BigInteger.ONE.shiftLeft(63)),
 				format("uint64 2^64-1", "cfffffffffffffffff", BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)),
-				format("negative fixint -1", "ff", -1L),
-				format("negative fixint -32", "e0", -32L),
-				format("int8 -128", "d080", -128L),
-				format("int8 127 (not minimal)", "d07f", 127L),
-				format("int16 -32768", "d18000", -32768L),
-				format("int16 32767", "d17fff", 32767L),
+				format("negative fixint -1", "ff", -1L), format("negative fixint -32", "e0", -32L),
+				format("int8 -128", "d080", -128L), format("int8 127 (not minimal)", "d07f", 127L),
+				format("int16 -32768", "d18000", -32768L), format("int16 32767", "d17fff", 32767L),
 				format("int32 -2^31", "d280000000", (long) Integer.MIN_VALUE),
 				format("int32 2^31-1", "d27fffffff", (long) Integer.MAX_VALUE),
 				format("int64 Long.MIN", "d38000000000000000", Long.MIN_VALUE),
 				format("int64 Long.MAX", "d37fffffffffffffff", Long.MAX_VALUE),
-				format("float32 1.5", "ca3fc00000", 1.5f),
-				format("float32 -0.0", "ca80000000", -0.0f),
-				format("float32 NaN", "ca7fc00000", Float.NaN),
-				format("float64 3.5", "cb400c000000000000", 3.5),
+				format("float32 1.5", "ca3fc00000", 1.5f), format("float32 -0.0", "ca80000000", -0.0f),
+				format("float32 NaN", "ca7fc00000", Float.NaN), format("float64 3.5", "cb400c000000000000", 3.5),
 				format("float64 -Infinity", "cbfff0000000000000", Double.NEGATIVE_INFINITY),
-				format("fixstr empty", "a0", ""),
-				format("fixstr", "a3616263", "abc"),
-				format("fixstr multi-byte UTF-8", "a6e6b58be8af95", "测试"),
-				format("str8", "d903616263", "abc"),
-				format("str16", "da0003616263", "abc"),
-				format("str32", "db00000003616263", "abc"),
-				format("bin8 empty", "c400", new byte[0]),
-				format("bin8", "c403010203", new byte[] { 1, 2, 3 }),
+				format("fixstr empty", "a0", ""), format("fixstr", "a3616263", "abc"),
+				format("fixstr multi-byte UTF-8", "a6e6b58be8af95", "测试"), format("str8", "d903616263", "abc"),
+				format("str16", "da0003616263", "abc"), format("str32", "db00000003616263", "abc"),
+				format("bin8 empty", "c400", new byte[0]), format("bin8", "c403010203", new byte[] { 1, 2, 3 }),
 				format("bin16", "c50003010203", new byte[] { 1, 2, 3 }),
-				format("bin32", "c600000003010203", new byte[] { 1, 2, 3 }),
-				format("fixarray empty", "90", List.of()),
-				format("fixarray", "9201a161", List.of(1L, "a")),
-				format("array16", "dc00020102", List.of(1L, 2L)),
-				format("array32", "dd000000020102", List.of(1L, 2L)),
-				format("fixmap empty", "80", Map.of()),
-				format("fixmap", "81a16101", Map.of("a", 1L)),
-				format("map16", "de0001a16101", Map.of("a", 1L)),
+				format("bin32", "c600000003010203", new byte[] { 1, 2, 3 }), format("fixarray empty", "90", List.of()),
+				format("fixarray", "9201a161", List.of(1L, "a")), format("array16", "dc00020102", List.of(1L, 2L)),
+				format("array32", "dd000000020102", List.of(1L, 2L)), format("fixmap empty", "80", Map.of()),
+				format("fixmap", "81a16101", Map.of("a", 1L)), format("map16", "de0001a16101", Map.of("a", 1L)),
 				format("map32", "df00000001a16101", Map.of("a", 1L)),
-				format("map with int key", "810102", Map.of(1L, 2L)),
-				format("nil", "c0", null),
-				format("true", "c3", true),
-				format("false", "c2", false),
+				format("map with int key", "810102", Map.of(1L, 2L)), format("nil", "c0", null),
+				format("true", "c3", true), format("false", "c2", false),
 				format("fixext1", "d401ab", new MsgpackExtension((byte) 1, Vectors.hex("ab"))),
 				format("fixext2", "d502abcd", new MsgpackExtension((byte) 2, Vectors.hex("abcd"))),
 				format("fixext4", "d603abcdef01", new MsgpackExtension((byte) 3, Vectors.hex("abcdef01"))),
-				format("fixext8", "d7040102030405060708", new MsgpackExtension((byte) 4, Vectors.hex("0102030405060708"))),
+				format("fixext8", "d7040102030405060708",
+						new MsgpackExtension((byte) 4, Vectors.hex("0102030405060708"))),
 				format("fixext16", "d805" + "00112233445566778899aabbccddeeff",
 						new MsgpackExtension((byte) 5, Vectors.hex("00112233445566778899aabbccddeeff"))),
 				format("fixext1 negative type", "d4ff00", new MsgpackExtension((byte) -1, new byte[] { 0 })),
@@ -284,25 +273,18 @@ class MsgpackTests {
 	@Test
 	void decodeShouldReadUint64AboveLongMaxAsBigInteger() {
 		assertThat(Msgpack.decode(Vectors.hex("cf8000000000000001"))).isInstanceOf(BigInteger.class)
-				.isEqualTo(BigInteger.ONE.shiftLeft(63).add(BigInteger.ONE));
+			.isEqualTo(BigInteger.ONE.shiftLeft(63).add(BigInteger.ONE));
 		assertThat(Msgpack.decode(Vectors.hex("cf7fffffffffffffff"))).isInstanceOf(Long.class);
 	}
 
 	static Stream<Arguments> malformedInputs() {
-		return Stream.of(
-				Arguments.of(named("empty input", "")),
-				Arguments.of(named("never-used byte 0xc1", "c1")),
-				Arguments.of(named("0xc1 inside an array", "9201c1")),
-				Arguments.of(named("trailing bytes", "c0c0")),
+		return Stream.of(Arguments.of(named("empty input", "")), Arguments.of(named("never-used byte 0xc1", "c1")),
+				Arguments.of(named("0xc1 inside an array", "9201c1")), Arguments.of(named("trailing bytes", "c0c0")),
 				Arguments.of(named("trailing byte after an int", "0102")),
-				Arguments.of(named("truncated uint16", "cd01")),
-				Arguments.of(named("truncated uint64", "cf00000000")),
-				Arguments.of(named("truncated float64", "cb4000")),
-				Arguments.of(named("truncated fixstr", "a5616263")),
-				Arguments.of(named("truncated str8 header", "d9")),
-				Arguments.of(named("truncated bin8", "c40501")),
-				Arguments.of(named("truncated array", "9201")),
-				Arguments.of(named("truncated map value", "81a161")),
+				Arguments.of(named("truncated uint16", "cd01")), Arguments.of(named("truncated uint64", "cf00000000")),
+				Arguments.of(named("truncated float64", "cb4000")), Arguments.of(named("truncated fixstr", "a5616263")),
+				Arguments.of(named("truncated str8 header", "d9")), Arguments.of(named("truncated bin8", "c40501")),
+				Arguments.of(named("truncated array", "9201")), Arguments.of(named("truncated map value", "81a161")),
 				Arguments.of(named("truncated ext", "d70401")),
 				Arguments.of(named("array32 of 2^32-1 elements", "ddffffffff")),
 				Arguments.of(named("array32 of 2^31-1 elements", "dd7fffffff01")),
@@ -321,7 +303,8 @@ class MsgpackTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("malformedInputs")
 	void decodeShouldRejectMalformedInput(String hex) {
-		// Must be a WireFormatException, never an OutOfMemoryError or an unchecked library exception.
+		// Must be a WireFormatException, never an OutOfMemoryError or an unchecked
+		// library exception.
 		Vectors.assertFault(() -> Msgpack.decode(Vectors.hex(hex)), LinkFault.MALFORMED_MESSAGE);
 	}
 
@@ -335,7 +318,8 @@ class MsgpackTests {
 
 	@Test
 	void decodeShouldAcceptNestingUpToMaxDepth() {
-		// a value may sit inside at most MAX_DEPTH containers (the top-level value is depth 0)
+		// a value may sit inside at most MAX_DEPTH containers (the top-level value is
+		// depth 0)
 		assertThatNoException().isThrownBy(() -> Msgpack.decode(Vectors.hex("91".repeat(Msgpack.MAX_DEPTH) + "c0")));
 		assertThatNoException().isThrownBy(() -> Msgpack.decode(Vectors.hex("91".repeat(Msgpack.MAX_DEPTH) + "90")));
 		assertThatNoException().isThrownBy(() -> Msgpack.decode(Vectors.hex("81c0".repeat(Msgpack.MAX_DEPTH) + "c0")));
@@ -361,23 +345,19 @@ class MsgpackTests {
 	// ---------------------------------------------------------------- encoder
 
 	static Stream<Arguments> minimalEncodings() {
-		return Stream.of(
-				encoding(0L, "00"), encoding(127L, "7f"), encoding(128L, "cc80"), encoding(255L, "ccff"),
+		return Stream.of(encoding(0L, "00"), encoding(127L, "7f"), encoding(128L, "cc80"), encoding(255L, "ccff"),
 				encoding(256L, "cd0100"), encoding(65535L, "cdffff"), encoding(65536L, "ce00010000"),
 				encoding(4294967295L, "ceffffffff"), encoding(4294967296L, "cf0000000100000000"),
-				encoding(Long.MAX_VALUE, "cf7fffffffffffffff"),
-				encoding(-1L, "ff"), encoding(-32L, "e0"), encoding(-33L, "d0df"), encoding(-128L, "d080"),
-				encoding(-129L, "d1ff7f"), encoding(-32768L, "d18000"), encoding(-32769L, "d2ffff7fff"),
-				encoding((long) Integer.MIN_VALUE, "d280000000"), encoding(Integer.MIN_VALUE - 1L, "d3ffffffff7fffffff"),
-				encoding(Long.MIN_VALUE, "d38000000000000000"),
+				encoding(Long.MAX_VALUE, "cf7fffffffffffffff"), encoding(-1L, "ff"), encoding(-32L, "e0"),
+				encoding(-33L, "d0df"), encoding(-128L, "d080"), encoding(-129L, "d1ff7f"), encoding(-32768L, "d18000"),
+				encoding(-32769L, "d2ffff7fff"), encoding((long) Integer.MIN_VALUE, "d280000000"),
+				encoding(Integer.MIN_VALUE - 1L, "d3ffffffff7fffffff"), encoding(Long.MIN_VALUE, "d38000000000000000"),
 				encoding(5, "05"), encoding((short) 300, "cd012c"), encoding((byte) -5, "fb"),
 				encoding(BigInteger.valueOf(7), "07"), encoding(BigInteger.valueOf(-7), "f9"),
 				encoding(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE), "cfffffffffffffffff"),
-				encoding(BigInteger.valueOf(Long.MIN_VALUE), "d38000000000000000"),
-				encoding(1.5f, "ca3fc00000"), encoding(3.5, "cb400c000000000000"),
-				encoding(true, "c3"), encoding(false, "c2"), encoding(null, "c0"),
-				encoding("", "a0"), encoding("测试", "a6e6b58be8af95"),
-				encoding(new StringBuilder("ab"), "a26162"),
+				encoding(BigInteger.valueOf(Long.MIN_VALUE), "d38000000000000000"), encoding(1.5f, "ca3fc00000"),
+				encoding(3.5, "cb400c000000000000"), encoding(true, "c3"), encoding(false, "c2"), encoding(null, "c0"),
+				encoding("", "a0"), encoding("测试", "a6e6b58be8af95"), encoding(new StringBuilder("ab"), "a26162"),
 				encoding(new byte[0], "c400"), encoding(new Object[] { 1L, "a" }, "9201a161"),
 				encoding(new LinkedHashSet<>(List.of(2L, 1L)), "920201"),
 				encoding(new RawMsgpack(Vectors.hex("cd0001")), "cd0001"),
@@ -419,17 +399,21 @@ class MsgpackTests {
 
 	@Test
 	void encodeShouldWriteMapsInIterationOrder() {
-		assertThat(Vectors.hex(Msgpack.encode(linkedMap("b", 1L, "a", new byte[] { 2 })))).isEqualTo("82a16201a161c40102");
+		assertThat(Vectors.hex(Msgpack.encode(linkedMap("b", 1L, "a", new byte[] { 2 }))))
+			.isEqualTo("82a16201a161c40102");
 	}
 
 	@Test
 	void encodeShouldSizeContainerHeaders() {
-		assertThat(Vectors.hex(Arrays.copyOf(Msgpack.encode(new ArrayList<>(java.util.Collections.nCopies(15, 0L))), 1)))
-				.isEqualTo("9f");
-		assertThat(Vectors.hex(Arrays.copyOf(Msgpack.encode(new ArrayList<>(java.util.Collections.nCopies(16, 0L))), 3)))
-				.isEqualTo("dc0010");
-		assertThat(Vectors.hex(Arrays.copyOf(Msgpack.encode(new ArrayList<>(java.util.Collections.nCopies(65536, 0L))), 5)))
-				.isEqualTo("dd00010000");
+		assertThat(
+				Vectors.hex(Arrays.copyOf(Msgpack.encode(new ArrayList<>(java.util.Collections.nCopies(15, 0L))), 1)))
+			.isEqualTo("9f");
+		assertThat(
+				Vectors.hex(Arrays.copyOf(Msgpack.encode(new ArrayList<>(java.util.Collections.nCopies(16, 0L))), 3)))
+			.isEqualTo("dc0010");
+		assertThat(Vectors
+			.hex(Arrays.copyOf(Msgpack.encode(new ArrayList<>(java.util.Collections.nCopies(65536, 0L))), 5)))
+			.isEqualTo("dd00010000");
 		Map<Long, Long> map = new LinkedHashMap<>();
 		for (long i = 0; i < 16; i++) {
 			map.put(i, i);
@@ -443,7 +427,7 @@ class MsgpackTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Msgpack.encode(List.of(new java.util.Date())));
 		assertThatIllegalArgumentException().isThrownBy(() -> Msgpack.encode(BigInteger.ONE.shiftLeft(64)));
 		assertThatIllegalArgumentException()
-				.isThrownBy(() -> Msgpack.encode(BigInteger.valueOf(Long.MIN_VALUE).subtract(BigInteger.ONE)));
+			.isThrownBy(() -> Msgpack.encode(BigInteger.valueOf(Long.MIN_VALUE).subtract(BigInteger.ONE)));
 	}
 
 	@Test

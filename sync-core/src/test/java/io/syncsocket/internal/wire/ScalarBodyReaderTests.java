@@ -108,13 +108,17 @@ class ScalarBodyReaderTests {
 			assertThat(fast.binaryOrAsciiBytes(i) == null || general.packet(i) instanceof byte[]
 					|| Arrays.equals(fast.binaryOrAsciiBytes(i),
 							((String) general.packet(i)).getBytes(StandardCharsets.UTF_8)))
-				.as(description + " key bytes " + i).isTrue();
+				.as(description + " key bytes " + i)
+				.isTrue();
 		}
 	}
 
 	// ---------------------------------------------------------------- generation
 
-	/** A message-shaped body: {@code clean} ones are valid and all scalar, others are often not. */
+	/**
+	 * A message-shaped body: {@code clean} ones are valid and all scalar, others are
+	 * often not.
+	 */
 	private static byte[] body(Random random, boolean clean) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		int packets = random.nextInt(7);
@@ -140,7 +144,10 @@ class ScalarBodyReaderTests {
 		return out.toByteArray();
 	}
 
-	/** Element {@code index}: header fields with a bias toward their right types, then anything. */
+	/**
+	 * Element {@code index}: header fields with a bias toward their right types, then
+	 * anything.
+	 */
 	private static void scalar(Random random, ByteArrayOutputStream out, int index, boolean clean) {
 		int choice = clean ? 0 : random.nextInt(20);
 		if (index == 0 && clean) {
@@ -160,8 +167,11 @@ class ScalarBodyReaderTests {
 			return;
 		}
 		switch (random.nextInt(clean ? 9 : 12)) {
-			case 0 -> out.write(clean ? 0xc0 | (random.nextInt(3) == 0 ? 0 : 2 + random.nextInt(2))
-					: 0xc0 + random.nextInt(4)); // nil, 0xc1, false, true
+			case 0 -> out
+				.write(clean ? 0xc0 | (random.nextInt(3) == 0 ? 0 : 2 + random.nextInt(2)) : 0xc0 + random.nextInt(4)); // nil,
+																														// 0xc1,
+																														// false,
+																														// true
 			case 1, 2 -> integer(random, out, random.nextLong() >> random.nextInt(64));
 			case 3 -> {
 				out.write(0xca);
@@ -244,7 +254,10 @@ class ScalarBodyReaderTests {
 		}
 	}
 
-	/** A str ({@code 0xa0}) or bin ({@code 0xc4}) of {@code length} bytes, sometimes invalid UTF-8. */
+	/**
+	 * A str ({@code 0xa0}) or bin ({@code 0xc4}) of {@code length} bytes, sometimes
+	 * invalid UTF-8.
+	 */
 	private static void text(Random random, ByteArrayOutputStream out, int kind, int length) {
 		if (kind == 0xa0) {
 			if (length < 32 && random.nextBoolean()) {

@@ -17,17 +17,20 @@ import org.junit.jupiter.api.TestFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every frame in every vector file (PROTOCOL.md §11), opened and decoded by {@link BlobCodec}
- * and {@link MessageCodec} and compared with the documented message: length header
- * (PROTOCOL.md §1), compression and checksum (§1.1), header fields and every packet with its
- * exact Java type (§2.1, {@link Msgpack}), and the raw packet bytes kept for relaying (§6.2).
+ * Every frame in every vector file (PROTOCOL.md §11), opened and decoded by
+ * {@link BlobCodec} and {@link MessageCodec} and compared with the documented message:
+ * length header (PROTOCOL.md §1), compression and checksum (§1.1), header fields and
+ * every packet with its exact Java type (§2.1, {@link Msgpack}), and the raw packet bytes
+ * kept for relaying (§6.2).
  */
 class VectorFramesTests {
 
-	/** Frames per file when these tests were written; the vectors may grow, never shrink. */
+	/**
+	 * Frames per file when these tests were written; the vectors may grow, never shrink.
+	 */
 	private static final Map<String, Integer> MINIMUM_FRAMES = Map.of("fixed_frames", 48, "js2p_acceptor_session", 22,
-			"js2p_compression", 38, "js2p_connector_and_peers", 5, "js2p_inbound_acceptance", 20,
-			"js2p_pair_via_proxy", 11, "py2p_interop", 26);
+			"js2p_compression", 38, "js2p_connector_and_peers", 5, "js2p_inbound_acceptance", 20, "js2p_pair_via_proxy",
+			11, "py2p_interop", 26);
 
 	@Test
 	void discoveryShouldFindEveryFrameField() {
@@ -38,15 +41,18 @@ class VectorFramesTests {
 			int expected = Vectors.rawFrameFieldCount(file);
 			raw += expected;
 			assertThat(perFile.getOrDefault(file, 0L)).as("frames found in %s.json", file).isEqualTo(expected);
-			assertThat(expected).as("frames in %s.json", file).isGreaterThanOrEqualTo(MINIMUM_FRAMES.getOrDefault(file, 0));
+			assertThat(expected).as("frames in %s.json", file)
+				.isGreaterThanOrEqualTo(MINIMUM_FRAMES.getOrDefault(file, 0));
 		}
 		assertThat(frames).hasSize(raw).hasSizeGreaterThanOrEqualTo(170);
 	}
 
 	@Test
 	void everyFrameWithoutATreeShouldBeAnInboundCompressionProbe() {
-		// Only js2p_compression.json's inbound_tests carry no message tree (they document the
-		// compression that was used instead); every other frame must be compared with a tree.
+		// Only js2p_compression.json's inbound_tests carry no message tree (they document
+		// the
+		// compression that was used instead); every other frame must be compared with a
+		// tree.
 		List<Frame> withoutTree = Vectors.frames().stream().filter((f) -> f.expected() == null).toList();
 		assertThat(withoutTree).hasSize(9).allSatisfy((f) -> {
 			assertThat(f.file()).isEqualTo("js2p_compression");
@@ -66,7 +72,8 @@ class VectorFramesTests {
 
 	@Test
 	void shownFormShouldDescribeTheSameTreeAsTheTypedForm() {
-		// The one-line form is used as the expected tree for frames that only have "sent":
+		// The one-line form is used as the expected tree for frames that only have
+		// "sent":
 		// prove the parser reads it exactly like the structured form wherever both exist.
 		int compared = 0;
 		for (Frame frame : Vectors.frames()) {
@@ -83,7 +90,8 @@ class VectorFramesTests {
 
 		// §1: 4-byte big-endian length of the blob that follows
 		assertThat(bytes.length).as("frame length").isGreaterThan(4);
-		long length = ((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+		long length = ((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8)
+				| (bytes[3] & 0xff);
 		assertThat(length).as("length header vs bytes after it").isEqualTo(bytes.length - 4);
 		if (frame.lengthHeader() != null) {
 			assertThat(length).as("documented length_header").isEqualTo(frame.lengthHeader().longValue());
@@ -114,7 +122,8 @@ class VectorFramesTests {
 		byte[] body = Arrays.copyOfRange(opened, 32, opened.length);
 		assertThat(Vectors.hex(Arrays.copyOf(opened, 32))).as("checksum").isEqualTo(Vectors.hex(Vectors.sha256(body)));
 		if (frame.checksumHex() != null) {
-			assertThat(Vectors.hex(Arrays.copyOf(opened, 32))).as("documented checksum_hex").isEqualTo(frame.checksumHex());
+			assertThat(Vectors.hex(Arrays.copyOf(opened, 32))).as("documented checksum_hex")
+				.isEqualTo(frame.checksumHex());
 		}
 		if (frame.msgpackHex() != null) {
 			assertThat(Vectors.hex(body)).as("documented msgpack_hex").isEqualTo(frame.msgpackHex());
@@ -124,7 +133,8 @@ class VectorFramesTests {
 		assertThat(message.blob()).as("blob kept").isEqualTo(opened);
 		assertThat(message.bodyLength()).isEqualTo(body.length);
 
-		// Packet boundaries found by an independent walker: rawPacket(i) must be exactly those bytes.
+		// Packet boundaries found by an independent walker: rawPacket(i) must be exactly
+		// those bytes.
 		assertThat(Vectors.formatAt(body, 0)).as("body format").isIn("fixarray", "array16", "array32");
 		int elements = Vectors.containerSize(body, 0);
 		assertThat(message.packetCount()).as("packets").isEqualTo(elements - 3);
@@ -135,8 +145,9 @@ class VectorFramesTests {
 		for (int i = 0; i < message.packetCount(); i++) {
 			int next = Vectors.end(body, at);
 			assertThat(Vectors.hex(message.rawPacket(i))).as("rawPacket(%d)", i)
-					.isEqualTo(Vectors.hex(Arrays.copyOfRange(body, at, next)));
-			Vectors.assertSameValue(Msgpack.decode(message.rawPacket(i)), message.packet(i), "rawPacket(" + i + ") decoded");
+				.isEqualTo(Vectors.hex(Arrays.copyOfRange(body, at, next)));
+			Vectors.assertSameValue(Msgpack.decode(message.rawPacket(i)), message.packet(i),
+					"rawPacket(" + i + ") decoded");
 			at = next;
 		}
 		assertThat(at).as("walker consumed the whole body").isEqualTo(body.length);
@@ -151,12 +162,13 @@ class VectorFramesTests {
 		}
 
 		assertThat(Vectors.assertWireFormats(body, 0, expected, "body")).as("typed tree spans the body")
-				.isEqualTo(body.length);
+			.isEqualTo(body.length);
 		List<Typed> tree = expected.elements();
 		assertThat(tree).as("message array").hasSizeGreaterThanOrEqualTo(3);
 
 		assertThat(tree.get(0).family()).isEqualTo(Family.INT);
-		assertThat((long) message.msgType()).as("msg_type").isEqualTo(((java.math.BigInteger) tree.get(0).value()).longValue());
+		assertThat((long) message.msgType()).as("msg_type")
+			.isEqualTo(((java.math.BigInteger) tree.get(0).value()).longValue());
 
 		Typed sender = tree.get(1);
 		String senderText = switch (sender.family()) {
@@ -179,7 +191,8 @@ class VectorFramesTests {
 			Vectors.assertDecoded(message.packet(i - 3), tree.get(i), "p" + (i - 3));
 		}
 		if (tree.size() > 3 && tree.get(3).family() == Family.INT) {
-			assertThat((long) message.subFlag()).as("subFlag").isEqualTo(((java.math.BigInteger) tree.get(3).value()).longValue());
+			assertThat((long) message.subFlag()).as("subFlag")
+				.isEqualTo(((java.math.BigInteger) tree.get(3).value()).longValue());
 		}
 	}
 

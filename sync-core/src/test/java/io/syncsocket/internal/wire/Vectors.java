@@ -25,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Test helper for the wire vectors in {@code src/test/resources/vectors} (see its README):
- * loading, typed trees {@code {"f": format, "v": value}} and their one-line {@code shown}
- * form, conversion into the Java values {@link Msgpack} writes, strict comparison of decoded
- * values against a tree, an independent msgpack format walker (no msgpack-core), and the
- * discovery of every frame in every vector file.
+ * Test helper for the wire vectors in {@code src/test/resources/vectors} (see its
+ * README): loading, typed trees {@code {"f": format, "v": value}} and their one-line
+ * {@code shown} form, conversion into the Java values {@link Msgpack} writes, strict
+ * comparison of decoded values against a tree, an independent msgpack format walker (no
+ * msgpack-core), and the discovery of every frame in every vector file.
  */
 final class Vectors {
 
@@ -99,7 +99,10 @@ final class Vectors {
 		return nodes;
 	}
 
-	/** {@code SHA-256(body) || body}: a verified, uncompressed blob, built without the codec. */
+	/**
+	 * {@code SHA-256(body) || body}: a verified, uncompressed blob, built without the
+	 * codec.
+	 */
 	static byte[] blobOf(byte[] body) {
 		byte[] blob = new byte[32 + body.length];
 		System.arraycopy(sha256(body), 0, blob, 0, 32);
@@ -127,15 +130,21 @@ final class Vectors {
 		return frame;
 	}
 
-	/** Asserts that {@code call} throws a {@link WireFormatException} carrying {@code fault}. */
+	/**
+	 * Asserts that {@code call} throws a {@link WireFormatException} carrying
+	 * {@code fault}.
+	 */
 	static void assertFault(ThrowingCallable call, LinkFault fault) {
 		assertThatExceptionOfType(WireFormatException.class).isThrownBy(call)
-				.satisfies((ex) -> assertThat(ex.fault()).as("fault of: %s", ex.getMessage()).isEqualTo(fault));
+			.satisfies((ex) -> assertThat(ex.fault()).as("fault of: %s", ex.getMessage()).isEqualTo(fault));
 	}
 
 	// ---------------------------------------------------------------- typed trees
 
-	/** The msgpack families a typed tree distinguishes (and the Java type each decodes to). */
+	/**
+	 * The msgpack families a typed tree distinguishes (and the Java type each decodes
+	 * to).
+	 */
 	enum Family {
 
 		INT, FLOAT32, FLOAT64, STR, BIN, ARRAY, MAP, NIL, BOOL, EXT;
@@ -143,7 +152,8 @@ final class Vectors {
 		static Family of(String format) {
 			return switch (format) {
 				case "positive_fixint", "negative_fixint", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
-						"int32", "int64" -> INT;
+						"int32", "int64" ->
+					INT;
 				case "float32" -> FLOAT32;
 				case "float64" -> FLOAT64;
 				case "fixstr", "str8", "str16", "str32" -> STR;
@@ -160,9 +170,10 @@ final class Vectors {
 	}
 
 	/**
-	 * One node of a typed tree. {@code value} is a String (str), lowercase hex String (bin),
-	 * BigInteger (ints), Double (floats), Boolean, null (nil), {@code List<Typed>} (array) or
-	 * {@code List<Pair>} (map, wire order). Records, so two trees compare with equals.
+	 * One node of a typed tree. {@code value} is a String (str), lowercase hex String
+	 * (bin), BigInteger (ints), Double (floats), Boolean, null (nil), {@code List<Typed>}
+	 * (array) or {@code List<Pair>} (map, wire order). Records, so two trees compare with
+	 * equals.
 	 */
 	record Typed(String format, @Nullable Object value) {
 
@@ -193,7 +204,8 @@ final class Vectors {
 		JsonNode v = node.get("v");
 		return switch (Family.of(format)) {
 			case INT -> new Typed(format, v.isTextual() ? new BigInteger(v.asText()) : v.bigIntegerValue());
-			case FLOAT32, FLOAT64 -> new Typed(format, v.isTextual() ? Double.parseDouble(v.asText()) : v.doubleValue());
+			case FLOAT32, FLOAT64 ->
+				new Typed(format, v.isTextual() ? Double.parseDouble(v.asText()) : v.doubleValue());
 			case STR -> new Typed(format, v.asText());
 			case BIN -> new Typed(format, v.asText().toLowerCase(java.util.Locale.ROOT));
 			case ARRAY -> {
@@ -215,12 +227,18 @@ final class Vectors {
 		};
 	}
 
-	/** Whether {@code text} looks like a one-line {@code shown} tree (and not e.g. "zlib"). */
+	/**
+	 * Whether {@code text} looks like a one-line {@code shown} tree (and not e.g.
+	 * "zlib").
+	 */
 	static boolean isShown(String text) {
 		return text.matches("^(fixarray|array16|array32|fixmap|map16|map32)[\\[{].*");
 	}
 
-	/** Parses the one-line {@code shown} form, e.g. {@code fixarray[positive_fixint(2), bin8(0x6b)]}. */
+	/**
+	 * Parses the one-line {@code shown} form, e.g.
+	 * {@code fixarray[positive_fixint(2), bin8(0x6b)]}.
+	 */
 	static Typed parseShown(String text) {
 		ShownParser parser = new ShownParser(text);
 		Typed typed = parser.node();
@@ -343,9 +361,10 @@ final class Vectors {
 	}
 
 	/**
-	 * The Java value to hand to {@link Msgpack} / {@link MessageCodec#encode} for a tree: str →
-	 * String, bin → byte[], ints → Long (BigInteger beyond), float64 → Double, float32 → Float,
-	 * arrays → List, maps → LinkedHashMap in wire order, nil → null, bools → Boolean.
+	 * The Java value to hand to {@link Msgpack} / {@link MessageCodec#encode} for a tree:
+	 * str → String, bin → byte[], ints → Long (BigInteger beyond), float64 → Double,
+	 * float32 → Float, arrays → List, maps → LinkedHashMap in wire order, nil → null,
+	 * bools → Boolean.
 	 */
 	static @Nullable Object toJava(Typed typed) {
 		return switch (typed.family()) {
@@ -378,18 +397,22 @@ final class Vectors {
 
 	/**
 	 * Asserts that a value decoded by {@link Msgpack} matches a typed tree: the Java type
-	 * follows the msgpack family (as {@link Msgpack}'s Javadoc table says) and the value is equal,
-	 * recursively; map entries in wire order, bin keys as their UTF-8 text.
+	 * follows the msgpack family (as {@link Msgpack}'s Javadoc table says) and the value
+	 * is equal, recursively; map entries in wire order, bin keys as their UTF-8 text.
 	 */
 	static void assertDecoded(@Nullable Object actual, Typed expected, String path) {
 		switch (expected.family()) {
 			case INT -> {
 				BigInteger big = (BigInteger) Objects.requireNonNull(expected.value());
 				if (big.bitLength() < 64) {
-					assertThat(actual).as("%s (%s)", path, expected.format()).isInstanceOf(Long.class).isEqualTo(big.longValue());
+					assertThat(actual).as("%s (%s)", path, expected.format())
+						.isInstanceOf(Long.class)
+						.isEqualTo(big.longValue());
 				}
 				else {
-					assertThat(actual).as("%s (%s)", path, expected.format()).isInstanceOf(BigInteger.class).isEqualTo(big);
+					assertThat(actual).as("%s (%s)", path, expected.format())
+						.isInstanceOf(BigInteger.class)
+						.isEqualTo(big);
 				}
 			}
 			case FLOAT32 -> {
@@ -402,8 +425,9 @@ final class Vectors {
 				double want = (Double) Objects.requireNonNull(expected.value());
 				assertThat(Double.compare((Double) actual, want)).as("%s: %s vs %s", path, actual, want).isZero();
 			}
-			case STR -> assertThat(actual).as("%s (%s)", path, expected.format()).isInstanceOf(String.class)
-					.isEqualTo(expected.value());
+			case STR -> assertThat(actual).as("%s (%s)", path, expected.format())
+				.isInstanceOf(String.class)
+				.isEqualTo(expected.value());
 			case BIN -> {
 				assertThat(actual).as("%s (%s)", path, expected.format()).isInstanceOf(byte[].class);
 				assertThat(hex((byte[]) actual)).as("%s (%s)", path, expected.format()).isEqualTo(expected.value());
@@ -427,7 +451,8 @@ final class Vectors {
 					Map.Entry<?, ?> entry = entries.next();
 					String at = path + "{" + pair.key().value() + "}";
 					if (pair.key().family() == Family.BIN) {
-						// bin map keys become their UTF-8 text, as js2p does (Msgpack Javadoc)
+						// bin map keys become their UTF-8 text, as js2p does (Msgpack
+						// Javadoc)
 						String text = new String(hex((String) Objects.requireNonNull(pair.key().value())),
 								StandardCharsets.UTF_8);
 						assertThat(entry.getKey()).as("%s key (bin as text)", at).isEqualTo(text);
@@ -439,15 +464,16 @@ final class Vectors {
 				}
 			}
 			case NIL -> assertThat(actual).as("%s (nil)", path).isNull();
-			case BOOL -> assertThat(actual).as("%s (%s)", path, expected.format()).isInstanceOf(Boolean.class)
-					.isEqualTo(expected.value());
+			case BOOL -> assertThat(actual).as("%s (%s)", path, expected.format())
+				.isInstanceOf(Boolean.class)
+				.isEqualTo(expected.value());
 			case EXT -> fail("ext in a typed tree at " + path);
 		}
 	}
 
 	/**
-	 * Asserts two plain Java values are equal with their exact classes (byte[] by content,
-	 * floats by bits, lists and maps element by element in order).
+	 * Asserts two plain Java values are equal with their exact classes (byte[] by
+	 * content, floats by bits, lists and maps element by element in order).
 	 */
 	static void assertSameValue(@Nullable Object actual, @Nullable Object expected, String path) {
 		if (expected == null) {
@@ -482,20 +508,24 @@ final class Vectors {
 		}
 		else if (expected instanceof Double want) {
 			assertThat(Double.doubleToRawLongBits((Double) actual)).as("%s: %s vs %s", path, actual, want)
-					.isEqualTo(Double.doubleToRawLongBits(want));
+				.isEqualTo(Double.doubleToRawLongBits(want));
 		}
 		else if (expected instanceof Float want) {
 			assertThat(Float.floatToRawIntBits((Float) actual)).as("%s: %s vs %s", path, actual, want)
-					.isEqualTo(Float.floatToRawIntBits(want));
+				.isEqualTo(Float.floatToRawIntBits(want));
 		}
 		else {
 			assertThat(actual).as(path).isEqualTo(expected);
 		}
 	}
 
-	// ---------------------------------------------------------------- independent msgpack walker
+	// ---------------------------------------------------------------- independent
+	// msgpack walker
 
-	/** The msgpack format name of the byte at {@code bytes[offset]}, as the vectors spell it. */
+	/**
+	 * The msgpack format name of the byte at {@code bytes[offset]}, as the vectors spell
+	 * it.
+	 */
 	static String formatAt(byte[] bytes, int offset) {
 		int b = bytes[offset] & 0xff;
 		if (b <= 0x7f) {
@@ -557,7 +587,10 @@ final class Vectors {
 		return value;
 	}
 
-	/** Number of elements (arrays) or pairs (maps) announced by the container header at {@code offset}. */
+	/**
+	 * Number of elements (arrays) or pairs (maps) announced by the container header at
+	 * {@code offset}.
+	 */
 	static int containerSize(byte[] bytes, int offset) {
 		int b = bytes[offset] & 0xff;
 		return switch (formatAt(bytes, offset)) {
@@ -613,15 +646,18 @@ final class Vectors {
 	}
 
 	/**
-	 * Asserts that the bytes at {@code offset} carry exactly the formats of the typed tree
-	 * (the byte family, e.g. str8 and not str16, recursively) and returns the end offset.
+	 * Asserts that the bytes at {@code offset} carry exactly the formats of the typed
+	 * tree (the byte family, e.g. str8 and not str16, recursively) and returns the end
+	 * offset.
 	 */
 	static int assertWireFormats(byte[] bytes, int offset, Typed expected, String path) {
-		assertThat(formatAt(bytes, offset)).as("wire format at %s (offset %d)", path, offset).isEqualTo(expected.format());
+		assertThat(formatAt(bytes, offset)).as("wire format at %s (offset %d)", path, offset)
+			.isEqualTo(expected.format());
 		return switch (expected.family()) {
 			case ARRAY -> {
 				List<Typed> elements = expected.elements();
-				assertThat(containerSize(bytes, offset)).as("%s element count on the wire", path).isEqualTo(elements.size());
+				assertThat(containerSize(bytes, offset)).as("%s element count on the wire", path)
+					.isEqualTo(elements.size());
 				int at = containerBody(bytes, offset);
 				for (int i = 0; i < elements.size(); i++) {
 					at = assertWireFormats(bytes, at, elements.get(i), path + "[" + i + "]");
@@ -648,10 +684,12 @@ final class Vectors {
 	 * One frame found in a vector file.
 	 *
 	 * @param file vector file name (without .json)
-	 * @param path JSON path of the hex field, e.g. {@code /cases/0/frames_from_js2p/2/frame_hex}
+	 * @param path JSON path of the hex field, e.g.
+	 * {@code /cases/0/frames_from_js2p/2/frame_hex}
 	 * @param frame the complete frame bytes (length header included)
 	 * @param expected the documented message tree, if the vectors give one
-	 * @param compression documented compression: "none", "zlib", "gzip", or null if not documented
+	 * @param compression documented compression: "none", "zlib", "gzip", or null if not
+	 * documented
 	 * @param lengthHeader documented length header, or null
 	 * @param checksumHex documented checksum, or null
 	 * @param msgpackHex documented uncompressed body, or null
@@ -672,7 +710,10 @@ final class Vectors {
 
 	}
 
-	/** Every field whose name ends in {@code frame_hex}, in every vector file, in file order. */
+	/**
+	 * Every field whose name ends in {@code frame_hex}, in every vector file, in file
+	 * order.
+	 */
 	static List<Frame> frames() {
 		List<Frame> frames = new ArrayList<>();
 		for (String file : FILES) {
@@ -681,9 +722,12 @@ final class Vectors {
 		return frames;
 	}
 
-	/** Counts {@code "..frame_hex":} keys in the raw text, independently of the tree walk. */
+	/**
+	 * Counts {@code "..frame_hex":} keys in the raw text, independently of the tree walk.
+	 */
 	static int rawFrameFieldCount(String file) {
-		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"[a-z0-9_]*frame_hex\"\\s*:").matcher(text(file));
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"[a-z0-9_]*frame_hex\"\\s*:")
+			.matcher(text(file));
 		int count = 0;
 		while (matcher.find()) {
 			count++;
@@ -719,14 +763,18 @@ final class Vectors {
 					compression = owner.get("compression").isNull() ? "none" : owner.get("compression").asText();
 				}
 				else if (owner.path("sent").isTextual() && !isShown(owner.get("sent").asText())) {
-					// js2p_compression inbound_tests: "sent" names how the frame was compressed
-					compression = owner.get("sent").asText().equals("uncompressed") ? "none" : owner.get("sent").asText();
+					// js2p_compression inbound_tests: "sent" names how the frame was
+					// compressed
+					compression = owner.get("sent").asText().equals("uncompressed") ? "none"
+							: owner.get("sent").asText();
 				}
 				return new Frame(file, path, frame, expected, compression, intOrNull(owner, "length_header"),
-						textOrNull(owner, "checksum_hex"), textOrNull(owner, "msgpack_hex"), textOrNull(owner, "shown"));
+						textOrNull(owner, "checksum_hex"), textOrNull(owner, "msgpack_hex"),
+						textOrNull(owner, "shown"));
 			}
 			case "js2p_zlib_frame_hex", "js2p_gzip_frame_hex" -> {
-				// the same message as frame_hex, compressed by js2p: same checksum and body, other length
+				// the same message as frame_hex, compressed by js2p: same checksum and
+				// body, other length
 				String compression = field.equals("js2p_zlib_frame_hex") ? "zlib" : "gzip";
 				return new Frame(file, path, frame, treeOf(owner), compression, null, textOrNull(owner, "checksum_hex"),
 						textOrNull(owner, "msgpack_hex"), textOrNull(owner, "shown"));
@@ -743,12 +791,14 @@ final class Vectors {
 				return new Frame(file, path, frame, treeOf(sent), compression, intOrNull(sent, "length_header"),
 						textOrNull(sent, "checksum_hex"), textOrNull(sent, "msgpack_hex"), textOrNull(sent, "shown"));
 			}
-			default -> throw new IllegalStateException(file + path + ": unknown frame field " + field
-					+ " (teach Vectors.frame() what it documents)");
+			default -> throw new IllegalStateException(
+					file + path + ": unknown frame field " + field + " (teach Vectors.frame() what it documents)");
 		}
 	}
 
-	/** The documented tree of a record: typed, decoded, or a {@code sent} one-line form. */
+	/**
+	 * The documented tree of a record: typed, decoded, or a {@code sent} one-line form.
+	 */
 	private static @Nullable Typed treeOf(JsonNode owner) {
 		if (owner.has("typed")) {
 			return typed(owner.get("typed"));

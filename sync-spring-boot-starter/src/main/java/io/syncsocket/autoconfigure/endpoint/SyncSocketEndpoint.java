@@ -67,8 +67,8 @@ public class SyncSocketEndpoint {
 			keys.add(new KeyDescriptor(entry.key(), entry.meta().owner(), entry.meta().timestamp()));
 		}
 		return new SocketDescriptor(socket.state().name(), socket.id(), address(socket.boundAddress()),
-				address(socket.advertisedAddress()), socket.protocolId(), socket.leasing().name(), peers,
-				items.size(), keys, items.size() > keys.size());
+				address(socket.advertisedAddress()), socket.protocolId(), socket.leasing().name(), peers, items.size(),
+				keys, items.size() > keys.size());
 	}
 
 	private static String address(InetSocketAddress address) {
@@ -79,7 +79,10 @@ public class SyncSocketEndpoint {
 	public record SocketsDescriptor(Map<String, SocketDescriptor> sockets) {
 	}
 
-	/** One socket. {@code keys} holds at most the configured number; {@code truncated} says if more exist. */
+	/**
+	 * One socket. {@code keys} holds at most the configured number; {@code truncated}
+	 * says if more exist.
+	 */
 	public record SocketDescriptor(String state, @Nullable String nodeId, @Nullable String boundAddress,
 			@Nullable String advertisedAddress, String protocolId, String leasing, List<PeerDescriptor> peers,
 			int keyCount, List<KeyDescriptor> keys, boolean truncated) {

@@ -23,9 +23,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.StringUtils;
 
 /**
- * Auto-configuration of the {@code sync} health component: one {@link SyncSocketHealthIndicator}
- * for a single socket, a composite keyed by socket name for several. Disable it with
- * {@code management.health.sync.enabled=false}.
+ * Auto-configuration of the {@code sync} health component: one
+ * {@link SyncSocketHealthIndicator} for a single socket, a composite keyed by socket name
+ * for several. Disable it with {@code management.health.sync.enabled=false}.
  */
 @AutoConfiguration(after = SyncSocketAutoConfiguration.class)
 @ConditionalOnClass({ SyncSocket.class, ConditionalOnEnabledHealthIndicator.class })

@@ -16,8 +16,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.Assert;
 
 /**
- * Health of one {@link SyncSocket}: DOWN unless it is running (bound); UP when running and,
- * if seeds are configured, connected to at least one peer; otherwise the configured
+ * Health of one {@link SyncSocket}: DOWN unless it is running (bound); UP when running
+ * and, if seeds are configured, connected to at least one peer; otherwise the configured
  * "unconnected" status. Details: node id, addresses, protocol, leasing, peers, key count,
  * whether the initial state transfer completed, refused handshakes, link errors and every
  * fault kind that happened (slow peers, connection limits, bad frames ...).
@@ -56,7 +56,8 @@ public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("leasing", this.socket.leasing().name())
 			.withDetail("peerCount", peers.size())
 			.withDetail("peers", describe(peers))
-			.withDetail("seeds", this.socket.options().seeds().stream().map(SyncSocketHealthIndicator::address).toList())
+			.withDetail("seeds",
+					this.socket.options().seeds().stream().map(SyncSocketHealthIndicator::address).toList())
 			.withDetail("keys", this.socket.size())
 			.withDetail("initialSyncComplete", this.socket.initialSyncComplete())
 			.withDetail("rejectedHandshakes", stats.rejectedHandshakes())
@@ -64,7 +65,10 @@ public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("faults", faults(stats));
 	}
 
-	/** Every fault kind that happened, by name (slow peers, connection limits, bad frames ...). */
+	/**
+	 * Every fault kind that happened, by name (slow peers, connection limits, bad frames
+	 * ...).
+	 */
 	private static Map<String, Long> faults(MeshStats stats) {
 		Map<String, Long> faults = new LinkedHashMap<>();
 		stats.faults().forEach((fault, count) -> {

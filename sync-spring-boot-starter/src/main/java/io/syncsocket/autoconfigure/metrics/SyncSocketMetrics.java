@@ -14,15 +14,17 @@ import io.syncsocket.SyncStats;
 
 /**
  * Micrometer meters of {@link SyncSocket}s, tagged {@code socket=<name>}: peers, keys,
- * tombstones, messages and bytes in and out, relayed broadcasts, updates by origin, deletes,
- * lease and stale rejections, and link errors by fault. Meters read the sockets' counters
- * when scraped; nothing is recorded on the hot path.
+ * tombstones, messages and bytes in and out, relayed broadcasts, updates by origin,
+ * deletes, lease and stale rejections, and link errors by fault. Meters read the sockets'
+ * counters when scraped; nothing is recorded on the hot path.
  */
 public class SyncSocketMetrics implements MeterBinder {
 
 	private final Map<String, SyncSocket> sockets;
 
-	/** @param sockets the sockets by socket name */
+	/**
+	 * @param sockets the sockets by socket name
+	 */
 	public SyncSocketMetrics(Map<String, SyncSocket> sockets) {
 		this.sockets = Map.copyOf(sockets);
 	}
@@ -37,8 +39,10 @@ public class SyncSocketMetrics implements MeterBinder {
 		gauge(registry, "sync.peers", "Handshaken peers", tags, socket, (s) -> s.peers().size());
 		gauge(registry, "sync.keys", "Keys in the dictionary", tags, socket, (s) -> sync(s).keys());
 		gauge(registry, "sync.tombstones", "Deleted keys remembered", tags, socket, (s) -> sync(s).tombstones());
-		counter(registry, "sync.messages.received", "Messages received", tags, socket, (s) -> s.stats().messagesReceived());
-		counter(registry, "sync.messages.sent", "Messages written to links", tags, socket, (s) -> s.stats().messagesSent());
+		counter(registry, "sync.messages.received", "Messages received", tags, socket,
+				(s) -> s.stats().messagesReceived());
+		counter(registry, "sync.messages.sent", "Messages written to links", tags, socket,
+				(s) -> s.stats().messagesSent());
 		counter(registry, "sync.bytes.received", "Blob bytes received", tags, socket, (s) -> s.stats().bytesReceived());
 		counter(registry, "sync.bytes.sent", "Blob bytes written", tags, socket, (s) -> s.stats().bytesSent());
 		counter(registry, "sync.broadcasts.relayed", "Broadcasts relayed to peers", tags, socket,
@@ -54,12 +58,13 @@ public class SyncSocketMetrics implements MeterBinder {
 				(s) -> sync(s).leaseRejections());
 		counter(registry, "sync.stale.rejections", "Remote changes older than the stored version", tags, socket,
 				(s) -> sync(s).staleRejections());
-		counter(registry, "sync.repairs", "Full states asked of a peer whose dictionary stayed different (anti-entropy)",
-				tags, socket, (s) -> sync(s).repairs());
+		counter(registry, "sync.repairs",
+				"Full states asked of a peer whose dictionary stayed different (anti-entropy)", tags, socket,
+				(s) -> sync(s).repairs());
 		for (LinkFault fault : LinkFault.values()) {
 			counter(registry, "sync.link.faults", "Link faults by kind",
-					tags.and("fault", fault.name().toLowerCase(java.util.Locale.ROOT)).and("closes_link",
-							String.valueOf(fault.closesLink())),
+					tags.and("fault", fault.name().toLowerCase(java.util.Locale.ROOT))
+						.and("closes_link", String.valueOf(fault.closesLink())),
 					socket, (s) -> s.stats().faults(fault));
 		}
 	}

@@ -132,7 +132,8 @@ class SyncSocketEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointShouldBeAvailableOverJmxWhenExposedThere() {
-		this.contextRunner.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=sync")
+		this.contextRunner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=sync")
 			.run((context) -> assertThat(context).hasSingleBean(SyncSocketEndpoint.class));
 	}
 
@@ -145,7 +146,8 @@ class SyncSocketEndpointAutoConfigurationTests {
 	@Test
 	void endpointWithoutAccessShouldNotBeCreated() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=sync", "management.endpoint.sync.access=NONE")
+			.withPropertyValues("management.endpoints.web.exposure.include=sync",
+					"management.endpoint.sync.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(SyncSocketEndpoint.class));
 	}
 

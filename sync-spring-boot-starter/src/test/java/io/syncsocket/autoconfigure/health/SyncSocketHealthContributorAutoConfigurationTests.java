@@ -74,7 +74,8 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 	void healthShouldShowTroubleOnLinks() {
 		this.contextRunner.run((context) -> {
 			SyncSocket socket = context.getBean(SyncSocket.class);
-			// a peer that sends a frame whose checksum is wrong: the node closes that link
+			// a peer that sends a frame whose checksum is wrong: the node closes that
+			// link
 			try (java.net.Socket peer = new java.net.Socket("127.0.0.1", socket.boundAddress().getPort())) {
 				byte[] frame = new byte[4 + 40];
 				frame[3] = 40;
@@ -99,14 +100,14 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 			Health health = health(context);
 			assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
 			assertThat(health.getDetails()).containsEntry("peerCount", 0);
-			assertThat(health.getDetails().get("seeds")).asInstanceOf(InstanceOfAssertFactories.LIST)
-				.hasSize(1);
+			assertThat(health.getDetails().get("seeds")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(1);
 		});
 	}
 
 	@Test
 	void unreachableSeedsShouldReportTheConfiguredUnconnectedStatus() throws IOException {
-		this.contextRunner.withPropertyValues("sync.seeds=127.0.0.1:" + closedPort(), "sync.health.unconnected-status=down")
+		this.contextRunner
+			.withPropertyValues("sync.seeds=127.0.0.1:" + closedPort(), "sync.health.unconnected-status=down")
 			.run((context) -> assertThat(health(context).getStatus()).isEqualTo(Status.DOWN));
 	}
 
@@ -121,8 +122,7 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 					Health health = health(context);
 					assertThat(health.getStatus()).isEqualTo(Status.UP);
 					assertThat(health.getDetails()).containsEntry("peerCount", 1);
-					assertThat(health.getDetails().get("peers"))
-						.asInstanceOf(InstanceOfAssertFactories.LIST)
+					assertThat(health.getDetails().get("peers")).asInstanceOf(InstanceOfAssertFactories.LIST)
 						.singleElement()
 						.asInstanceOf(InstanceOfAssertFactories.MAP)
 						.containsEntry("id", seedSocket.id())
@@ -171,13 +171,15 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 	void userDefinedContributorShouldWin() {
 		HealthIndicator own = () -> Health.up().build();
 		this.contextRunner.withBean("syncHealthIndicator", HealthIndicator.class, () -> own)
-			.run((context) -> assertThat(context).getBeans(HealthContributor.class).containsOnlyKeys("syncHealthIndicator"));
+			.run((context) -> assertThat(context).getBeans(HealthContributor.class)
+				.containsOnlyKeys("syncHealthIndicator"));
 	}
 
 	@Test
 	void disabledShouldNotCreateAContributor() {
 		this.contextRunner.withPropertyValues("management.health.sync.enabled=false")
-			.run((context) -> assertThat(context).hasSingleBean(SyncSocket.class).doesNotHaveBean(HealthContributor.class));
+			.run((context) -> assertThat(context).hasSingleBean(SyncSocket.class)
+				.doesNotHaveBean(HealthContributor.class));
 	}
 
 	@Test
@@ -202,8 +204,10 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 
 	@Test
 	void withoutTheHealthModuleShouldNotCreateAContributor() {
-		// As in an application: auto-configurations are imported through the import filter,
-		// which skips ours from its generated metadata before its conditions are even loaded.
+		// As in an application: auto-configurations are imported through the import
+		// filter,
+		// which skips ours from its generated metadata before its conditions are even
+		// loaded.
 		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
 			.withPropertyValues("sync.port=0")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))

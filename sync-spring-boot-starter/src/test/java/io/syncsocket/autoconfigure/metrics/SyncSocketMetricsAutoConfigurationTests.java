@@ -95,9 +95,11 @@ class SyncSocketMetricsAutoConfigurationTests {
 			socket.set("a", 1);
 			socket.close();
 			assertThat(gauge(registry, "sync.peers", "default")).isZero();
-			// the closed socket keeps its last dictionary and counters: function counters never go back
+			// the closed socket keeps its last dictionary and counters: function counters
+			// never go back
 			assertThat(gauge(registry, "sync.keys", "default")).isEqualTo(1);
-			assertThat(registry.get("sync.updates").tags("socket", "default", "origin", "local").functionCounter().count())
+			assertThat(
+					registry.get("sync.updates").tags("socket", "default", "origin", "local").functionCounter().count())
 				.isEqualTo(1);
 			assertThat(registry.get("sync.messages.sent").tag("socket", "default").functionCounter().count())
 				.isNotNaN();
