@@ -557,19 +557,21 @@ final class SimRun {
 	 * between the two writes or within 2 s after the later.
 	 */
 	private boolean linkChangeNear(long from, long to) {
+		// Behind a slow reader, bytes written before the writes can still be queued much
+		// later:
+		// a link closed for SLOW_PEER loses them whenever it closes, and a node they
+		// reach late
+		// holds the earlier write until a new link merges its state with the others'.
+		long until = this.slowReaders ? Long.MAX_VALUE : to + 2 * S;
 		for (SimNode node : this.nodes) {
 			for (long gained : node.peersGained) {
-				if (gained >= from - MS && gained <= to + 2 * S) {
+				if (gained >= from - MS && gained <= until) {
 					return true;
 				}
 			}
 		}
-		// behind a slow reader, bytes written before the writes can still be queued much
-		// later, and a
-		// link closed for SLOW_PEER loses them whenever it closes
-		long closesUntil = this.slowReaders ? Long.MAX_VALUE : to + 2 * S;
 		for (long closed : this.world.linkCloses) {
-			if (closed >= from - MS && closed <= closesUntil) {
+			if (closed >= from - MS && closed <= until) {
 				return true;
 			}
 		}
