@@ -10,6 +10,7 @@ import io.syncsocket.Peer;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * other's write. Anti-entropy (digests compared each round, full state asked for when
  * they stay different) must make them converge over the same link, with no reconnect.
  */
+@Tag("slow")
 class AntiEntropyTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);

@@ -20,6 +20,7 @@ import io.syncsocket.faults.Versions.Snapshot;
 import io.syncsocket.interop.Js2pNode;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,7 @@ import static org.awaitility.Awaitility.await;
  * changes nothing that the first missed.</li>
  * </ul>
  */
+@Tag("slow")
 class ChaosTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChaosTests.class);

@@ -13,6 +13,7 @@ import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * direction of each link; the racing orders are repeated with real dials at the same
  * instant.
  */
+@Tag("slow")
 class DuplicateLinkTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);

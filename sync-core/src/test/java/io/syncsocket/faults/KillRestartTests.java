@@ -12,6 +12,7 @@ import io.syncsocket.faults.Versions.Snapshot;
 import io.syncsocket.interop.Js2pNode;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * by the restarted node), receive the full state, and every replica ends identical with
  * every acknowledged write kept (see {@link AckLedger}).
  */
+@Tag("slow")
 class KillRestartTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

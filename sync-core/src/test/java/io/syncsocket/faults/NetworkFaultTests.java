@@ -14,6 +14,7 @@ import io.syncsocket.faults.Versions.Snapshot;
 import io.syncsocket.faults.Versions.Version;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * partitions (cut), blackholes and slow links, then healing. Leases off: the newest write
  * wins (ties: the smaller node id), which is the order every replica must end with.
  */
+@Tag("slow")
 class NetworkFaultTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

@@ -8,6 +8,7 @@ import io.syncsocket.Leasing;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * reset: a dial whose connect callback reached the node loop after the link had already
  * closed used to stay pending forever, and its seed was never dialed again.
  */
+@Tag("slow")
 class SeedRedialTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);

@@ -15,6 +15,7 @@ import java.util.List;
 import io.syncsocket.Leasing;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * first. The hosts file is re-read on every look-up because the children run without an
  * address cache.
  */
+@Tag("slow")
 class SeedResolutionTests {
 
 	private static final String SEED_NAME = "seeds.syncsocket.test";

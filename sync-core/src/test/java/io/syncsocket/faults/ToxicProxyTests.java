@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * The fault proxy itself, against a plain echo server: each mode does what the fault
  * tests rely on.
  */
+@Tag("slow")
 class ToxicProxyTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(5);

@@ -18,6 +18,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The inputs the fuzz suite found bugs with, as plain tests: a node with a well-behaved
  * peer and a raw peer that sends one bad message.
  */
+@Tag("slow")
 class FuzzRegressionTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +58,7 @@ import static org.assertj.core.api.Assertions.fail;
  * the encoder, every buffer is released (allocator tracking plus Netty's paranoid leak
  * detector) and {@code finish()} is false. Seed and case counts: {@link FuzzSettings}.
  */
+@Tag("slow")
 class PipelineFuzzTests {
 
 	private static final int MAX_FRAME = 128 * 1024;

@@ -43,6 +43,7 @@ import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +71,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a pipeline's tail or on the node loop, no Netty leak report). Seed and case counts:
  * {@link FuzzSettings}.
  */
+@Tag("slow")
 class SocketFuzzTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);

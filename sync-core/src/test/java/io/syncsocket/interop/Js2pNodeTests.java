@@ -11,6 +11,7 @@ import io.syncsocket.interop.Js2pNode.Leasing;
 import io.syncsocket.interop.Js2pNode.Options;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static io.syncsocket.interop.Js2pNode.bin;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * Self-test of the js2p fixture ({@code interop/js2p}) and its wrapper {@link Js2pNode}:
  * two real js2p nodes talking to each other, no syncsocket code involved.
  */
+@Tag("slow")
 class Js2pNodeTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

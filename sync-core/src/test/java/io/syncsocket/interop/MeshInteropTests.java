@@ -31,6 +31,7 @@ import org.assertj.core.data.Offset;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -59,6 +60,7 @@ import static org.awaitility.Awaitility.await;
  * socket joins it with {@code Protocol.of("sync1")}. A js2p MeshSocket speaks
  * {@code mesh}, the Java default.
  */
+@Tag("slow")
 class MeshInteropTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

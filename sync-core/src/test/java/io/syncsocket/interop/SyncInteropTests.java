@@ -27,6 +27,7 @@ import io.syncsocket.interop.Js2pNode.Options;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -60,6 +61,7 @@ import static org.awaitility.Awaitility.await;
  * whose id is fixed to sort before or after every js2p id and whose clock is set to
  * js2p's second.
  */
+@Tag("slow")
 class SyncInteropTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

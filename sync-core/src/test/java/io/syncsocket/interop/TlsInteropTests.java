@@ -18,6 +18,7 @@ import io.syncsocket.TlsOptions;
 import io.syncsocket.interop.Js2pNode.Options;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static io.syncsocket.interop.Js2pNode.HOST;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * both directions. A verified (mutual TLS) Java node refuses js2p both ways: js2p
  * presents no client certificate and a self-signed server certificate.
  */
+@Tag("slow")
 class TlsInteropTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.fail;
  * schedules from a new random base seed; a failure names the seed, the invariant and the
  * command that replays it with every event logged.
  */
+@Tag("slow")
 class SimulationTests {
 
 	private static final int DEFAULT_RUNS = 20_000;
