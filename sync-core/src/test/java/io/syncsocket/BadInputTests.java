@@ -493,8 +493,7 @@ class BadInputTests {
 		raw.handshake(this.node);
 		awaitPeer(raw);
 		// In one node loop task: close the link, then broadcast, so the write reaches the
-		// link
-		// while it is closing, before the node loop hears of the close.
+		// link while it is closing, before the node loop hears of the close.
 		String token = token();
 		this.node.call(() -> {
 			this.node.runningNode().disconnect(raw.id());
@@ -534,8 +533,7 @@ class BadInputTests {
 			.satisfies((peer) -> assertThat(peer.compression()).isEqualTo("gzip"));
 
 		// The same list again changes nothing, so it is not answered: the answer to a
-		// later
-		// request "*" arrives with no renegotiate before it.
+		// later request "*" arrives with no renegotiate before it.
 		raw.send(Flags.RENEGOTIATE, Flags.COMPRESSION, List.of(Compression.GZIP.id()));
 		raw.send(Flags.WHISPER, Flags.REQUEST, "*".getBytes(StandardCharsets.US_ASCII));
 		List<Frame> frames = raw.readUntil((frame) -> frame.message().subFlag() == Flags.PEERS, RawPeer.READ_TIMEOUT);

@@ -106,8 +106,7 @@ class Py2pEncodingTests {
 			.allSatisfy((id) -> assertThat(PY2P_COMPRESSION).contains(((Long) id).intValue()));
 
 		// The raw peer py2p accepted sent ids as str and the protocol id as bin; the one
-		// it
-		// rejected sent the protocol id as str. Ours must look like the accepted one.
+		// it rejected sent the protocol id as str. Ours must look like the accepted one.
 		JsonNode accepted = null;
 		JsonNode rejected = null;
 		for (JsonNode run : vectors.get("raw_java_style_peer_vs_py2p")) {

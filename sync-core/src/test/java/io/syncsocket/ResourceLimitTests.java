@@ -86,10 +86,9 @@ class ResourceLimitTests {
 		good.addMessageListener((message) -> received.incrementAndGet());
 
 		// A steady stream of 64 KiB broadcasts of incompressible data, paced by the good
-		// peer
-		// (at most 2 in flight, so its queue stays far below the cap), 12.5 MiB in all:
-		// far
-		// more than the stalled peer's small, fixed kernel buffers and the cap hold.
+		// peer (at most 2 in flight, so its queue stays far below the cap), 12.5 MiB in
+		// all: far more than the stalled peer's small, fixed kernel buffers and the cap
+		// hold.
 		Random random = new Random(42);
 		int messages = 200;
 		for (int i = 0; i < messages; i++) {

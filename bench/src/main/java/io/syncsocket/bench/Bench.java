@@ -557,8 +557,7 @@ public final class Bench {
 	private String w3(Map<Figure, Double> figures) {
 		int keys = this.settings.keys(this.impl);
 		// B joins this often unmeasured first, so C2 has compiled the receive path (one
-		// join left the
-		// compiler threads busy on both cores through the measured ones)
+		// join left the compiler threads busy on both cores through the measured ones)
 		int warmup = this.settings.joinWarmup(this.impl);
 		int warmupLimit = this.settings.joinWarmupLimit(this.impl);
 		Pair pair = null;

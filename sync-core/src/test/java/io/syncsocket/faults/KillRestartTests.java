@@ -99,8 +99,7 @@ class KillRestartTests {
 		assertThat(converged.entries()).hasSize(40);
 		assertThat(this.ledger.lost(converged, FaultMesh.snapshots(mesh.slots()))).isEmpty();
 		// backoff: seedRetry 200 ms doubling to 2 s dials at about 0, 0.2, 0.6, 1.4, 3.0,
-		// 5.0 ... s;
-		// a fixed 250 ms re-dial would have made downMillis / 250 attempts
+		// 5.0 ... s; a fixed 250 ms re-dial would have made downMillis / 250 attempts
 		assertThat(dialsWhileDown).as("dials of b by a in %d ms down", downMillis)
 			.isBetween(4L, expectedDials(downMillis, 200, 2000) + 2);
 	}

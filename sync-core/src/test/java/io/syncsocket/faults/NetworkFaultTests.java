@@ -223,13 +223,10 @@ class NetworkFaultTests {
 		fromC.close();
 
 		// a delete on one end and a set (then a delta) on the other end of one key, in
-		// the same second,
-		// crossing on the slow links. The setter has the larger id, so when the delete
-		// reaches it the
-		// lease predicate applies it (same second, the smaller id wins, PROTOCOL.md §7.4
-		// rule 5); the
-		// deleter must then not let the set resurrect the key, or the replicas disagree
-		// for good.
+		// the same second, crossing on the slow links. The setter has the larger id, so
+		// when the delete reaches it the lease predicate applies it (same second, the
+		// smaller id wins, PROTOCOL.md §7.4 rule 5); the deleter must then not let the
+		// set resurrect the key, or the replicas disagree for good.
 		Slot deleter = (a.node().id().compareTo(c.node().id()) < 0) ? a : c;
 		Slot setter = (deleter == a) ? c : a;
 		String crossed = crossInOneSecond(mesh, b, deleter, setter, (key) -> WriteStream.Write.set(key, "set"));

@@ -53,10 +53,8 @@ class SeedRedialTests {
 				.maxOutgoing(0))
 			.build()));
 		// every dial connects and is reset at once (each seed about four times a second);
-		// with the CPUs
-		// busy, callbacks are delayed as on a loaded host; after several hundred dials
-		// every seed must
-		// still be dialed
+		// with the CPUs busy, callbacks are delayed as on a loaded host; after several
+		// hundred dials every seed must still be dialed
 		try (CpuContention contention = new CpuContention(2 * Runtime.getRuntime().availableProcessors())) {
 			await().atMost(WAIT).until(() -> proxies.stream().mapToLong(ToxicProxy::accepted).sum() >= 800);
 			long[] before = proxies.stream().mapToLong(ToxicProxy::accepted).toArray();

@@ -152,8 +152,8 @@ final class NodeModel {
 		}
 		if (type == 0) {
 			// a broadcast of a directly connected peer that another link relays is left
-			// to the
-			// author's own link (the raw fuzz peer claiming the good peer as author)
+			// to the author's own link (the raw fuzz peer claiming the good peer as
+			// author)
 			if (message.sender().equals(this.goodPeerId) && !this.goodPeerId.equals(link.peerId)) {
 				return;
 			}
@@ -252,9 +252,8 @@ final class NodeModel {
 		boolean whisper = message.msgType() == 2;
 		if (count == 3) {
 			// A live change the node does not pass on to the good peer (a whisper, or a
-			// broadcast
-			// claiming the good peer as author) makes the two differ on this key from now
-			// on.
+			// broadcast claiming the good peer as author) makes the two differ on this
+			// key from now on.
 			boolean applied = applyLive(key, new Version(value, message.sender(), message.time()), now);
 			note(key, applied ? "live store applied" : "live store rejected", message);
 			if (applied && (whisper || message.sender().equals(this.goodPeerId))) {
@@ -269,8 +268,7 @@ final class NodeModel {
 			return;
 		}
 		// A changed full-state whisper is re-broadcast by the node; a 5-packet broadcast
-		// is relayed as
-		// it is, except to its author.
+		// is relayed as it is, except to its author.
 		boolean merged = merge(key, new Version(value, owner, timestamp));
 		note(key, merged ? "state entry merged" : "state entry lost", message);
 		if (merged && !whisper && message.sender().equals(this.goodPeerId)) {

@@ -362,9 +362,8 @@ class PipelineFuzzTests {
 		EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker).register(false).build();
 		channel.config().setAllocator(allocator);
 		// Transport's per-link cap on queued bytes (MeshOptions' default), not
-		// EmbeddedChannel's 64 KiB:
-		// echoed messages wait in the outbound buffer until drained, and must not look
-		// like a slow peer.
+		// EmbeddedChannel's 64 KiB: echoed messages wait in the outbound buffer until
+		// drained, and must not look like a slow peer.
 		channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(QUEUED_BYTES / 2, QUEUED_BYTES));
 		Recorder recorder = new Recorder(random.nextInt(4) == 0, random.nextBoolean());
 		Link link = FuzzPipeline.install(channel, MAX_FRAME, TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS), recorder);

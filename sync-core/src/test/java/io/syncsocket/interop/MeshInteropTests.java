@@ -263,9 +263,8 @@ class MeshInteropTests {
 		await().atMost(TIMEOUT).until(() -> countMessages(javaReceived, "from B") == 1);
 
 		// Each js2p node relays what it gets back to Java (js2p excludes only the
-		// author), so
-		// Java sees each broadcast twice and must drop the echo instead of relaying it
-		// again.
+		// author), so Java sees each broadcast twice and must drop the echo instead of
+		// relaying it again.
 		await().during(QUIET).atMost(QUIET.plus(TIMEOUT)).untilAsserted(() -> {
 			assertThat(countJs2pMessages(b, str("from A"))).isEqualTo(1);
 			assertThat(countJs2pMessages(a, str("from B"))).isEqualTo(1);
@@ -352,10 +351,9 @@ class MeshInteropTests {
 		Js2pNode js2p = startJs2p(Kind.MESH);
 		linkJs2pToJava(js2p, hub);
 		// A second Java node, advertised as "localhost": js2p skips peer-list entries
-		// whose host or
-		// port equals one of its peers', so only a different host text lets it follow one
-		// here.
-		// maxOutgoing 0 keeps this node from dialing js2p itself when the hub names it.
+		// whose host or port equals one of its peers', so only a different host text lets
+		// it follow one here. maxOutgoing 0 keeps this node from dialing js2p itself when
+		// the hub names it.
 		MeshSocket leaf = startJava(MeshOptions.builder()
 			.bindAddress(HOST)
 			.port(0)
@@ -370,8 +368,7 @@ class MeshInteropTests {
 		js2p.send(List.of(str("*")), 0x02, 0x08);
 
 		// The hub answers with a peers list naming the leaf; js2p follows it with the
-		// leaf's id
-		// as expected id.
+		// leaf's id as expected id.
 		JsonNode entry = awaitJs2pPeer(js2p, leaf.id());
 		assertThat(entry.path("outgoing").asBoolean()).isTrue();
 		assertThat(entry.path("host").asText()).isEqualTo("localhost");

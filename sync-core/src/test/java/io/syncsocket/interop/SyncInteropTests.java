@@ -375,8 +375,8 @@ class SyncInteropTests {
 		assertThat(received.path("owner").asText()).isEqualTo(a.id());
 		assertThat(received.path("timestamp").asLong()).isEqualTo(local.path("timestamp").asLong());
 		// B relays the broadcast back to the Java node (everyone but the author,
-		// PROTOCOL.md §6.2),
-		// which drops it as already seen instead of applying or relaying it again
+		// PROTOCOL.md §6.2), which drops it as already seen instead of applying or
+		// relaying it again
 		await().atMost(TIMEOUT).until(() -> java.stats().duplicatesDropped() >= 1);
 		await().during(QUIET).atMost(QUIET.plus(TIMEOUT)).untilAsserted(() -> {
 			assertThat(countJs2pUpdates(b, "relayed")).isEqualTo(1);

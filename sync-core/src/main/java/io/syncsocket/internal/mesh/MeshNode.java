@@ -77,24 +77,14 @@ public final class MeshNode implements LinkListener {
 
 	private final List<PeerListener> peerListeners;
 
-	private volatile List<Peer> peerSnapshot = List.of();
-
-	private volatile int openLinks;
-
 	private volatile @Nullable Dialer transport;
 
 	private @Nullable MeshExtension extension;
 
 	// ---- node lock state
 
-	/**
-	 * Every open link (links compare by identity); in the order they opened, so that
-	 * scans are deterministic.
-	 */
-	private final Map<Link, Connection> connections = new LinkedHashMap<>();
-
-	/** Handshaken connections by peer id: the routing table. */
-	private final Map<String, Connection> routes = new HashMap<>();
+	/** The open links and the routing table. */
+	private final LinkTable links = new LinkTable();
 
 	/** Ids being dialed because a peer list named them. */
 	private final Map<String, Long> dialing = new HashMap<>();
@@ -185,12 +175,12 @@ public final class MeshNode implements LinkListener {
 	// operations
 
 	public List<Peer> peers() {
-		return this.peerSnapshot;
+		return this.links.peers();
 	}
 
 	/** Links open right now, handshaken or not. Any thread. */
 	public int openLinks() {
-		return this.openLinks;
+		return this.links.openLinks();
 	}
 
 	public @Nullable Message poll() {
@@ -213,10 +203,10 @@ public final class MeshNode implements LinkListener {
 
 	/** Closes the link to a peer; false if there is none. Under the node lock. */
 	public boolean disconnect(String peerId) {
-		if (!this.routes.containsKey(peerId)) {
+		if (!this.links.isRouted(peerId)) {
 			return false;
 		}
-		for (Connection connection : this.connections.values()) {
+		for (Connection connection : this.links.all()) {
 			if (peerId.equals(connection.peerId())) {
 				connection.link.close();
 			}
@@ -248,7 +238,7 @@ public final class MeshNode implements LinkListener {
 	 * connected. Under the node lock.
 	 */
 	public boolean sendUserWhisper(String peerId, List<?> packets) {
-		Connection connection = this.routes.get(peerId);
+		Connection connection = this.links.route(peerId);
 		if (connection == null) {
 			return false;
 		}
@@ -263,7 +253,7 @@ public final class MeshNode implements LinkListener {
 	public void closeAll() {
 		this.closing = true;
 		this.seeds.stop();
-		for (Connection connection : new ArrayList<>(this.connections.values())) {
+		for (Connection connection : new ArrayList<>(this.links.all())) {
 			connection.link.close();
 			failHandshake(connection, new SocketClosedException("socket closed"));
 		}
@@ -368,12 +358,13 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private List<Connection> targets(List<?> payload, @Nullable Connection exclude) {
-		if (this.routes.isEmpty()) {
+		Connection[] routes = this.links.routes();
+		if (routes.length == 0) {
 			return List.of();
 		}
 		Predicate<Connection> recipients = recipients(payload);
-		List<Connection> targets = new ArrayList<>(this.routes.size());
-		for (Connection connection : this.routes.values()) {
+		List<Connection> targets = new ArrayList<>(routes.length);
+		for (Connection connection : routes) {
 			if (connection != exclude && recipients.test(connection)) {
 				targets.add(connection);
 			}
@@ -440,7 +431,7 @@ public final class MeshNode implements LinkListener {
 	 */
 	private void sendPeers(Connection to) {
 		List<Connection> candidates = new ArrayList<>();
-		for (Connection connection : this.routes.values()) {
+		for (Connection connection : this.links.routes()) {
 			if (connection != to) {
 				candidates.add(connection);
 			}
@@ -484,7 +475,7 @@ public final class MeshNode implements LinkListener {
 			this.counters.bytesReceived.add(message.blob().length);
 		}
 		this.loop.execute(() -> {
-			Connection connection = this.connections.get(link);
+			Connection connection = this.links.get(link);
 			for (WireMessage message : messages) {
 				if (connection == null || connection.closed) {
 					return;
@@ -521,8 +512,7 @@ public final class MeshNode implements LinkListener {
 	@Override
 	public void linkClosed(Link link) {
 		this.loop.execute(() -> {
-			Connection connection = this.connections.remove(link);
-			this.openLinks = this.connections.size();
+			Connection connection = this.links.remove(link);
 			if (connection == null) {
 				return;
 			}
@@ -540,17 +530,16 @@ public final class MeshNode implements LinkListener {
 				this.dialing.remove(connection.expectedId);
 			}
 			Peer peer = connection.peer;
-			if (peer != null && this.routes.get(peer.id()) == connection) {
-				Connection alternate = alternateLink(peer.id(), connection);
+			if (peer != null && this.links.route(peer.id()) == connection) {
+				Connection alternate = this.links.alternate(peer.id(), connection);
 				if (alternate != null && !this.closing) {
 					promote(alternate);
 					return;
 				}
-				this.routes.remove(peer.id());
-				publishPeers();
+				this.links.unroute(peer.id());
 				logger.debug("Peer {} disconnected", connection);
 				notifyPeerListeners(peer, false);
-				if (!this.closing && retiredLinkOpen(peer.id())) {
+				if (!this.closing && this.links.retiredLinkOpen(peer.id())) {
 					redial(peer);
 				}
 			}
@@ -564,10 +553,11 @@ public final class MeshNode implements LinkListener {
 	 * apart: this node, whose choice took the older link away, dials the peer once more.
 	 */
 	private void redial(Peer peer) {
-		for (Connection connection : this.connections.values()) {
+		for (Connection connection : this.links.all()) {
 			if (peer.id().equals(connection.peerId())) {
-				connection.retired = false; // once per retirement: a peer that closes
-											// every new link is not dialed in a loop
+				// once per retirement: a peer that closes every new link is not
+				// dialed in a loop
+				connection.retired = false;
 			}
 		}
 		if (this.dialing.containsKey(peer.id())) {
@@ -577,15 +567,6 @@ public final class MeshNode implements LinkListener {
 				Connection.abbreviate(peer.id()));
 		this.dialing.put(peer.id(), this.loop.nanoTime());
 		dial(peer.address().getHostString(), peer.address().getPort(), peer.id(), null);
-	}
-
-	private boolean retiredLinkOpen(String peerId) {
-		for (Connection connection : this.connections.values()) {
-			if (connection.retired && peerId.equals(connection.peerId())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**
@@ -603,8 +584,7 @@ public final class MeshNode implements LinkListener {
 	 */
 	private void promote(Connection alternate) {
 		Peer peer = Objects.requireNonNull(alternate.peer);
-		this.routes.put(peer.id(), alternate);
-		publishPeers();
+		this.links.route(peer.id(), alternate);
 		logger.debug("Peer {} kept link {}; routing over it and re-syncing", Connection.abbreviate(peer.id()),
 				alternate.link);
 		if (this.extension != null) {
@@ -617,9 +597,7 @@ public final class MeshNode implements LinkListener {
 	// loop)
 
 	private Connection connectionFor(Link link) {
-		Connection connection = this.connections.computeIfAbsent(link, Connection::new);
-		this.openLinks = this.connections.size();
-		return connection;
+		return this.links.getOrAdd(link);
 	}
 
 	private void receive(Connection from, WireMessage message) {
@@ -655,17 +633,14 @@ public final class MeshNode implements LinkListener {
 	 * @return true if the message is new and must be handled locally
 	 */
 	private boolean waterfall(Connection from, WireMessage message) {
-		Connection author = this.routes.get(message.sender());
+		Connection author = this.links.route(message.sender());
 		if (author != null && author != from) {
 			// The author is a direct peer: its own link delivers its messages in the
-			// order it sent
-			// them; a copy relayed by a third node may overtake or lag behind them (a
-			// stale write
-			// applied last, or a delete whose direct copy is then dropped as a
-			// duplicate). Its
-			// direct copy is handled and passed on when it arrives; anything the author
-			// sent before
-			// our link existed is part of the state it sent us after the handshake.
+			// order it sent them; a copy relayed by a third node may overtake or lag
+			// behind them (a stale write applied last, or a delete whose direct copy is
+			// then dropped as a duplicate). Its direct copy is handled and passed on when
+			// it arrives; anything the author sent before our link existed is part of the
+			// state it sent us after the handshake.
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
@@ -680,13 +655,12 @@ public final class MeshNode implements LinkListener {
 			return false;
 		}
 		// A broadcast that dispatch() will reject as INVALID_MESSAGE is not passed on: it
-		// closes the
-		// link it came on here, and relayed it would close every peer's link to us as
-		// well.
+		// closes the link it came on here, and relayed it would close every peer's link
+		// to us as well.
 		if (!isInvalidMeshMessage(message)) {
 			Predicate<Connection> recipients = null; // asked only when someone besides
 														// the author is connected
-			for (Connection connection : this.routes.values()) {
+			for (Connection connection : this.links.routes()) {
 				if (message.sender().equals(connection.peerId())) {
 					continue;
 				}
@@ -711,8 +685,7 @@ public final class MeshNode implements LinkListener {
 		return switch (message.subFlag()) {
 			case Flags.PEERS -> message.packetCount() < 2 || !(message.packet(1) instanceof List<?>);
 			// request "*" is a whisper; as a broadcast every node would answer its
-			// neighbour with
-			// its whole state: not passed on, not answered (see request())
+			// neighbour with its whole state: not passed on, not answered (see request())
 			case Flags.REQUEST -> message.packetCount() != 3;
 			default -> false;
 		};
@@ -776,7 +749,7 @@ public final class MeshNode implements LinkListener {
 			fault(from, LinkFault.SELF_CONNECTION, "the peer has our own node id");
 			return;
 		}
-		Connection existing = this.routes.get(peerId);
+		Connection existing = this.links.route(peerId);
 		cancel(from);
 		Compression chosen = Compression.choose(this.compression, compression);
 		from.link.compression(chosen);
@@ -786,16 +759,14 @@ public final class MeshNode implements LinkListener {
 				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), dialect(p));
 		from.peer = peer;
 		// The newest link carries this node's traffic from now on; the state and peers
-		// sent on it
-		// below cover whatever went out on an older one.
-		this.routes.put(peerId, from);
+		// sent on it below cover whatever went out on an older one.
+		this.links.route(peerId, from);
 		if (existing != null) {
 			resolveDuplicate(existing, from, peer);
 		}
 		if (from.expectedId != null) {
 			this.dialing.remove(from.expectedId);
 		}
-		publishPeers();
 		logger.debug("Peer {} connected ({}, compression {})", from, peer.direction(), peer.compression());
 		sendPeers(from);
 		if (this.extension != null) {
@@ -824,10 +795,9 @@ public final class MeshNode implements LinkListener {
 			logger.debug("Closing duplicate link {} to peer {}: keeping {}", existing.link,
 					Connection.abbreviate(peer.id()), fresh.link);
 			// Its queued messages are dropped: what the peer sent there is in the state
-			// it sends on the
-			// fresh link. Retired, not closed: the peer still reads our handshake on it,
-			// so its dial
-			// completes, and then sees the link end and routes over the fresh one.
+			// it sends on the fresh link. Retired, not closed: the peer still reads our
+			// handshake on it, so its dial completes, and then sees the link end and
+			// routes over the fresh one.
 			existing.closed = true;
 			existing.retired = true;
 			existing.link.retire(this.options.handshakeTimeout());
@@ -841,19 +811,6 @@ public final class MeshNode implements LinkListener {
 
 	private boolean decidesBetweenLinks(Peer peer) {
 		return peer.dialect() != Peer.Dialect.SYNCSOCKET || this.id.compareTo(peer.id()) < 0;
-	}
-
-	/**
-	 * Another open, handshaken link to the same peer (kept while the peer resolves a
-	 * duplicate).
-	 */
-	private @Nullable Connection alternateLink(String peerId, Connection closed) {
-		for (Connection connection : this.connections.values()) {
-			if (connection != closed && !connection.closed && peerId.equals(connection.peerId())) {
-				return connection;
-			}
-		}
-		return null;
 	}
 
 	private static Peer.Dialect dialect(List<@Nullable Object> handshake) {
@@ -923,7 +880,7 @@ public final class MeshNode implements LinkListener {
 			if (address == null || peerId == null) {
 				continue;
 			}
-			if (peerId.equals(this.id) || isOwnAddress(address) || this.routes.containsKey(peerId)
+			if (peerId.equals(this.id) || isOwnAddress(address) || this.links.isRouted(peerId)
 					|| this.dialing.containsKey(peerId)) {
 				continue;
 			}
@@ -940,22 +897,10 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private int outgoingCount() {
-		int count = 0;
-		for (Connection connection : this.connections.values()) {
-			if (connection.link.outbound()) {
-				count++;
-			}
-		}
+		int count = this.links.outbound();
 		// dials still in progress have no connection yet
-		for (Map.Entry<String, Long> dial : this.dialing.entrySet()) {
-			boolean connected = false;
-			for (Connection connection : this.connections.values()) {
-				if (dial.getKey().equals(connection.expectedId)) {
-					connected = true;
-					break;
-				}
-			}
-			if (!connected) {
+		for (String peerId : this.dialing.keySet()) {
+			if (!this.links.dialedFor(peerId)) {
 				count++;
 			}
 		}
@@ -978,7 +923,7 @@ public final class MeshNode implements LinkListener {
 			// A route request: answer if we are connected to the target (PROTOCOL.md
 			// §5.5).
 			String target = MessageCodec.nodeIdText(message.packet(2));
-			Connection route = (target != null) ? this.routes.get(target) : null;
+			Connection route = (target != null) ? this.links.route(target) : null;
 			if (route != null && route.peer != null) {
 				InetSocketAddress address = route.peer.address();
 				List<Object> response = List.of(Flags.RESPONSE, Objects.requireNonNull(message.packet(1)),
@@ -1104,9 +1049,8 @@ public final class MeshNode implements LinkListener {
 				logger.info("Closing {}: {} ({})", connection, fault, detail);
 			}
 			// Closing is asynchronous: messages of this link that were decoded in the
-			// same read
-			// are already queued on the loop. Drop them rather than act on a link we gave
-			// up on.
+			// same read are already queued on the loop. Drop them rather than act on a
+			// link we gave up on.
 			connection.closed = true;
 			connection.link.close();
 		}
@@ -1135,14 +1079,12 @@ public final class MeshNode implements LinkListener {
 				}
 				return;
 			}
-			Connection connection = this.connections.get(link);
+			Connection connection = this.links.get(link);
 			if (connection == null && !link.isOpen()) {
 				// The connect callback can run after linkActive and linkClosed (a peer
-				// that resets at
-				// once): the link is gone, and a Connection made now would never close or
-				// fail the
-				// handshake, leaving the dial (and a seed waiting for it) pending
-				// forever.
+				// that resets at once): the link is gone, and a Connection made now would
+				// never close or fail the handshake, leaving the dial (and a seed waiting
+				// for it) pending forever.
 				if (expectedId != null) {
 					this.dialing.remove(expectedId);
 				}
@@ -1179,21 +1121,20 @@ public final class MeshNode implements LinkListener {
 	 * which discards what was received). Otherwise the dial failed.
 	 */
 	private void dialLost(CompletableFuture<Peer> handshake, String host, int port, Exception cause) {
-		for (Connection route : this.routes.values()) {
+		for (Connection route : this.links.routes()) {
 			Peer peer = Objects.requireNonNull(route.peer);
 			if (peer.address().getPort() == port && peer.address().getHostString().equals(host)) {
 				handshake.complete(peer);
 				return;
 			}
 		}
-		if (this.closing || !inboundHandshakePending()) {
+		if (this.closing || !this.links.inboundHandshakePending()) {
 			handshake.completeExceptionally(cause);
 			return;
 		}
 		// That node may have dialed us at the same time and retired this link as a
-		// duplicate of its
-		// own, whose handshake has not arrived yet (found by SimulationTests): wait a
-		// moment for it.
+		// duplicate of its own, whose handshake has not arrived yet (found by
+		// SimulationTests): wait a moment for it.
 		LostDial lost = new LostDial(handshake, host, port);
 		this.lostDials.add(lost);
 		this.loop.schedule(() -> {
@@ -1201,16 +1142,6 @@ public final class MeshNode implements LinkListener {
 				handshake.completeExceptionally(cause);
 			}
 		}, LOST_DIAL_GRACE);
-	}
-
-	/** Whether a link another node dialed to us is open and waiting for its handshake. */
-	private boolean inboundHandshakePending() {
-		for (Connection connection : this.connections.values()) {
-			if (!connection.closed && !connection.handshaken() && !connection.link.outbound()) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**
@@ -1271,16 +1202,12 @@ public final class MeshNode implements LinkListener {
 	}
 
 	private void publishPeers() {
-		List<Peer> peers = new ArrayList<>(this.routes.size());
-		for (Connection connection : this.routes.values()) {
-			peers.add(Objects.requireNonNull(connection.peer));
-		}
-		this.peerSnapshot = List.copyOf(peers);
+		this.links.peersChanged();
 	}
 
 	/** Handshaken connections, for the layer above. Under the node lock. */
 	public Iterable<Connection> routes() {
-		return this.routes.values();
+		return java.util.Arrays.asList(this.links.routes());
 	}
 
 	/** Whether a dial failed because the address dialed is this node itself. */

@@ -333,9 +333,8 @@ final class SeedDialer {
 		}
 		if (failure instanceof MeshNode.SelfConnectionException) {
 			// This node under an address it cannot tell is its own (NAT, a proxy): only
-			// this address,
-			// and only for the longest backoff, as it may be another node's later (a
-			// reused pod IP).
+			// this address, and only for the longest backoff, as it may be another node's
+			// later (a reused pod IP).
 			target.attempts++;
 			target.nextAttemptNanos = this.node.loop().nanoTime() + this.maxDelay.toNanos();
 			logger.debug("Seed {} at {} is this node; trying that address again in {}", seed, target, this.maxDelay);

@@ -245,9 +245,8 @@ public final class SyncEngine implements MeshExtension {
 		if (current != null && current.timestamp == time && current.owner.equals(this.mesh.id())
 				&& java.util.Arrays.equals(current.value, value)) {
 			// The same value again in the same second: every peer already has exactly
-			// this version,
-			// and re-sending it would need a later second each time (timestamps would run
-			// ahead).
+			// this version, and re-sending it would need a later second each time
+			// (timestamps would run ahead).
 			return null;
 		}
 		return new LocalWrite(key, value, author(key, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), time));
@@ -391,9 +390,8 @@ public final class SyncEngine implements MeshExtension {
 		if (current != null) {
 			if (current.owner.equals(self)) {
 				// A version of ours from an earlier process under this id: that process
-				// may have sent
-				// other changes of this key at its second, which peers would drop as
-				// duplicates.
+				// may have sent other changes of this key at its second, which peers
+				// would drop as duplicates.
 				time = Math.max(time, current.local ? current.timestamp : current.timestamp + 1);
 			}
 			else if (!this.leasing.enforced()) {
@@ -409,8 +407,7 @@ public final class SyncEngine implements MeshExtension {
 		}
 		if (time > latest) {
 			// Beating that version would stamp this write further ahead of the clock, and
-			// every
-			// write racing it would push timestamps further still: refuse instead.
+			// every write racing it would push timestamps further still: refuse instead.
 			// another node's version, an earlier process's version of ours, or a
 			// tombstone
 			Version blocker = (current != null && !(current.owner.equals(self) && current.local)) ? current
@@ -612,8 +609,8 @@ public final class SyncEngine implements MeshExtension {
 		}
 		if (current != null && current.owner.equals(candidate.owner) && candidate.timestamp < current.timestamp) {
 			// A node's own versions only move forward: an older one of the same owner is
-			// a copy that
-			// lagged on a longer path (§7.4 rule 2 would let it overwrite the newer one).
+			// a copy that lagged on a longer path (§7.4 rule 2 would let it overwrite the
+			// newer one).
 			this.staleRejections.increment();
 			return false;
 		}
@@ -982,9 +979,8 @@ public final class SyncEngine implements MeshExtension {
 		}
 		if (payload.size() == 5) {
 			// A tombstone passed on after a state transfer: only syncsocket merges
-			// deletions of keys
-			// it may not hold; js2p and py2p drop the link on a nil store for an absent
-			// key.
+			// deletions of keys it may not hold; js2p and py2p drop the link on a nil
+			// store for an absent key.
 			return SYNCSOCKET_PEERS;
 		}
 		return (this.deletePolicy == DeletePolicy.ALWAYS) ? Connection.ANY : ALL_BUT_JS2P;

@@ -129,8 +129,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 			return;
 		}
 		// Without a partial frame nothing can stall before a new frame starts: check
-		// again a
-		// full period later instead of every millisecond on a long-idle link.
+		// again a full period later instead of every millisecond on a long-idle link.
 		long delay = partial ? Math.max(this.stallTimeoutNanos - idle, TimeUnit.MILLISECONDS.toNanos(1))
 				: this.stallTimeoutNanos;
 		scheduleStallCheck(ctx, delay);

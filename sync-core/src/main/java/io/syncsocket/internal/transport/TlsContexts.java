@@ -65,8 +65,8 @@ final class TlsContexts {
 				client.trustManager(InsecureTrustManagerFactory.INSTANCE);
 			}
 			// Netty 4.2 verifies host names on clients by default; a mesh node dials
-			// advertised
-			// addresses (often IPs) and identifies peers by certificate chain instead.
+			// advertised addresses (often IPs) and identifies peers by certificate chain
+			// instead.
 			client.endpointIdentificationAlgorithm(null);
 			for (SslContextBuilder builder : new SslContextBuilder[] { server, client }) {
 				builder.sslProvider(SslProvider.JDK);

@@ -239,8 +239,7 @@ final class SimLink implements Link {
 		}
 		if (reset) {
 			// A close with unread data resets the connection: what the peer received but
-			// has not read
-			// yet (approximated: what is still in flight to it) is lost.
+			// has not read yet (approximated: what is still in flight to it) is lost.
 			this.severed = true;
 			peer.severed = true;
 			this.world.at(this.delayNanos, peer + " reset", peer::remoteClosed);

@@ -150,9 +150,8 @@ final class SimNetwork {
 				}
 				else {
 					// Netty may report the connect to the node loop late: after messages
-					// arrived on the
-					// link, or after it closed again (docs/reliability.md, bug 2 of the
-					// fault tests)
+					// arrived on the link, or after it closed again (docs/reliability.md,
+					// bug 2 of the fault tests)
 					client.activate();
 					long late = (long) (this.world.random.nextDouble() * ((order == 2) ? 5_000_000L : 100_000_000L));
 					this.world.at(late, client + " connect reported", () -> result.complete(client));

@@ -240,8 +240,8 @@ final class SimNode {
 			if (event.origin() != SyncEvent.Origin.STATE_TRANSFER
 					&& !SimChecks.leaseAllows(previous, next, node.leasing.enforced(), node.nowSeconds())) {
 				// A 5-packet broadcast (a merged state entry passed on) is merged by the
-				// merge order;
-				// everything else must pass the lease rule (PROTOCOL.md §7.4).
+				// merge order; everything else must pass the lease rule (PROTOCOL.md
+				// §7.4).
 				boolean merged = event.origin() == SyncEvent.Origin.REMOTE && previous != null
 						&& SimChecks.newer(next, previous);
 				if (!merged) {

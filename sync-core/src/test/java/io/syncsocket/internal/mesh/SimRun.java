@@ -558,10 +558,9 @@ final class SimRun {
 	 */
 	private boolean linkChangeNear(long from, long to) {
 		// Behind a slow reader, bytes written before the writes can still be queued much
-		// later:
-		// a link closed for SLOW_PEER loses them whenever it closes, and a node they
-		// reach late
-		// holds the earlier write until a new link merges its state with the others'.
+		// later: a link closed for SLOW_PEER loses them whenever it closes, and a node
+		// they reach late holds the earlier write until a new link merges its state with
+		// the others'.
 		long until = this.slowReaders ? Long.MAX_VALUE : to + 2 * S;
 		for (SimNode node : this.nodes) {
 			for (long gained : node.peersGained) {
@@ -585,9 +584,8 @@ final class SimRun {
 		}
 		if ((this.shortRetention || this.partitionBeyondRetention) && this.deletedKeys.contains(ack.key())) {
 			// a node out of contact for longer than the tombstone retention brings a
-			// deleted key back
-			// (documented: README "Deletes"); short retentions are simulated to exercise
-			// pruning
+			// deleted key back (documented: README "Deletes"); short retentions are
+			// simulated to exercise pruning
 			return;
 		}
 		SyncKey key = SyncKey.of(ack.key());
@@ -609,19 +607,17 @@ final class SimRun {
 		if (ack.delta() != null && value != null && Msgpack.decode(value) instanceof Map<?, ?> map
 				&& map.entrySet().containsAll(ack.delta().entrySet())) {
 			// The delta's fields are there. (With leases off a delta lands on whatever
-			// map each node
-			// holds, and an older one applies too, rule 3: versions of one key may differ
-			// in the
-			// fields of other deltas, and the metadata may go back in time.)
+			// map each node holds, and an older one applies too, rule 3: versions of one
+			// key may differ in the fields of other deltas, and the metadata may go back
+			// in time.)
 			return;
 		}
 		if (ack.delta() != null && value != null && this.leasing != Leasing.ON
 				&& Msgpack.decode(value) instanceof Map<?, ?> map && fieldsFromOtherDeltas(ack, map)) {
 			// With leases off every delta applies, an older one too (rule 3): concurrent
-			// deltas to one
-			// field land in different orders on different nodes, and anti-entropy then
-			// settles on one
-			// node's map (docs/reliability.md, "Live differences wait for anti-entropy").
+			// deltas to one field land in different orders on different nodes, and
+			// anti-entropy then settles on one node's map (docs/reliability.md, "Live
+			// differences wait for anti-entropy").
 			return;
 		}
 		if (ack.delta() != null && meta.equals(ack.meta()) && isKnownSameSecondRewrite(ack, value)) {
@@ -649,8 +645,8 @@ final class SimRun {
 		if (!SimChecks.newer(meta, ack.meta()) && this.leasing != Leasing.ON
 				&& this.checks.beatenAnywhere(ack.key(), ack.meta())) {
 			// With leases off a newer version beat it (on some node), and then an older
-			// delta took the
-			// key back in time (rule 3) after the newer version's holders were gone.
+			// delta took the key back in time (rule 3) after the newer version's holders
+			// were gone.
 			return;
 		}
 		if (!SimChecks.newer(meta, ack.meta())) {

@@ -59,9 +59,8 @@ class SimulationTests {
 	@Test
 	void aSeedShouldReplayExactly() {
 		// identity hash codes differ between the two runs, so an iteration order that
-		// depends on
-		// them (a schedule a replay cannot repeat) shows up here as a different event
-		// digest
+		// depends on them (a schedule a replay cannot repeat) shows up here as a
+		// different event digest
 		for (long seed = 0; seed < 200; seed++) {
 			SimRun first = new SimRun(seed, false);
 			SimRun second = new SimRun(seed, false);

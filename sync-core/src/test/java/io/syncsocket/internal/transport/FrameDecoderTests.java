@@ -283,8 +283,8 @@ class FrameDecoderTests {
 	@Test
 	void rawBlobWhoseChecksumLooksLikeGzipShouldBeTakenRaw() {
 		// Raw first (§1.1): a valid uncompressed blob is never sent through a
-		// decompressor,
-		// even when its checksum happens to start with the gzip magic bytes.
+		// decompressor, even when its checksum happens to start with the gzip magic
+		// bytes.
 		byte[] blob = null;
 		for (long time = TIME; blob == null; time++) {
 			byte[] candidate = MessageCodec.encode(Flags.WHISPER, SENDER, time, List.of(0x30, "magic"));

@@ -160,8 +160,7 @@ class BlobCodecTests {
 	@Test
 	void openShouldRejectACorruptedChecksumLikeJs2pDoes() {
 		// js2p_handshake_edge_cases.json: "frame with corrupted checksum" -> js2p closed
-		// the link
-		// with "ID check failed" (PROTOCOL.md §1: a checksum mismatch is fatal).
+		// the link with "ID check failed" (PROTOCOL.md §1: a checksum mismatch is fatal).
 		JsonNode edgeCase = Vectors.list(Vectors.load("js2p_handshake_edge_cases").get("cases"))
 			.stream()
 			.filter((c) -> c.get("name").asText().equals("frame with corrupted checksum"))

@@ -139,8 +139,7 @@ class CompressionTests {
 	void inboundProbeShouldHaveTheDocumentedOutcome(JsonNode probe, List<Integer> peerAdvertised) {
 		String sent = probe.get("sent").asText();
 		// §5.6: js2p accepts uncompressed frames and frames in a method the peer
-		// advertised;
-		// anything else fails js2p's checksum test and closes the link.
+		// advertised; anything else fails js2p's checksum test and closes the link.
 		boolean advertised = sent.equals("uncompressed")
 				|| peerAdvertised.contains(Compression.valueOf(sent.toUpperCase()).id());
 		assertThat(probe.get("accepted").asBoolean()).as("accepted").isEqualTo(advertised);
@@ -152,8 +151,8 @@ class CompressionTests {
 			assertThat(probe.get("new_exceptions").get(0).asText()).startsWith("Error: ID check failed.");
 		}
 		// The frames themselves are sound: our raw-first receiver (§1.1) opens every one
-		// of them,
-		// whatever was negotiated, so a Java node is more tolerant than js2p here.
+		// of them, whatever was negotiated, so a Java node is more tolerant than js2p
+		// here.
 		byte[] blob = blob(probe.get("frame_hex").asText());
 		try (BlobCodec codec = new BlobCodec(Vectors.MAX_BLOB)) {
 			byte[] opened = codec.open(blob);

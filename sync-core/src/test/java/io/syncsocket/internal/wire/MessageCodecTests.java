@@ -52,9 +52,8 @@ class MessageCodecTests {
 	@MethodSource("fixedFrames")
 	void encodeShouldMatchJs2pBytes(JsonNode record) {
 		// PROTOCOL.md §2.2: every fixed frame is canonical; a vector that is not would
-		// need its
-		// own documented-difference assertion here, so fail loudly instead of skipping
-		// it.
+		// need its own documented-difference assertion here, so fail loudly instead of
+		// skipping it.
 		assertThat(record.get("canonical_encoder_identical").asBoolean()).as("canonical_encoder_identical").isTrue();
 		Typed decoded = Vectors.typed(record.get("decoded"));
 		List<Typed> tree = decoded.elements();

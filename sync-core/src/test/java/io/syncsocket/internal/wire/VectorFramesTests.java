@@ -50,9 +50,8 @@ class VectorFramesTests {
 	@Test
 	void everyFrameWithoutATreeShouldBeAnInboundCompressionProbe() {
 		// Only js2p_compression.json's inbound_tests carry no message tree (they document
-		// the
-		// compression that was used instead); every other frame must be compared with a
-		// tree.
+		// the compression that was used instead); every other frame must be compared with
+		// a tree.
 		List<Frame> withoutTree = Vectors.frames().stream().filter((f) -> f.expected() == null).toList();
 		assertThat(withoutTree).hasSize(9).allSatisfy((f) -> {
 			assertThat(f.file()).isEqualTo("js2p_compression");
@@ -73,8 +72,8 @@ class VectorFramesTests {
 	@Test
 	void shownFormShouldDescribeTheSameTreeAsTheTypedForm() {
 		// The one-line form is used as the expected tree for frames that only have
-		// "sent":
-		// prove the parser reads it exactly like the structured form wherever both exist.
+		// "sent": prove the parser reads it exactly like the structured form wherever
+		// both exist.
 		int compared = 0;
 		for (Frame frame : Vectors.frames()) {
 			if (frame.shown() != null && frame.expected() != null) {

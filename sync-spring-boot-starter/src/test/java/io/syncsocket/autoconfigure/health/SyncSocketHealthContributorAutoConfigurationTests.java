@@ -205,9 +205,8 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 	@Test
 	void withoutTheHealthModuleShouldNotCreateAContributor() {
 		// As in an application: auto-configurations are imported through the import
-		// filter,
-		// which skips ours from its generated metadata before its conditions are even
-		// loaded.
+		// filter, which skips ours from its generated metadata before its conditions are
+		// even loaded.
 		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
 			.withPropertyValues("sync.port=0")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
