@@ -648,6 +648,12 @@ final class SimRun {
 			}
 			return;
 		}
+		if (ack.value() == null && value == null) {
+			// a deletion, and the key is deleted: which node's tombstone is kept (two
+			// deletions
+			// made apart, never exchanged as state) changes nothing a reader sees
+			return;
+		}
 		if (!SimChecks.newer(meta, ack.meta()) && this.leasing != Leasing.ON
 				&& this.checks.beatenAnywhere(ack.key(), ack.meta())) {
 			// With leases off a newer version beat it (on some node), and then an older
