@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * public-facing and sending methods; see {@link NodeLoop}). {@link #peers()},
  * {@link #poll()} and {@link #recv} are safe from any thread.
  */
-public final class MeshNode implements LinkListener {
+public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private static final Logger logger = LoggerFactory.getLogger(MeshNode.class);
 
@@ -163,6 +163,7 @@ public final class MeshNode implements LinkListener {
 		return this.id;
 	}
 
+	@Override
 	public NodeExecutor loop() {
 		return this.loop;
 	}
@@ -174,6 +175,7 @@ public final class MeshNode implements LinkListener {
 	// ------------------------------------------------------------------ public-facing
 	// operations
 
+	@Override
 	public List<Peer> peers() {
 		return this.links.peers();
 	}
@@ -195,6 +197,7 @@ public final class MeshNode implements LinkListener {
 	 * Dials a peer. The future completes with the peer once its handshake is accepted, or
 	 * fails if the connection cannot be made or closes first. Any thread.
 	 */
+	@Override
 	public CompletableFuture<Peer> connect(String host, int port) {
 		CompletableFuture<Peer> handshake = new CompletableFuture<>();
 		dial(host, port, null, handshake);
@@ -1213,17 +1216,6 @@ public final class MeshNode implements LinkListener {
 	/** Whether a dial failed because the address dialed is this node itself. */
 	public static boolean isSelfConnection(Throwable failure) {
 		return failure instanceof SelfConnectionException;
-	}
-
-	/** The link reached this node itself: the address dialed is one of ours. */
-	static final class SelfConnectionException extends SocketClosedException {
-
-		private static final long serialVersionUID = 1L;
-
-		SelfConnectionException() {
-			super("the address dialed is this node itself");
-		}
-
 	}
 
 	int seenSetSize() {

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * An address that is exactly this node's bound address (any local address for a wildcard
  * bind) or its advertised address, on that port, is skipped. A dial that reaches this
- * node anyway ({@link MeshNode.SelfConnectionException}) puts off that one address by the
- * longest backoff, never the name or its other addresses. A target counts as connected
- * while any link (ours or its) to its node id is up, so duplicate-link resolution never
- * causes re-dials.
+ * node anyway ({@link SelfConnectionException}) puts off that one address by the longest
+ * backoff, never the name or its other addresses. A target counts as connected while any
+ * link (ours or its) to its node id is up, so duplicate-link resolution never causes
+ * re-dials.
  *
  * <p>
  * Threading: confined to the node loop, except the look-ups (and the local-address
@@ -71,7 +71,20 @@ final class SeedDialer {
 
 	}
 
-	private final MeshNode node;
+	/** What the dialer needs of its node. */
+	interface Mesh {
+
+		NodeExecutor loop();
+
+		/** The handshaken peers. */
+		List<Peer> peers();
+
+		/** Dials; completes with the peer once its handshake is accepted. */
+		CompletableFuture<Peer> connect(String host, int port);
+
+	}
+
+	private final Mesh node;
 
 	private final Duration initialDelay;
 
@@ -89,7 +102,7 @@ final class SeedDialer {
 
 	private boolean stopped;
 
-	SeedDialer(MeshNode node, MeshOptions options) {
+	SeedDialer(Mesh node, MeshOptions options) {
 		this.node = node;
 		this.initialDelay = options.seedRetryInitial();
 		this.maxDelay = options.seedRetryMax();
@@ -331,7 +344,7 @@ final class SeedDialer {
 			target.nextAttemptNanos = this.node.loop().nanoTime();
 			return;
 		}
-		if (failure instanceof MeshNode.SelfConnectionException) {
+		if (failure instanceof SelfConnectionException) {
 			// This node under an address it cannot tell is its own (NAT, a proxy): only
 			// this address, and only for the longest backoff, as it may be another node's
 			// later (a reused pod IP).
