@@ -5,10 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +21,9 @@ import io.syncsocket.MessageListener;
 import io.syncsocket.Peer;
 import io.syncsocket.PeerListener;
 import io.syncsocket.SocketClosedException;
+import io.syncsocket.internal.transport.Dialer;
 import io.syncsocket.internal.transport.Link;
 import io.syncsocket.internal.transport.LinkListener;
-import io.syncsocket.internal.transport.Dialer;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
@@ -77,8 +74,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private final List<PeerListener> peerListeners;
 
-	private volatile @Nullable Dialer transport;
-
 	private @Nullable MeshExtension extension;
 
 	// ---- node lock state
@@ -86,8 +81,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	/** The open links and the routing table. */
 	private final LinkTable links = new LinkTable();
 
-	/** Ids being dialed because a peer list named them. */
-	private final Map<String, Long> dialing = new HashMap<>();
+	private final Dials dials;
 
 	private final SeenSet seen;
 
@@ -100,12 +94,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private final List<Connection> dirty = new ArrayList<>();
 
 	private final SeedDialer seeds;
-
-	/**
-	 * Dials whose link closed before the handshake, waiting briefly (see
-	 * {@link #dialLost}).
-	 */
-	private final List<LostDial> lostDials = new ArrayList<>();
 
 	private boolean closing;
 
@@ -127,6 +115,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.counters = counters;
 		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
 		this.compression = Compression.ids(options.compression());
+		this.dials = new Dials(loop, this.links);
 		this.seeds = new SeedDialer(this, options);
 		this.seen = new SeenSet(options.maxSeenMessages());
 		loop.afterEachBatch(this::flushLinks);
@@ -151,7 +140,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	 * a simulated network.
 	 */
 	public void transport(Dialer transport) {
-		this.transport = transport;
+		this.dials.transport(transport);
 	}
 
 	/** Installs the layer above the mesh; must be called before the socket starts. */
@@ -199,9 +188,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	 */
 	@Override
 	public CompletableFuture<Peer> connect(String host, int port) {
-		CompletableFuture<Peer> handshake = new CompletableFuture<>();
-		dial(host, port, null, handshake);
-		return handshake;
+		return this.dials.connect(host, port);
 	}
 
 	/** Closes the link to a peer; false if there is none. Under the node lock. */
@@ -260,10 +247,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			connection.link.close();
 			failHandshake(connection, new SocketClosedException("socket closed"));
 		}
-		for (LostDial lost : this.lostDials) {
-			lost.handshake().completeExceptionally(new SocketClosedException("socket closed"));
-		}
-		this.lostDials.clear();
+		this.dials.close();
 	}
 
 	// ------------------------------------------------------------------ sending (under
@@ -525,13 +509,11 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			InetSocketAddress dialed = connection.dialed;
 			if (handshake != null && dialed != null) {
 				connection.handshakeFuture = null;
-				dialLost(handshake, dialed.getHostString(), dialed.getPort(),
+				this.dials.lost(handshake, dialed.getHostString(), dialed.getPort(),
 						new SocketClosedException("link " + link + " closed before the handshake"));
 			}
 			failHandshake(connection, new SocketClosedException("link " + link + " closed before the handshake"));
-			if (connection.expectedId != null) {
-				this.dialing.remove(connection.expectedId);
-			}
+			this.dials.ended(connection.expectedId);
 			Peer peer = connection.peer;
 			if (peer != null && this.links.route(peer.id()) == connection) {
 				Connection alternate = this.links.alternate(peer.id(), connection);
@@ -563,13 +545,12 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 				connection.retired = false;
 			}
 		}
-		if (this.dialing.containsKey(peer.id())) {
+		if (this.dials.isDialing(peer.id())) {
 			return;
 		}
 		logger.debug("Lost the link kept to peer {} while a retired one drains: dialing it again",
 				Connection.abbreviate(peer.id()));
-		this.dialing.put(peer.id(), this.loop.nanoTime());
-		dial(peer.address().getHostString(), peer.address().getPort(), peer.id(), null);
+		this.dials.dialPeer(peer.id(), peer.address());
 	}
 
 	/**
@@ -767,9 +748,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		if (existing != null) {
 			resolveDuplicate(existing, from, peer);
 		}
-		if (from.expectedId != null) {
-			this.dialing.remove(from.expectedId);
-		}
+		this.dials.ended(from.expectedId);
 		logger.debug("Peer {} connected ({}, compression {})", from, peer.direction(), peer.compression());
 		sendPeers(from);
 		if (this.extension != null) {
@@ -777,7 +756,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		}
 		from.peerRequestTimer = this.loop.schedule(() -> requestPeersIfSilent(from), this.options.peerRequestDelay());
 		completeHandshake(from, peer);
-		completeLostDials(peer);
+		this.dials.peerConnected(peer);
 		if (existing == null) {
 			notifyPeerListeners(peer, true);
 		}
@@ -884,30 +863,18 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 				continue;
 			}
 			if (peerId.equals(this.id) || isOwnAddress(address) || this.links.isRouted(peerId)
-					|| this.dialing.containsKey(peerId)) {
+					|| this.dials.isDialing(peerId)) {
 				continue;
 			}
-			if (outgoingCount() >= this.options.maxOutgoing()) {
+			if (this.dials.outgoing() >= this.options.maxOutgoing()) {
 				return;
 			}
-			this.dialing.put(peerId, this.loop.nanoTime());
-			dial(address.getHostString(), address.getPort(), peerId, null);
+			this.dials.dialPeer(peerId, address);
 		}
 	}
 
 	private boolean isOwnAddress(InetSocketAddress address) {
 		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
-	}
-
-	private int outgoingCount() {
-		int count = this.links.outbound();
-		// dials still in progress have no connection yet
-		for (String peerId : this.dialing.keySet()) {
-			if (!this.links.dialedFor(peerId)) {
-				count++;
-			}
-		}
-		return count;
 	}
 
 	private void request(Connection from, WireMessage message) {
@@ -1061,120 +1028,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			logger.debug("Ignoring a message from {}: {} ({}); further ones are counted only", connection, fault,
 					detail);
 		}
-	}
-
-	private void dial(String host, int port, @Nullable String expectedId, @Nullable CompletableFuture<Peer> handshake) {
-		Dialer transport = this.transport;
-		if (transport == null || this.closing) {
-			if (handshake != null) {
-				handshake.completeExceptionally(new SocketClosedException("socket is not running"));
-			}
-			return;
-		}
-		transport.connect(host, port).whenComplete((link, failure) -> this.loop.execute(() -> {
-			if (failure != null) {
-				if (expectedId != null) {
-					this.dialing.remove(expectedId);
-				}
-				logger.debug("Cannot connect to {}:{}: {}", host, port, failure.getMessage());
-				if (handshake != null) {
-					handshake.completeExceptionally(failure);
-				}
-				return;
-			}
-			Connection connection = this.links.get(link);
-			if (connection == null && !link.isOpen()) {
-				// The connect callback can run after linkActive and linkClosed (a peer
-				// that resets at once): the link is gone, and a Connection made now would
-				// never close or fail the handshake, leaving the dial (and a seed waiting
-				// for it) pending forever.
-				if (expectedId != null) {
-					this.dialing.remove(expectedId);
-				}
-				if (handshake != null) {
-					dialLost(handshake, host, port,
-							new SocketClosedException("link to " + host + ":" + port + " closed"));
-				}
-				return;
-			}
-			if (connection == null) {
-				connection = connectionFor(link);
-			}
-			connection.expectedId = expectedId;
-			connection.dialed = InetSocketAddress.createUnresolved(host, port);
-			if (handshake != null) {
-				if (connection.closed) {
-					dialLost(handshake, host, port,
-							new SocketClosedException("link to " + host + ":" + port + " closed"));
-				}
-				else if (connection.peer != null) {
-					handshake.complete(connection.peer);
-				}
-				else {
-					connection.handshakeFuture = handshake;
-				}
-			}
-		}));
-	}
-
-	/**
-	 * A dialed link closed before its handshake. If the node at that address is connected
-	 * over another link, the dial reached it: that node closed this link as a duplicate,
-	 * possibly before its handshake was read here (a close with unread data is a reset,
-	 * which discards what was received). Otherwise the dial failed.
-	 */
-	private void dialLost(CompletableFuture<Peer> handshake, String host, int port, Exception cause) {
-		for (Connection route : this.links.routes()) {
-			Peer peer = Objects.requireNonNull(route.peer);
-			if (peer.address().getPort() == port && peer.address().getHostString().equals(host)) {
-				handshake.complete(peer);
-				return;
-			}
-		}
-		if (this.closing || !this.links.inboundHandshakePending()) {
-			handshake.completeExceptionally(cause);
-			return;
-		}
-		// That node may have dialed us at the same time and retired this link as a
-		// duplicate of its own, whose handshake has not arrived yet (found by
-		// SimulationTests): wait a moment for it.
-		LostDial lost = new LostDial(handshake, host, port);
-		this.lostDials.add(lost);
-		this.loop.schedule(() -> {
-			if (this.lostDials.remove(lost)) {
-				handshake.completeExceptionally(cause);
-			}
-		}, LOST_DIAL_GRACE);
-	}
-
-	/**
-	 * A dial whose link closed before its handshake, waiting for that node over another
-	 * link.
-	 */
-	private record LostDial(CompletableFuture<Peer> handshake, String host, int port) {
-	}
-
-	/**
-	 * How long a lost dial waits for the node it dialed to complete a handshake on
-	 * another link.
-	 */
-	private static final java.time.Duration LOST_DIAL_GRACE = java.time.Duration.ofSeconds(2);
-
-	/**
-	 * A peer completed its handshake: dials of its address that lost their own link
-	 * succeeded after all.
-	 */
-	private void completeLostDials(Peer peer) {
-		if (this.lostDials.isEmpty()) {
-			return;
-		}
-		this.lostDials.removeIf((lost) -> {
-			if (lost.port() == peer.address().getPort() && lost.host().equals(peer.address().getHostString())) {
-				lost.handshake().complete(peer);
-				return true;
-			}
-			return false;
-		});
 	}
 
 	private static void completeHandshake(Connection connection, Peer peer) {

@@ -1,0 +1,206 @@
+package io.syncsocket.internal.mesh;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+import io.syncsocket.Peer;
+import io.syncsocket.SocketClosedException;
+import io.syncsocket.internal.transport.Dialer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dials of one node: explicit connects, dials of peers named by peer lists, and dials
+ * whose link closed before its handshake, which may still have reached their node over
+ * another link. Under the node lock; the transport's callbacks come back through the node
+ * loop.
+ */
+final class Dials {
+
+	private static final Logger logger = LoggerFactory.getLogger(Dials.class);
+
+	/**
+	 * How long a lost dial waits for its node to complete a handshake on another link.
+	 */
+	private static final Duration LOST_DIAL_GRACE = Duration.ofSeconds(2);
+
+	private final NodeExecutor loop;
+
+	private final LinkTable links;
+
+	/** Peer ids dialed for a peer list or a re-dial, until their dial ends. */
+	private final Map<String, Long> byPeerId = new HashMap<>();
+
+	private final List<LostDial> lost = new ArrayList<>();
+
+	private volatile @Nullable Dialer transport;
+
+	private boolean closing;
+
+	Dials(NodeExecutor loop, LinkTable links) {
+		this.loop = loop;
+		this.links = links;
+	}
+
+	void transport(Dialer transport) {
+		this.transport = transport;
+	}
+
+	/**
+	 * Dials an address; the future completes with the peer once its handshake is
+	 * accepted.
+	 */
+	CompletableFuture<Peer> connect(String host, int port) {
+		CompletableFuture<Peer> handshake = new CompletableFuture<>();
+		dial(host, port, null, handshake);
+		return handshake;
+	}
+
+	/** Dials a peer known by id (from a peer list, or again after losing it). */
+	void dialPeer(String peerId, InetSocketAddress address) {
+		this.byPeerId.put(peerId, this.loop.nanoTime());
+		dial(address.getHostString(), address.getPort(), peerId, null);
+	}
+
+	boolean isDialing(String peerId) {
+		return this.byPeerId.containsKey(peerId);
+	}
+
+	/** The dial for that peer id ended (its link handshook or closed). */
+	void ended(@Nullable String peerId) {
+		if (peerId != null) {
+			this.byPeerId.remove(peerId);
+		}
+	}
+
+	/** Links this node dialed, open or still being dialed (for the peer-list limit). */
+	int outgoing() {
+		int count = this.links.outbound();
+		// dials still in progress have no connection yet
+		for (String peerId : this.byPeerId.keySet()) {
+			if (!this.links.dialedFor(peerId)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** The node is closing: no new dials, and lost dials fail now. */
+	void close() {
+		this.closing = true;
+		for (LostDial dial : this.lost) {
+			dial.handshake().completeExceptionally(new SocketClosedException("socket closed"));
+		}
+		this.lost.clear();
+	}
+
+	private void dial(String host, int port, @Nullable String expectedId, @Nullable CompletableFuture<Peer> handshake) {
+		Dialer transport = this.transport;
+		if (transport == null || this.closing) {
+			if (handshake != null) {
+				handshake.completeExceptionally(new SocketClosedException("socket is not running"));
+			}
+			return;
+		}
+		transport.connect(host, port).whenComplete((link, failure) -> this.loop.execute(() -> {
+			if (failure != null) {
+				ended(expectedId);
+				logger.debug("Cannot connect to {}:{}: {}", host, port, failure.getMessage());
+				if (handshake != null) {
+					handshake.completeExceptionally(failure);
+				}
+				return;
+			}
+			Connection connection = this.links.get(link);
+			if (connection == null && !link.isOpen()) {
+				// The connect callback can run after linkActive and linkClosed (a peer
+				// that resets at once): the link is gone, and a Connection made now would
+				// never close or fail the handshake, leaving the dial (and a seed waiting
+				// for it) pending forever.
+				ended(expectedId);
+				if (handshake != null) {
+					lost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
+				}
+				return;
+			}
+			if (connection == null) {
+				connection = this.links.getOrAdd(link);
+			}
+			connection.expectedId = expectedId;
+			connection.dialed = InetSocketAddress.createUnresolved(host, port);
+			if (handshake != null) {
+				if (connection.closed) {
+					lost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
+				}
+				else if (connection.peer != null) {
+					handshake.complete(connection.peer);
+				}
+				else {
+					connection.handshakeFuture = handshake;
+				}
+			}
+		}));
+	}
+
+	/**
+	 * A dialed link closed before its handshake. If the node at that address is connected
+	 * over another link, the dial reached it: that node closed this link as a duplicate,
+	 * possibly before its handshake was read here (a close with unread data is a reset,
+	 * which discards what was received). Otherwise the dial failed.
+	 */
+	void lost(CompletableFuture<Peer> handshake, String host, int port, Exception cause) {
+		for (Connection route : this.links.routes()) {
+			Peer peer = Objects.requireNonNull(route.peer);
+			if (peer.address().getPort() == port && peer.address().getHostString().equals(host)) {
+				handshake.complete(peer);
+				return;
+			}
+		}
+		if (this.closing || !this.links.inboundHandshakePending()) {
+			handshake.completeExceptionally(cause);
+			return;
+		}
+		// That node may have dialed us at the same time and retired this link as a
+		// duplicate of its own, whose handshake has not arrived yet (found by
+		// SimulationTests): wait a moment for it.
+		LostDial dial = new LostDial(handshake, host, port);
+		this.lost.add(dial);
+		this.loop.schedule(() -> {
+			if (this.lost.remove(dial)) {
+				handshake.completeExceptionally(cause);
+			}
+		}, LOST_DIAL_GRACE);
+	}
+
+	/**
+	 * A peer completed its handshake: dials of its address that lost their own link
+	 * succeeded after all.
+	 */
+	void peerConnected(Peer peer) {
+		if (this.lost.isEmpty()) {
+			return;
+		}
+		this.lost.removeIf((dial) -> {
+			if (dial.port() == peer.address().getPort() && dial.host().equals(peer.address().getHostString())) {
+				dial.handshake().complete(peer);
+				return true;
+			}
+			return false;
+		});
+	}
+
+	/**
+	 * A dial whose link closed before its handshake, waiting for that node over another
+	 * link.
+	 */
+	private record LostDial(CompletableFuture<Peer> handshake, String host, int port) {
+	}
+
+}
