@@ -4,13 +4,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -68,9 +65,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	/** The compression ids this node advertises and uses, in its order of preference. */
 	private final List<Integer> compression;
 
-	private final BlockingQueue<Message> userQueue;
-
-	private final List<MessageListener> messageListeners;
+	private final UserInbox inbox;
 
 	private final List<PeerListener> peerListeners;
 
@@ -104,7 +99,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
 			NodeExecutor loop, MeshCounters counters, List<MessageListener> messageListeners,
 			List<PeerListener> peerListeners) {
-		this.messageListeners = messageListeners;
 		this.peerListeners = peerListeners;
 		this.options = options;
 		this.id = id;
@@ -113,7 +107,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.advertisedPort = advertisedPort;
 		this.loop = loop;
 		this.counters = counters;
-		this.userQueue = new LinkedBlockingQueue<>(options.userQueueCapacity());
+		this.inbox = new UserInbox(options.userQueueCapacity(), messageListeners, counters, this::deliver);
 		this.compression = Compression.ids(options.compression());
 		this.dials = new Dials(loop, this.links);
 		this.seeds = new SeedDialer(this, options);
@@ -175,11 +169,11 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	}
 
 	public @Nullable Message poll() {
-		return this.userQueue.poll();
+		return this.inbox.poll();
 	}
 
 	public @Nullable Message recv(long timeout, TimeUnit unit) throws InterruptedException {
-		return this.userQueue.poll(timeout, unit);
+		return this.inbox.poll(timeout, unit);
 	}
 
 	/**
@@ -690,7 +684,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 					return;
 				}
 				if (subFlag == Flags.BROADCAST || subFlag == Flags.WHISPER) {
-					queueUserMessage(message);
+					this.inbox.received(message);
 				}
 				else {
 					fault(from, LinkFault.UNKNOWN_FLAG, "sub-flag " + describeFlag(message));
@@ -948,24 +942,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		}
 		else if (subFlag != Flags.RESEND) {
 			fault(from, LinkFault.UNKNOWN_FLAG, "renegotiate sub-flag " + describeFlag(message));
-		}
-	}
-
-	// ---- user messages
-
-	private void queueUserMessage(WireMessage wire) {
-		// decoded once: the user gets plain values, not the message's decode-on-access
-		// view
-		List<@Nullable Object> payload = Collections.unmodifiableList(new ArrayList<>(wire.payload()));
-		Message message = new Message(wire.sender(), wire.time(), wire.msgType() == Flags.WHISPER,
-				payload.subList(1, payload.size()), java.util.HexFormat.of().formatHex(wire.blob(), 0, 32));
-		while (!this.userQueue.offer(message)) {
-			if (this.userQueue.poll() != null) {
-				this.counters.userMessagesDropped.increment();
-			}
-		}
-		for (MessageListener listener : this.messageListeners) {
-			deliver(() -> listener.onMessage(message));
 		}
 	}
 
