@@ -531,14 +531,14 @@ final class SimRun {
 			if (earlier == ack) {
 				return false;
 			}
-			// with leases off one delta version can hold different maps on different
-			// nodes
-			// (rule 3 applies a delta to whatever map a node holds): the value need not
-			// be
-			// the earlier ack's
-			boolean deltasOff = this.leasing != Leasing.ON && ack.delta() != null && earlier.delta() != null;
+			// one delta version can hold different maps on different nodes: a delta is
+			// applied
+			// to whatever map a node holds (with leases on too, where the lease rule lets
+			// it
+			// through), so the value need not be the earlier ack's
+			boolean deltas = ack.delta() != null && earlier.delta() != null;
 			if (earlier.key().equals(ack.key()) && earlier.meta().equals(ack.meta())
-					&& (deltasOff || sameValue(earlier.value(), value))) {
+					&& (deltas || sameValue(earlier.value(), value))) {
 				boolean crashed = !ack.writer().up() || ack.writer().instance() != ack.instance();
 				return !ack.heardByAll() || crashed || linkChangeNear(earlier.time(), ack.time());
 			}
