@@ -40,6 +40,9 @@ final class Dials {
 
 	private final List<LostDial> lost = new ArrayList<>();
 
+	/** Dials per {@code host:port} whose connect has not been reported yet. */
+	private final Map<String, Integer> connecting = new HashMap<>();
+
 	private volatile @Nullable Dialer transport;
 
 	private boolean closing;
@@ -109,7 +112,10 @@ final class Dials {
 			}
 			return;
 		}
+		String target = host + ":" + port;
+		this.connecting.merge(target, 1, Integer::sum);
 		transport.connect(host, port).whenComplete((link, failure) -> this.loop.execute(() -> {
+			this.connecting.computeIfPresent(target, (key, count) -> (count > 1) ? count - 1 : null);
 			if (failure != null) {
 				ended(expectedId);
 				logger.debug("Cannot connect to {}:{}: {}", host, port, failure.getMessage());
@@ -163,13 +169,16 @@ final class Dials {
 				return;
 			}
 		}
-		if (this.closing || !this.links.inboundHandshakePending()) {
+		if (this.closing || !(this.links.inboundHandshakePending() || this.connecting.containsKey(host + ":" + port)
+				|| this.links.handshakePendingTo(host, port))) {
 			handshake.completeExceptionally(cause);
 			return;
 		}
 		// That node may have dialed us at the same time and retired this link as a
-		// duplicate of its own, whose handshake has not arrived yet (found by
-		// SimulationTests): wait a moment for it.
+		// duplicate of its own, whose handshake has not arrived yet, or kept another link
+		// this node dialed to it (a peer list named it too) (both found by
+		// SimulationTests):
+		// wait a moment for that handshake.
 		LostDial dial = new LostDial(handshake, host, port);
 		this.lost.add(dial);
 		this.loop.schedule(() -> {

@@ -1,5 +1,6 @@
 package io.syncsocket.internal.mesh;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -131,6 +132,21 @@ final class LinkTable {
 	boolean inboundHandshakePending() {
 		for (Connection connection : this.connections.values()) {
 			if (!connection.closed && !connection.handshaken() && !connection.link.outbound()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a link this node dialed to that address is open and waiting for its
+	 * handshake.
+	 */
+	boolean handshakePendingTo(String host, int port) {
+		for (Connection connection : this.connections.values()) {
+			InetSocketAddress dialed = connection.dialed;
+			if (!connection.closed && !connection.handshaken() && dialed != null && dialed.getPort() == port
+					&& dialed.getHostString().equals(host)) {
 				return true;
 			}
 		}
