@@ -919,7 +919,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 				Peer peer = Objects.requireNonNull(from.peer);
 				from.peer = new Peer(peer.id(), peer.address(), peer.remoteAddress(), peer.direction(),
 						peer.connectedSince(), compressionName(chosen), peer.dialect());
-				publishPeers();
+				this.links.peersChanged();
 				List<Integer> common = new ArrayList<>();
 				for (Integer method : this.compression) {
 					if (methods.contains(method)) {
@@ -1031,10 +1031,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			connection.peerRequestTimer.cancel();
 			connection.peerRequestTimer = null;
 		}
-	}
-
-	private void publishPeers() {
-		this.links.peersChanged();
 	}
 
 	/** Handshaken connections, for the layer above. Under the node lock. */

@@ -436,8 +436,8 @@ public final class SyncEngine implements MeshExtension {
 		MeshNode.Authored message = this.mesh.author(payload, time, latest);
 		if (message == null) {
 			throw new WriteConflictException(
-					"key '" + key.text() + "': this node sent the very same change at every " + "second up to " + latest
-							+ " already, and peers drop a repeat as a duplicate; write it again " + "after that second",
+					"key '" + key.text() + "': this node sent the very same change at every second up to " + latest
+							+ " already, and peers drop a repeat as a duplicate; write it again after that second",
 					key.text(), this.mesh.id(), latest);
 		}
 		return message;
