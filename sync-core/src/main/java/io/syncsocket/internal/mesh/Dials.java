@@ -4,9 +4,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.syncsocket.Peer;
@@ -31,6 +33,8 @@ final class Dials {
 	 */
 	private static final Duration LOST_DIAL_GRACE = Duration.ofSeconds(2);
 
+	private static final int MAX_SELF_ENDPOINTS = 64;
+
 	private final NodeExecutor loop;
 
 	private final LinkTable links;
@@ -42,6 +46,13 @@ final class Dials {
 
 	/** Dials per {@code host:port} whose connect has not been reported yet. */
 	private final Map<String, Integer> connecting = new HashMap<>();
+
+	/**
+	 * {@code host:port} endpoints that led back to this node: a dial of one that loses
+	 * its link before the handshake dialed this node, even when the link closed before
+	 * the dial could see its handshake.
+	 */
+	private final Set<String> selfEndpoints = new HashSet<>();
 
 	private volatile @Nullable Dialer transport;
 
@@ -120,7 +131,7 @@ final class Dials {
 				ended(expectedId);
 				logger.debug("Cannot connect to {}:{}: {}", host, port, failure.getMessage());
 				if (handshake != null) {
-					handshake.completeExceptionally(failure);
+					handshake.completeExceptionally(isSelf(host, port) ? new SelfConnectionException() : failure);
 				}
 				return;
 			}
@@ -162,6 +173,10 @@ final class Dials {
 	 * which discards what was received). Otherwise the dial failed.
 	 */
 	void lost(CompletableFuture<Peer> handshake, String host, int port, Exception cause) {
+		if (isSelf(host, port)) {
+			handshake.completeExceptionally(new SelfConnectionException());
+			return;
+		}
 		for (Connection route : this.links.routes()) {
 			Peer peer = Objects.requireNonNull(route.peer);
 			if (peer.address().getPort() == port && peer.address().getHostString().equals(host)) {
@@ -186,6 +201,23 @@ final class Dials {
 				handshake.completeExceptionally(cause);
 			}
 		}, LOST_DIAL_GRACE);
+	}
+
+	/**
+	 * A handshake carried this node's own id: the endpoint it came through is this node.
+	 * Bounded: a node has few listening endpoints, and names for them.
+	 */
+	void reachedSelf(InetSocketAddress endpoint) {
+		if (this.selfEndpoints.size() < MAX_SELF_ENDPOINTS) {
+			this.selfEndpoints.add(endpoint.getHostString() + ":" + endpoint.getPort());
+			if (!endpoint.isUnresolved()) {
+				this.selfEndpoints.add(endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort());
+			}
+		}
+	}
+
+	private boolean isSelf(String host, int port) {
+		return this.selfEndpoints.contains(host + ":" + port);
 	}
 
 	/**

@@ -723,6 +723,15 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			return;
 		}
 		if (this.id.equals(peerId)) {
+			// The address it advertises is ours, and so is the one this link dialed. A
+			// dial of them that loses its link first still learns that it reached itself.
+			this.dials.reachedSelf(address);
+			if (from.link.outbound()) {
+				this.dials.reachedSelf(from.link.remoteAddress());
+			}
+			if (from.dialed != null) {
+				this.dials.reachedSelf(from.dialed);
+			}
 			failHandshake(from, new SelfConnectionException());
 			fault(from, LinkFault.SELF_CONNECTION, "the peer has our own node id");
 			return;
