@@ -603,7 +603,7 @@ public final class SyncEngine implements MeshExtension {
 	 * tombstone and the lease predicate allows it; a refusal is counted.
 	 */
 	private boolean liveChangeAllowed(SyncKey key, @Nullable Version current, Version candidate, boolean delta) {
-		if (current == null && isOlderThanTombstone(key, candidate)) {
+		if (current == null && (isOlderThanTombstone(key, candidate) || isOlderThanTombstoneMemory(candidate))) {
 			this.staleRejections.increment();
 			return false;
 		}
@@ -632,6 +632,17 @@ public final class SyncEngine implements MeshExtension {
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
 		Version tombstone = this.tombstones.get(key);
 		return tombstone != null && !LeaseRule.wins(candidate, tombstone);
+	}
+
+	/**
+	 * Whether a live change is older than the tombstone retention: a delete that beat it
+	 * may have been forgotten already, so it must not bring an absent key back. Only a
+	 * change delayed for longer than the retention (a slow reader, a retention shorter
+	 * than the 60 s broadcast horizon) is; if its key was not deleted, anti-entropy
+	 * brings the author's version.
+	 */
+	private boolean isOlderThanTombstoneMemory(Version candidate) {
+		return candidate.timestamp < this.mesh.nowSeconds() - this.tombstoneRetention.toSeconds();
 	}
 
 	private SyncKey key(WireMessage message, int index) {

@@ -77,6 +77,13 @@ final class SimLink implements Link {
 	 */
 	private final java.util.ArrayDeque<long[]> unsent = new java.util.ArrayDeque<>();
 
+	/**
+	 * Blobs sent through a slow reader that have not arrived yet, in order: when the
+	 * reader is back to full speed they arrive at once, as a real reader that catches up
+	 * drains its socket buffer.
+	 */
+	private final java.util.ArrayDeque<Delivery> backlog = new java.util.ArrayDeque<>();
+
 	private boolean open = true;
 
 	private boolean closeReported;
@@ -159,12 +166,19 @@ final class SimLink implements Link {
 			this.unsent.add(new long[] { departure, this.lastArrival });
 		}
 		long arrival = nextArrival(departure);
-		long left = departure;
-		this.world.at(arrival - this.world.now(), this + " deliver", () -> {
-			if (left <= this.closedAt) {
-				peer.arrive(blob);
-			}
-		});
+		if (this.rate > 0) {
+			Delivery delivery = new Delivery(blob, departure, arrival);
+			this.backlog.add(delivery);
+			schedule(delivery, peer);
+		}
+		else {
+			long left = departure;
+			this.world.at(arrival - this.world.now(), this + " deliver", () -> {
+				if (left <= this.closedAt) {
+					peer.arrive(blob);
+				}
+			});
+		}
 		long cap = maxQueuedBytes();
 		if (!this.slowPeerReported && queuedBytes() > cap) {
 			// the real link becomes unwritable on the I/O thread, reports the fault and
@@ -184,6 +198,64 @@ final class SimLink implements Link {
 				close();
 			});
 		}
+	}
+
+	private void schedule(Delivery delivery, SimLink peer) {
+		this.world.at(delivery.arrival - this.world.now(), this + " deliver", () -> {
+			if (delivery.cancelled) {
+				return;
+			}
+			this.backlog.remove(delivery);
+			if (delivery.left <= this.closedAt) {
+				peer.arrive(delivery.blob);
+			}
+		});
+	}
+
+	/**
+	 * The reader at the other end is back to full speed: what waits to leave leaves now,
+	 * and nothing arrives later than it would on a fast link (order kept).
+	 */
+	void fullSpeed() {
+		this.rate = 0;
+		SimLink peer = this.peer;
+		if (!this.open || peer == null || this.backlog.isEmpty()) {
+			return;
+		}
+		long now = this.world.now();
+		this.unsent.clear();
+		this.drainedAt = now;
+		this.lastArrival = now;
+		List<Delivery> waiting = new ArrayList<>(this.backlog);
+		this.backlog.clear();
+		for (Delivery old : waiting) {
+			old.cancelled = true;
+			long arrival = Math.max(Math.min(old.arrival, nextArrival(now)), this.lastArrival);
+			this.lastArrival = arrival;
+			Delivery delivery = new Delivery(old.blob, Math.min(old.left, now), arrival);
+			this.backlog.add(delivery);
+			schedule(delivery, peer);
+		}
+	}
+
+	/** One blob on its way through a slow reader. */
+	private static final class Delivery {
+
+		final byte[] blob;
+
+		/** When it left this end. */
+		final long left;
+
+		final long arrival;
+
+		boolean cancelled;
+
+		Delivery(byte[] blob, long left, long arrival) {
+			this.blob = blob;
+			this.left = left;
+			this.arrival = arrival;
+		}
+
 	}
 
 	private void dropSent() {

@@ -77,7 +77,7 @@ final class SimNetwork {
 	void endSlowReaders() {
 		this.slowProbability = 0;
 		for (SimLink link : this.links) {
-			link.rate = 0;
+			link.fullSpeed();
 		}
 	}
 
