@@ -170,6 +170,18 @@ class ChaosTests {
 		}
 		logger.info("CHAOS starting: seed={} duration={}s javaNodes={} js2pNodes={} opsPerSecond={}", seed,
 				durationSeconds, javaNodes, js2pNodes, opsPerSecond);
+		try {
+			chaos(seed, durationSeconds, javaNodes, js2pNodes, opsPerSecond);
+		}
+		catch (AssertionError ex) {
+			// the seed names the run in CI's failure summary (the schedule of real
+			// threads
+			// does not repeat, the faults and operations do)
+			throw new AssertionError("CHAOS seed=" + seed + " (-Dchaos.seed=" + seed + "): " + ex.getMessage(), ex);
+		}
+	}
+
+	private void chaos(long seed, long durationSeconds, int javaNodes, int js2pNodes, int opsPerSecond) {
 		Random random = new Random(seed);
 
 		FaultMesh mesh = new FaultMesh(Leasing.OFF);
@@ -291,12 +303,13 @@ class ChaosTests {
 				converged.entries().size(), this.counters);
 
 		assertThat(liveDivergence)
-			.as("keys held differently by the Java nodes 15 s after the faults stopped, "
-					+ "before any forced state exchange")
+			.as("%s: keys held differently by the Java nodes 15 s after the faults stopped, "
+					+ "before any forced state exchange", summary)
 			.isZero();
-		assertThat(divergence).as("keys held differently by the Java nodes after the final state exchange").isZero();
+		assertThat(divergence).as("%s: keys held differently by the Java nodes after the final state exchange", summary)
+			.isZero();
 		Snapshot judged = converged;
-		assertThat(lost).as("acknowledged writes lost:%s", new Object() {
+		assertThat(lost).as("%s: acknowledged writes lost:%s", summary, new Object() {
 			@Override
 			public String toString() {
 				StringBuilder text = new StringBuilder();
@@ -306,15 +319,16 @@ class ChaosTests {
 				return text.toString();
 			}
 		}).isEmpty();
-		assertThat(opsDone).isGreaterThan(durationSeconds * opsPerSecond / 4);
-		assertThat(this.ledger.size()).isGreaterThan(0);
-		assertThat(faults).isGreaterThan(0);
+		assertThat(opsDone).as(summary).isGreaterThan(durationSeconds * opsPerSecond / 4);
+		assertThat(this.ledger.size()).as(summary).isGreaterThan(0);
+		assertThat(faults).as(summary).isGreaterThan(0);
 		for (Js2pSlot slot : this.js2pSlots) {
 			// js2p nodes are alive and linked to their Java node at the end
-			assertThat(slot.node.status().path("peerCount").asInt()).as("peers of js2p %s", slot.name).isPositive();
+			assertThat(slot.node.status().path("peerCount").asInt()).as("%s: peers of js2p %s", summary, slot.name)
+				.isPositive();
 		}
 		mesh.close();
-		assertThat(mesh.leakReports()).as("Netty leak reports of the node processes").isEmpty();
+		assertThat(mesh.leakReports()).as("%s: Netty leak reports of the node processes", summary).isEmpty();
 	}
 
 	// ------------------------------------------------------------------ operations
