@@ -52,10 +52,10 @@ public final class SyncEvent {
 	private volatile boolean isDecoded;
 
 	/**
-	 * For the sync layer: {@code key} and {@code value} (msgpack) are not copied and must
-	 * not change.
+	 * For the sync layer (through the factory {@link SyncSocket} hands it): {@code key}
+	 * and {@code value} (msgpack) are not copied and must not change.
 	 */
-	public SyncEvent(Type type, byte[] key, byte @Nullable [] value, Metatuple meta, Origin origin) {
+	SyncEvent(Type type, byte[] key, byte @Nullable [] value, Metatuple meta, Origin origin) {
 		this.type = Objects.requireNonNull(type, "'type' must not be null");
 		this.key = Objects.requireNonNull(key, "'key' must not be null");
 		this.value = value;

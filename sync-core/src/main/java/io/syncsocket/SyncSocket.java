@@ -102,7 +102,7 @@ public class SyncSocket extends MeshSocket {
 
 	private final SyncOptions syncOptions;
 
-	private static final SyncStats NO_STATS = new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	private static final SyncStats NO_STATS = SyncStats.builder().build();
 
 	/** The dictionary of the current (or last) run; each start makes a new one. */
 	private volatile @Nullable Run run;
@@ -118,7 +118,7 @@ public class SyncSocket extends MeshSocket {
 			Run previous = this.run;
 			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
 					options.tombstoneRetention(), options.maxTombstones(), options.antiEntropyInterval(),
-					this.listeners);
+					this.listeners, SyncEvent::new);
 			this.run = new Run(created, (previous != null) ? previous.stats() : NO_STATS);
 			return created;
 		});
@@ -475,13 +475,7 @@ public class SyncSocket extends MeshSocket {
 	private record Run(SyncEngine engine, SyncStats before) {
 
 		SyncStats stats() {
-			SyncStats now = this.engine.stats();
-			return new SyncStats(now.keys(), now.tombstones(), this.before.localUpdates() + now.localUpdates(),
-					this.before.remoteUpdates() + now.remoteUpdates(),
-					this.before.stateTransferUpdates() + now.stateTransferUpdates(),
-					this.before.deletes() + now.deletes(), this.before.leaseRejections() + now.leaseRejections(),
-					this.before.staleRejections() + now.staleRejections(),
-					this.before.ignoredDeltas() + now.ignoredDeltas(), this.before.repairs() + now.repairs());
+			return this.engine.stats().plusCountersOf(this.before);
 		}
 
 	}

@@ -46,9 +46,19 @@ public final class MeshCounters {
 	public MeshStats snapshot(int peers, int links) {
 		Map<LinkFault, Long> faultCounts = new EnumMap<>(LinkFault.class);
 		this.faults.forEach((fault, count) -> faultCounts.put(fault, count.sum()));
-		return new MeshStats(peers, links, this.messagesReceived.sum(), this.messagesSent.sum(),
-				this.bytesReceived.sum(), this.bytesSent.sum(), this.broadcastsRelayed.sum(),
-				this.duplicatesDropped.sum(), this.expiredDropped.sum(), this.userMessagesDropped.sum(), faultCounts);
+		return MeshStats.builder()
+			.peers(peers)
+			.links(links)
+			.messagesReceived(this.messagesReceived.sum())
+			.messagesSent(this.messagesSent.sum())
+			.bytesReceived(this.bytesReceived.sum())
+			.bytesSent(this.bytesSent.sum())
+			.broadcastsRelayed(this.broadcastsRelayed.sum())
+			.duplicatesDropped(this.duplicatesDropped.sum())
+			.expiredDropped(this.expiredDropped.sum())
+			.userMessagesDropped(this.userMessagesDropped.sum())
+			.faults(faultCounts)
+			.build();
 	}
 
 }

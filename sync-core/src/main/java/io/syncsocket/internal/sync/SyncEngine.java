@@ -84,6 +84,8 @@ public final class SyncEngine implements MeshExtension {
 
 	private final List<SyncListener> listeners;
 
+	private final EventFactory events;
+
 	private final LongAdder localUpdates = new LongAdder();
 
 	private final LongAdder remoteUpdates = new LongAdder();
@@ -131,11 +133,14 @@ public final class SyncEngine implements MeshExtension {
 	/**
 	 * @param antiEntropyInterval how often to send peers this node's digest (zero: never)
 	 * @param listeners the socket's live (thread-safe) list of listeners
+	 * @param events makes the events they receive (the public type has no public
+	 * constructor)
 	 */
 	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention,
-			int maxTombstones, Duration antiEntropyInterval, List<SyncListener> listeners) {
+			int maxTombstones, Duration antiEntropyInterval, List<SyncListener> listeners, EventFactory events) {
 		this.maxTombstones = maxTombstones;
 		this.listeners = listeners;
+		this.events = Objects.requireNonNull(events, "'events' must not be null");
 		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
 		this.leasing = Objects.requireNonNull(leasing, "'leasing' must not be null");
 		this.deletePolicy = Objects.requireNonNull(deletePolicy, "'deletePolicy' must not be null");
@@ -212,9 +217,18 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	public SyncStats stats() {
-		return new SyncStats(this.data.size(), this.tombstoneCount, this.localUpdates.sum(), this.remoteUpdates.sum(),
-				this.stateTransferUpdates.sum(), this.deletes.sum(), this.leaseRejections.sum(),
-				this.staleRejections.sum(), this.ignoredDeltas.sum(), this.repairs.sum());
+		return SyncStats.builder()
+			.keys(this.data.size())
+			.tombstones(this.tombstoneCount)
+			.localUpdates(this.localUpdates.sum())
+			.remoteUpdates(this.remoteUpdates.sum())
+			.stateTransferUpdates(this.stateTransferUpdates.sum())
+			.deletes(this.deletes.sum())
+			.leaseRejections(this.leaseRejections.sum())
+			.staleRejections(this.staleRejections.sum())
+			.ignoredDeltas(this.ignoredDeltas.sum())
+			.repairs(this.repairs.sum())
+			.build();
 	}
 
 	private static SyncEntry toEntry(SyncKey key, Version version) {
@@ -687,7 +701,7 @@ public final class SyncEngine implements MeshExtension {
 			this.tombstoneCount = this.tombstones.size();
 		}
 		if (!this.listeners.isEmpty()) {
-			fire(new SyncEvent(SyncEvent.Type.UPDATE, key.bytes(), version.value,
+			fire(this.events.create(SyncEvent.Type.UPDATE, key.bytes(), version.value,
 					new Metatuple(version.owner, version.timestamp), origin));
 		}
 	}
@@ -699,7 +713,7 @@ public final class SyncEngine implements MeshExtension {
 		}
 		rememberTombstone(key, tombstone);
 		this.deletes.increment();
-		fire(new SyncEvent(SyncEvent.Type.DELETE, key.bytes(), null,
+		fire(this.events.create(SyncEvent.Type.DELETE, key.bytes(), null,
 				new Metatuple(tombstone.owner, tombstone.timestamp), origin));
 	}
 
@@ -1029,6 +1043,15 @@ public final class SyncEngine implements MeshExtension {
 		}
 		Object value = payload.get(2);
 		return value == null || (value instanceof RawMsgpack raw && Version.isNil(raw.bytes()));
+	}
+
+	/** Makes the events listeners receive ({@code SyncEvent}'s constructor). */
+	@FunctionalInterface
+	public interface EventFactory {
+
+		SyncEvent create(SyncEvent.Type type, byte[] key, byte @Nullable [] value, Metatuple meta,
+				SyncEvent.Origin origin);
+
 	}
 
 }

@@ -119,7 +119,8 @@ final class SimNode {
 		mesh.transport((host, port) -> this.network.connect(this, started, host, port));
 		SyncOptions defaults = SyncOptions.defaults();
 		SyncEngine engine = new SyncEngine(mesh, this.leasing, defaults.deletePolicy(), this.tombstoneRetention,
-				defaults.maxTombstones(), defaults.antiEntropyInterval(), List.of(new Checker()));
+				defaults.maxTombstones(), defaults.antiEntropyInterval(), List.of(new Checker()),
+				io.syncsocket.TestEvents::create);
 		mesh.extension(engine);
 		this.loop = loop;
 		this.mesh = mesh;
