@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.syncsocket.TestSockets.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,22 +61,22 @@ class ConvergenceTests {
 			}
 			// each group is connected and settles before the next operation, as a quiet
 			// app would
-			SyncMeshTests.awaitIdentical(group);
+			TestSockets.awaitIdentical(group);
 			int tick = random.nextInt(10);
 			clock.advance(Duration.ofSeconds((tick == 0) ? 3700 : tick % 3));
 		}
 		assertThat(applied).as("operations that changed something").isGreaterThan(OPERATIONS / 3);
-		Map<String, String> leftFinal = SyncMeshTests.snapshot(left.get(0));
-		Map<String, String> rightFinal = SyncMeshTests.snapshot(right.get(0));
+		Map<String, String> leftFinal = TestSockets.snapshot(left.get(0));
+		Map<String, String> rightFinal = TestSockets.snapshot(right.get(0));
 
 		link(right.get(0), left.get(2));
 
 		List<SyncSocket> all = new ArrayList<>(left);
 		all.addAll(right);
-		SyncMeshTests.awaitIdentical(all);
+		TestSockets.awaitIdentical(all);
 		// every surviving entry is one of the versions a group ended with, nothing
 		// invented
-		Map<String, String> merged = SyncMeshTests.snapshot(all.get(0));
+		Map<String, String> merged = TestSockets.snapshot(all.get(0));
 		Set<String> keys = new HashSet<>(leftFinal.keySet());
 		keys.addAll(rightFinal.keySet());
 		assertThat(keys).containsAll(merged.keySet());
@@ -109,10 +110,6 @@ class ConvergenceTests {
 				SyncOptions.builder().leasing(leasing).mesh((mesh) -> mesh.clock(clock).maxOutgoing(0)).build());
 		this.sockets.add(socket);
 		return socket.start();
-	}
-
-	private static void link(SyncSocket from, SyncSocket to) {
-		SyncMeshTests.link(from, to);
 	}
 
 }

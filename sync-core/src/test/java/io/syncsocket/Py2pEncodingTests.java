@@ -26,12 +26,12 @@ import io.syncsocket.internal.wire.Msgpack;
 import io.syncsocket.internal.wire.WireMessage;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,18 +64,12 @@ class Py2pEncodingTests {
 	 */
 	private static final long PAIR_CAPTURE_TIME = 1795687149L;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	private final List<SyncEvent> events = new CopyOnWriteArrayList<>();
 
 	private final MutableClock clock = MutableClock.atNow();
-
-	@AfterEach
-	void closeEverything() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
 
 	// ------------------------------------------------------------------ handshakes
 

@@ -58,18 +58,18 @@ class RepeatedWriteTests {
 		MutableClock clock = MutableClock.atNow();
 		SyncSocket writer = start(clock, leasing);
 		SyncSocket peer = start(clock, leasing);
-		SyncMeshTests.link(peer, writer);
+		TestSockets.link(peer, writer);
 		int acknowledged = 0;
 		for (int i = 0; i < count; i++) {
 			String value = (i % 2 == 0) ? "v1" : "v2";
-			Map<String, String> before = SyncMeshTests.snapshot(writer);
+			Map<String, String> before = TestSockets.snapshot(writer);
 			try {
 				write(writer, operation, i, value);
 				acknowledged++;
 			}
 			catch (WriteConflictException ex) {
 				assertThat(ex.key()).isEqualTo("k");
-				assertThat(SyncMeshTests.snapshot(writer)).as("the writer after refused write %d", i).isEqualTo(before);
+				assertThat(TestSockets.snapshot(writer)).as("the writer after refused write %d", i).isEqualTo(before);
 			}
 		}
 		assertThat(acknowledged).as("acknowledged writes").isGreaterThanOrEqualTo(Math.min(count, 4));
@@ -86,14 +86,14 @@ class RepeatedWriteTests {
 		MutableClock clock = MutableClock.atNow();
 		SyncSocket writer = start(clock, Leasing.ON);
 		SyncSocket peer = start(clock, Leasing.ON);
-		SyncMeshTests.link(peer, writer);
+		TestSockets.link(peer, writer);
 		for (String value : List.of("v1", "v2", "v1", "v2")) {
 			writer.set("k", value);
 		}
-		Map<String, String> before = SyncMeshTests.snapshot(writer);
+		Map<String, String> before = TestSockets.snapshot(writer);
 		assertThatExceptionOfType(WriteConflictException.class)
 			.isThrownBy(() -> writer.update(Map.of("other", "x", "k", "v1")));
-		assertThat(SyncMeshTests.snapshot(writer)).isEqualTo(before);
+		assertThat(TestSockets.snapshot(writer)).isEqualTo(before);
 		assertPeerEqualsWriter(writer, peer, "marker");
 	}
 
@@ -108,13 +108,13 @@ class RepeatedWriteTests {
 		MutableClock clock = MutableClock.atNow();
 		SyncSocket peer = start(clock, Leasing.ON);
 		SyncSocket predecessor = start(clock, Leasing.ON, "1-restarted");
-		SyncMeshTests.link(peer, predecessor);
+		TestSockets.link(peer, predecessor);
 		predecessor.set("k", "v1");
 		predecessor.set("k", "v2");
 		assertPeerEqualsWriter(predecessor, peer, "marker-1");
 		predecessor.close();
 		SyncSocket successor = start(clock, Leasing.ON, "1-restarted");
-		SyncMeshTests.link(peer, successor);
+		TestSockets.link(peer, successor);
 		await().atMost(WAIT).until(() -> "v2".equals(successor.get("k")));
 		try {
 			successor.set("k", "v1");
@@ -191,7 +191,7 @@ class RepeatedWriteTests {
 	private static void assertPeerEqualsWriter(SyncSocket writer, SyncSocket peer, String marker) {
 		writer.set(marker, true);
 		await().atMost(WAIT).until(() -> peer.get(marker) != null);
-		assertThat(SyncMeshTests.snapshot(peer)).as("the peer's dictionary").isEqualTo(SyncMeshTests.snapshot(writer));
+		assertThat(TestSockets.snapshot(peer)).as("the peer's dictionary").isEqualTo(TestSockets.snapshot(writer));
 	}
 
 	private SyncSocket start(MutableClock clock, Leasing leasing) {

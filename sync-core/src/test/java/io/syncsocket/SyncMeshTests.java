@@ -12,6 +12,9 @@ import io.syncsocket.internal.wire.Msgpack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static io.syncsocket.TestSockets.awaitIdentical;
+import static io.syncsocket.TestSockets.link;
+import static io.syncsocket.TestSockets.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,31 +40,6 @@ class SyncMeshTests {
 				SyncOptions.builder().mesh((mesh) -> mesh.clock(this.clock).maxOutgoing(0)).build());
 		this.sockets.add(socket);
 		return socket.start();
-	}
-
-	/** Connects two nodes and waits until both have registered each other. */
-	static void link(SyncSocket from, SyncSocket to) {
-		from.connect("127.0.0.1", to.boundAddress().getPort());
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> to.peers().stream().anyMatch((peer) -> peer.id().equals(from.id())));
-	}
-
-	/** Key → value (as msgpack hex) and metadata: comparable across nodes. */
-	static Map<String, String> snapshot(SyncSocket socket) {
-		Map<String, String> snapshot = new TreeMap<>();
-		for (SyncEntry entry : socket.items()) {
-			snapshot.put(entry.key(), HexFormat.of().formatHex(Msgpack.encode(entry.value())) + " " + entry.meta());
-		}
-		return snapshot;
-	}
-
-	static void awaitIdentical(List<SyncSocket> nodes) {
-		await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).untilAsserted(() -> {
-			Map<String, String> first = snapshot(nodes.get(0));
-			for (SyncSocket node : nodes.subList(1, nodes.size())) {
-				assertThat(snapshot(node)).as("dictionary of %s", node).isEqualTo(first);
-			}
-		});
 	}
 
 	@Test

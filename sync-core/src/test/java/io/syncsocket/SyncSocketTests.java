@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static io.syncsocket.TestSockets.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -34,10 +35,6 @@ class SyncSocketTests {
 				SyncOptions.builder().leasing(leasing).mesh((mesh) -> mesh.clock(this.clock)).build());
 		this.sockets.add(socket);
 		return socket.start();
-	}
-
-	private static void link(SyncSocket from, SyncSocket to) {
-		SyncMeshTests.link(from, to);
 	}
 
 	@Test
@@ -185,7 +182,7 @@ class SyncSocketTests {
 			pool.shutdownNow();
 		}
 		assertThat(a.size()).isEqualTo(threads * 11);
-		SyncMeshTests.awaitIdentical(List.of(a, b));
+		TestSockets.awaitIdentical(List.of(a, b));
 	}
 
 	@Test
@@ -239,7 +236,7 @@ class SyncSocketTests {
 		// within one second, alternating writers win by id or by one second ahead; then
 		// they are refused
 		assertThat(refused).isPositive();
-		SyncMeshTests.awaitIdentical(List.of(a, b));
+		TestSockets.awaitIdentical(List.of(a, b));
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import static io.syncsocket.TestSockets.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -313,11 +314,6 @@ class TlsTests {
 		SyncSocket socket = new SyncSocket(options(tls));
 		this.closeables.add(socket);
 		return socket.start();
-	}
-
-	private static void link(SyncSocket from, SyncSocket to) {
-		from.connect("127.0.0.1", to.boundAddress().getPort());
-		await().atMost(WAIT).until(() -> to.peers().stream().anyMatch((peer) -> peer.id().equals(from.id())));
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.syncsocket.faults;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.syncsocket.Leasing;
@@ -9,9 +8,10 @@ import io.syncsocket.MutableClock;
 import io.syncsocket.Peer;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
-import org.junit.jupiter.api.AfterEach;
+import io.syncsocket.TestResources;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,14 +29,8 @@ class AntiEntropyTests {
 
 	private static final Duration IN_FLIGHT = Duration.ofMillis(400);
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	@Test
 	void nodesClaimingAFreeKeyAtOnceShouldConvergeWithoutReconnecting() {

@@ -11,11 +11,12 @@ import java.util.concurrent.Executors;
 import io.syncsocket.Leasing;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
-import org.junit.jupiter.api.AfterEach;
+import io.syncsocket.TestResources;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,14 +42,8 @@ class DuplicateLinkTests {
 
 	private static final Duration SKEW = Duration.ofMillis(500);
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	/**
 	 * The dialer sees link 2's handshake first (link 1's answer is delayed), the acceptor

@@ -1,11 +1,11 @@
 package io.syncsocket.faults;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncsocket.Leasing;
+import io.syncsocket.TestResources;
 import io.syncsocket.faults.FaultMesh.Link;
 import io.syncsocket.faults.FaultMesh.Slot;
 import io.syncsocket.faults.Versions.Snapshot;
@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,15 +32,13 @@ class KillRestartTests {
 
 	private final AckLedger ledger = new AckLedger();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	private @Nullable FaultMesh mesh;
 
 	@AfterEach
 	void closeEverything() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
 		if (this.mesh != null) {
 			this.mesh.close();
 			assertThat(this.mesh.leakReports()).as("Netty leak reports of the node processes").isEmpty();

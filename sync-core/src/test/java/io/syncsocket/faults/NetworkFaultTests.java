@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncsocket.Leasing;
+import io.syncsocket.TestResources;
 import io.syncsocket.faults.FaultMesh.Link;
 import io.syncsocket.faults.FaultMesh.Slot;
 import io.syncsocket.faults.Versions.Snapshot;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,15 +34,13 @@ class NetworkFaultTests {
 
 	private final AckLedger ledger = new AckLedger();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	private @Nullable FaultMesh mesh;
 
 	@AfterEach
 	void closeEverything() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
 		if (this.mesh != null) {
 			this.mesh.close();
 			assertThat(this.mesh.leakReports()).as("Netty leak reports of the node processes").isEmpty();

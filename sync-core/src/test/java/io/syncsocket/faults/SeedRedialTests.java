@@ -7,9 +7,10 @@ import java.util.List;
 import io.syncsocket.Leasing;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
-import org.junit.jupiter.api.AfterEach;
+import io.syncsocket.TestResources;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,14 +27,8 @@ class SeedRedialTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	@Test
 	void seedsShouldBeRedialedWhileTheirConnectionsAreResetAndJoinedOnceHealed() {

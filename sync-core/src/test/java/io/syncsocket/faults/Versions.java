@@ -45,7 +45,7 @@ final class Versions {
 		}
 
 		/**
-		 * Value and metadata, as {@code SyncMeshTests.snapshot} renders an entry: equal
+		 * Value and metadata, as {@code TestSockets.snapshot} renders an entry: equal
 		 * strings = identical replicas.
 		 */
 		String render() {

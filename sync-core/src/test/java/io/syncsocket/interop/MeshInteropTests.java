@@ -24,17 +24,18 @@ import io.syncsocket.MeshSocket;
 import io.syncsocket.Message;
 import io.syncsocket.Peer;
 import io.syncsocket.Protocol;
+import io.syncsocket.TestResources;
 import io.syncsocket.interop.Js2pNode.Kind;
 import io.syncsocket.interop.Js2pNode.Leasing;
 import io.syncsocket.interop.Js2pNode.Options;
 import org.assertj.core.data.Offset;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.syncsocket.interop.Js2pNode.HOST;
 import static io.syncsocket.interop.Js2pNode.bin;
@@ -70,32 +71,12 @@ class MeshInteropTests {
 	 */
 	private static final Duration QUIET = Duration.ofMillis(1500);
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	@BeforeEach
 	void assumeJs2p() {
 		Js2pNode.assumeAvailable();
-	}
-
-	@AfterEach
-	void closeEverything() throws Exception {
-		Exception failure = null;
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			try {
-				this.resources.get(i).close();
-			}
-			catch (Exception ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
 	}
 
 	// ------------------------------------------------------------------ handshakes

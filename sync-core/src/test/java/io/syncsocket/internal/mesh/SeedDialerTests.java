@@ -17,10 +17,12 @@ import io.syncsocket.LinkFault;
 import io.syncsocket.MeshOptions;
 import io.syncsocket.MeshSocket;
 import io.syncsocket.Peer;
+import io.syncsocket.TestResources;
 import io.syncsocket.internal.transport.Transport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,7 +42,8 @@ class SeedDialerTests {
 
 	private final FakeResolver resolver = new FakeResolver();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	/** One port for every node of a test, each on its own address. */
 	private final int port = freePort();
@@ -48,9 +51,6 @@ class SeedDialerTests {
 	@AfterEach
 	void close() throws Exception {
 		this.resolver.release.countDown();
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
 	}
 
 	@Test

@@ -30,17 +30,18 @@ import io.syncsocket.SyncEvent;
 import io.syncsocket.SyncListener;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
+import io.syncsocket.TestResources;
 import io.syncsocket.internal.wire.BlobCodec;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
 import io.syncsocket.internal.wire.WireMessage;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,7 +61,8 @@ class SyncWireTests {
 
 	private final MutableClock clock = MutableClock.atNow();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	@RegisterExtension
+	final TestResources resources = new TestResources();
 
 	/** Events of {@link #node}, the marker key's excluded. */
 	private final List<SyncEvent> events = new CopyOnWriteArrayList<>();
@@ -95,13 +97,6 @@ class SyncWireTests {
 		this.resources.add(this.raw);
 		this.raw.handshake(this.node);
 		await().atMost(WAIT).until(() -> this.node.peers().size() == 2);
-	}
-
-	@AfterEach
-	void closeEverything() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
 	}
 
 	private SyncSocket start() {
