@@ -23,6 +23,9 @@ import io.syncsocket.internal.transport.Link;
 import io.syncsocket.internal.transport.LinkListener;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
+import io.syncsocket.internal.wire.MeshMessages;
+import io.syncsocket.internal.wire.MeshMessages.Handshake;
+import io.syncsocket.internal.wire.MeshMessages.PeerEntry;
 import io.syncsocket.internal.wire.MessageCodec;
 import io.syncsocket.internal.wire.WireFormatException;
 import io.syncsocket.internal.wire.WireMessage;
@@ -632,10 +635,9 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
-		// A broadcast that dispatch() will reject as INVALID_MESSAGE is not passed on: it
-		// closes the link it came on here, and relayed it would close every peer's link
-		// to us as well.
-		if (!isInvalidMeshMessage(message)) {
+		// A broadcast that dispatch() will reject as INVALID_MESSAGE closes the link it
+		// came on here and is not passed on.
+		if (!MeshMessages.isInvalidBroadcast(message)) {
 			Predicate<Connection> recipients = null; // asked only when someone besides
 														// the author is connected
 			for (Connection connection : this.links.routes()) {
@@ -653,20 +655,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		}
 		this.seen.pruneUpTo(horizon);
 		return true;
-	}
-
-	/**
-	 * Whether {@link #peersReceived} or {@link #request} rejects this broadcast as
-	 * INVALID_MESSAGE.
-	 */
-	private static boolean isInvalidMeshMessage(WireMessage message) {
-		return switch (message.subFlag()) {
-			case Flags.PEERS -> message.packetCount() < 2 || !(message.packet(1) instanceof List<?>);
-			// request "*" is a whisper; as a broadcast every node would answer its
-			// neighbour with its whole state: not passed on, not answered (see request())
-			case Flags.REQUEST -> message.packetCount() != 3;
-			default -> false;
-		};
 	}
 
 	private void dispatch(Connection from, WireMessage message) {
@@ -706,17 +694,18 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			fault(from, LinkFault.IGNORED_HANDSHAKE, "handshake with " + p.size() + " elements (expected: 5)");
 			return;
 		}
-		String peerId = MessageCodec.nodeIdText(p.get(1));
-		String peerProtocol = MessageCodec.nodeIdText(p.get(2));
-		InetSocketAddress address = address(p.get(3));
-		List<Integer> compression = compressionList(p.get(4));
-		if (peerId == null || peerId.isEmpty() || peerProtocol == null || address == null || compression == null) {
-			fault(from, LinkFault.INVALID_HANDSHAKE,
-					"handshake element types: id " + MessageCodec.describe(p.get(1)) + ", protocol "
-							+ MessageCodec.describe(p.get(2)) + ", address " + MessageCodec.describe(p.get(3))
-							+ ", compression " + MessageCodec.describe(p.get(4)));
+		Handshake handshake;
+		try {
+			handshake = MeshMessages.handshake(p);
+		}
+		catch (WireFormatException ex) {
+			fault(from, ex.fault(), ex.getMessage());
 			return;
 		}
+		String peerId = handshake.nodeId();
+		String peerProtocol = handshake.protocolId();
+		InetSocketAddress address = handshake.address();
+		List<Integer> compression = handshake.compression();
 		if (!this.protocolId.equals(peerProtocol)) {
 			fault(from, LinkFault.PROTOCOL_MISMATCH,
 					"protocol id " + peerProtocol + " (ours: " + this.protocolId + ")");
@@ -743,7 +732,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		from.peerCompression = compression;
 		Peer peer = new Peer(peerId, address, from.link.remoteAddress(),
 				from.link.outbound() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND,
-				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), dialect(p));
+				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), handshake.dialect());
 		from.peer = peer;
 		// The newest link carries this node's traffic from now on; the state and peers
 		// sent on it below cover whatever went out on an older one.
@@ -798,40 +787,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		return peer.dialect() != Peer.Dialect.SYNCSOCKET || this.id.compareTo(peer.id()) < 0;
 	}
 
-	private static Peer.Dialect dialect(List<@Nullable Object> handshake) {
-		if (handshake.get(2) instanceof String) {
-			return Peer.Dialect.JS2P;
-		}
-		return (handshake.get(1) instanceof byte[]) ? Peer.Dialect.PY2P : Peer.Dialect.SYNCSOCKET;
-	}
-
-	private static @Nullable InetSocketAddress address(@Nullable Object value) {
-		if (value instanceof List<?> pair && pair.size() == 2 && pair.get(1) instanceof Long port && port >= 0
-				&& port <= 65535) {
-			String host = MessageCodec.nodeIdText(pair.get(0));
-			if (host != null && !host.isEmpty()) {
-				return InetSocketAddress.createUnresolved(host, port.intValue());
-			}
-		}
-		return null;
-	}
-
-	private static @Nullable List<Integer> compressionList(@Nullable Object value) {
-		if (!(value instanceof List<?> list)) {
-			return null;
-		}
-		List<Integer> ids = new ArrayList<>(list.size());
-		for (Object element : list) {
-			if (!(element instanceof Long id)) {
-				return null;
-			}
-			if (id >= 0 && id <= 0xff) {
-				ids.add(id.intValue());
-			}
-		}
-		return List.copyOf(ids);
-	}
-
 	private static @Nullable String compressionName(@Nullable Compression compression) {
 		return (compression != null) ? compression.name().toLowerCase(java.util.Locale.ROOT) : null;
 	}
@@ -853,26 +808,16 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private void peersReceived(Connection from, WireMessage message) {
 		from.peersReceived = true;
-		if (message.packetCount() < 2 || !(message.packet(1) instanceof List<?> entries)) {
-			throw new WireFormatException(LinkFault.INVALID_MESSAGE, "peers message without a list");
-		}
-		for (Object entry : entries) {
-			if (!(entry instanceof List<?> pair) || pair.size() != 2) {
-				continue;
-			}
-			InetSocketAddress address = address(pair.get(0));
-			String peerId = MessageCodec.nodeIdText(pair.get(1));
-			if (address == null || peerId == null) {
-				continue;
-			}
-			if (peerId.equals(this.id) || isOwnAddress(address) || this.links.isRouted(peerId)
+		for (PeerEntry entry : MeshMessages.peers(message)) {
+			String peerId = entry.nodeId();
+			if (peerId.equals(this.id) || isOwnAddress(entry.address()) || this.links.isRouted(peerId)
 					|| this.dials.isDialing(peerId)) {
 				continue;
 			}
 			if (this.dials.outgoing() >= this.options.maxOutgoing()) {
 				return;
 			}
-			this.dials.dialPeer(peerId, address);
+			this.dials.dialPeer(peerId, entry.address());
 		}
 	}
 
@@ -917,7 +862,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private void renegotiate(Connection from, WireMessage message) {
 		int subFlag = message.subFlag();
 		if (subFlag == Flags.COMPRESSION && message.packetCount() == 2) {
-			List<Integer> methods = compressionList(message.packet(1));
+			List<Integer> methods = MeshMessages.compression(message.packet(1));
 			if (methods == null) {
 				throw new WireFormatException(LinkFault.INVALID_MESSAGE, "renegotiate with a bad compression list");
 			}
