@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.syncsocket.TestSockets.link;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Two groups of Java nodes that were apart, each writing the same keys (sets, deltas and

@@ -2,19 +2,15 @@ package io.syncsocket;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.syncsocket.internal.wire.Msgpack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.syncsocket.TestSockets.awaitIdentical;
 import static io.syncsocket.TestSockets.link;
-import static io.syncsocket.TestSockets.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

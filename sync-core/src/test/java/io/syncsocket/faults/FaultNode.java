@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncsocket.LeaseHeldException;
 import io.syncsocket.Leasing;
-import io.syncsocket.MeshOptions;
 import io.syncsocket.Metatuple;
 import io.syncsocket.Peer;
 import io.syncsocket.SyncEntry;

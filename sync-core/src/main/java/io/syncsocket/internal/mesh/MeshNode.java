@@ -83,13 +83,9 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private final SeenSet seen;
 
-	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
+	private final Outbox outbox;
 
-	/**
-	 * Connections written to in the current batch (or inline change), flushed when it
-	 * ends.
-	 */
-	private final List<Connection> dirty = new ArrayList<>();
+	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
 
 	private final SeedDialer seeds;
 
@@ -115,7 +111,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.dials = new Dials(loop, this.links);
 		this.seeds = new SeedDialer(this, options);
 		this.seen = new SeenSet(options.maxSeenMessages());
-		loop.afterEachBatch(this::flushLinks);
+		this.outbox = new Outbox(id, options.clock(), this.links, this.seen, counters, options.compressionThreshold());
+		loop.afterEachBatch(this.outbox::flushLinks);
 	}
 
 	/**
@@ -143,6 +140,12 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	/** Installs the layer above the mesh; must be called before the socket starts. */
 	public void extension(MeshExtension extension) {
 		this.extension = extension;
+		this.outbox.extension(extension);
+	}
+
+	/** What this node sends: for the layer above. */
+	public Outbox outbox() {
+		return this.outbox;
 	}
 
 	public String id() {
@@ -212,11 +215,11 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		payload.add(Flags.BROADCAST);
 		payload.addAll(packets);
 		long now = nowSeconds();
-		Authored message = author(payload, now, now + 1);
+		Outbox.Authored message = this.outbox.author(payload, now, now + 1);
 		if (message == null) {
 			return false;
 		}
-		publish(message);
+		this.outbox.publish(message);
 		return true;
 	}
 
@@ -232,7 +235,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		List<Object> payload = new ArrayList<>(packets.size() + 1);
 		payload.add(Flags.WHISPER);
 		payload.addAll(packets);
-		whisper(connection, payload);
+		this.outbox.whisper(connection, payload);
 		return true;
 	}
 
@@ -247,165 +250,10 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.dials.close();
 	}
 
-	// ------------------------------------------------------------------ sending (under
-	// the node lock)
-
-	/**
-	 * A broadcast this node authors, encoded and stamped by {@link #author}, sent by
-	 * {@link #publish}. Under the node lock, within one task (the recipients are chosen
-	 * when it is made).
-	 */
-	public static final class Authored {
-
-		private final long time;
-
-		private final byte @Nullable [] blob;
-
-		private final List<Connection> targets;
-
-		private final List<?> payload;
-
-		Authored(List<?> payload, long time, byte @Nullable [] blob, List<Connection> targets) {
-			this.payload = payload;
-			this.time = time;
-			this.blob = blob;
-			this.targets = targets;
-		}
-
-		/** The second stamped on the message. */
-		public long time() {
-			return this.time;
-		}
-
-	}
-
-	/**
-	 * Encodes a broadcast of this node's own, stamped with the first second from
-	 * {@code time} to {@code latest} at which this node has not sent the very same body:
-	 * a peer drops a body it has already seen at that second as a duplicate (PROTOCOL.md
-	 * §9 Q15), so a write repeated within a second needs another second to reach anybody.
-	 * Changes nothing; send it with {@link #publish} in the same task.
-	 * @return the message, or null if the body was sent at every second of the range
-	 * already
-	 */
-	public @Nullable Authored author(List<?> payload, long time, long latest) {
-		List<Connection> targets = targets(payload, null);
-		if (targets.isEmpty()) {
-			// nobody to tell (a node alone, or a joiner merging the state of its only
-			// peer)
-			return new Authored(payload, time, null, targets);
-		}
-		for (long second = time; second <= latest; second++) {
-			byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, second, payload);
-			if (!this.seen.contains(blob, second)) {
-				return new Authored(payload, second, blob, targets);
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * Sends a message made by {@link #author} to its recipients and remembers it as seen.
-	 */
-	public void publish(Authored message) {
-		byte[] blob = message.blob;
-		if (blob == null) {
-			return;
-		}
-		long now = nowSeconds();
-		this.seen.add(blob, message.time, now);
-		// a node that only writes must forget its own messages too
-		this.seen.pruneUpTo(now - Flags.MAX_BROADCAST_AGE_SECONDS);
-		for (Connection connection : message.targets) {
-			write(connection, blob, true);
-			connection.lastSentType = Flags.BROADCAST;
-			connection.lastSentPayload = message.payload;
-		}
-	}
-
-	/**
-	 * Passes on, as this node's broadcast, something every recipient can also learn
-	 * otherwise (a state entry that won a merge): not written to {@code exclude}, which
-	 * already has it, and skipped if the same body already went out this second.
-	 */
-	public void broadcastOnce(List<?> payload, @Nullable Connection exclude) {
-		List<Connection> targets = targets(payload, exclude);
-		if (targets.isEmpty()) {
-			return;
-		}
-		long now = nowSeconds();
-		byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, now, payload);
-		if (this.seen.contains(blob, now)) {
-			return;
-		}
-		publish(new Authored(payload, now, blob, targets));
-	}
-
-	private List<Connection> targets(List<?> payload, @Nullable Connection exclude) {
-		Connection[] routes = this.links.routes();
-		if (routes.length == 0) {
-			return List.of();
-		}
-		Predicate<Connection> recipients = recipients(payload);
-		List<Connection> targets = new ArrayList<>(routes.length);
-		for (Connection connection : routes) {
-			if (connection != exclude && recipients.test(connection)) {
-				targets.add(connection);
-			}
-		}
-		return targets;
-	}
-
-	private Predicate<Connection> recipients(List<?> payload) {
-		MeshExtension extension = this.extension;
-		return (extension != null) ? extension.recipients(payload) : Connection.ANY;
-	}
-
-	/** Whispers a payload to one connection. */
-	public void whisper(Connection connection, List<?> payload) {
-		byte[] blob = MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload);
-		write(connection, blob, true);
-		connection.lastSentType = Flags.WHISPER;
-		connection.lastSentPayload = payload;
-	}
-
-	private void write(Connection connection, byte[] blob, boolean compressible) {
-		connection.link.enqueue(blob, compressible && worthCompressing(connection, blob));
-		if (!connection.dirty) {
-			connection.dirty = true;
-			this.dirty.add(connection);
-		}
-		this.counters.sent(blob.length);
-	}
-
-	/**
-	 * Small frames go raw to syncsocket peers (they decode raw-first); other peers get
-	 * all compressed (§5.6).
-	 */
-	private boolean worthCompressing(Connection connection, byte[] blob) {
-		return blob.length >= this.options.compressionThreshold() || connection.dialect() != Peer.Dialect.SYNCSOCKET;
-	}
-
-	/**
-	 * Writes what is queued for one connection now, rather than at the end of the batch.
-	 */
-	public void flush(Connection connection) {
-		connection.link.flush();
-	}
-
-	/** Batch hook of the node loop: one hand-over and one flush per link per batch. */
-	private void flushLinks() {
-		for (Connection connection : this.dirty) {
-			connection.dirty = false;
-			connection.link.flush();
-		}
-		this.dirty.clear();
-	}
-
 	private void sendHandshake(Connection connection) {
 		List<Object> payload = List.of(Flags.HANDSHAKE, this.id, this.protocolId.getBytes(StandardCharsets.US_ASCII),
 				List.of(this.advertisedHost, this.advertisedPort), this.compression);
-		write(connection, MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload), false);
+		this.outbox.write(connection, MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload), false);
 		connection.handshakeSent = true;
 	}
 
@@ -425,7 +273,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			Peer other = Objects.requireNonNull(candidates.get(this.loop.random().nextInt(candidates.size())).peer);
 			entries.add(List.of(List.of(other.address().getHostString(), other.address().getPort()), other.id()));
 		}
-		whisper(to, List.of(Flags.PEERS, entries));
+		this.outbox.whisper(to, List.of(Flags.PEERS, entries));
 	}
 
 	// ------------------------------------------------------------------ LinkListener
@@ -554,7 +402,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	 * Asks a peer for its peers and full state ({@code request "*"}, PROTOCOL.md §5.5).
 	 */
 	public void requestState(Connection connection) {
-		whisper(connection, List.of(Flags.REQUEST, REQUEST_ALL));
+		this.outbox.whisper(connection, List.of(Flags.REQUEST, REQUEST_ALL));
 	}
 
 	/**
@@ -645,10 +493,10 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 					continue;
 				}
 				if (recipients == null) {
-					recipients = recipients(message.payload());
+					recipients = this.outbox.recipients(message.payload());
 				}
 				if (recipients.test(connection)) {
-					write(connection, message.blob(), true);
+					this.outbox.write(connection, message.blob(), true);
 					this.counters.broadcastsRelayed.increment();
 				}
 			}
@@ -848,7 +696,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 						List.of(List.of(address.getHostString(), address.getPort()), target));
 				byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, nowSeconds(), response);
 				this.seen.add(blob, nowSeconds(), nowSeconds());
-				write(from, blob, true);
+				this.outbox.write(from, blob, true);
 			}
 			return;
 		}
@@ -882,7 +730,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 				}
 				// Only peers that renegotiate (py2p) ever get a renegotiate back; js2p
 				// never sends one.
-				write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(),
+				this.outbox.write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(),
 						List.of(Flags.COMPRESSION, common)), true);
 			}
 		}
@@ -892,7 +740,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			if (from.lastSentType == Flags.BROADCAST) {
 				this.seen.add(blob, nowSeconds(), nowSeconds());
 			}
-			write(from, blob, true);
+			this.outbox.write(from, blob, true);
 		}
 		else if (subFlag != Flags.RESEND) {
 			fault(from, LinkFault.UNKNOWN_FLAG, "renegotiate sub-flag " + describeFlag(message));

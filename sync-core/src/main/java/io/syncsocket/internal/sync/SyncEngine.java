@@ -31,6 +31,7 @@ import io.syncsocket.WriteRejectedException;
 import io.syncsocket.internal.mesh.Connection;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.mesh.MeshNode;
+import io.syncsocket.internal.mesh.Outbox;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
 import io.syncsocket.internal.wire.Msgpack;
@@ -85,6 +86,8 @@ public final class SyncEngine implements MeshExtension {
 	private final List<SyncListener> listeners;
 
 	private final EventFactory events;
+
+	private final Outbox outbox;
 
 	private final LongAdder localUpdates = new LongAdder();
 
@@ -142,6 +145,7 @@ public final class SyncEngine implements MeshExtension {
 		this.listeners = listeners;
 		this.events = Objects.requireNonNull(events, "'events' must not be null");
 		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
+		this.outbox = mesh.outbox();
 		this.leasing = Objects.requireNonNull(leasing, "'leasing' must not be null");
 		this.deletePolicy = Objects.requireNonNull(deletePolicy, "'deletePolicy' must not be null");
 		this.tombstoneRetention = Objects.requireNonNull(tombstoneRetention, "'tombstoneRetention' must not be null");
@@ -293,8 +297,8 @@ public final class SyncEngine implements MeshExtension {
 		}
 		long time = checkLocalWrite(key, false);
 		if (this.deletePolicy != DeletePolicy.NEVER) {
-			MeshNode.Authored message = author(key, List.of(Flags.STORE, key.bytes(), NIL), time);
-			this.mesh.publish(message);
+			Outbox.Authored message = author(key, List.of(Flags.STORE, key.bytes(), NIL), time);
+			this.outbox.publish(message);
 			time = message.time();
 		}
 		SyncEntry removed = toEntry(key, current);
@@ -445,9 +449,9 @@ public final class SyncEngine implements MeshExtension {
 	 * faster than twice a second per key) is refused rather than acknowledged and lost.
 	 * @throws WriteConflictException if there is no such second (nothing changes)
 	 */
-	private MeshNode.Authored author(SyncKey key, List<Object> payload, long time) {
+	private Outbox.Authored author(SyncKey key, List<Object> payload, long time) {
 		long latest = this.mesh.nowSeconds() + MAX_STAMP_AHEAD_SECONDS;
-		MeshNode.Authored message = this.mesh.author(payload, time, latest);
+		Outbox.Authored message = this.outbox.author(payload, time, latest);
 		if (message == null) {
 			throw new WriteConflictException(
 					"key '" + key.text() + "': this node sent the very same change at every second up to " + latest
@@ -467,16 +471,16 @@ public final class SyncEngine implements MeshExtension {
 
 		private final byte[] value;
 
-		private final MeshNode.Authored message;
+		private final Outbox.Authored message;
 
-		LocalWrite(SyncKey key, byte[] value, MeshNode.Authored message) {
+		LocalWrite(SyncKey key, byte[] value, Outbox.Authored message) {
 			this.key = key;
 			this.value = value;
 			this.message = message;
 		}
 
 		void commit() {
-			SyncEngine.this.mesh.publish(this.message);
+			SyncEngine.this.outbox.publish(this.message);
 			SyncEngine.this.localUpdates.increment();
 			applyUpdate(this.key, new Version(this.value, SyncEngine.this.mesh.id(), this.message.time(), true),
 					SyncEvent.Origin.LOCAL);
@@ -526,7 +530,7 @@ public final class SyncEngine implements MeshExtension {
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
 				&& whisper) {
 			// The rest of this node's side of the mesh may hold the losing version too.
-			this.mesh.broadcastOnce(List.of(Flags.STORE, key.bytes(), (value != null) ? new RawMsgpack(value) : NIL,
+			this.outbox.broadcastOnce(List.of(Flags.STORE, key.bytes(), (value != null) ? new RawMsgpack(value) : NIL,
 					candidate.owner, candidate.timestamp), from);
 		}
 	}
@@ -806,7 +810,7 @@ public final class SyncEngine implements MeshExtension {
 		for (Connection peer : this.mesh.routes()) {
 			if (peer.dialect() == Peer.Dialect.SYNCSOCKET) {
 				connected.add(peer.peerId());
-				this.mesh.whisper(peer, List.of(Flags.DIGEST, this.digest));
+				this.outbox.whisper(peer, List.of(Flags.DIGEST, this.digest));
 			}
 		}
 		this.peerDigests.keySet().retainAll(connected);
@@ -963,20 +967,20 @@ public final class SyncEngine implements MeshExtension {
 			while (chunk < STATE_CHUNK && this.entries.hasNext()) {
 				Map.Entry<SyncKey, Version> entry = this.entries.next();
 				Version version = entry.getValue();
-				SyncEngine.this.mesh.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(),
+				SyncEngine.this.outbox.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(),
 						new RawMsgpack(Objects.requireNonNull(version.value)), version.owner, version.timestamp));
 				chunk++;
 			}
 			while (chunk < STATE_CHUNK && this.tombstones.hasNext()) {
 				Map.Entry<SyncKey, Version> entry = this.tombstones.next();
 				Version tombstone = entry.getValue();
-				SyncEngine.this.mesh.whisper(this.to,
+				SyncEngine.this.outbox.whisper(this.to,
 						List.of(Flags.STORE, entry.getKey().bytes(), NIL, tombstone.owner, tombstone.timestamp));
 				chunk++;
 			}
 			this.sent += chunk;
 			if (this.entries.hasNext() || this.tombstones.hasNext()) {
-				SyncEngine.this.mesh.flush(this.to);
+				SyncEngine.this.outbox.flush(this.to);
 				SyncEngine.this.mesh.loop().execute(this);
 			}
 			else {
