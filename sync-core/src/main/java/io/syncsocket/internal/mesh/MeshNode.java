@@ -25,7 +25,6 @@ import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MeshMessages;
 import io.syncsocket.internal.wire.MeshMessages.Handshake;
-import io.syncsocket.internal.wire.MeshMessages.PeerEntry;
 import io.syncsocket.internal.wire.MessageCodec;
 import io.syncsocket.internal.wire.WireFormatException;
 import io.syncsocket.internal.wire.WireMessage;
@@ -85,6 +84,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private final Outbox outbox;
 
+	private final PeerExchange exchange;
+
 	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
 
 	private final SeedDialer seeds;
@@ -112,6 +113,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.seeds = new SeedDialer(this, options);
 		this.seen = new SeenSet(options.maxSeenMessages());
 		this.outbox = new Outbox(id, options.clock(), this.links, this.seen, counters, options.compressionThreshold());
+		this.exchange = new PeerExchange(id, advertisedHost, advertisedPort, options, loop, this.links, this.dials,
+				this.outbox, this.seen, this.compression);
 		loop.afterEachBatch(this.outbox::flushLinks);
 	}
 
@@ -141,6 +144,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	public void extension(MeshExtension extension) {
 		this.extension = extension;
 		this.outbox.extension(extension);
+		this.exchange.extension(extension);
 	}
 
 	/** What this node sends: for the layer above. */
@@ -255,25 +259,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 				List.of(this.advertisedHost, this.advertisedPort), this.compression);
 		this.outbox.write(connection, MessageCodec.encode(Flags.WHISPER, this.id, nowSeconds(), payload), false);
 		connection.handshakeSent = true;
-	}
-
-	/**
-	 * A peers message with at most one entry (PROTOCOL.md §5.4, §9 Q6): a random other
-	 * peer.
-	 */
-	private void sendPeers(Connection to) {
-		List<Connection> candidates = new ArrayList<>();
-		for (Connection connection : this.links.routes()) {
-			if (connection != to) {
-				candidates.add(connection);
-			}
-		}
-		List<Object> entries = new ArrayList<>(1);
-		if (!candidates.isEmpty()) {
-			Peer other = Objects.requireNonNull(candidates.get(this.loop.random().nextInt(candidates.size())).peer);
-			entries.add(List.of(List.of(other.address().getHostString(), other.address().getPort()), other.id()));
-		}
-		this.outbox.whisper(to, List.of(Flags.PEERS, entries));
 	}
 
 	// ------------------------------------------------------------------ LinkListener
@@ -446,7 +431,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			return;
 		}
 		if (type == Flags.RENEGOTIATE) {
-			renegotiate(from, message);
+			this.exchange.renegotiate(from, message);
 			return;
 		}
 		if (type == Flags.BROADCAST && !waterfall(from, message)) {
@@ -508,8 +493,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private void dispatch(Connection from, WireMessage message) {
 		int subFlag = message.subFlag();
 		switch (subFlag) {
-			case Flags.PEERS -> peersReceived(from, message);
-			case Flags.REQUEST -> request(from, message);
+			case Flags.PEERS -> this.exchange.peersReceived(from, message);
+			case Flags.REQUEST -> this.exchange.request(from, message);
 			case Flags.RESPONSE -> {
 				// Answers to route requests; this node never sends one (PROTOCOL.md
 				// §5.5).
@@ -523,14 +508,10 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 					this.inbox.received(message);
 				}
 				else {
-					fault(from, LinkFault.UNKNOWN_FLAG, "sub-flag " + describeFlag(message));
+					fault(from, LinkFault.UNKNOWN_FLAG, "sub-flag " + PeerExchange.describeFlag(message));
 				}
 			}
 		}
-	}
-
-	private static String describeFlag(WireMessage message) {
-		return (message.packetCount() == 0) ? "missing" : String.valueOf(message.packet(0));
 	}
 
 	// ---- handshake (PROTOCOL.md §5.1–5.3)
@@ -580,7 +561,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		from.peerCompression = compression;
 		Peer peer = new Peer(peerId, address, from.link.remoteAddress(),
 				from.link.outbound() ? Peer.Direction.OUTBOUND : Peer.Direction.INBOUND,
-				Instant.ofEpochMilli(this.options.clock().millis()), compressionName(chosen), handshake.dialect());
+				Instant.ofEpochMilli(this.options.clock().millis()), Compression.displayName(chosen),
+				handshake.dialect());
 		from.peer = peer;
 		// The newest link carries this node's traffic from now on; the state and peers
 		// sent on it below cover whatever went out on an older one.
@@ -590,7 +572,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		}
 		this.dials.ended(from.expectedId);
 		logger.debug("Peer {} connected ({}, compression {})", from, peer.direction(), peer.compression());
-		sendPeers(from);
+		this.exchange.sendPeers(from);
 		if (this.extension != null) {
 			this.extension.sendState(from);
 		}
@@ -635,10 +617,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		return peer.dialect() != Peer.Dialect.SYNCSOCKET || this.id.compareTo(peer.id()) < 0;
 	}
 
-	private static @Nullable String compressionName(@Nullable Compression compression) {
-		return (compression != null) ? compression.name().toLowerCase(java.util.Locale.ROOT) : null;
-	}
-
 	private void handshakeTimedOut(Connection connection) {
 		if (!connection.closed && !connection.handshaken()) {
 			fault(connection, LinkFault.HANDSHAKE_TIMEOUT,
@@ -649,101 +627,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private void requestPeersIfSilent(Connection connection) {
 		if (!connection.closed && connection.handshaken() && !connection.peersReceived) {
 			requestState(connection);
-		}
-	}
-
-	// ---- peers, request, renegotiate (PROTOCOL.md §5.4, §5.5, §5.7)
-
-	private void peersReceived(Connection from, WireMessage message) {
-		from.peersReceived = true;
-		for (PeerEntry entry : MeshMessages.peers(message)) {
-			String peerId = entry.nodeId();
-			if (peerId.equals(this.id) || isOwnAddress(entry.address()) || this.links.isRouted(peerId)
-					|| this.dials.isDialing(peerId)) {
-				continue;
-			}
-			if (this.dials.outgoing() >= this.options.maxOutgoing()) {
-				return;
-			}
-			this.dials.dialPeer(peerId, entry.address());
-		}
-	}
-
-	private boolean isOwnAddress(InetSocketAddress address) {
-		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
-	}
-
-	private void request(Connection from, WireMessage message) {
-		if (message.packetCount() == 2 && isRequestAll(message.packet(1)) && message.msgType() == Flags.BROADCAST) {
-			fault(from, LinkFault.UNKNOWN_FLAG, "request \"*\" as a broadcast (it is a whisper)");
-			return;
-		}
-		if (message.packetCount() == 2 && isRequestAll(message.packet(1))) {
-			sendPeers(from);
-			if (this.extension != null) {
-				this.extension.sendState(from);
-			}
-			return;
-		}
-		if (message.packetCount() == 3 && message.msgType() == Flags.BROADCAST) {
-			// A route request: answer if we are connected to the target (PROTOCOL.md
-			// §5.5).
-			String target = MessageCodec.nodeIdText(message.packet(2));
-			Connection route = (target != null) ? this.links.route(target) : null;
-			if (route != null && route.peer != null) {
-				InetSocketAddress address = route.peer.address();
-				List<Object> response = List.of(Flags.RESPONSE, Objects.requireNonNull(message.packet(1)),
-						List.of(List.of(address.getHostString(), address.getPort()), target));
-				byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, nowSeconds(), response);
-				this.seen.add(blob, nowSeconds(), nowSeconds());
-				this.outbox.write(from, blob, true);
-			}
-			return;
-		}
-		throw new WireFormatException(LinkFault.INVALID_MESSAGE, "request with " + message.packetCount() + " packets");
-	}
-
-	private static boolean isRequestAll(@Nullable Object value) {
-		return "*".equals(MessageCodec.nodeIdText(value));
-	}
-
-	private void renegotiate(Connection from, WireMessage message) {
-		int subFlag = message.subFlag();
-		if (subFlag == Flags.COMPRESSION && message.packetCount() == 2) {
-			List<Integer> methods = MeshMessages.compression(message.packet(1));
-			if (methods == null) {
-				throw new WireFormatException(LinkFault.INVALID_MESSAGE, "renegotiate with a bad compression list");
-			}
-			if (!methods.equals(from.peerCompression)) {
-				from.peerCompression = methods;
-				Compression chosen = Compression.choose(this.compression, methods);
-				from.link.compression(chosen);
-				Peer peer = Objects.requireNonNull(from.peer);
-				from.peer = new Peer(peer.id(), peer.address(), peer.remoteAddress(), peer.direction(),
-						peer.connectedSince(), compressionName(chosen), peer.dialect());
-				this.links.peersChanged();
-				List<Integer> common = new ArrayList<>();
-				for (Integer method : this.compression) {
-					if (methods.contains(method)) {
-						common.add(method);
-					}
-				}
-				// Only peers that renegotiate (py2p) ever get a renegotiate back; js2p
-				// never sends one.
-				this.outbox.write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(),
-						List.of(Flags.COMPRESSION, common)), true);
-			}
-		}
-		else if (subFlag == Flags.RESEND && from.lastSentPayload != null) {
-			List<?> payload = from.lastSentPayload;
-			byte[] blob = MessageCodec.encode(from.lastSentType, this.id, nowSeconds(), payload);
-			if (from.lastSentType == Flags.BROADCAST) {
-				this.seen.add(blob, nowSeconds(), nowSeconds());
-			}
-			this.outbox.write(from, blob, true);
-		}
-		else if (subFlag != Flags.RESEND) {
-			fault(from, LinkFault.UNKNOWN_FLAG, "renegotiate sub-flag " + describeFlag(message));
 		}
 	}
 

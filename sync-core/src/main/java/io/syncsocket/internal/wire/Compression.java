@@ -79,4 +79,9 @@ public enum Compression {
 		return null;
 	}
 
+	/** The name a {@code Peer} shows for a compression method (null: none). */
+	public static @Nullable String displayName(@Nullable Compression compression) {
+		return (compression != null) ? compression.name().toLowerCase(java.util.Locale.ROOT) : null;
+	}
+
 }
