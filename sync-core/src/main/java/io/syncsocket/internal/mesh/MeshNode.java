@@ -33,9 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mesh protocol of one socket (PROTOCOL.md §5–6): handshakes, the routing table, peer
- * lists, {@code request "*"}, renegotiation, the broadcast waterfall with its seen set,
- * and the user message queue.
+ * The mesh protocol of one socket (PROTOCOL.md §5–6): link lifecycle, handshakes and the
+ * choice between duplicate links, the broadcast waterfall with its seen set, and dispatch
+ * to its parts: {@link LinkTable} (links and routes), {@link Dials}, {@link SeedDialer},
+ * {@link PeerExchange} (peer lists, requests, renegotiation), {@link Outbox} (sending)
+ * and {@link UserInbox}.
  *
  * <p>
  * Threading: {@link LinkListener} callbacks arrive on I/O threads and are handed to the
