@@ -89,6 +89,10 @@ public final class SyncEngine implements MeshExtension {
 
 	private final Outbox outbox;
 
+	private final AntiEntropy antiEntropy;
+
+	private final StateTransfer stateTransfer;
+
 	private final LongAdder localUpdates = new LongAdder();
 
 	private final LongAdder remoteUpdates = new LongAdder();
@@ -105,33 +109,12 @@ public final class SyncEngine implements MeshExtension {
 
 	private volatile int tombstoneCount;
 
-	private volatile boolean initialSyncComplete;
-
-	/** Whether this node is waiting for its first state transfer to go quiet. */
-	private boolean watchingInitialSync;
-
-	private long lastStateEntryNanos;
-
 	// ---- node lock state
 
 	private final Map<SyncKey, Version> tombstones = new HashMap<>();
 
 	/** Owner ids seen on the wire, so that a million entries share a few id strings. */
 	private final Map<String, String> owners = new HashMap<>();
-
-	private final LongAdder repairs = new LongAdder();
-
-	/** Whether digests are kept and compared (a non-zero anti-entropy interval). */
-	private final boolean antiEntropy;
-
-	/**
-	 * XOR of {@link #entryHash} over every stored entry: equal dictionaries have equal
-	 * digests.
-	 */
-	private long digest;
-
-	/** Per peer id: its last digest and ours when it came, while they differ. */
-	private final Map<String, long[]> peerDigests = new HashMap<>();
 
 	/**
 	 * @param antiEntropyInterval how often to send peers this node's digest (zero: never)
@@ -152,10 +135,8 @@ public final class SyncEngine implements MeshExtension {
 		Duration pruneEvery = tombstoneRetention.dividedBy(10);
 		schedulePrune(pruneEvery.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
 				: (pruneEvery.isZero() ? Duration.ofSeconds(1) : pruneEvery));
-		this.antiEntropy = !antiEntropyInterval.isZero();
-		if (this.antiEntropy) {
-			scheduleDigests(antiEntropyInterval);
-		}
+		this.antiEntropy = new AntiEntropy(mesh, antiEntropyInterval);
+		this.stateTransfer = new StateTransfer(mesh, this.data, this.tombstones);
 	}
 
 	// ------------------------------------------------------------------ reads (any
@@ -231,7 +212,7 @@ public final class SyncEngine implements MeshExtension {
 			.leaseRejections(this.leaseRejections.sum())
 			.staleRejections(this.staleRejections.sum())
 			.ignoredDeltas(this.ignoredDeltas.sum())
-			.repairs(this.repairs.sum())
+			.repairs(this.antiEntropy.repairs())
 			.build();
 	}
 
@@ -496,7 +477,7 @@ public final class SyncEngine implements MeshExtension {
 		switch (message.subFlag()) {
 			case Flags.STORE -> store(from, message);
 			case Flags.DELTA -> delta(message);
-			case Flags.DIGEST -> digestReceived(from, message);
+			case Flags.DIGEST -> this.antiEntropy.digestReceived(from, message);
 			default -> {
 				return false;
 			}
@@ -523,8 +504,8 @@ public final class SyncEngine implements MeshExtension {
 					+ MessageCodec.describe(message.packet(4)));
 		}
 		boolean whisper = message.msgType() == Flags.WHISPER;
-		if (whisper && this.watchingInitialSync) {
-			this.lastStateEntryNanos = this.mesh.loop().nanoTime();
+		if (whisper) {
+			this.stateTransfer.stateEntryReceived();
 		}
 		Version candidate = new Version(value, owner(owner), timestamp);
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
@@ -698,9 +679,7 @@ public final class SyncEngine implements MeshExtension {
 
 	private void applyUpdate(SyncKey key, Version version, SyncEvent.Origin origin) {
 		Version previous = this.data.put(key, version);
-		if (this.antiEntropy) {
-			this.digest ^= ((previous != null) ? entryHash(key, previous) : 0) ^ entryHash(key, version);
-		}
+		this.antiEntropy.changed(key, previous, version);
 		if (this.tombstones.remove(key) != null) {
 			this.tombstoneCount = this.tombstones.size();
 		}
@@ -712,9 +691,7 @@ public final class SyncEngine implements MeshExtension {
 
 	private void applyDelete(SyncKey key, Version tombstone, SyncEvent.Origin origin) {
 		Version previous = this.data.remove(key);
-		if (previous != null && this.antiEntropy) {
-			this.digest ^= entryHash(key, previous);
-		}
+		this.antiEntropy.changed(key, previous, null);
 		rememberTombstone(key, tombstone);
 		this.deletes.increment();
 		fire(this.events.create(SyncEvent.Type.DELETE, key.bytes(), null,
@@ -789,205 +766,17 @@ public final class SyncEngine implements MeshExtension {
 		this.tombstoneCount = this.tombstones.size();
 	}
 
-	// ------------------------------------------------------------------ anti-entropy
-
 	/**
-	 * Sends every syncsocket peer this node's digest, each round. The live rules of the
-	 * protocol can leave two nodes holding different versions of a key for good (two
-	 * nodes claiming a free key at once under leases, deltas applied in different
-	 * orders); full states merge by {@link LeaseRule#wins}, a total order, so exchanging
-	 * them converges.
-	 */
-	private void scheduleDigests(Duration every) {
-		this.mesh.loop().schedule(() -> {
-			sendDigests();
-			scheduleDigests(every);
-		}, every);
-	}
-
-	private void sendDigests() {
-		java.util.Set<String> connected = new java.util.HashSet<>();
-		for (Connection peer : this.mesh.routes()) {
-			if (peer.dialect() == Peer.Dialect.SYNCSOCKET) {
-				connected.add(peer.peerId());
-				this.outbox.whisper(peer, List.of(Flags.DIGEST, this.digest));
-			}
-		}
-		this.peerDigests.keySet().retainAll(connected);
-	}
-
-	/**
-	 * A peer's digest. Different from ours is normal while changes are in flight;
-	 * different again with neither side changed since the last round means they will not
-	 * converge by themselves: ask the peer for its full state (it asks for ours the same
-	 * way).
-	 */
-	private void digestReceived(Connection from, WireMessage message) {
-		if (message.packetCount() != 2 || !(message.packet(1) instanceof Long theirs)) {
-			throw invalid("digest with " + message.packetCount() + " packets");
-		}
-		String peerId = Objects.requireNonNull(from.peerId());
-		if (theirs == this.digest) {
-			this.peerDigests.remove(peerId);
-			return;
-		}
-		long[] last = this.peerDigests.get(peerId);
-		if (last != null && last[0] == theirs && last[1] == this.digest) {
-			this.peerDigests.remove(peerId);
-			this.repairs.increment();
-			logger.debug("Dictionary differs from {}'s with no change on either side for a round: asking for its state",
-					from);
-			this.mesh.requestState(from);
-			return;
-		}
-		this.peerDigests.put(peerId, new long[] { theirs, this.digest });
-	}
-
-	/**
-	 * 64 well-mixed bits of a key and its version (FNV-1a over the bytes, then a
-	 * finaliser).
-	 */
-	private static long entryHash(SyncKey key, Version version) {
-		long hash = absorb(0xcbf29ce484222325L, key.bytes());
-		hash = mix(hash ^ version.owner.hashCode()) ^ version.timestamp;
-		return mix((version.value != null) ? absorb(hash, version.value) : hash);
-	}
-
-	private static long absorb(long hash, byte[] bytes) {
-		for (byte b : bytes) {
-			hash = (hash ^ b) * 0x100000001b3L;
-		}
-		return hash;
-	}
-
-	private static long mix(long z) {
-		z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-		z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-		return z ^ (z >>> 31);
-	}
-
-	// ------------------------------------------------------------------ state transfer
-
-	/**
-	 * Whether the full state of a peer has arrived: this node connected to a peer, state
-	 * entries came, and then {@value #STATE_QUIET_MILLIS} ms passed without another while
-	 * a peer was connected (whichever link to it survived). The protocol has no
-	 * end-of-state marker, so this is a heuristic; it is true at once for a node that
-	 * joins a peer with an empty dictionary (after the quiet period).
+	 * Whether the full state of a peer has arrived (see
+	 * {@link StateTransfer#initialSyncComplete}).
 	 */
 	public boolean initialSyncComplete() {
-		return this.initialSyncComplete;
-	}
-
-	private static final long STATE_QUIET_MILLIS = 300;
-
-	private void watchInitialSync() {
-		if (this.initialSyncComplete || this.watchingInitialSync) {
-			return;
-		}
-		this.watchingInitialSync = true;
-		this.lastStateEntryNanos = this.mesh.loop().nanoTime();
-		checkInitialSync();
-	}
-
-	private void checkInitialSync() {
-		if (this.initialSyncComplete) {
-			return;
-		}
-		if (!this.mesh.routes().iterator().hasNext()) {
-			this.watchingInitialSync = false; // every peer left: the next one to connect
-												// starts the watch again
-			return;
-		}
-		long quietNanos = this.mesh.loop().nanoTime() - this.lastStateEntryNanos;
-		long neededNanos = STATE_QUIET_MILLIS * 1_000_000;
-		if (quietNanos >= neededNanos) {
-			this.initialSyncComplete = true;
-			this.watchingInitialSync = false;
-			logger.debug("Initial state transfer complete ({} keys)", this.data.size());
-			return;
-		}
-		this.mesh.loop().schedule(this::checkInitialSync, Duration.ofNanos(neededNanos - quietNanos));
+		return this.stateTransfer.initialSyncComplete();
 	}
 
 	@Override
 	public void sendState(Connection to) {
-		watchInitialSync();
-		Peer peer = to.peer();
-		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for
-		// an absent key.
-		List<Map.Entry<SyncKey, Version>> tombstones = (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET)
-				? new ArrayList<>(this.tombstones.entrySet()) : List.of();
-		new StateStream(to, this.data.entrySet().iterator(), tombstones.iterator()).run();
-	}
-
-	/** Entries written per turn of a state stream before other work gets the loop. */
-	private static final int STATE_CHUNK = 1024;
-
-	/**
-	 * A state stream waits while more than this is queued for its link (bounds the memory
-	 * a join costs).
-	 */
-	private static final long STATE_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
-
-	/**
-	 * The full state sent to one peer (PROTOCOL.md §7.5) in chunks: each chunk is flushed
-	 * at once (the peer starts applying while the rest is encoded) and the stream waits
-	 * while its link has too much queued, so a large state neither holds the node loop
-	 * nor piles up in memory. Entries that change meanwhile also reach the peer as live
-	 * broadcasts; the merge order keeps the newer version whatever arrives last.
-	 */
-	private final class StateStream implements Runnable {
-
-		private final Connection to;
-
-		private final java.util.Iterator<Map.Entry<SyncKey, Version>> entries;
-
-		private final java.util.Iterator<Map.Entry<SyncKey, Version>> tombstones;
-
-		private int sent;
-
-		StateStream(Connection to, java.util.Iterator<Map.Entry<SyncKey, Version>> entries,
-				java.util.Iterator<Map.Entry<SyncKey, Version>> tombstones) {
-			this.to = to;
-			this.entries = entries;
-			this.tombstones = tombstones;
-		}
-
-		@Override
-		public void run() {
-			if (!this.to.isOpen()) {
-				return;
-			}
-			if (this.to.queuedBytes() > STATE_MAX_QUEUED_BYTES) {
-				SyncEngine.this.mesh.loop().schedule(this, Duration.ofMillis(1));
-				return;
-			}
-			int chunk = 0;
-			while (chunk < STATE_CHUNK && this.entries.hasNext()) {
-				Map.Entry<SyncKey, Version> entry = this.entries.next();
-				Version version = entry.getValue();
-				SyncEngine.this.outbox.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(),
-						new RawMsgpack(Objects.requireNonNull(version.value)), version.owner, version.timestamp));
-				chunk++;
-			}
-			while (chunk < STATE_CHUNK && this.tombstones.hasNext()) {
-				Map.Entry<SyncKey, Version> entry = this.tombstones.next();
-				Version tombstone = entry.getValue();
-				SyncEngine.this.outbox.whisper(this.to,
-						List.of(Flags.STORE, entry.getKey().bytes(), NIL, tombstone.owner, tombstone.timestamp));
-				chunk++;
-			}
-			this.sent += chunk;
-			if (this.entries.hasNext() || this.tombstones.hasNext()) {
-				SyncEngine.this.outbox.flush(this.to);
-				SyncEngine.this.mesh.loop().execute(this);
-			}
-			else {
-				logger.debug("Sent {} state entries to {}", this.sent, this.to);
-			}
-		}
-
+		this.stateTransfer.sendState(to);
 	}
 
 	private static final Predicate<Connection> NOBODY = (to) -> false;
