@@ -1,10 +1,6 @@
 package io.syncsocket;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,8 +18,6 @@ import io.syncsocket.internal.mesh.MeshCounters;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.mesh.MeshNode;
 import io.syncsocket.internal.mesh.NodeLoop;
-import io.syncsocket.internal.transport.Transport;
-import io.syncsocket.internal.wire.Ids;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,24 +92,17 @@ public class MeshSocket implements AutoCloseable {
 
 	private @Nullable Function<MeshNode, MeshExtension> extensionFactory;
 
-	private volatile @Nullable MeshNode node;
-
-	private @Nullable NodeLoop loop;
-
-	private @Nullable Transport transport;
+	/** The current run: null before the first start; kept after close for toString. */
+	private volatile @Nullable NodeRuntime runtime;
 
 	/**
 	 * The I/O implementation of a started socket (for tests and diagnostics); null before
 	 * start.
 	 */
 	io.syncsocket.internal.transport.@Nullable IoFlavor ioFlavor() {
-		Transport transport = this.transport;
-		return (transport != null) ? transport.flavor() : null;
+		NodeRuntime runtime = this.runtime;
+		return (runtime != null) ? runtime.transport.flavor() : null;
 	}
-
-	private volatile @Nullable InetSocketAddress boundAddress;
-
-	private volatile @Nullable InetSocketAddress advertisedAddress;
 
 	/** A socket with the given options; call {@link #start()} to bind. */
 	public MeshSocket(MeshOptions options) {
@@ -159,45 +146,18 @@ public class MeshSocket implements AutoCloseable {
 		String name = (this.options.name() != null) ? this.options.name()
 				: "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
 		// a restart must not see (or shut down twice) what the previous run left
-		this.node = null;
-		this.transport = null;
-		this.boundAddress = null;
-		this.advertisedAddress = null;
-		Transport[] transportRef = new Transport[1];
-		NodeLoop loop = new NodeLoop(name + "-node", () -> transportRef[0] != null && transportRef[0].isIoThread());
-		this.loop = loop;
+		this.runtime = null;
+		NodeRuntime runtime;
 		try {
-			Transport transport = new Transport(new Transport.Settings(this.options.maxFrameLength(),
-					this.options.stallTimeout(), this.options.connectTimeout(), this.options.ioThreads(),
-					this.options.eventLoopGroup(), this.options.nativeTransport(), name, this.options.maxInboundLinks(),
-					this.options.maxLinksPerAddress(), this.options.maxQueuedBytesPerLink(), this.options.tls()));
-			transportRef[0] = transport;
-			this.transport = transport;
-			InetSocketAddress bound;
-			try {
-				bound = transport.bind(this.options.bindAddress(), this.options.port());
-			}
-			catch (java.io.UncheckedIOException ex) {
-				throw new SyncSocketException("cannot bind " + this.options.bindAddress() + ":" + this.options.port()
-						+ ": " + ex.getCause().getMessage(), ex.getCause());
-			}
-			String advertisedHost = (this.options.outHost() != null) ? this.options.outHost()
-					: dialableHost(this.options.bindAddress());
-			int advertisedPort = (this.options.outPort() != 0) ? this.options.outPort() : bound.getPort();
-			String id = (this.options.nodeId() != null) ? this.options.nodeId()
-					: Ids.nodeId(this.options.bindAddress(), bound.getPort(), this.protocolId);
-			MeshNode node = new MeshNode(this.options, id, this.protocolId, advertisedHost, advertisedPort, loop,
-					this.counters, this.messageListeners, this.peerListeners);
-			node.transport(transport);
-			if (this.extensionFactory != null) {
-				node.extension(this.extensionFactory.apply(node));
-			}
-			this.node = node;
-			// The node id needs the bound port, so links accepted before this line are
-			// refused.
-			transport.listener(node);
-			this.boundAddress = bound;
-			this.advertisedAddress = InetSocketAddress.createUnresolved(advertisedHost, advertisedPort);
+			runtime = NodeRuntime.create(name, this.options, this.protocolId, this.counters, this.messageListeners,
+					this.peerListeners, this.extensionFactory, CLOSE_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			markClosed();
+			throw ex;
+		}
+		this.runtime = runtime;
+		try {
 			synchronized (this.lifecycleMonitor) {
 				if (this.state != State.STARTING) {
 					// close() was called meanwhile: it wins, and it waits for the
@@ -207,10 +167,11 @@ public class MeshSocket implements AutoCloseable {
 				this.state = State.RUNNING;
 				this.startingThread = null;
 			}
-			node.startSeeds(bound);
-			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)", abbreviate(id),
-					bound, advertisedHost, advertisedPort, this.protocol.subnet(), this.protocol.encryption(),
-					this.protocolId, transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
+			runtime.startSeeds();
+			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)",
+					abbreviate(runtime.node.id()), runtime.bound, runtime.advertised.getHostString(),
+					runtime.advertised.getPort(), this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
+					runtime.transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
 			return this;
 		}
 		catch (RuntimeException ex) {
@@ -242,12 +203,14 @@ public class MeshSocket implements AutoCloseable {
 	 * The local address the socket listens on (with the real port if 0 was configured).
 	 */
 	public InetSocketAddress boundAddress() {
-		return requireStarted(this.boundAddress);
+		NodeRuntime runtime = this.runtime;
+		return requireStarted((runtime != null) ? runtime.bound : null);
 	}
 
 	/** The host and port other nodes are told to dial (unresolved). */
 	public InetSocketAddress advertisedAddress() {
-		return requireStarted(this.advertisedAddress);
+		NodeRuntime runtime = this.runtime;
+		return requireStarted((runtime != null) ? runtime.advertised : null);
 	}
 
 	public MeshOptions options() {
@@ -326,7 +289,8 @@ public class MeshSocket implements AutoCloseable {
 
 	/** The handshaken peers, a snapshot. Never blocks. */
 	public List<Peer> peers() {
-		MeshNode node = this.node;
+		NodeRuntime runtime = this.runtime;
+		MeshNode node = (runtime != null) ? runtime.node : null;
 		return (node != null) ? node.peers() : List.of();
 	}
 
@@ -364,7 +328,8 @@ public class MeshSocket implements AutoCloseable {
 
 	/** The oldest unread user message, or null if there is none. Never blocks. */
 	public @Nullable Message recv() {
-		MeshNode node = this.node;
+		NodeRuntime runtime = this.runtime;
+		MeshNode node = (runtime != null) ? runtime.node : null;
 		return (node != null) ? node.poll() : null;
 	}
 
@@ -406,7 +371,8 @@ public class MeshSocket implements AutoCloseable {
 
 	/** Counters since start, including every link fault by kind. Never blocks. */
 	public MeshStats stats() {
-		MeshNode node = this.node;
+		NodeRuntime runtime = this.runtime;
+		MeshNode node = (runtime != null) ? runtime.node : null;
 		return this.counters.snapshot(peers().size(), (node != null) ? node.openLinks() : 0);
 	}
 
@@ -432,7 +398,8 @@ public class MeshSocket implements AutoCloseable {
 					this.state = State.CLOSING;
 					// not on the starting thread, nor on the node loop its shutdown waits
 					// for
-					NodeLoop loop = this.loop;
+					NodeRuntime runtime = this.runtime;
+					NodeLoop loop = (runtime != null) ? runtime.loop : null;
 					if (this.startingThread != Thread.currentThread() && (loop == null || !loop.inLoop())) {
 						awaitClosed();
 					}
@@ -471,41 +438,21 @@ public class MeshSocket implements AutoCloseable {
 	}
 
 	private void shutdown() {
-		MeshNode node = this.node;
-		NodeLoop loop = this.loop;
-		if (node != null && loop != null) {
-			if (loop.inLoop()) {
-				node.closeAll();
-			}
-			else {
-				// wait, so that nothing on the loop dials after the event loops are gone
-				try {
-					loop.submit(() -> {
-						node.closeAll();
-						return null;
-					}).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-				}
-				catch (ExecutionException | TimeoutException ex) {
-					logger.warn("Closing links of socket {} did not finish cleanly", abbreviate(node.id()), ex);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
+		NodeRuntime runtime = this.runtime;
+		if (runtime != null) {
+			runtime.shutdown(CLOSE_TIMEOUT);
 		}
-		if (this.transport != null) {
-			this.transport.close(CLOSE_TIMEOUT);
+		markClosed();
+		if (runtime != null) {
+			logger.info("Socket {} closed", abbreviate(runtime.node.id()));
 		}
-		if (loop != null) {
-			loop.shutdown(CLOSE_TIMEOUT);
-		}
+	}
+
+	private void markClosed() {
 		synchronized (this.lifecycleMonitor) {
 			this.state = State.CLOSED;
 			this.startingThread = null;
 			this.lifecycleMonitor.notifyAll();
-		}
-		if (node != null) {
-			logger.info("Socket {} closed", abbreviate(node.id()));
 		}
 	}
 
@@ -516,7 +463,8 @@ public class MeshSocket implements AutoCloseable {
 	 * threading).
 	 */
 	<T> T call(java.util.concurrent.Callable<T> task) {
-		NodeLoop loop = this.loop;
+		NodeRuntime runtime = this.runtime;
+		NodeLoop loop = (runtime != null) ? runtime.loop : null;
 		if (loop == null || this.state != State.RUNNING) {
 			throw new SocketClosedException("socket is " + this.state);
 		}
@@ -527,7 +475,8 @@ public class MeshSocket implements AutoCloseable {
 	 * Runs a task on the node loop without waiting (see the class Javadoc on threading).
 	 */
 	<T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
-		NodeLoop loop = this.loop;
+		NodeRuntime runtime = this.runtime;
+		NodeLoop loop = (runtime != null) ? runtime.loop : null;
 		if (loop == null || this.state != State.RUNNING) {
 			return CompletableFuture.failedFuture(new SocketClosedException("socket is " + this.state));
 		}
@@ -535,7 +484,8 @@ public class MeshSocket implements AutoCloseable {
 	}
 
 	MeshNode runningNode() {
-		MeshNode node = this.node;
+		NodeRuntime runtime = this.runtime;
+		MeshNode node = (runtime != null) ? runtime.node : null;
 		if (node == null || this.state != State.RUNNING) {
 			throw new SocketClosedException("socket is " + this.state + " (expected: RUNNING; call start() first)");
 		}
@@ -557,37 +507,11 @@ public class MeshSocket implements AutoCloseable {
 		return (id.length() > 12) ? id.substring(0, 12) + "…" : id;
 	}
 
-	/**
-	 * A host peers can dial for a bind address: the address itself, or for a wildcard
-	 * bind the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
-	 */
-	private static String dialableHost(String bindAddress) {
-		if (!"0.0.0.0".equals(bindAddress) && !"::".equals(bindAddress)) {
-			return bindAddress;
-		}
-		try {
-			for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-				if (!nic.isUp() || nic.isLoopback()) {
-					continue;
-				}
-				for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-					if (address instanceof Inet4Address && address.isSiteLocalAddress()) {
-						return address.getHostAddress();
-					}
-				}
-			}
-		}
-		catch (SocketException ex) {
-			logger.debug("Cannot list network interfaces", ex);
-		}
-		return "127.0.0.1";
-	}
-
 	@Override
 	public String toString() {
-		MeshNode node = this.node;
-		return getClass().getSimpleName() + "[" + ((node != null) ? abbreviate(node.id()) : "unstarted") + ", "
-				+ this.state + ", " + this.boundAddress + "]";
+		NodeRuntime runtime = this.runtime;
+		return getClass().getSimpleName() + "[" + ((runtime != null) ? abbreviate(runtime.node.id()) : "unstarted")
+				+ ", " + this.state + ", " + ((runtime != null) ? runtime.bound : null) + "]";
 	}
 
 }
