@@ -70,7 +70,8 @@ public final class SyncSocketAutoConfiguration {
 		@Bean
 		SyncSocketLifecycle syncSocketLifecycle(SyncSocketProperties properties,
 				ObjectProvider<SyncSocketCustomizer> customizers, ApplicationEventPublisher publisher,
-				ObjectProvider<SslBundles> sslBundles) {
+				ObjectProvider<SslBundles> sslBundles, Environment environment) {
+			MovedProperties.check(environment);
 			return new SyncSocketLifecycle(properties, customizers, publisher, sslBundles);
 		}
 

@@ -24,10 +24,6 @@ public class SyncSocketProperties extends SocketProperties {
 	 */
 	private Map<String, SocketProperties> sockets = new LinkedHashMap<>();
 
-	private final Health health = new Health();
-
-	private final Endpoint endpoint = new Endpoint();
-
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -42,49 +38,6 @@ public class SyncSocketProperties extends SocketProperties {
 
 	public void setSockets(Map<String, SocketProperties> sockets) {
 		this.sockets = sockets;
-	}
-
-	public Health getHealth() {
-		return this.health;
-	}
-
-	public Endpoint getEndpoint() {
-		return this.endpoint;
-	}
-
-	/** Settings of the {@code sync} health component. */
-	public static class Health {
-
-		/**
-		 * Health status reported while seeds are configured but no peer is connected
-		 * (bound and working, but alone).
-		 */
-		private String unconnectedStatus = "UNKNOWN";
-
-		public String getUnconnectedStatus() {
-			return this.unconnectedStatus;
-		}
-
-		public void setUnconnectedStatus(String unconnectedStatus) {
-			this.unconnectedStatus = unconnectedStatus;
-		}
-
-	}
-
-	/** Settings of the {@code sync} actuator endpoint. */
-	public static class Endpoint {
-
-		/** Most keys listed per socket (in key order); the key count is always exact. */
-		private int maxKeys = 100;
-
-		public int getMaxKeys() {
-			return this.maxKeys;
-		}
-
-		public void setMaxKeys(int maxKeys) {
-			this.maxKeys = maxKeys;
-		}
-
 	}
 
 }

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationDocsTests {
 
-	private static final Pattern ROW = Pattern.compile("^\\| `(sync\\.[a-z0-9.-]+)` \\| (?:`([^`]*)`)? ?\\|");
+	private static final Pattern ROW = Pattern.compile(
+			"^\\| `((?:sync|management\\.health\\.sync|management\\.endpoint\\.sync)\\.[a-z0-9.-]+)` \\| (?:`([^`]*)`)? ?\\|");
 
 	@Test
 	void readmeTableShouldMatchTheMetadata() throws IOException {
@@ -66,7 +67,12 @@ class ConfigurationDocsTests {
 			try (InputStream in = url.openStream()) {
 				for (JsonNode property : JsonMapper.builder().build().readTree(in).get("properties")) {
 					String name = property.get("name").asString();
-					if (name.startsWith("sync.")) {
+					// management.* entries of the starter's own properties classes (the
+					// endpoint's generic access and cache settings are Spring Boot's)
+					boolean managementSetting = (name.startsWith("management.health.sync.")
+							|| name.startsWith("management.endpoint.sync."))
+							&& property.path("sourceType").asString().endsWith("Properties");
+					if (name.startsWith("sync.") || managementSetting) {
 						JsonNode value = property.get("defaultValue");
 						defaults.put(name, text(value));
 					}

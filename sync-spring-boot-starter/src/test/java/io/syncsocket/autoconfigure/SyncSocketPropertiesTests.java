@@ -177,6 +177,18 @@ class SyncSocketPropertiesTests {
 		});
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "sync.health.unconnected-status, DOWN, management.health.sync.unconnected-status",
+			"sync.endpoint.max-keys, 5, management.endpoint.sync.max-keys" })
+	void movedPropertyShouldFailStartupNamingItsNewName(String property, String value, String replacement) {
+		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis).as("failure analysis").isNotNull();
+			assertThat(analysis.getDescription()).contains(property).contains(replacement);
+		});
+	}
+
 	@Test
 	void portInUseShouldFailStartupNamingTheProperties() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -6,14 +6,13 @@ import java.util.function.Function;
 import io.syncsocket.SyncSocket;
 import io.syncsocket.autoconfigure.SyncSocketAutoConfiguration;
 import io.syncsocket.autoconfigure.SyncSocketNames;
-import io.syncsocket.autoconfigure.SyncSocketProperties;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.autoconfigure.contributor.CompositeHealthContributorConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -31,22 +30,23 @@ import org.springframework.util.StringUtils;
 @ConditionalOnClass({ SyncSocket.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(SyncSocket.class)
 @ConditionalOnEnabledHealthIndicator("sync")
+@EnableConfigurationProperties(SyncSocketHealthProperties.class)
 public final class SyncSocketHealthContributorAutoConfiguration
 		extends CompositeHealthContributorConfiguration<SyncSocketHealthIndicator, SyncSocket> {
 
-	SyncSocketHealthContributorAutoConfiguration(ObjectProvider<SyncSocketProperties> properties) {
-		super(indicators(unconnectedStatus(properties.getIfAvailable(SyncSocketProperties::new))));
+	SyncSocketHealthContributorAutoConfiguration(SyncSocketHealthProperties properties) {
+		super(indicators(unconnectedStatus(properties)));
 	}
 
 	private static Function<SyncSocket, SyncSocketHealthIndicator> indicators(Status unconnectedStatus) {
 		return (socket) -> new SyncSocketHealthIndicator(socket, unconnectedStatus);
 	}
 
-	private static Status unconnectedStatus(SyncSocketProperties properties) {
-		String code = properties.getHealth().getUnconnectedStatus();
+	private static Status unconnectedStatus(SyncSocketHealthProperties properties) {
+		String code = properties.getUnconnectedStatus();
 		if (!StringUtils.hasText(code)) {
 			// Status accepts any code, even an empty one, which no status order knows
-			throw new InvalidConfigurationPropertyValueException("sync.health.unconnected-status", code,
+			throw new InvalidConfigurationPropertyValueException("management.health.sync.unconnected-status", code,
 					"A status code such as UNKNOWN or DOWN is required.");
 		}
 		return new Status(code.trim().toUpperCase(Locale.ROOT));

@@ -33,7 +33,7 @@ class SyncSocketEndpointAutoConfigurationTests {
 	@Test
 	void exposedEndpointShouldDescribeTheSocketWithBoundedKeys() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=sync", "sync.endpoint.max-keys=2")
+			.withPropertyValues("management.endpoints.web.exposure.include=sync", "management.endpoint.sync.max-keys=2")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(SyncSocketEndpoint.class);
 				SyncSocket socket = context.getBean(SyncSocket.class);
@@ -63,7 +63,7 @@ class SyncSocketEndpointAutoConfigurationTests {
 	@Test
 	void allKeysWithinTheLimitShouldNotBeTruncated() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=sync", "sync.endpoint.max-keys=2")
+			.withPropertyValues("management.endpoints.web.exposure.include=sync", "management.endpoint.sync.max-keys=2")
 			.run((context) -> {
 				SyncSocket socket = context.getBean(SyncSocket.class);
 				socket.set("a", 1);
@@ -78,7 +78,7 @@ class SyncSocketEndpointAutoConfigurationTests {
 	@Test
 	void zeroMaxKeysShouldListNoKeyButCountThem() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=sync", "sync.endpoint.max-keys=0")
+			.withPropertyValues("management.endpoints.web.exposure.include=sync", "management.endpoint.sync.max-keys=0")
 			.run((context) -> {
 				context.getBean(SyncSocket.class).set("a", 1);
 				SocketDescriptor descriptor = context.getBean(SyncSocketEndpoint.class).socket("default");
@@ -91,8 +91,10 @@ class SyncSocketEndpointAutoConfigurationTests {
 	@Test
 	void negativeMaxKeysShouldFailNamingTheProperty() {
 		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=sync", "sync.endpoint.max-keys=-1")
-			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("sync.endpoint.max-keys"));
+			.withPropertyValues("management.endpoints.web.exposure.include=sync",
+					"management.endpoint.sync.max-keys=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("management.endpoint.sync.max-keys"));
 	}
 
 	@Test

@@ -107,7 +107,8 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 	@Test
 	void unreachableSeedsShouldReportTheConfiguredUnconnectedStatus() throws IOException {
 		this.contextRunner
-			.withPropertyValues("sync.seeds=127.0.0.1:" + closedPort(), "sync.health.unconnected-status=down")
+			.withPropertyValues("sync.seeds=127.0.0.1:" + closedPort(),
+					"management.health.sync.unconnected-status=down")
 			.run((context) -> assertThat(health(context).getStatus()).isEqualTo(Status.DOWN));
 	}
 
@@ -117,7 +118,7 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 			SyncSocket seedSocket = seed.getBean(SyncSocket.class);
 			this.contextRunner
 				.withPropertyValues("sync.seeds=127.0.0.1:" + seedSocket.boundAddress().getPort(),
-						"sync.health.unconnected-status=DOWN")
+						"management.health.sync.unconnected-status=DOWN")
 				.run((context) -> await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 					Health health = health(context);
 					assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -217,9 +218,9 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 
 	@Test
 	void invalidUnconnectedStatusShouldFailNamingTheProperty() {
-		this.contextRunner.withPropertyValues("sync.health.unconnected-status= ")
+		this.contextRunner.withPropertyValues("management.health.sync.unconnected-status= ")
 			.run((context) -> assertThat(context).getFailure()
-				.hasStackTraceContaining("sync.health.unconnected-status"));
+				.hasStackTraceContaining("management.health.sync.unconnected-status"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
