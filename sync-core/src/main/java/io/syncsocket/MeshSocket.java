@@ -267,8 +267,8 @@ public class MeshSocket implements AutoCloseable {
 			return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
-			throw new SyncSocketException("cannot connect to " + host + ":" + port + ": " + ex.getCause().getMessage(),
-					ex.getCause());
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new SyncSocketException("cannot connect to " + host + ":" + port + ": " + cause.getMessage(), cause);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(false);

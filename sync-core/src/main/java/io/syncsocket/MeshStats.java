@@ -119,7 +119,7 @@ public final class MeshStats {
 
 	/** How often a fault of this kind happened. */
 	public long faults(LinkFault fault) {
-		return this.faults.get(fault);
+		return this.faults.getOrDefault(fault, 0L);
 	}
 
 	/**

@@ -70,8 +70,10 @@ final class NodeRuntime {
 				bound = transport.bind(options.bindAddress(), options.port());
 			}
 			catch (java.io.UncheckedIOException ex) {
-				throw new SyncSocketException("cannot bind " + options.bindAddress() + ":" + options.port() + ": "
-						+ ex.getCause().getMessage(), ex.getCause());
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				throw new SyncSocketException(
+						"cannot bind " + options.bindAddress() + ":" + options.port() + ": " + cause.getMessage(),
+						cause);
 			}
 			String advertisedHost = (options.outHost() != null) ? options.outHost()
 					: dialableHost(options.bindAddress());

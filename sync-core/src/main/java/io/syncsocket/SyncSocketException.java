@@ -1,5 +1,7 @@
 package io.syncsocket;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of the exceptions thrown by syncsocket to callers. Subclasses exist only where a
  * caller can act on them. Faults caused by peers are never thrown to callers: they are
@@ -13,7 +15,7 @@ public class SyncSocketException extends RuntimeException {
 		super(message);
 	}
 
-	public SyncSocketException(String message, Throwable cause) {
+	public SyncSocketException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -11,6 +11,7 @@ import io.syncsocket.Metatuple;
 import io.syncsocket.Peer;
 import io.syncsocket.SyncEntry;
 import io.syncsocket.SyncSocket;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -101,8 +102,8 @@ class KeyValueController {
 		return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
 	}
 
-	static Map<String, Object> entry(String key, Object value, Metatuple meta) {
-		Map<String, Object> entry = new LinkedHashMap<>();
+	static Map<String, @Nullable Object> entry(String key, @Nullable Object value, @Nullable Metatuple meta) {
+		Map<String, @Nullable Object> entry = new LinkedHashMap<>();
 		entry.put("key", key);
 		entry.put("value", value);
 		entry.put("owner", (meta != null) ? meta.owner() : null);

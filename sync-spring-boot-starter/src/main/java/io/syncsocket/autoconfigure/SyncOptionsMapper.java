@@ -84,7 +84,7 @@ final class SyncOptionsMapper {
 		if (retryInitial != null || retryMax != null) {
 			Duration initial = (retryInitial != null) ? retryInitial.value : defaults.seedRetryInitial();
 			Duration max = (retryMax != null) ? retryMax.value : defaults.seedRetryMax();
-			Setting<?> blamed = (retryMax != null) ? retryMax : retryInitial;
+			Setting<?> blamed = (retryMax != null) ? retryMax : java.util.Objects.requireNonNull(retryInitial);
 			blamed.apply((value) -> mesh.seedRetry(initial, max));
 		}
 		apply("node-id", SocketProperties::getNodeId, mesh::nodeId);
@@ -130,7 +130,7 @@ final class SyncOptionsMapper {
 			return null;
 		}
 		if (!protocol.isTls()) {
-			Setting<?> blamed = (bundle != null) ? bundle : mode;
+			Setting<?> blamed = (bundle != null) ? bundle : java.util.Objects.requireNonNull(mode);
 			throw new InvalidConfigurationPropertyValueException(blamed.name, blamed.value,
 					"TLS settings need the protocol encryption SSL (sync.protocol.encryption=SSL), but it is '"
 							+ protocol.encryption() + "'");
@@ -139,7 +139,9 @@ final class SyncOptionsMapper {
 				: (bundle != null) ? TlsOptions.Mode.VERIFIED : TlsOptions.Mode.COMPATIBLE;
 		if (bundle == null) {
 			if (effectiveMode == TlsOptions.Mode.VERIFIED) {
-				throw new InvalidConfigurationPropertyValueException(mode.name, mode.value,
+				// without a bundle, only an explicit mode can be VERIFIED
+				Setting<TlsOptions.Mode> explicit = java.util.Objects.requireNonNull(mode);
+				throw new InvalidConfigurationPropertyValueException(explicit.name, explicit.value,
 						"verified TLS needs key and trust material: set sync.ssl.bundle to a Spring Boot SSL bundle");
 			}
 			return TlsOptions.compatible();

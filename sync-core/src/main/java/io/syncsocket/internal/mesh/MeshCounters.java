@@ -35,7 +35,7 @@ public final class MeshCounters {
 	}
 
 	public void fault(LinkFault fault) {
-		this.faults.get(fault).increment();
+		java.util.Objects.requireNonNull(this.faults.get(fault), "every fault has a counter").increment();
 	}
 
 	void sent(int blobLength) {

@@ -167,6 +167,9 @@ public final class NodeLoop implements NodeExecutor {
 	 * @throws SocketClosedException if the loop has shut down
 	 * @throws SyncSocketException if the task does not finish within {@code timeout}
 	 */
+	// T may be a nullable type (tasks that return null): NullAway, outside JSpecify mode,
+	// cannot see that the result is passed through as the task made it
+	@SuppressWarnings("NullAway")
 	public <T> T call(Callable<T> task, Duration timeout) {
 		if (inLoop()) {
 			throw new IllegalStateException("blocking call on the node loop thread: listeners must not call "

@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The (message id, time) pairs of broadcasts already seen (PROTOCOL.md §6.2). Used only
  * under the node lock.
@@ -29,7 +31,7 @@ final class SeenSet {
 
 	private long lastTime = Long.MIN_VALUE;
 
-	private Bucket lastBucket;
+	private @Nullable Bucket lastBucket;
 
 	/**
 	 * @param capacity most pairs kept; beyond it whole seconds are forgotten early
@@ -45,7 +47,7 @@ final class SeenSet {
 	 * oldest.
 	 */
 	boolean add(byte[] blob, long time, long now) {
-		Bucket bucket = bucket(time, true);
+		Bucket bucket = java.util.Objects.requireNonNull(bucket(time, true));
 		if (!bucket.add(fingerprint(blob))) {
 			return false;
 		}
@@ -86,7 +88,8 @@ final class SeenSet {
 		return this.evicted;
 	}
 
-	private Bucket bucket(long time, boolean create) {
+	/** The bucket of a second; null if there is none and {@code create} is false. */
+	private @Nullable Bucket bucket(long time, boolean create) {
 		if (time == this.lastTime) {
 			return this.lastBucket;
 		}

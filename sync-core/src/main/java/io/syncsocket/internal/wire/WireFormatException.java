@@ -22,6 +22,12 @@ public class WireFormatException extends RuntimeException {
 		this.fault = fault;
 	}
 
+	/** The detail given at construction (never null). */
+	@Override
+	public String getMessage() {
+		return java.util.Objects.requireNonNull(super.getMessage());
+	}
+
 	public LinkFault fault() {
 		return this.fault;
 	}
