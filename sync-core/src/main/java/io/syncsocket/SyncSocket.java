@@ -26,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <h2>Keys and values</h2> Keys are text or bytes; a text key is its UTF-8 bytes, so
- * {@code "k"} and {@code "k".getBytes(UTF_8)} are the same key. Values keep their msgpack
- * type end to end:
+ * {@code "k"} and {@code "k".getBytes(UTF_8)} are the same key. The dictionary methods of
+ * the seed API ({@code get}, {@code meta}, {@code containsKey}, {@code set}, {@code del},
+ * {@code pop}, {@code applyDelta}) take either; the typed getters, {@code update} and the
+ * {@code *Async} variants take text keys. Values keep their msgpack type end to end:
  * <table>
  * <caption>Java types of values</caption>
  * <tr>
@@ -156,6 +158,12 @@ public class SyncSocket extends MeshSocket {
 		return (value != null) ? value : fallback;
 	}
 
+	/** {@link #get(String, Object)} with a key given as bytes. */
+	public @Nullable Object get(byte[] key, @Nullable Object fallback) {
+		Object value = get(key);
+		return (value != null) ? value : fallback;
+	}
+
 	/**
 	 * A str value, or null if absent. @throws ValueTypeException if the value is not a
 	 * str
@@ -229,12 +237,18 @@ public class SyncSocket extends MeshSocket {
 		return engine().meta(SyncKey.of(requireKey(key)));
 	}
 
+	/** {@link #meta(String)} with a key given as bytes. */
 	public @Nullable Metatuple meta(byte[] key) {
 		return engine().meta(SyncKey.copyOf(requireKey(key)));
 	}
 
 	public boolean containsKey(String key) {
 		return engine().containsKey(SyncKey.of(requireKey(key)));
+	}
+
+	/** {@link #containsKey(String)} with a key given as bytes. */
+	public boolean containsKey(byte[] key) {
+		return engine().containsKey(SyncKey.copyOf(requireKey(key)));
 	}
 
 	public int size() {
@@ -371,6 +385,7 @@ public class SyncSocket extends MeshSocket {
 		delete(SyncKey.of(requireKey(key)));
 	}
 
+	/** {@link #del(String)} with a key given as bytes. */
 	public void del(byte[] key) {
 		delete(SyncKey.copyOf(requireKey(key)));
 	}
@@ -387,9 +402,24 @@ public class SyncSocket extends MeshSocket {
 		return removed.value();
 	}
 
+	/** {@link #pop(String)} with a key given as bytes. */
+	public Object pop(byte[] key) {
+		SyncEntry removed = delete(SyncKey.copyOf(requireKey(key)));
+		if (removed == null) {
+			throw new NoSuchElementException("key " + java.util.HexFormat.of().formatHex(key) + " (hex) is absent");
+		}
+		return removed.value();
+	}
+
 	/** Deletes a key and returns its value, or {@code fallback} if it was absent. */
 	public @Nullable Object pop(String key, @Nullable Object fallback) {
 		SyncEntry removed = delete(SyncKey.of(requireKey(key)));
+		return (removed != null) ? removed.value() : fallback;
+	}
+
+	/** {@link #pop(String, Object)} with a key given as bytes. */
+	public @Nullable Object pop(byte[] key, @Nullable Object fallback) {
+		SyncEntry removed = delete(SyncKey.copyOf(requireKey(key)));
 		return (removed != null) ? removed.value() : fallback;
 	}
 
@@ -412,7 +442,15 @@ public class SyncSocket extends MeshSocket {
 	 * @throws WriteConflictException if peers would not take the delta (nothing changes)
 	 */
 	public Map<Object, @Nullable Object> applyDelta(String key, Map<String, ?> delta) {
-		SyncKey syncKey = SyncKey.of(requireKey(key));
+		return applyDelta(SyncKey.of(requireKey(key)), delta);
+	}
+
+	/** {@link #applyDelta(String, Map)} with a key given as bytes. */
+	public Map<Object, @Nullable Object> applyDelta(byte[] key, Map<String, ?> delta) {
+		return applyDelta(SyncKey.copyOf(requireKey(key)), delta);
+	}
+
+	private Map<Object, @Nullable Object> applyDelta(SyncKey syncKey, Map<String, ?> delta) {
 		Objects.requireNonNull(delta, "'delta' must not be null");
 		Map<String, ?> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delta));
 		Msgpack.encode(copy); // fails fast, on the caller, for values msgpack cannot hold

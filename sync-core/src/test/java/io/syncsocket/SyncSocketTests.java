@@ -38,6 +38,29 @@ class SyncSocketTests {
 	}
 
 	@Test
+	void seedApiShouldTakeKeysAsBytesToo() {
+		SyncSocket a = start(Leasing.ON);
+		SyncSocket b = start(Leasing.ON);
+		link(a, b);
+		byte[] binary = { (byte) 0xff, 0, 1 };
+		byte[] text = "k".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		a.set(binary, "v");
+		assertThat(a.containsKey(binary)).isTrue();
+		assertThat(a.get(binary, "fallback")).isEqualTo("v");
+		assertThat(a.applyDelta(text, Map.of("f", 1L))).isEqualTo(Map.of("f", 1L));
+		assertThat(a.get("k")).as("a text key is its UTF-8 bytes").isEqualTo(Map.of("f", 1L));
+		await().atMost(Duration.ofSeconds(10)).until(() -> b.containsKey(binary) && b.containsKey(text));
+		assertThat(b.meta(binary)).isEqualTo(a.meta(binary));
+		assertThat(a.pop(binary)).isEqualTo("v");
+		assertThat(a.pop(binary, "gone")).isEqualTo("gone");
+		assertThat(a.get(binary, "fallback")).isEqualTo("fallback");
+		assertThatExceptionOfType(java.util.NoSuchElementException.class).isThrownBy(() -> a.pop(binary))
+			.withMessageContaining("ff0001");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !b.containsKey(binary));
+		assertThat(a.pop(text, null)).isEqualTo(Map.of("f", 1L));
+	}
+
+	@Test
 	void setShouldReplicateWithTypesAndMeta() {
 		SyncSocket a = start(Leasing.ON);
 		SyncSocket b = start(Leasing.ON);
