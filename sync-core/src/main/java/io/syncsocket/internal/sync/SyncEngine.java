@@ -71,6 +71,18 @@ public final class SyncEngine implements MeshExtension {
 
 	private static final int MAX_INTERNED_OWNERS = 4096;
 
+	/**
+	 * Local writes are stamped at most this far ahead of the clock (see
+	 * {@link #checkLocalWrite}).
+	 */
+	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
+
+	private static final Predicate<Connection> NOBODY = (to) -> false;
+
+	private static final Predicate<Connection> SYNCSOCKET_PEERS = (to) -> to.dialect() == Peer.Dialect.SYNCSOCKET;
+
+	private static final Predicate<Connection> ALL_BUT_JS2P = (to) -> to.dialect() != Peer.Dialect.JS2P;
+
 	private final MeshNode mesh;
 
 	private final Leasing leasing;
@@ -415,12 +427,6 @@ public final class SyncEngine implements MeshExtension {
 		}
 		return time;
 	}
-
-	/**
-	 * Local writes are stamped at most this far ahead of the clock (see
-	 * {@link #checkLocalWrite}).
-	 */
-	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
 
 	/**
 	 * Encodes this node's broadcast of a change, stamped {@code time} or, if this node
@@ -778,12 +784,6 @@ public final class SyncEngine implements MeshExtension {
 	public void sendState(Connection to) {
 		this.stateTransfer.sendState(to);
 	}
-
-	private static final Predicate<Connection> NOBODY = (to) -> false;
-
-	private static final Predicate<Connection> SYNCSOCKET_PEERS = (to) -> to.dialect() == Peer.Dialect.SYNCSOCKET;
-
-	private static final Predicate<Connection> ALL_BUT_JS2P = (to) -> to.dialect() != Peer.Dialect.JS2P;
 
 	@Override
 	public Predicate<Connection> recipients(List<?> payload) {
