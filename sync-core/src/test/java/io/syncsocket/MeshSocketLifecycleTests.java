@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import io.syncsocket.internal.mesh.Connection;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.wire.WireMessage;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -157,8 +158,12 @@ class MeshSocketLifecycleTests {
 	private static final class PlainMesh implements MeshExtension {
 
 		@Override
-		public boolean handle(Connection from, WireMessage message) {
-			return false;
+		public MeshExtension.@Nullable Claimed claim(WireMessage message) {
+			return null;
+		}
+
+		@Override
+		public void handle(Connection from, WireMessage message, MeshExtension.Claimed claimed) {
 		}
 
 		@Override

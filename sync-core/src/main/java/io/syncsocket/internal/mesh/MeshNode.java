@@ -145,7 +145,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	/** Installs the layer above the mesh; must be called before the socket starts. */
 	public void extension(MeshExtension extension) {
 		this.extension = extension;
-		this.outbox.extension(extension);
 		this.exchange.extension(extension);
 	}
 
@@ -221,7 +220,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		payload.add(Flags.BROADCAST);
 		payload.addAll(packets);
 		long now = nowSeconds();
-		Outbox.Authored message = this.outbox.author(payload, now, now + 1);
+		Outbox.Authored message = this.outbox.author(payload, Connection.ANY, now, now + 1);
 		if (message == null) {
 			return false;
 		}
@@ -436,10 +435,26 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			this.exchange.renegotiate(from, message);
 			return;
 		}
-		if (type == Flags.BROADCAST && !waterfall(from, message)) {
+		boolean broadcast = type == Flags.BROADCAST;
+		if (broadcast && !waterfall(from, message)) {
 			return;
 		}
-		dispatch(from, message);
+		// parsed once, before it is passed on: a malformed message closes the link it
+		// came on here, and relayed it would close every peer's link to us as well
+		MeshExtension.Claimed claimed = claim(message);
+		if (broadcast) {
+			relay(message, claimed);
+		}
+		dispatch(from, message, claimed);
+	}
+
+	private MeshExtension.@Nullable Claimed claim(WireMessage message) {
+		int subFlag = message.subFlag();
+		MeshExtension extension = this.extension;
+		if (extension == null || subFlag == Flags.PEERS || subFlag == Flags.REQUEST || subFlag == Flags.RESPONSE) {
+			return null;
+		}
+		return extension.claim(message);
 	}
 
 	/**
@@ -470,29 +485,28 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			this.counters.duplicatesDropped.increment();
 			return false;
 		}
-		// A broadcast that dispatch() will reject as INVALID_MESSAGE closes the link it
-		// came on here and is not passed on.
-		if (!MeshMessages.isInvalidBroadcast(message)) {
-			Predicate<Connection> recipients = null; // asked only when someone besides
-														// the author is connected
-			for (Connection connection : this.links.routes()) {
-				if (message.sender().equals(connection.peerId())) {
-					continue;
-				}
-				if (recipients == null) {
-					recipients = this.outbox.recipients(message.payload());
-				}
-				if (recipients.test(connection)) {
-					this.outbox.write(connection, message.blob(), true);
-					this.counters.broadcastsRelayed.increment();
-				}
-			}
-		}
 		this.seen.pruneUpTo(horizon);
 		return true;
 	}
 
-	private void dispatch(Connection from, WireMessage message) {
+	/**
+	 * Passes a new broadcast on to every peer but its author that it is for (the layer
+	 * above decides for the messages it claimed).
+	 */
+	private void relay(WireMessage message, MeshExtension.@Nullable Claimed claimed) {
+		if (claimed == null && MeshMessages.isInvalidBroadcast(message)) {
+			return; // dispatch() closes the link it came on
+		}
+		Predicate<Connection> recipients = (claimed != null) ? claimed.recipients() : Connection.ANY;
+		for (Connection connection : this.links.routes()) {
+			if (!message.sender().equals(connection.peerId()) && recipients.test(connection)) {
+				this.outbox.write(connection, message.blob(), true);
+				this.counters.broadcastsRelayed.increment();
+			}
+		}
+	}
+
+	private void dispatch(Connection from, WireMessage message, MeshExtension.@Nullable Claimed claimed) {
 		int subFlag = message.subFlag();
 		switch (subFlag) {
 			case Flags.PEERS -> this.exchange.peersReceived(from, message);
@@ -503,7 +517,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			}
 			default -> {
 				MeshExtension extension = this.extension;
-				if (extension != null && extension.handle(from, message)) {
+				if (claimed != null && extension != null) {
+					extension.handle(from, message, claimed);
 					return;
 				}
 				if (subFlag == Flags.BROADCAST || subFlag == Flags.WHISPER) {

@@ -34,8 +34,6 @@ public final class Outbox {
 	 */
 	private final List<Connection> dirty = new ArrayList<>();
 
-	private @Nullable MeshExtension extension;
-
 	Outbox(String id, java.time.Clock clock, LinkTable links, SeenSet seen, MeshCounters counters,
 			int compressionThreshold) {
 		this.id = id;
@@ -44,11 +42,6 @@ public final class Outbox {
 		this.seen = seen;
 		this.counters = counters;
 		this.compressionThreshold = compressionThreshold;
-	}
-
-	/** The layer above, which says which peers a payload is for. */
-	void extension(MeshExtension extension) {
-		this.extension = extension;
 	}
 
 	/**
@@ -89,8 +82,8 @@ public final class Outbox {
 	 * @return the message, or null if the body was sent at every second of the range
 	 * already
 	 */
-	public @Nullable Authored author(List<?> payload, long time, long latest) {
-		List<Connection> targets = targets(payload, null);
+	public @Nullable Authored author(List<?> payload, Predicate<Connection> recipients, long time, long latest) {
+		List<Connection> targets = targets(recipients, null);
 		if (targets.isEmpty()) {
 			// nobody to tell (a node alone, or a joiner merging the state of its only
 			// peer)
@@ -129,8 +122,8 @@ public final class Outbox {
 	 * otherwise (a state entry that won a merge): not written to {@code exclude}, which
 	 * already has it, and skipped if the same body already went out this second.
 	 */
-	public void broadcastOnce(List<?> payload, @Nullable Connection exclude) {
-		List<Connection> targets = targets(payload, exclude);
+	public void broadcastOnce(List<?> payload, Predicate<Connection> recipients, @Nullable Connection exclude) {
+		List<Connection> targets = targets(recipients, exclude);
 		if (targets.isEmpty()) {
 			return;
 		}
@@ -142,12 +135,11 @@ public final class Outbox {
 		publish(new Authored(payload, now, blob, targets));
 	}
 
-	private List<Connection> targets(List<?> payload, @Nullable Connection exclude) {
+	private List<Connection> targets(Predicate<Connection> recipients, @Nullable Connection exclude) {
 		Connection[] routes = this.links.routes();
 		if (routes.length == 0) {
 			return List.of();
 		}
-		Predicate<Connection> recipients = recipients(payload);
 		List<Connection> targets = new ArrayList<>(routes.length);
 		for (Connection connection : routes) {
 			if (connection != exclude && recipients.test(connection)) {
@@ -155,14 +147,6 @@ public final class Outbox {
 			}
 		}
 		return targets;
-	}
-
-	/**
-	 * Which connections a payload is for (all, unless the layer above says otherwise).
-	 */
-	Predicate<Connection> recipients(List<?> payload) {
-		MeshExtension extension = this.extension;
-		return (extension != null) ? extension.recipients(payload) : Connection.ANY;
 	}
 
 	/** Whispers a payload to one connection. */

@@ -7,13 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.syncsocket.LinkFault;
 import io.syncsocket.Peer;
 import io.syncsocket.internal.mesh.Connection;
 import io.syncsocket.internal.mesh.MeshNode;
 import io.syncsocket.internal.wire.Flags;
-import io.syncsocket.internal.wire.WireFormatException;
-import io.syncsocket.internal.wire.WireMessage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,11 +98,7 @@ final class AntiEntropy {
 	 * converge by themselves: ask the peer for its full state (it asks for ours the same
 	 * way).
 	 */
-	void digestReceived(Connection from, WireMessage message) {
-		if (message.packetCount() != 2 || !(message.packet(1) instanceof Long theirs)) {
-			throw new WireFormatException(LinkFault.INVALID_MESSAGE,
-					"digest with " + message.packetCount() + " packets");
-		}
+	void digestReceived(Connection from, long theirs) {
 		String peerId = Objects.requireNonNull(from.peerId());
 		if (theirs == this.digest) {
 			this.peerDigests.remove(peerId);

@@ -260,7 +260,8 @@ public final class SyncEngine implements MeshExtension {
 			// (timestamps would run ahead).
 			return null;
 		}
-		return new LocalWrite(key, value, author(key, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), time));
+		return new LocalWrite(key, value,
+				author(key, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), Connection.ANY, time));
 	}
 
 	/** Sets every entry, or none if any of them is refused. */
@@ -290,7 +291,8 @@ public final class SyncEngine implements MeshExtension {
 		}
 		long time = checkLocalWrite(key, false);
 		if (this.deletePolicy != DeletePolicy.NEVER) {
-			Outbox.Authored message = author(key, List.of(Flags.STORE, key.bytes(), NIL), time);
+			Outbox.Authored message = author(key, List.of(Flags.STORE, key.bytes(), NIL), storeRecipients(true, false),
+					time);
 			this.outbox.publish(message);
 			time = message.time();
 		}
@@ -336,7 +338,8 @@ public final class SyncEngine implements MeshExtension {
 		long time = checkLocalWrite(key, true);
 		merge(merged, delta);
 		byte[] value = Msgpack.encode(merged);
-		new LocalWrite(key, value, author(key, List.of(Flags.DELTA, key.bytes(), delta), time)).commit();
+		new LocalWrite(key, value, author(key, List.of(Flags.DELTA, key.bytes(), delta), Connection.ANY, time))
+			.commit();
 		return merged;
 	}
 
@@ -436,9 +439,9 @@ public final class SyncEngine implements MeshExtension {
 	 * faster than twice a second per key) is refused rather than acknowledged and lost.
 	 * @throws WriteConflictException if there is no such second (nothing changes)
 	 */
-	private Outbox.Authored author(SyncKey key, List<Object> payload, long time) {
+	private Outbox.Authored author(SyncKey key, List<Object> payload, Predicate<Connection> recipients, long time) {
 		long latest = this.mesh.nowSeconds() + MAX_STAMP_AHEAD_SECONDS;
-		Outbox.Authored message = this.outbox.author(payload, time, latest);
+		Outbox.Authored message = this.outbox.author(payload, recipients, time, latest);
 		if (message == null) {
 			throw new WriteConflictException(
 					"key '" + key.text() + "': this node sent the very same change at every second up to " + latest
@@ -479,19 +482,29 @@ public final class SyncEngine implements MeshExtension {
 	// (node loop)
 
 	@Override
-	public boolean handle(Connection from, WireMessage message) {
-		switch (message.subFlag()) {
-			case Flags.STORE -> store(from, message);
-			case Flags.DELTA -> delta(message);
-			case Flags.DIGEST -> this.antiEntropy.digestReceived(from, message);
-			default -> {
-				return false;
-			}
-		}
-		return true;
+	public MeshExtension.@Nullable Claimed claim(WireMessage message) {
+		return switch (message.subFlag()) {
+			case Flags.STORE -> parseStore(message);
+			case Flags.DELTA -> parseDelta(message);
+			case Flags.DIGEST -> parseDigest(message);
+			default -> null;
+		};
 	}
 
-	private void store(Connection from, WireMessage message) {
+	@Override
+	public void handle(Connection from, WireMessage message, MeshExtension.Claimed claimed) {
+		if (claimed instanceof SyncMessages.Store store) {
+			store(from, message, store);
+		}
+		else if (claimed instanceof SyncMessages.Delta delta) {
+			delta(delta);
+		}
+		else if (claimed instanceof SyncMessages.Digest digest) {
+			this.antiEntropy.digestReceived(from, digest.digest());
+		}
+	}
+
+	private SyncMessages.Store parseStore(WireMessage message) {
 		int count = message.packetCount();
 		if (count != 3 && count != 5) {
 			throw invalid("store with " + count + " packets (expected: 3 or 5)");
@@ -500,8 +513,8 @@ public final class SyncEngine implements MeshExtension {
 		byte[] raw = message.rawPacket(2);
 		byte[] value = Version.isNil(raw) ? null : raw;
 		if (count == 3) {
-			applyLive(key, new Version(value, owner(message.sender()), message.time()), false, SyncEvent.Origin.REMOTE);
-			return;
+			return new SyncMessages.Store(key, value, owner(message.sender()), message.time(), false,
+					storeRecipients(value == null, false));
 		}
 		String owner = message.nodeIdPacket(3);
 		Long timestamp = MessageCodec.timeValue(message.packet(4));
@@ -509,16 +522,56 @@ public final class SyncEngine implements MeshExtension {
 			throw invalid("5-packet store with owner " + MessageCodec.describe(message.packet(3)) + " and timestamp "
 					+ MessageCodec.describe(message.packet(4)));
 		}
+		return new SyncMessages.Store(key, value, owner(owner), timestamp, true, storeRecipients(value == null, true));
+	}
+
+	private SyncMessages.Delta parseDelta(WireMessage message) {
+		if (message.packetCount() != 3 || !(message.packet(2) instanceof Map<?, ?> delta)) {
+			throw invalid("delta without a map (" + message.packetCount() + " packets)");
+		}
+		return new SyncMessages.Delta(key(message, 1), delta, owner(message.sender()), message.time());
+	}
+
+	private static SyncMessages.Digest parseDigest(WireMessage message) {
+		if (message.packetCount() != 2 || !(message.packet(1) instanceof Long digest)) {
+			throw invalid("digest with " + message.packetCount() + " packets");
+		}
+		return new SyncMessages.Digest(digest);
+	}
+
+	/**
+	 * Which peers a store goes to, authored or relayed. Only syncsocket merges deletions
+	 * of keys it may not hold: js2p and py2p drop the link on a nil store for an absent
+	 * key, so a tombstone passed on after a state transfer goes to syncsocket peers only,
+	 * and a live delete as the delete policy says.
+	 */
+	private Predicate<Connection> storeRecipients(boolean delete, boolean fullState) {
+		if (!delete) {
+			return Connection.ANY;
+		}
+		if (fullState) {
+			return SYNCSOCKET_PEERS;
+		}
+		return (this.deletePolicy == DeletePolicy.ALWAYS) ? Connection.ANY : ALL_BUT_JS2P;
+	}
+
+	private void store(Connection from, WireMessage message, SyncMessages.Store store) {
+		SyncKey key = store.key();
+		byte[] value = store.value();
+		if (!store.fullState()) {
+			applyLive(key, new Version(value, store.owner(), store.timestamp()), false, SyncEvent.Origin.REMOTE);
+			return;
+		}
 		boolean whisper = message.msgType() == Flags.WHISPER;
 		if (whisper) {
 			this.stateTransfer.stateEntryReceived();
 		}
-		Version candidate = new Version(value, owner(owner), timestamp);
+		Version candidate = new Version(value, store.owner(), store.timestamp());
 		if (mergeStateEntry(key, candidate, whisper ? SyncEvent.Origin.STATE_TRANSFER : SyncEvent.Origin.REMOTE)
 				&& whisper) {
 			// The rest of this node's side of the mesh may hold the losing version too.
 			this.outbox.broadcastOnce(List.of(Flags.STORE, key.bytes(), (value != null) ? new RawMsgpack(value) : NIL,
-					candidate.owner, candidate.timestamp), from);
+					candidate.owner, candidate.timestamp), store.recipients(), from);
 		}
 	}
 
@@ -578,12 +631,10 @@ public final class SyncEngine implements MeshExtension {
 		return true;
 	}
 
-	private void delta(WireMessage message) {
-		if (message.packetCount() != 3 || !(message.packet(2) instanceof Map<?, ?> delta)) {
-			throw invalid("delta without a map (" + message.packetCount() + " packets)");
-		}
-		SyncKey key = key(message, 1);
-		Version candidateMeta = new Version(null, owner(message.sender()), message.time());
+	private void delta(SyncMessages.Delta message) {
+		SyncKey key = message.key();
+		Map<?, ?> delta = message.delta();
+		Version candidateMeta = new Version(null, message.owner(), message.timestamp());
 		Version current = this.data.get(key);
 		if (!liveChangeAllowed(key, current, candidateMeta, true)) {
 			return;
@@ -783,59 +834,6 @@ public final class SyncEngine implements MeshExtension {
 	@Override
 	public void sendState(Connection to) {
 		this.stateTransfer.sendState(to);
-	}
-
-	@Override
-	public Predicate<Connection> recipients(List<?> payload) {
-		if (isMalformed(payload)) {
-			// store() or delta() will close the link it came on; relayed, it would close
-			// every peer's link too.
-			return NOBODY;
-		}
-		if (!isNilStore(payload)) {
-			return Connection.ANY;
-		}
-		if (payload.size() == 5) {
-			// A tombstone passed on after a state transfer: only syncsocket merges
-			// deletions of keys it may not hold; js2p and py2p drop the link on a nil
-			// store for an absent key.
-			return SYNCSOCKET_PEERS;
-		}
-		return (this.deletePolicy == DeletePolicy.ALWAYS) ? Connection.ANY : ALL_BUT_JS2P;
-	}
-
-	/**
-	 * Whether {@link #store} or {@link #delta} rejects this payload as INVALID_MESSAGE.
-	 */
-	private static boolean isMalformed(List<?> payload) {
-		if (payload.isEmpty() || !(payload.get(0) instanceof Long || payload.get(0) instanceof Integer)) {
-			return false;
-		}
-		long subFlag = ((Number) payload.get(0)).longValue();
-		int count = payload.size();
-		if (subFlag == Flags.DELTA) {
-			return count != 3 || !isKey(payload.get(1)) || !(payload.get(2) instanceof Map);
-		}
-		if (subFlag != Flags.STORE) {
-			return false;
-		}
-		if ((count != 3 && count != 5) || !isKey(payload.get(1))) {
-			return true;
-		}
-		return count == 5
-				&& (MessageCodec.nodeIdText(payload.get(3)) == null || MessageCodec.timeValue(payload.get(4)) == null);
-	}
-
-	private static boolean isKey(@Nullable Object packet) {
-		return packet instanceof byte[] || packet instanceof String;
-	}
-
-	private static boolean isNilStore(List<?> payload) {
-		if (payload.size() < 3 || !(payload.get(0) instanceof Number flag) || flag.intValue() != Flags.STORE) {
-			return false;
-		}
-		Object value = payload.get(2);
-		return value == null || (value instanceof RawMsgpack raw && Version.isNil(raw.bytes()));
 	}
 
 	/** Makes the events listeners receive ({@code SyncEvent}'s constructor). */

@@ -170,7 +170,9 @@ class SyncWireTests {
 
 		DELTA_WITHOUT_A_VALUE(Flags.DELTA, key("k")),
 
-		DELTA_KEY_IS_AN_INTEGER(Flags.DELTA, 7, Map.of("a", 1));
+		DELTA_KEY_IS_AN_INTEGER(Flags.DELTA, 7, Map.of("a", 1)),
+
+		DIGEST_THAT_IS_NOT_AN_INTEGER(Flags.DIGEST, "digest");
 
 		private final @Nullable Object[] payload;
 
