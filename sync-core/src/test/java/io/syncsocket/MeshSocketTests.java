@@ -138,6 +138,33 @@ class MeshSocketTests {
 	}
 
 	@Test
+	void connectingToAWebPortShouldSayThatThePeerSpeaksHttp() throws Exception {
+		// answers any bytes as Tomcat answers a request line it cannot parse
+		try (java.net.ServerSocket web = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			Thread server = new Thread(() -> {
+				try (java.net.Socket client = web.accept()) {
+					client.getInputStream().read(new byte[64]);
+					client.getOutputStream()
+						.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+							.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+				}
+				catch (java.io.IOException ex) {
+					// the test fails on its own assertions
+				}
+			}, "fake-web-server");
+			server.start();
+			MeshSocket node = start();
+			org.assertj.core.api.Assertions.assertThatExceptionOfType(SyncSocketException.class)
+				.isThrownBy(() -> node.connect("127.0.0.1", web.getLocalPort()))
+				.withMessageContaining("FRAME_TOO_LARGE")
+				.withMessageContaining("the peer speaks HTTP")
+				.withMessageContaining("not web ports");
+			assertThat(node.stats().faults(LinkFault.FRAME_TOO_LARGE)).isEqualTo(1);
+			server.join(Duration.ofSeconds(10).toMillis());
+		}
+	}
+
+	@Test
 	void connectingToItselfShouldFailWithAPublicException() {
 		MeshSocket self = start();
 		org.assertj.core.api.Assertions.assertThatExceptionOfType(SyncSocketException.class)

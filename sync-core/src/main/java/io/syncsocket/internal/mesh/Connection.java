@@ -73,6 +73,9 @@ public final class Connection {
 	/** Faults already logged on this link, so each kind is logged once. */
 	final EnumSet<LinkFault> loggedFaults = EnumSet.noneOf(LinkFault.class);
 
+	/** The fault that closed this link, for a dial that fails with it. */
+	@Nullable String closeReason;
+
 	Connection(Link link) {
 		this.link = link;
 	}

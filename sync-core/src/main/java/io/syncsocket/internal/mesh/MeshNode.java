@@ -336,14 +336,15 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			}
 			connection.closed = true;
 			cancel(connection);
+			String closed = "link " + link + " closed before the handshake"
+					+ ((connection.closeReason != null) ? ": " + connection.closeReason : "");
 			CompletableFuture<Peer> handshake = connection.handshakeFuture;
 			InetSocketAddress dialed = connection.dialed;
 			if (handshake != null && dialed != null) {
 				connection.handshakeFuture = null;
-				this.dials.lost(handshake, dialed.getHostString(), dialed.getPort(),
-						new SocketClosedException("link " + link + " closed before the handshake"));
+				this.dials.lost(handshake, dialed.getHostString(), dialed.getPort(), new SocketClosedException(closed));
 			}
-			failHandshake(connection, new SocketClosedException("link " + link + " closed before the handshake"));
+			failHandshake(connection, new SocketClosedException(closed));
 			this.dials.ended(connection.expectedId);
 			Peer peer = connection.peer;
 			if (peer != null && this.links.route(peer.id()) == connection) {
@@ -695,6 +696,9 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		if (fault.closesLink()) {
 			if (first && !connection.closed) {
 				logger.info("Closing {}: {} ({})", connection, fault, detail);
+			}
+			if (connection.closeReason == null) {
+				connection.closeReason = fault + " (" + detail + ")";
 			}
 			// Closing is asynchronous: messages of this link that were decoded in the
 			// same read are already queued on the loop. Drop them rather than act on a

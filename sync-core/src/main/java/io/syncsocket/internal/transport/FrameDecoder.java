@@ -32,6 +32,9 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
 	private static final int HEADER_LENGTH = 4;
 
+	/** "HTTP" read as a big-endian length header. */
+	private static final long HTTP = 0x48545450L;
+
 	private final int maxFrameLength;
 
 	private final long stallTimeoutNanos;
@@ -83,6 +86,12 @@ final class FrameDecoder extends ByteToMessageDecoder {
 		long length = in.getUnsignedInt(in.readerIndex());
 		if (length > this.maxFrameLength) {
 			fail(in);
+			if (length == HTTP) {
+				// a web server answering our handshake with "HTTP/1.1 400 ..."
+				throw new WireFormatException(LinkFault.FRAME_TOO_LARGE,
+						"the peer speaks HTTP (it sent 'HTTP' where a frame length belongs): "
+								+ "seeds and connect() must name mesh ports, not web ports");
+			}
 			throw new WireFormatException(LinkFault.FRAME_TOO_LARGE,
 					"length header announces " + length + " bytes (maximum " + this.maxFrameLength + ")");
 		}
