@@ -150,7 +150,8 @@ public class MeshSocket implements AutoCloseable {
 		NodeRuntime runtime;
 		try {
 			runtime = NodeRuntime.create(name, this.options, this.protocolId, this.counters, this.messageListeners,
-					this.peerListeners, this.extensionFactory, CLOSE_TIMEOUT);
+					this.peerListeners, this.extensionFactory,
+					new ProtocolMismatch(this.options.protocol(), this.protocol), CLOSE_TIMEOUT);
 		}
 		catch (RuntimeException ex) {
 			markClosed();

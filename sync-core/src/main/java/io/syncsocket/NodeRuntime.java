@@ -58,7 +58,8 @@ final class NodeRuntime {
 	 */
 	static NodeRuntime create(String name, MeshOptions options, String protocolId, MeshCounters counters,
 			List<MessageListener> messageListeners, List<PeerListener> peerListeners,
-			@Nullable Function<MeshNode, MeshExtension> extension, Duration closeTimeout) {
+			@Nullable Function<MeshNode, MeshExtension> extension, Function<String, String> explainProtocol,
+			Duration closeTimeout) {
 		Transport transport = new Transport(new Transport.Settings(options.maxFrameLength(), options.stallTimeout(),
 				options.connectTimeout(), options.ioThreads(), options.eventLoopGroup(), options.nativeTransport(),
 				name, options.maxInboundLinks(), options.maxLinksPerAddress(), options.maxQueuedBytesPerLink(),
@@ -81,7 +82,7 @@ final class NodeRuntime {
 			String id = (options.nodeId() != null) ? options.nodeId()
 					: Ids.nodeId(options.bindAddress(), bound.getPort(), protocolId);
 			MeshNode node = new MeshNode(options, id, protocolId, advertisedHost, advertisedPort, loop, counters,
-					messageListeners, peerListeners);
+					messageListeners, peerListeners, explainProtocol);
 			node.transport(transport);
 			if (extension != null) {
 				node.extension(extension.apply(node));

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.syncsocket.LinkFault;
@@ -73,6 +74,9 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private final List<PeerListener> peerListeners;
 
+	/** Names, for a peer's protocol id, the setting that differs from ours. */
+	private final Function<String, String> explainProtocol;
+
 	private @Nullable MeshExtension extension;
 
 	// ---- node lock state
@@ -100,8 +104,9 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	 */
 	public MeshNode(MeshOptions options, String id, String protocolId, String advertisedHost, int advertisedPort,
 			NodeExecutor loop, MeshCounters counters, List<MessageListener> messageListeners,
-			List<PeerListener> peerListeners) {
+			List<PeerListener> peerListeners, Function<String, String> explainProtocol) {
 		this.peerListeners = peerListeners;
+		this.explainProtocol = explainProtocol;
 		this.options = options;
 		this.id = id;
 		this.protocolId = protocolId;
@@ -554,8 +559,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		InetSocketAddress address = handshake.address();
 		List<Integer> compression = handshake.compression();
 		if (!this.protocolId.equals(peerProtocol)) {
-			fault(from, LinkFault.PROTOCOL_MISMATCH,
-					"protocol id " + peerProtocol + " (ours: " + this.protocolId + ")");
+			fault(from, LinkFault.PROTOCOL_MISMATCH, "protocol id " + peerProtocol + " (ours: " + this.protocolId
+					+ "): " + this.explainProtocol.apply(peerProtocol));
 			return;
 		}
 		if (this.id.equals(peerId)) {

@@ -258,7 +258,7 @@ class SeedDialerTests {
 			InetSocketAddress bound = this.transport.bind(options.bindAddress(), options.port());
 			this.mesh = new MeshNode(options, "seed-test-" + bound.getPort(), options.protocol().id(),
 					options.bindAddress(), bound.getPort(), this.loop, this.counters, new CopyOnWriteArrayList<>(),
-					new CopyOnWriteArrayList<>());
+					new CopyOnWriteArrayList<>(), (theirs) -> "another protocol");
 			this.mesh.transport(this.transport);
 			this.transport.listener(this.mesh);
 			this.mesh.seedResolver(resolver);

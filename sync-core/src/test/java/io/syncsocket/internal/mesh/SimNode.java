@@ -114,7 +114,7 @@ final class SimNode {
 						SimNode.this.peersGained.add(SimNode.this.world.now());
 					}
 
-				}));
+				}), (theirs) -> "all simulated nodes share one protocol");
 		int started = this.instance;
 		mesh.transport((host, port) -> this.network.connect(this, started, host, port));
 		SyncOptions defaults = SyncOptions.defaults();
