@@ -18,6 +18,7 @@ import io.syncsocket.internal.mesh.MeshCounters;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.mesh.MeshNode;
 import io.syncsocket.internal.mesh.NodeLoop;
+import io.syncsocket.internal.transport.Addresses;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,7 +171,7 @@ public class MeshSocket implements AutoCloseable {
 			}
 			runtime.startSeeds();
 			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)",
-					abbreviate(runtime.node.id()), runtime.bound, runtime.advertised.getHostString(),
+					abbreviate(runtime.node.id()), Addresses.text(runtime.bound), runtime.advertised.getHostString(),
 					runtime.advertised.getPort(), this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
 					runtime.transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
 			return this;

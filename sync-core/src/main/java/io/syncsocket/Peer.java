@@ -3,6 +3,7 @@ package io.syncsocket;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
+import io.syncsocket.internal.transport.Addresses;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +54,14 @@ public record Peer(String id, InetSocketAddress address, InetSocketAddress remot
 		/** This node dialed the peer. */
 		OUTBOUND
 
+	}
+
+	/** Id, addresses as {@code host:port}, direction, dialect and compression. */
+	@Override
+	public String toString() {
+		return "Peer[id=" + this.id + ", address=" + Addresses.text(this.address) + ", remoteAddress="
+				+ Addresses.text(this.remoteAddress) + ", direction=" + this.direction + ", connectedSince="
+				+ this.connectedSince + ", compression=" + this.compression + ", dialect=" + this.dialect + "]";
 	}
 
 }

@@ -138,6 +138,47 @@ class MeshSocketTests {
 	}
 
 	@Test
+	void unreachableSeedShouldBeLoggedAtWarnOnceThenAtDebug() throws Exception {
+		ch.qos.logback.classic.Logger seedLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger("io.syncsocket.internal.mesh.SeedDialer");
+		ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+		ch.qos.logback.classic.Level level = seedLogger.getLevel();
+		seedLogger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+		log.start();
+		seedLogger.addAppender(log);
+		try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			int closedPort = probe.getLocalPort();
+			probe.close();
+			MeshSocket node = new MeshSocket(MeshOptions.builder()
+				.port(0)
+				.seeds("127.0.0.1:" + closedPort)
+				.seedRetry(Duration.ofMillis(10), Duration.ofMillis(20))
+				.build());
+			this.sockets.add(node);
+			node.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> unreachable(log).size() >= 6);
+			List<ch.qos.logback.classic.Level> levels = unreachable(log).stream()
+				.map(ch.qos.logback.classic.spi.ILoggingEvent::getLevel)
+				.toList();
+			assertThat(levels.get(0)).isEqualTo(ch.qos.logback.classic.Level.WARN);
+			assertThat(levels.subList(1, levels.size())).containsOnly(ch.qos.logback.classic.Level.DEBUG);
+			assertThat(unreachable(log).get(0).getFormattedMessage()).contains("127.0.0.1:" + closedPort)
+				.contains("repeats are logged at DEBUG");
+		}
+		finally {
+			seedLogger.detachAppender(log);
+			seedLogger.setLevel(level);
+		}
+	}
+
+	private static List<ch.qos.logback.classic.spi.ILoggingEvent> unreachable(
+			ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log) {
+		synchronized (log) {
+			return log.list.stream().filter((event) -> event.getFormattedMessage().contains("unreachable")).toList();
+		}
+	}
+
+	@Test
 	void connectingToAWebPortShouldSayThatThePeerSpeaksHttp() throws Exception {
 		// answers any bytes as Tomcat answers a request line it cannot parse
 		try (java.net.ServerSocket web = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

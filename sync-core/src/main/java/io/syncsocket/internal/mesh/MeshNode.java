@@ -328,7 +328,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	public void linkRefused(InetSocketAddress remote, LinkFault fault, String detail) {
 		this.counters.fault(fault);
 		if (this.refusalsLogged.getAndIncrement() % 100 == 0) {
-			logger.warn("Refused a connection from {}: {} ({}); every 100th refusal is logged", remote, fault, detail);
+			logger.warn("Refused a connection from {}: {} ({}); every 100th refusal is logged",
+					io.syncsocket.internal.transport.Addresses.text(remote), fault, detail);
 		}
 	}
 

@@ -56,6 +56,9 @@ final class SeedDialer {
 
 	private static final Duration TICK = Duration.ofMillis(250);
 
+	/** How often an address that keeps failing is mentioned again above DEBUG. */
+	private static final Duration REPEAT_LOG_INTERVAL = Duration.ofMinutes(10);
+
 	private static final int MAX_RESOLVER_THREADS = 4;
 
 	private static final AtomicInteger resolverThreads = new AtomicInteger();
@@ -336,7 +339,11 @@ final class SeedDialer {
 	private void dialed(Seed seed, Target target, @Nullable Peer peer, @Nullable Throwable failure) {
 		target.dialing = false;
 		if (peer != null) {
-			if (target.attempts > 0 || target.peerId == null) {
+			if (target.attempts > 0) {
+				logger.info("Connected to seed {} at {} (node {}) after {} failed attempt(s)", seed, target,
+						Connection.abbreviate(peer.id()), target.attempts);
+			}
+			else if (target.peerId == null) {
 				logger.info("Connected to seed {} at {} (node {})", seed, target, Connection.abbreviate(peer.id()));
 			}
 			target.peerId = peer.id();
@@ -354,10 +361,25 @@ final class SeedDialer {
 			return;
 		}
 		long delay = backoffNanos(target.attempts++);
-		target.nextAttemptNanos = this.node.loop().nanoTime() + delay;
-		if (target.attempts == 1 || target.attempts % 10 == 0) {
-			logger.info("Seed {} at {} unreachable ({}); retrying in {} ms", seed, target,
-					(failure != null) ? failure.getMessage() : "closed", delay / 1_000_000);
+		long now = this.node.loop().nanoTime();
+		target.nextAttemptNanos = now + delay;
+		String reason = (failure != null) ? failure.getMessage() : "closed";
+		// once at WARN, then a reminder at most every REPEAT_LOG_INTERVAL: an unreachable
+		// seed (a peer not started yet, a wrong port) must not flood the log
+		if (target.attempts == 1) {
+			target.loggedNanos = now;
+			logger.warn(
+					"Seed {} at {} unreachable ({}); retrying in {} ms, backing off up to {} (repeats are logged "
+							+ "at DEBUG, with a reminder every {} min)",
+					seed, target, reason, delay / 1_000_000, this.maxDelay, REPEAT_LOG_INTERVAL.toMinutes());
+		}
+		else if (now - target.loggedNanos >= REPEAT_LOG_INTERVAL.toNanos()) {
+			target.loggedNanos = now;
+			logger.info("Seed {} at {} still unreachable after {} attempts ({}); retrying in {} ms", seed, target,
+					target.attempts, reason, delay / 1_000_000);
+		}
+		else {
+			logger.debug("Seed {} at {} unreachable ({}); retrying in {} ms", seed, target, reason, delay / 1_000_000);
 		}
 	}
 
@@ -419,6 +441,9 @@ final class SeedDialer {
 		int attempts;
 
 		long nextAttemptNanos;
+
+		/** When a failure of this address was last logged above DEBUG. */
+		long loggedNanos;
 
 		Target(InetSocketAddress address, long now) {
 			this.address = address;

@@ -270,7 +270,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter implements Link {
 
 	@Override
 	public String toString() {
-		return (this.outbound ? "to " : "from ") + this.channel.remoteAddress();
+		return (this.outbound ? "to " : "from ") + Addresses.text(this.channel.remoteAddress());
 	}
 
 }
