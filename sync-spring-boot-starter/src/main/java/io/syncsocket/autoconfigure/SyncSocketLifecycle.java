@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.syncsocket.MeshOptions;
 import io.syncsocket.MeshSocket;
 import io.syncsocket.Peer;
 import io.syncsocket.PeerListener;
@@ -142,8 +143,8 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		catch (SyncSocketException ex) {
 			String prefix = SyncSocketAutoConfiguration.DEFAULT_SOCKET_NAME.equals(managed.name) ? "sync."
 					: "sync.sockets." + managed.name + ".";
-			throw new IllegalStateException("Cannot start sync socket '" + managed.name + "' (check " + prefix
-					+ "addr, " + prefix + "port and, with TLS, " + prefix + "ssl.*): " + ex.getMessage(), ex);
+			MeshOptions options = managed.socket.options();
+			throw new SyncSocketStartException(managed.name, prefix, options.bindAddress() + ":" + options.port(), ex);
 		}
 	}
 

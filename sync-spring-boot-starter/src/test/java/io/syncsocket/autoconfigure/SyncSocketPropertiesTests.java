@@ -192,10 +192,17 @@ class SyncSocketPropertiesTests {
 	@Test
 	void portInUseShouldFailStartupNamingTheProperties() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			String address = "127.0.0.1:" + taken.getLocalPort();
 			this.contextRunner.withPropertyValues("sync.port=" + taken.getLocalPort()).run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(messages(context.getStartupFailure()))
 					.anyMatch((message) -> message.contains("sync.port") && message.contains("'default'"));
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis).as("failure analysis").isNotNull();
+				assertThat(analysis.getDescription()).isEqualTo(
+						"Sync socket 'default' could not listen on " + address + ": the port is already in use.");
+				assertThat(analysis.getAction()).startsWith("Stop the process that listens on " + address)
+					.contains("set sync.port to a free port");
 			});
 			this.contextRunner
 				.withPropertyValues("sync.sockets.free.port=0", "sync.sockets.taken.port=" + taken.getLocalPort())
@@ -203,6 +210,9 @@ class SyncSocketPropertiesTests {
 					assertThat(context).hasFailed();
 					assertThat(messages(context.getStartupFailure()))
 						.anyMatch((message) -> message.contains("sync.sockets.taken."));
+					FailureAnalysis analysis = analyze(context.getStartupFailure());
+					assertThat(analysis.getDescription()).contains("Sync socket 'taken'");
+					assertThat(analysis.getAction()).contains("sync.sockets.taken.port");
 				});
 		}
 	}
