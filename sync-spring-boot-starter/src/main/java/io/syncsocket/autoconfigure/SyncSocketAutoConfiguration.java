@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
@@ -72,7 +73,11 @@ public final class SyncSocketAutoConfiguration {
 				ObjectProvider<SyncSocketCustomizer> customizers, ApplicationEventPublisher publisher,
 				ObjectProvider<SslBundles> sslBundles, Environment environment) {
 			MovedProperties.check(environment);
-			return new SyncSocketLifecycle(properties, customizers, publisher, sslBundles);
+			SyncSocketLifecycle lifecycle = new SyncSocketLifecycle(properties, customizers, publisher, sslBundles);
+			if (environment instanceof ConfigurableEnvironment configurable) {
+				lifecycle.publishPortsTo(configurable);
+			}
+			return lifecycle;
 		}
 
 	}

@@ -28,6 +28,10 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Creates the auto-configured sockets and runs them with the application context: they
@@ -56,6 +60,8 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncSocketLifecycle.class);
 
+	private static final String PORTS_PROPERTY_SOURCE = "sync.ports";
+
 	private final SyncSocketProperties properties;
 
 	private final ObjectProvider<SyncSocketCustomizer> customizers;
@@ -65,6 +71,11 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 	private final @Nullable ObjectProvider<SslBundles> sslBundles;
 
 	private final List<Managed> sockets = new ArrayList<>();
+
+	/**
+	 * Where the bound ports are published ({@code local.sync.port}); null in unit tests.
+	 */
+	private @Nullable ConfigurableEnvironment environment;
 
 	private volatile boolean running;
 
@@ -83,6 +94,15 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		this.customizers = customizers;
 		this.publisher = publisher;
 		this.sslBundles = sslBundles;
+	}
+
+	/**
+	 * Publishes each socket's bound port once it starts: {@code local.sync.port} for the
+	 * default socket, {@code local.sync.sockets.<name>.port} for a named one (as
+	 * {@code local.server.port} is for the web server), so a test can dial it.
+	 */
+	void publishPortsTo(ConfigurableEnvironment environment) {
+		this.environment = environment;
 	}
 
 	/** Creates (but does not start) the socket with the given name. */
@@ -139,6 +159,7 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 		managed.dispatcher.start();
 		try {
 			managed.socket.start();
+			publishPort(managed);
 		}
 		catch (SyncSocketException ex) {
 			String prefix = SyncSocketAutoConfiguration.DEFAULT_SOCKET_NAME.equals(managed.name) ? "sync."
@@ -146,6 +167,26 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 			MeshOptions options = managed.socket.options();
 			throw new SyncSocketStartException(managed.name, prefix, options.bindAddress() + ":" + options.port(), ex);
 		}
+	}
+
+	private void publishPort(Managed managed) {
+		ConfigurableEnvironment environment = this.environment;
+		if (environment == null) {
+			return;
+		}
+		MutablePropertySources sources = environment.getPropertySources();
+		PropertySource<?> source = sources.get(PORTS_PROPERTY_SOURCE);
+		MapPropertySource ports;
+		if (source instanceof MapPropertySource existing) {
+			ports = existing;
+		}
+		else {
+			ports = new MapPropertySource(PORTS_PROPERTY_SOURCE, new java.util.LinkedHashMap<>());
+			sources.addFirst(ports);
+		}
+		String property = SyncSocketAutoConfiguration.DEFAULT_SOCKET_NAME.equals(managed.name) ? "local.sync.port"
+				: "local.sync.sockets." + managed.name + ".port";
+		ports.getSource().put(property, managed.socket.boundAddress().getPort());
 	}
 
 	/**

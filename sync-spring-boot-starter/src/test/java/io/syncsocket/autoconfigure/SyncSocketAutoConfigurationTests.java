@@ -37,6 +37,23 @@ class SyncSocketAutoConfigurationTests {
 		.withPropertyValues("sync.port=0");
 
 	@Test
+	void boundPortsShouldBePublishedAsLocalSyncPortProperties() {
+		this.contextRunner.run((context) -> {
+			SyncSocket socket = context.getBean(SyncSocket.class);
+			assertThat(context.getEnvironment().getProperty("local.sync.port", Integer.class))
+				.isEqualTo(socket.boundAddress().getPort())
+				.isPositive();
+		});
+		this.contextRunner.withPropertyValues("sync.sockets.a.port=0", "sync.sockets.b.port=0").run((context) -> {
+			assertThat(context.getEnvironment().getProperty("local.sync.sockets.a.port", Integer.class))
+				.isEqualTo(context.getBean("a", SyncSocket.class).boundAddress().getPort());
+			assertThat(context.getEnvironment().getProperty("local.sync.sockets.b.port", Integer.class))
+				.isEqualTo(context.getBean("b", SyncSocket.class).boundAddress().getPort());
+			assertThat(context.getEnvironment().getProperty("local.sync.port")).isNull();
+		});
+	}
+
+	@Test
 	void defaultSocketShouldBeRunningOnLoopbackWithLibraryDefaults() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(SyncSocket.class)
