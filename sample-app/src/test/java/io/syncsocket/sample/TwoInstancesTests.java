@@ -54,7 +54,8 @@ class TwoInstancesTests {
 	@BeforeEach
 	void startTwoInstances() {
 		this.first = start("--sync.port=0");
-		int meshPort = this.first.getBean(SyncSocket.class).boundAddress().getPort();
+		// published by the starter once the socket is bound, as local.server.port is
+		int meshPort = this.first.getEnvironment().getRequiredProperty("local.sync.port", Integer.class);
 		this.second = start("--sync.port=0", "--sync.seeds=127.0.0.1:" + meshPort);
 		await().atMost(WAIT)
 			.until(() -> this.first.getBean(SyncSocket.class).peers().size() == 1

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import io.syncsocket.Peer;
 import io.syncsocket.SocketClosedException;
 import io.syncsocket.internal.transport.Dialer;
+import io.syncsocket.internal.transport.Link;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,19 @@ final class Dials {
 	 * the dial could see its handshake.
 	 */
 	private final Set<String> selfEndpoints = new HashSet<>();
+
+	/**
+	 * Why recent links closed, for a dial whose connect callback comes after its link is
+	 * gone (bounded: only the last few matter).
+	 */
+	private final Map<Link, String> closeReasons = new java.util.LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<Link, String> eldest) {
+			return size() > 64;
+		}
+
+	};
 
 	private volatile @Nullable Dialer transport;
 
@@ -143,7 +157,8 @@ final class Dials {
 				// for it) pending forever.
 				ended(expectedId);
 				if (handshake != null) {
-					lost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
+					lost(handshake, host, port,
+							new SocketClosedException(closed(host, port, this.closeReasons.remove(link))));
 				}
 				return;
 			}
@@ -154,7 +169,7 @@ final class Dials {
 			connection.dialed = InetSocketAddress.createUnresolved(host, port);
 			if (handshake != null) {
 				if (connection.closed) {
-					lost(handshake, host, port, new SocketClosedException("link to " + host + ":" + port + " closed"));
+					lost(handshake, host, port, new SocketClosedException(closed(host, port, connection.closeReason)));
 				}
 				else if (connection.peer != null) {
 					handshake.complete(connection.peer);
@@ -201,6 +216,15 @@ final class Dials {
 				handshake.completeExceptionally(cause);
 			}
 		}, LOST_DIAL_GRACE);
+	}
+
+	/** A link closed on a fault: remembered for a dial that has not seen the link yet. */
+	void closedOnFault(Link link, String reason) {
+		this.closeReasons.put(link, reason);
+	}
+
+	private static String closed(String host, int port, @Nullable String reason) {
+		return "link to " + host + ":" + port + " closed" + ((reason != null) ? ": " + reason : "");
 	}
 
 	/**

@@ -344,6 +344,10 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			cancel(connection);
 			String closed = "link " + link + " closed before the handshake"
 					+ ((connection.closeReason != null) ? ": " + connection.closeReason : "");
+			if (connection.closeReason != null && connection.dialed == null && connection.link.outbound()) {
+				// a dial whose connect callback has not run yet finds the reason here
+				this.dials.closedOnFault(link, connection.closeReason);
+			}
 			CompletableFuture<Peer> handshake = connection.handshakeFuture;
 			InetSocketAddress dialed = connection.dialed;
 			if (handshake != null && dialed != null) {
@@ -710,6 +714,12 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			// same read are already queued on the loop. Drop them rather than act on a
 			// link we gave up on.
 			connection.closed = true;
+			if (!connection.handshaken()) {
+				// Our handshake may still be queued (it goes out when the batch ends):
+				// send
+				// it first, so that the peer's own check can say what differs.
+				connection.link.flush();
+			}
 			connection.link.close();
 		}
 		else if (first && logger.isDebugEnabled()) {
