@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeRuntime {
 
-	private static final Logger logger = LoggerFactory.getLogger(MeshSocket.class);
+	private static final Logger logger = LoggerFactory.getLogger(NodeRuntime.class);
 
 	final Transport transport;
 
@@ -120,8 +120,7 @@ final class NodeRuntime {
 				}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (ExecutionException | TimeoutException ex) {
-				logger.warn("Closing links of socket {} did not finish cleanly", MeshSocket.abbreviate(this.node.id()),
-						ex);
+				logger.warn("Closing links of socket {} did not finish cleanly", abbreviate(this.node.id()), ex);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -155,6 +154,10 @@ final class NodeRuntime {
 			logger.debug("Cannot list network interfaces", ex);
 		}
 		return "127.0.0.1";
+	}
+
+	private static String abbreviate(String id) {
+		return (id.length() > 12) ? id.substring(0, 12) + "…" : id;
 	}
 
 }
