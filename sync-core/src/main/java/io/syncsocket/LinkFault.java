@@ -40,6 +40,12 @@ public enum LinkFault {
 	/** A peer claimed our own node id (we dialed ourselves); closed. */
 	SELF_CONNECTION(true),
 
+	/**
+	 * A peer advertising another address claimed our own node id: two live nodes share an
+	 * id. Closed, and logged at ERROR.
+	 */
+	DUPLICATE_NODE_ID(true),
+
 	/** A partially received frame saw no new bytes for the stall timeout; closed. */
 	STALLED_FRAME(true),
 

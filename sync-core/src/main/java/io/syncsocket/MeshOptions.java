@@ -101,6 +101,8 @@ public final class MeshOptions {
 
 	private final @Nullable String nodeId;
 
+	private final @Nullable String nodeName;
+
 	private final int maxFrameLength;
 
 	private final int maxOutgoing;
@@ -156,6 +158,7 @@ public final class MeshOptions {
 		this.outPort = builder.outPort;
 		this.protocol = builder.protocol;
 		this.nodeId = builder.nodeId;
+		this.nodeName = builder.nodeName;
 		this.maxFrameLength = builder.maxFrameLength;
 		this.maxOutgoing = builder.maxOutgoing;
 		this.handshakeTimeout = builder.handshakeTimeout;
@@ -227,9 +230,22 @@ public final class MeshOptions {
 		return this.protocol;
 	}
 
-	/** A fixed node id, or null to derive one as js2p does (PROTOCOL.md §3.4). */
+	/**
+	 * A fixed node id, or null to derive one: from {@link #nodeName()} if set, otherwise
+	 * as js2p does with a random salt per process (PROTOCOL.md §3.4), a new id on every
+	 * start.
+	 */
 	public @Nullable String nodeId() {
 		return this.nodeId;
+	}
+
+	/**
+	 * A stable name for this node, or null. With a name the node id is derived from the
+	 * name, the advertised address and the protocol id, so a node restarted with the same
+	 * configuration gets its id back, and with it the leases on the keys it wrote.
+	 */
+	public @Nullable String nodeName() {
+		return this.nodeName;
 	}
 
 	public int maxFrameLength() {
@@ -380,12 +396,12 @@ public final class MeshOptions {
 	@Override
 	public String toString() {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
-				+ ", protocol=" + this.protocol + ", nodeId=" + this.nodeId + ", name=" + this.name + ", seeds="
-				+ this.seeds + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing=" + this.maxOutgoing
-				+ ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout
-				+ ", connectTimeout=" + this.connectTimeout + ", peerRequestDelay=" + this.peerRequestDelay
-				+ ", operationTimeout=" + this.operationTimeout + ", userQueueCapacity=" + this.userQueueCapacity
-				+ ", ioThreads=" + this.ioThreads + ", eventLoopGroup="
+				+ ", protocol=" + this.protocol + ", nodeId=" + this.nodeId + ", nodeName=" + this.nodeName + ", name="
+				+ this.name + ", seeds=" + this.seeds + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing="
+				+ this.maxOutgoing + ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout="
+				+ this.stallTimeout + ", connectTimeout=" + this.connectTimeout + ", peerRequestDelay="
+				+ this.peerRequestDelay + ", operationTimeout=" + this.operationTimeout + ", userQueueCapacity="
+				+ this.userQueueCapacity + ", ioThreads=" + this.ioThreads + ", eventLoopGroup="
 				+ ((this.eventLoopGroup != null) ? "given" : "own") + ", nativeTransport=" + this.nativeTransport
 				+ ", listenerExecutor=" + ((this.listenerExecutor != null) ? "given" : "node loop") + ", clock="
 				+ this.clock + ", maxSeenMessages=" + this.maxSeenMessages + ", maxQueuedBytesPerLink="
@@ -409,6 +425,8 @@ public final class MeshOptions {
 		private Protocol protocol = Protocol.of(DEFAULT_SUBNET);
 
 		private @Nullable String nodeId;
+
+		private @Nullable String nodeName;
 
 		private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
 
@@ -468,6 +486,7 @@ public final class MeshOptions {
 			this.outPort = options.outPort;
 			this.protocol = options.protocol;
 			this.nodeId = options.nodeId;
+			this.nodeName = options.nodeName;
 			this.maxFrameLength = options.maxFrameLength;
 			this.maxOutgoing = options.maxOutgoing;
 			this.handshakeTimeout = options.handshakeTimeout;
@@ -534,12 +553,37 @@ public final class MeshOptions {
 
 		/**
 		 * Uses a fixed node id instead of a derived one; it must be unique in the mesh.
+		 * Replaces a {@link #nodeName} set before.
 		 */
 		public Builder nodeId(@Nullable String nodeId) {
 			if (nodeId != null && nodeId.isBlank()) {
 				throw new IllegalArgumentException("nodeId: blank (expected: a unique id, or null to derive one)");
 			}
 			this.nodeId = nodeId;
+			if (nodeId != null) {
+				this.nodeName = null;
+			}
+			return this;
+		}
+
+		/**
+		 * Derives the node id from a stable name plus the advertised address and protocol
+		 * id, instead of a random salt: a node restarted with the same name and address
+		 * gets the same id and can rewrite the keys it leased at once; nodes at other
+		 * addresses get other ids even with the same name (so every instance of an
+		 * application can use the application's name). Two live nodes with the same id
+		 * are refused ({@link DuplicateNodeIdException}). Cannot be combined with
+		 * {@link #nodeId}.
+		 */
+		public Builder nodeName(@Nullable String nodeName) {
+			if (nodeName != null && nodeName.isBlank()) {
+				throw new IllegalArgumentException(
+						"nodeName: blank (expected: a stable name, or null for a random id)");
+			}
+			this.nodeName = nodeName;
+			if (nodeName != null) {
+				this.nodeId = null;
+			}
 			return this;
 		}
 

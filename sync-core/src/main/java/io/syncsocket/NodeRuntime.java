@@ -79,8 +79,7 @@ final class NodeRuntime {
 			String advertisedHost = (options.outHost() != null) ? options.outHost()
 					: dialableHost(options.bindAddress());
 			int advertisedPort = (options.outPort() != 0) ? options.outPort() : bound.getPort();
-			String id = (options.nodeId() != null) ? options.nodeId()
-					: Ids.nodeId(options.bindAddress(), bound.getPort(), protocolId);
+			String id = nodeId(options, protocolId, bound.getPort(), advertisedHost, advertisedPort);
 			MeshNode node = new MeshNode(options, id, protocolId, advertisedHost, advertisedPort, loop, counters,
 					messageListeners, peerListeners, explainProtocol);
 			node.transport(transport);
@@ -134,6 +133,20 @@ final class NodeRuntime {
 	 * A host peers can dial for a bind address: the address itself, or for a wildcard
 	 * bind the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
 	 */
+	private static String nodeId(MeshOptions options, String protocolId, int boundPort, String advertisedHost,
+			int advertisedPort) {
+		String fixed = options.nodeId();
+		if (fixed != null) {
+			return fixed;
+		}
+		String name = options.nodeName();
+		if (name != null) {
+			// No random salt: the same name at the same address gives the same id again.
+			return Ids.nodeId(advertisedHost, advertisedPort, protocolId, "name:" + name);
+		}
+		return Ids.nodeId(options.bindAddress(), boundPort, protocolId);
+	}
+
 	private static String dialableHost(String bindAddress) {
 		if (!"0.0.0.0".equals(bindAddress) && !"::".equals(bindAddress)) {
 			return bindAddress;

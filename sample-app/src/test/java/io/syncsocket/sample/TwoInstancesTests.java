@@ -117,6 +117,29 @@ class TwoInstancesTests {
 	}
 
 	@Test
+	void restartedInstanceShouldRewriteItsLeasedKeyAtOnceWhileTheOtherStillGets409() throws Exception {
+		assertThat(send(this.first, "PUT", "/kv/feature.x", "on").statusCode()).isEqualTo(200);
+		await().atMost(WAIT).until(() -> "on".equals(send(this.second, "GET", "/kv/feature.x", null).body()));
+		SyncSocket before = this.first.getBean(SyncSocket.class);
+		String id = before.id();
+		int meshPort = before.boundAddress().getPort();
+		this.first.close();
+		await().atMost(WAIT).until(() -> this.second.getBean(SyncSocket.class).peers().isEmpty());
+
+		// The same configuration (the same mesh port; the id comes from the application's
+		// name and the advertised address): the same id, so its lease is its own.
+		this.first = start("--sync.port=" + meshPort);
+		assertThat(this.first.getBean(SyncSocket.class).id()).isEqualTo(id);
+		assertThat(send(this.first, "PUT", "/kv/feature.x", "off").statusCode()).isEqualTo(200);
+		await().atMost(WAIT).until(() -> "off".equals(send(this.second, "GET", "/kv/feature.x", null).body()));
+
+		clock.step(Duration.ofSeconds(5));
+		HttpResponse<String> conflict = send(this.second, "PUT", "/kv/feature.x", "second");
+		assertThat(conflict.statusCode()).isEqualTo(409);
+		assertThat(conflict.body()).contains(id);
+	}
+
+	@Test
 	void deleteShouldReplicate() throws Exception {
 		send(this.first, "PUT", "/kv/temp", "x");
 		await().atMost(WAIT).until(() -> send(this.second, "GET", "/kv/temp", null).statusCode() == 200);

@@ -56,10 +56,18 @@ public class SocketProperties {
 	private @Nullable Integer debugLevel;
 
 	/**
-	 * A fixed node id (must be unique in the mesh); by default one is derived as js2p
-	 * does.
+	 * A fixed node id (must be unique in the mesh); by default the id is derived from the
+	 * node name and the advertised address.
 	 */
 	private @Nullable String nodeId;
+
+	/**
+	 * Stable name from which, with the advertised address and the protocol, the node id
+	 * is derived: an instance restarted at the same address gets its id back and can
+	 * rewrite the keys it leased at once. Defaults to spring.application.name (or
+	 * "application").
+	 */
+	private @Nullable String nodeName;
 
 	/** Largest frame accepted from a peer; a larger length header closes that link. */
 	private @Nullable DataSize maxFrameLength;
@@ -211,6 +219,14 @@ public class SocketProperties {
 
 	public void setNodeId(@Nullable String nodeId) {
 		this.nodeId = nodeId;
+	}
+
+	public @Nullable String getNodeName() {
+		return this.nodeName;
+	}
+
+	public void setNodeName(@Nullable String nodeName) {
+		this.nodeName = nodeName;
 	}
 
 	public @Nullable DataSize getMaxFrameLength() {

@@ -41,16 +41,24 @@ final class SyncOptionsMapper {
 
 	private final Supplier<@Nullable SslBundles> sslBundles;
 
+	/** Node name when neither {@code node-id} nor {@code node-name} is set. */
+	static final String DEFAULT_NODE_NAME = "application";
+
+	private final String defaultNodeName;
+
 	SyncOptionsMapper(SyncSocketProperties properties, String socketName) {
-		this(properties, socketName, () -> null);
+		this(properties, socketName, () -> null, DEFAULT_NODE_NAME);
 	}
 
 	/**
 	 * A mapper that resolves {@code sync.ssl.bundle} through {@code sslBundles} (called
 	 * only when a bundle is configured; null when there are no SSL bundles in the
-	 * context).
+	 * context) and names nodes {@code defaultNodeName} (the application's name) unless
+	 * {@code node-id} or {@code node-name} says otherwise.
 	 */
-	SyncOptionsMapper(SyncSocketProperties properties, String socketName, Supplier<@Nullable SslBundles> sslBundles) {
+	SyncOptionsMapper(SyncSocketProperties properties, String socketName, Supplier<@Nullable SslBundles> sslBundles,
+			String defaultNodeName) {
+		this.defaultNodeName = defaultNodeName;
 		this.properties = properties;
 		this.named = properties.getSockets().get(socketName);
 		this.namedPrefix = "sync.sockets." + socketName + ".";
@@ -87,7 +95,7 @@ final class SyncOptionsMapper {
 			Setting<?> blamed = (retryMax != null) ? retryMax : java.util.Objects.requireNonNull(retryInitial);
 			blamed.apply((value) -> mesh.seedRetry(initial, max));
 		}
-		apply("node-id", SocketProperties::getNodeId, mesh::nodeId);
+		mapIdentity(mesh);
 		apply("max-frame-length", SocketProperties::getMaxFrameLength,
 				(size) -> mesh.maxFrameLength(toInt(size, "max-frame-length")));
 		apply("max-outgoing", SocketProperties::getMaxOutgoing, mesh::maxOutgoing);
@@ -192,6 +200,30 @@ final class SyncOptionsMapper {
 			throw new InvalidConfigurationPropertyValueException(bundle.name, bundle.value,
 					"no SSL bundle named '" + bundle.value + "' (define it under spring.ssl.bundle.jks." + bundle.value
 							+ " or spring.ssl.bundle.pem." + bundle.value + "); known: " + bundles.getBundleNames());
+		}
+	}
+
+	/**
+	 * A fixed id if {@code node-id} is set; otherwise an id derived from the node name
+	 * and the advertised address, stable across restarts (the application's name unless
+	 * {@code node-name} is set).
+	 */
+	private void mapIdentity(MeshOptions.Builder mesh) {
+		Setting<String> nodeId = find("node-id", SocketProperties::getNodeId);
+		Setting<String> nodeName = find("node-name", SocketProperties::getNodeName);
+		if (nodeId != null && nodeName != null) {
+			throw new InvalidConfigurationPropertyValueException(nodeName.name, nodeName.value,
+					"set either " + nodeId.name + " (a fixed id) or " + nodeName.name
+							+ " (an id derived from the name and the advertised address), not both");
+		}
+		if (nodeId != null) {
+			nodeId.apply(mesh::nodeId);
+		}
+		else if (nodeName != null) {
+			nodeName.apply(mesh::nodeName);
+		}
+		else {
+			mesh.nodeName(this.defaultNodeName);
 		}
 	}
 

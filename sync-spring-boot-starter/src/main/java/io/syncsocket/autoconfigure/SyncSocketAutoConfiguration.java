@@ -73,7 +73,8 @@ public final class SyncSocketAutoConfiguration {
 				ObjectProvider<SyncSocketCustomizer> customizers, ApplicationEventPublisher publisher,
 				ObjectProvider<SslBundles> sslBundles, Environment environment) {
 			MovedProperties.check(environment);
-			SyncSocketLifecycle lifecycle = new SyncSocketLifecycle(properties, customizers, publisher, sslBundles);
+			SyncSocketLifecycle lifecycle = new SyncSocketLifecycle(properties, customizers, publisher, sslBundles,
+					environment.getProperty("spring.application.name", SyncOptionsMapper.DEFAULT_NODE_NAME));
 			if (environment instanceof ConfigurableEnvironment configurable) {
 				lifecycle.publishPortsTo(configurable);
 			}

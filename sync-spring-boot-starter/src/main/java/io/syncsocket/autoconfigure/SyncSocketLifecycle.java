@@ -44,10 +44,11 @@ import org.springframework.core.env.PropertySource;
  * using) leaves its sockets running, with their port, node id and data, so a later test
  * class finds them as it left them. An explicit context {@code stop()} closes the sockets
  * and a later {@code start()} starts the same {@link SyncSocket} beans again: each
- * rejoins its mesh as a fresh node (a new port and id where port 0 is configured, the
- * dictionary filled again from its peers; with leasing on, keys that a previous id leased
- * stay leased to it for the lease time). {@link #isRunning()} is true only while every
- * socket runs.
+ * rejoins its mesh with the dictionary filled again from its peers, and with its node id
+ * back where its port is fixed (the id is derived from the node name and the advertised
+ * address), so it can rewrite the keys it leased; where port 0 is configured it gets a
+ * new port and id, and keys that the previous id leased stay leased to it for the lease
+ * time. {@link #isRunning()} is true only while every socket runs.
  *
  * <p>
  * Each socket gets a single-threaded event dispatcher that delivers its listeners and
@@ -70,6 +71,8 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	private final @Nullable ObjectProvider<SslBundles> sslBundles;
 
+	private final String applicationName;
+
 	private final List<Managed> sockets = new ArrayList<>();
 
 	/**
@@ -81,15 +84,18 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher) {
-		this(properties, customizers, publisher, null);
+		this(properties, customizers, publisher, null, SyncOptionsMapper.DEFAULT_NODE_NAME);
 	}
 
 	/**
 	 * A lifecycle that resolves {@code sync.ssl.bundle} through the context's
-	 * {@link SslBundles}.
+	 * {@link SslBundles} and names its nodes after the application unless
+	 * {@code sync.node-id} or {@code sync.node-name} is set.
 	 */
 	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
-			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles) {
+			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles,
+			String applicationName) {
+		this.applicationName = applicationName;
 		this.properties = properties;
 		this.customizers = customizers;
 		this.publisher = publisher;
@@ -109,7 +115,7 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 	public synchronized SyncSocket create(String name) {
 		ObjectProvider<SslBundles> sslBundles = this.sslBundles;
 		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name,
-				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null);
+				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null, this.applicationName);
 		SyncOptions.Builder builder = mapper.map("sync-" + name);
 		EventDispatcher dispatcher = new EventDispatcher("sync-" + name + "-events");
 		builder.mesh((mesh) -> mesh.listenerExecutor(dispatcher));

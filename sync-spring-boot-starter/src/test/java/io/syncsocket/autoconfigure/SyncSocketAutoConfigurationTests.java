@@ -54,6 +54,37 @@ class SyncSocketAutoConfigurationTests {
 	}
 
 	@Test
+	void nodeIdShouldStayTheSameForTheSameApplicationNameAndAddress() {
+		String[] first = new String[2];
+		this.contextRunner.withPropertyValues("spring.application.name=orders").run((context) -> {
+			SyncSocket socket = context.getBean(SyncSocket.class);
+			assertThat(socket.options().nodeName()).isEqualTo("orders");
+			first[0] = socket.id();
+			first[1] = String.valueOf(socket.boundAddress().getPort());
+		});
+		String port = "sync.port=" + first[1];
+		this.contextRunner.withPropertyValues("spring.application.name=orders", port)
+			.run((context) -> assertThat(context.getBean(SyncSocket.class).id()).isEqualTo(first[0]));
+		this.contextRunner.withPropertyValues("spring.application.name=billing", port)
+			.run((context) -> assertThat(context.getBean(SyncSocket.class).id()).isNotEqualTo(first[0]));
+		this.contextRunner.withPropertyValues("spring.application.name=billing", "sync.node-name=orders", port)
+			.run((context) -> assertThat(context.getBean(SyncSocket.class).id()).isEqualTo(first[0]));
+		this.contextRunner.withPropertyValues(port)
+			.run((context) -> assertThat(context.getBean(SyncSocket.class).options().nodeName())
+				.isEqualTo("application"));
+	}
+
+	@Test
+	void nodeIdTogetherWithNodeNameShouldFailNamingBoth() {
+		this.contextRunner.withPropertyValues("sync.node-id=fixed", "sync.node-name=orders")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sync.node-name")
+				.hasMessageContaining("set either sync.node-id (a fixed id) or sync.node-name"));
+	}
+
+	@Test
 	void defaultSocketShouldBeRunningOnLoopbackWithLibraryDefaults() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(SyncSocket.class)
@@ -72,9 +103,10 @@ class SyncSocketAutoConfigurationTests {
 			assertThat(socket.protocolId()).isEqualTo(Protocol.of("sync1").id());
 			SyncOptions defaults = SyncOptions.defaults();
 			assertThat(socket.options()).usingRecursiveComparison()
-				.ignoringFields("name", "listenerExecutor")
+				.ignoringFields("name", "listenerExecutor", "nodeName")
 				.isEqualTo(defaults.mesh());
 			assertThat(socket.options().name()).isEqualTo("sync-default");
+			assertThat(socket.options().nodeName()).isEqualTo("application");
 			assertThat(socket.options().listenerExecutor()).isNotNull();
 			assertThat(socket.syncOptions().leasing()).isEqualTo(defaults.leasing());
 			assertThat(socket.syncOptions().deletePolicy()).isEqualTo(DeletePolicy.EXCEPT_TO_JS2P)

@@ -39,7 +39,7 @@ class SyncSocketConfigurationMetadataTests {
 	 * Properties whose default is "unset" or machine-dependent, so the metadata has none.
 	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("sync.out-addr", "sync.seeds", "sync.node-id",
-			"sync.io-threads", "sync.sockets", "sync.ssl.bundle", "sync.ssl.mode");
+			"sync.node-name", "sync.io-threads", "sync.sockets", "sync.ssl.bundle", "sync.ssl.mode");
 
 	private static List<Map<String, Object>> properties;
 
@@ -79,7 +79,11 @@ class SyncSocketConfigurationMetadataTests {
 	void unsetPropertiesShouldMapToTheLibraryDefaults() {
 		SyncOptions mapped = map(new SyncSocketProperties());
 		assertThat(mapped).usingRecursiveComparison()
-			.isEqualTo(SyncOptions.defaults().mutate().mesh((mesh) -> mesh.name("sync-default")).build());
+			.isEqualTo(SyncOptions.defaults()
+				.mutate()
+				// the starter's one departure: ids derived from the application's name
+				.mesh((mesh) -> mesh.name("sync-default").nodeName(SyncOptionsMapper.DEFAULT_NODE_NAME))
+				.build());
 	}
 
 	@Test

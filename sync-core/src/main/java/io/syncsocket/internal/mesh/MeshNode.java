@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import io.syncsocket.DuplicateNodeIdException;
 import io.syncsocket.LinkFault;
 import io.syncsocket.MeshOptions;
 import io.syncsocket.Message;
@@ -95,6 +96,9 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private final java.util.concurrent.atomic.AtomicLong refusalsLogged = new java.util.concurrent.atomic.AtomicLong();
 
 	private final SeedDialer seeds;
+
+	/** Addresses of nodes found using our id, logged at ERROR once each. Node loop. */
+	private final java.util.Set<String> duplicateIdLogged = new java.util.HashSet<>();
 
 	private boolean closing;
 
@@ -568,6 +572,22 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 					+ "): " + this.explainProtocol.apply(peerProtocol));
 			return;
 		}
+		if (this.id.equals(peerId) && !isOwnAddress(address)) {
+			// Another live node uses our id (two instances given one sync.node-id, say):
+			// links to either would be routed to both. Refuse it, loudly, on both sides.
+			String other = address.getHostString() + ":" + address.getPort();
+			if (this.duplicateIdLogged.size() < 64 && this.duplicateIdLogged.add(other)) {
+				logger.error("The node at {} uses this node's id ({}): two live nodes must not share an id. Give each "
+						+ "node its own node id or node name (sync.node-id / sync.node-name), or leave both unset "
+						+ "(further refusals of {} are logged at DEBUG)", other, Connection.abbreviate(peerId), other);
+			}
+			else {
+				logger.debug("Refused {}: the node at {} uses this node's id", from, other);
+			}
+			failHandshake(from, new DuplicateNodeIdException(other));
+			fault(from, LinkFault.DUPLICATE_NODE_ID, "the peer at " + other + " uses our node id");
+			return;
+		}
 		if (this.id.equals(peerId)) {
 			// The address it advertises is ours, and so is the one this link dialed. A
 			// dial of them that loses its link first still learns that it reached itself.
@@ -716,8 +736,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			connection.closed = true;
 			if (!connection.handshaken()) {
 				// Our handshake may still be queued (it goes out when the batch ends):
-				// send
-				// it first, so that the peer's own check can say what differs.
+				// send it first, so that the peer's own check can say what differs.
 				connection.link.flush();
 			}
 			connection.link.close();
@@ -758,6 +777,11 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	/** Handshaken connections, for the layer above. Under the node lock. */
 	public Iterable<Connection> routes() {
 		return java.util.Arrays.asList(this.links.routes());
+	}
+
+	/** Whether a handshake's advertised address is the one this node advertises. */
+	private boolean isOwnAddress(InetSocketAddress address) {
+		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
 	}
 
 	/** Whether a dial failed because the address dialed is this node itself. */

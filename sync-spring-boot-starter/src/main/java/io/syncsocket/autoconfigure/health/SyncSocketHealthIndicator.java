@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.syncsocket.LinkFault;
 import io.syncsocket.MeshSocket;
 import io.syncsocket.MeshStats;
 import io.syncsocket.Peer;
@@ -16,11 +17,12 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.Assert;
 
 /**
- * Health of one {@link SyncSocket}: DOWN unless it is running (bound); UP when running
- * and, if seeds are configured, connected to at least one peer; otherwise the configured
- * "unconnected" status. Details: node id, addresses, protocol, leasing, peers, key count,
- * whether the initial state transfer completed, refused handshakes, link errors and every
- * fault kind that happened (slow peers, connection limits, bad frames ...).
+ * Health of one {@link SyncSocket}: DOWN unless it is running (bound), and DOWN once
+ * another live node was found using its node id; UP when running and, if seeds are
+ * configured, connected to at least one peer; otherwise the configured "unconnected"
+ * status. Details: node id, addresses, protocol, leasing, peers, key count, whether the
+ * initial state transfer completed, refused handshakes, link errors and every fault kind
+ * that happened (slow peers, connection limits, bad frames ...).
  */
 public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 
@@ -47,6 +49,12 @@ public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 		boolean alone = peers.isEmpty() && !this.socket.options().seeds().isEmpty();
 		builder.status(alone ? this.unconnectedStatus : Status.UP);
 		MeshStats stats = this.socket.stats();
+		if (stats.faults(LinkFault.DUPLICATE_NODE_ID) > 0) {
+			// a configuration error that links cannot heal: another live node has our id
+			builder.down()
+				.withDetail("error", "another node uses this node's id (see the log): give each instance its own "
+						+ "sync.node-id or sync.node-name");
+		}
 		builder.withDetail("state", state.name())
 			.withDetail("nodeId", this.socket.id())
 			.withDetail("boundAddress", address(this.socket.boundAddress()))

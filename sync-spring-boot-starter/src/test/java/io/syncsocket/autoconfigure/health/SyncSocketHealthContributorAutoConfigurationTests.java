@@ -95,6 +95,27 @@ class SyncSocketHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void aNodeWhoseIdAnotherNodeUsesShouldBeDown() {
+		this.contextRunner.withPropertyValues("sync.node-id=shared").run((first) -> {
+			SyncSocket firstSocket = first.getBean(SyncSocket.class);
+			this.contextRunner
+				.withPropertyValues("sync.node-id=shared",
+						"sync.seeds=127.0.0.1:" + firstSocket.boundAddress().getPort())
+				.run((second) -> {
+					await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+						assertThat(health(first).getStatus()).isEqualTo(Status.DOWN);
+						assertThat(health(second).getStatus()).isEqualTo(Status.DOWN);
+					});
+					assertThat(health(second).getDetails())
+						.containsEntry("error",
+								"another node uses this node's id (see the log): give each instance its own "
+										+ "sync.node-id or sync.node-name")
+						.containsEntry("peerCount", 0);
+				});
+		});
+	}
+
+	@Test
 	void unreachableSeedsShouldReportUnknownByDefault() throws IOException {
 		this.contextRunner.withPropertyValues("sync.seeds=127.0.0.1:" + closedPort()).run((context) -> {
 			Health health = health(context);
