@@ -131,6 +131,8 @@ public final class MeshOptions {
 
 	private final List<InetSocketAddress> seeds;
 
+	private final @Nullable SeedProvider seedProvider;
+
 	private final @Nullable String name;
 
 	private final int maxSeenMessages;
@@ -173,6 +175,7 @@ public final class MeshOptions {
 		this.listenerExecutor = builder.listenerExecutor;
 		this.clock = builder.clock;
 		this.seeds = builder.seeds;
+		this.seedProvider = builder.seedProvider;
 		this.name = builder.name;
 		this.maxSeenMessages = builder.maxSeenMessages;
 		this.maxQueuedBytesPerLink = builder.maxQueuedBytesPerLink;
@@ -367,6 +370,14 @@ public final class MeshOptions {
 	}
 
 	/**
+	 * A source of further seeds that may change while the socket runs (a service
+	 * registry), or null.
+	 */
+	public @Nullable SeedProvider seedProvider() {
+		return this.seedProvider;
+	}
+
+	/**
 	 * First delay before re-dialing an unreachable seed; it doubles up to
 	 * {@link #seedRetryMax()}.
 	 */
@@ -397,18 +408,19 @@ public final class MeshOptions {
 	public String toString() {
 		return "MeshOptions[bind=" + this.bindAddress + ":" + this.port + ", out=" + this.outHost + ":" + this.outPort
 				+ ", protocol=" + this.protocol + ", nodeId=" + this.nodeId + ", nodeName=" + this.nodeName + ", name="
-				+ this.name + ", seeds=" + this.seeds + ", maxFrameLength=" + this.maxFrameLength + ", maxOutgoing="
-				+ this.maxOutgoing + ", handshakeTimeout=" + this.handshakeTimeout + ", stallTimeout="
-				+ this.stallTimeout + ", connectTimeout=" + this.connectTimeout + ", peerRequestDelay="
-				+ this.peerRequestDelay + ", operationTimeout=" + this.operationTimeout + ", userQueueCapacity="
-				+ this.userQueueCapacity + ", ioThreads=" + this.ioThreads + ", eventLoopGroup="
-				+ ((this.eventLoopGroup != null) ? "given" : "own") + ", nativeTransport=" + this.nativeTransport
-				+ ", listenerExecutor=" + ((this.listenerExecutor != null) ? "given" : "node loop") + ", clock="
-				+ this.clock + ", maxSeenMessages=" + this.maxSeenMessages + ", maxQueuedBytesPerLink="
-				+ this.maxQueuedBytesPerLink + ", maxLinksPerAddress=" + this.maxLinksPerAddress + ", maxInboundLinks="
-				+ this.maxInboundLinks + ", compression=" + this.compression + ", compressionThreshold="
-				+ this.compressionThreshold + ", seedRetry=" + this.seedRetryInitial + ".." + this.seedRetryMax
-				+ ", tls=" + ((this.tls != null) ? "given" : "none") + "]";
+				+ this.name + ", seeds=" + this.seeds + ", seedProvider=" + this.seedProvider + ", maxFrameLength="
+				+ this.maxFrameLength + ", maxOutgoing=" + this.maxOutgoing + ", handshakeTimeout="
+				+ this.handshakeTimeout + ", stallTimeout=" + this.stallTimeout + ", connectTimeout="
+				+ this.connectTimeout + ", peerRequestDelay=" + this.peerRequestDelay + ", operationTimeout="
+				+ this.operationTimeout + ", userQueueCapacity=" + this.userQueueCapacity + ", ioThreads="
+				+ this.ioThreads + ", eventLoopGroup=" + ((this.eventLoopGroup != null) ? "given" : "own")
+				+ ", nativeTransport=" + this.nativeTransport + ", listenerExecutor="
+				+ ((this.listenerExecutor != null) ? "given" : "node loop") + ", clock=" + this.clock
+				+ ", maxSeenMessages=" + this.maxSeenMessages + ", maxQueuedBytesPerLink=" + this.maxQueuedBytesPerLink
+				+ ", maxLinksPerAddress=" + this.maxLinksPerAddress + ", maxInboundLinks=" + this.maxInboundLinks
+				+ ", compression=" + this.compression + ", compressionThreshold=" + this.compressionThreshold
+				+ ", seedRetry=" + this.seedRetryInitial + ".." + this.seedRetryMax + ", tls="
+				+ ((this.tls != null) ? "given" : "none") + "]";
 	}
 
 	/** Builds {@link MeshOptions}; each setter validates its argument. */
@@ -456,6 +468,8 @@ public final class MeshOptions {
 
 		private List<InetSocketAddress> seeds = List.of();
 
+		private @Nullable SeedProvider seedProvider;
+
 		private @Nullable String name;
 
 		private int maxSeenMessages = DEFAULT_MAX_SEEN_MESSAGES;
@@ -501,6 +515,7 @@ public final class MeshOptions {
 			this.listenerExecutor = options.listenerExecutor;
 			this.clock = options.clock;
 			this.seeds = options.seeds;
+			this.seedProvider = options.seedProvider;
 			this.name = options.name;
 			this.maxSeenMessages = options.maxSeenMessages;
 			this.maxQueuedBytesPerLink = options.maxQueuedBytesPerLink;
@@ -726,6 +741,16 @@ public final class MeshOptions {
 				}
 			}
 			this.seeds = List.copyOf(seeds);
+			return this;
+		}
+
+		/**
+		 * Dials, besides the {@link #seeds}, every address {@code provider} returns,
+		 * asking it again periodically so that instances that come and go are found (see
+		 * {@link SeedProvider} for when it is called). Null for none.
+		 */
+		public Builder seedProvider(@Nullable SeedProvider provider) {
+			this.seedProvider = provider;
 			return this;
 		}
 

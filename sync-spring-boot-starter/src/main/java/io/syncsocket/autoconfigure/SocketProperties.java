@@ -49,6 +49,8 @@ public class SocketProperties {
 	@NestedConfigurationProperty
 	private final SeedRetryProperties seedRetry = new SeedRetryProperties();
 
+	private final DiscoveryProperties discovery = new DiscoveryProperties();
+
 	/**
 	 * js2p-style debug level of this socket's log: 0 leaves the logging configuration
 	 * alone, 1-4 logs at DEBUG, 5 and above at TRACE (category io.syncsocket).
@@ -203,6 +205,10 @@ public class SocketProperties {
 
 	public SeedRetryProperties getSeedRetry() {
 		return this.seedRetry;
+	}
+
+	public DiscoveryProperties getDiscovery() {
+		return this.discovery;
 	}
 
 	public @Nullable Integer getDebugLevel() {
@@ -481,6 +487,40 @@ public class SocketProperties {
 
 		public void setMax(@Nullable Duration max) {
 			this.max = max;
+		}
+
+	}
+
+	/** Seeds from Spring Cloud's DiscoveryClient. */
+	public static class DiscoveryProperties {
+
+		/**
+		 * Service whose instances are dialed as seeds, asked again periodically (needs
+		 * Spring Cloud Commons and a DiscoveryClient, e.g. Kubernetes, Consul, Eureka or
+		 * the simple one).
+		 */
+		private @Nullable String serviceId;
+
+		/**
+		 * Mesh port of the discovered instances; by default their "sync-port" metadata
+		 * entry, else their registered port.
+		 */
+		private @Nullable Integer port;
+
+		public @Nullable String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(@Nullable String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
 		}
 
 	}

@@ -46,19 +46,24 @@ final class SyncOptionsMapper {
 
 	private final String defaultNodeName;
 
+	private final Supplier<@Nullable DiscoverySeeds> discovery;
+
 	SyncOptionsMapper(SyncSocketProperties properties, String socketName) {
-		this(properties, socketName, () -> null, DEFAULT_NODE_NAME);
+		this(properties, socketName, () -> null, DEFAULT_NODE_NAME, () -> null);
 	}
 
 	/**
 	 * A mapper that resolves {@code sync.ssl.bundle} through {@code sslBundles} (called
 	 * only when a bundle is configured; null when there are no SSL bundles in the
 	 * context) and names nodes {@code defaultNodeName} (the application's name) unless
-	 * {@code node-id} or {@code node-name} says otherwise.
+	 * {@code node-id} or {@code node-name} says otherwise, and takes seeds from
+	 * {@code discovery} (called only when a service id is configured; null without Spring
+	 * Cloud's DiscoveryClient).
 	 */
 	SyncOptionsMapper(SyncSocketProperties properties, String socketName, Supplier<@Nullable SslBundles> sslBundles,
-			String defaultNodeName) {
+			String defaultNodeName, Supplier<@Nullable DiscoverySeeds> discovery) {
 		this.defaultNodeName = defaultNodeName;
+		this.discovery = discovery;
 		this.properties = properties;
 		this.named = properties.getSockets().get(socketName);
 		this.namedPrefix = "sync.sockets." + socketName + ".";
@@ -96,6 +101,7 @@ final class SyncOptionsMapper {
 			blamed.apply((value) -> mesh.seedRetry(initial, max));
 		}
 		mapIdentity(mesh);
+		mapDiscovery(mesh);
 		apply("max-frame-length", SocketProperties::getMaxFrameLength,
 				(size) -> mesh.maxFrameLength(toInt(size, "max-frame-length")));
 		apply("max-outgoing", SocketProperties::getMaxOutgoing, mesh::maxOutgoing);
@@ -225,6 +231,34 @@ final class SyncOptionsMapper {
 		else {
 			mesh.nodeName(this.defaultNodeName);
 		}
+	}
+
+	/** Seeds from the DiscoveryClient when {@code discovery.service-id} is set. */
+	private void mapDiscovery(MeshOptions.Builder mesh) {
+		Setting<String> serviceId = find("discovery.service-id", (p) -> p.getDiscovery().getServiceId());
+		Setting<Integer> port = find("discovery.port", (p) -> p.getDiscovery().getPort());
+		if (serviceId == null) {
+			if (port != null) {
+				throw new InvalidConfigurationPropertyValueException(port.name, port.value,
+						"a discovery port needs a service to discover (sync.discovery.service-id)");
+			}
+			return;
+		}
+		if (serviceId.value.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException(serviceId.name, serviceId.value,
+					"blank (expected: the service id of this application's instances in the registry)");
+		}
+		if (port != null && (port.value < 1 || port.value > 65535)) {
+			throw new InvalidConfigurationPropertyValueException(port.name, port.value, "expected: 1-65535");
+		}
+		DiscoverySeeds seeds = this.discovery.get();
+		if (seeds == null) {
+			throw new InvalidConfigurationPropertyValueException(serviceId.name, serviceId.value,
+					"discovery needs Spring Cloud's DiscoveryClient: add org.springframework.cloud:spring-cloud-commons "
+							+ "and a discovery client (Kubernetes, Consul, Eureka, or the simple one configured by "
+							+ "spring.cloud.discovery.client.simple.instances)");
+		}
+		mesh.seedProvider(seeds.forService(serviceId.value, (port != null) ? port.value : null));
 	}
 
 	/** The debug level that applies to this socket, or 0. */

@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
@@ -71,14 +72,38 @@ public final class SyncSocketAutoConfiguration {
 		@Bean
 		SyncSocketLifecycle syncSocketLifecycle(SyncSocketProperties properties,
 				ObjectProvider<SyncSocketCustomizer> customizers, ApplicationEventPublisher publisher,
-				ObjectProvider<SslBundles> sslBundles, Environment environment) {
+				ObjectProvider<SslBundles> sslBundles, ObjectProvider<DiscoverySeeds> discovery,
+				Environment environment) {
 			MovedProperties.check(environment);
 			SyncSocketLifecycle lifecycle = new SyncSocketLifecycle(properties, customizers, publisher, sslBundles,
-					environment.getProperty("spring.application.name", SyncOptionsMapper.DEFAULT_NODE_NAME));
+					environment.getProperty("spring.application.name", SyncOptionsMapper.DEFAULT_NODE_NAME),
+					discovery::getIfAvailable);
 			if (environment instanceof ConfigurableEnvironment configurable) {
 				lifecycle.publishPortsTo(configurable);
 			}
 			return lifecycle;
+		}
+
+	}
+
+	/**
+	 * Seeds from Spring Cloud's {@link DiscoveryClient}
+	 * ({@code sync.discovery.service-id}), when Spring Cloud Commons is on the class path
+	 * and a client is configured.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DiscoveryClient.class)
+	static class DiscoveryConfiguration {
+
+		@Bean
+		DiscoverySeeds syncDiscoverySeeds(ObjectProvider<DiscoveryClient> clients) {
+			return (serviceId, port) -> {
+				DiscoveryClient client = clients.getIfAvailable();
+				if (client == null) {
+					throw new IllegalStateException("no DiscoveryClient bean for service '" + serviceId + "'");
+				}
+				return new DiscoveryClientSeeds(client).forService(serviceId, port);
+			};
 		}
 
 	}

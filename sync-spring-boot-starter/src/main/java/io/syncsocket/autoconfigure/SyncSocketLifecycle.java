@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.syncsocket.MeshOptions;
 import io.syncsocket.MeshSocket;
@@ -73,6 +74,8 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	private final String applicationName;
 
+	private final Supplier<@Nullable DiscoverySeeds> discovery;
+
 	private final List<Managed> sockets = new ArrayList<>();
 
 	/**
@@ -84,18 +87,20 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher) {
-		this(properties, customizers, publisher, null, SyncOptionsMapper.DEFAULT_NODE_NAME);
+		this(properties, customizers, publisher, null, SyncOptionsMapper.DEFAULT_NODE_NAME, () -> null);
 	}
 
 	/**
 	 * A lifecycle that resolves {@code sync.ssl.bundle} through the context's
 	 * {@link SslBundles} and names its nodes after the application unless
-	 * {@code sync.node-id} or {@code sync.node-name} is set.
+	 * {@code sync.node-id} or {@code sync.node-name} is set, and that finds seeds through
+	 * {@code discovery} (null without Spring Cloud's DiscoveryClient).
 	 */
 	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
 			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles,
-			String applicationName) {
+			String applicationName, Supplier<@Nullable DiscoverySeeds> discovery) {
 		this.applicationName = applicationName;
+		this.discovery = discovery;
 		this.properties = properties;
 		this.customizers = customizers;
 		this.publisher = publisher;
@@ -115,7 +120,7 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 	public synchronized SyncSocket create(String name) {
 		ObjectProvider<SslBundles> sslBundles = this.sslBundles;
 		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name,
-				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null, this.applicationName);
+				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null, this.applicationName, this.discovery);
 		SyncOptions.Builder builder = mapper.map("sync-" + name);
 		EventDispatcher dispatcher = new EventDispatcher("sync-" + name + "-events");
 		builder.mesh((mesh) -> mesh.listenerExecutor(dispatcher));

@@ -39,7 +39,8 @@ class SyncSocketConfigurationMetadataTests {
 	 * Properties whose default is "unset" or machine-dependent, so the metadata has none.
 	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("sync.out-addr", "sync.seeds", "sync.node-id",
-			"sync.node-name", "sync.io-threads", "sync.sockets", "sync.ssl.bundle", "sync.ssl.mode");
+			"sync.node-name", "sync.discovery.service-id", "sync.discovery.port", "sync.io-threads", "sync.sockets",
+			"sync.ssl.bundle", "sync.ssl.mode");
 
 	private static List<Map<String, Object>> properties;
 

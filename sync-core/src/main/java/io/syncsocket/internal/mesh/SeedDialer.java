@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncsocket.MeshOptions;
 import io.syncsocket.Peer;
+import io.syncsocket.SeedProvider;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and again, with exponential backoff per address, whenever no link to the node first
  * reached through it exists. The name is looked up again before every retry round (and,
  * while there is nothing to dial, periodically with the same backoff), so that new and
- * replaced nodes are found; a name is never given up.
+ * replaced nodes are found; a name is never given up. A {@link SeedProvider} is one more
+ * seed whose look-up asks the provider and resolves each address it returns.
  *
  * <p>
  * An address that is exactly this node's bound address (any local address for a wildcard
@@ -111,7 +113,11 @@ final class SeedDialer {
 		this.maxDelay = options.seedRetryMax();
 		this.threadNamePrefix = ((options.name() != null) ? options.name() : "syncsocket") + "-seeds-";
 		for (InetSocketAddress address : options.seeds()) {
-			this.seeds.add(new Seed(address.getHostString(), address.getPort(), node.loop().nanoTime()));
+			this.seeds.add(new Seed(address.getHostString(), address.getPort(), null, node.loop().nanoTime()));
+		}
+		SeedProvider provider = options.seedProvider();
+		if (provider != null) {
+			this.seeds.add(new Seed(String.valueOf(provider), 0, provider, node.loop().nanoTime()));
 		}
 	}
 
@@ -226,13 +232,14 @@ final class SeedDialer {
 		Resolver resolver = this.resolver;
 		String host = seed.host;
 		int port = seed.port;
+		SeedProvider provider = seed.provider;
 		seed.resolving = true;
 		try {
 			CompletableFuture.supplyAsync(() -> {
 				try {
-					return lookUp(resolver, host, port, self);
+					return (provider != null) ? lookUp(resolver, provider, self) : lookUp(resolver, host, port, self);
 				}
-				catch (UnknownHostException ex) {
+				catch (Exception ex) {
 					throw new CompletionException(ex);
 				}
 			}, executor)
@@ -254,6 +261,28 @@ final class SeedDialer {
 		for (InetAddress address : addresses) {
 			InetSocketAddress target = new InetSocketAddress(address, port);
 			resolved.add(new Resolved(target, self.contains(target, advertised)));
+		}
+		return resolved;
+	}
+
+	/**
+	 * Resolver thread: every address of every seed the provider returns; a name among
+	 * them that does not resolve now is left out.
+	 */
+	private static List<Resolved> lookUp(Resolver resolver, SeedProvider provider, SelfAddresses self)
+			throws Exception {
+		List<Resolved> resolved = new ArrayList<>();
+		for (InetSocketAddress seed : provider.seeds()) {
+			try {
+				for (Resolved address : lookUp(resolver, seed.getHostString(), seed.getPort(), self)) {
+					if (!resolved.contains(address)) {
+						resolved.add(address);
+					}
+				}
+			}
+			catch (UnknownHostException ex) {
+				logger.debug("Seed {} from {} does not resolve ({})", seed.getHostString(), provider, ex.getMessage());
+			}
 		}
 		return resolved;
 	}
@@ -296,7 +325,7 @@ final class SeedDialer {
 		for (Resolved resolved : addresses) {
 			Target target = seed.targets.get(resolved.address());
 			if (target == null) {
-				target = new Target(resolved.address(), this.node.loop().nanoTime());
+				target = new Target(resolved.address(), seed.provider != null, this.node.loop().nanoTime());
 			}
 			target.self = resolved.self();
 			targets.put(resolved.address(), target);
@@ -307,23 +336,27 @@ final class SeedDialer {
 		seed.resolvedOnce = true;
 		if (changed) {
 			if (!first || !isLiteral(seed, addresses)) {
-				logger.info("Seed {} resolves to {}", seed, describe(addresses));
+				logger.info("Seed {} resolves to {}", seed, describe(seed, addresses));
 			}
 			else {
-				logger.debug("Seed {} resolves to {}", seed, describe(addresses));
+				logger.debug("Seed {} resolves to {}", seed, describe(seed, addresses));
 			}
 		}
 		return changed;
 	}
 
 	private static boolean isLiteral(Seed seed, List<Resolved> addresses) {
-		return addresses.size() == 1 && addresses.get(0).address().getAddress().getHostAddress().equals(seed.host);
+		return seed.provider == null && addresses.size() == 1
+				&& addresses.get(0).address().getAddress().getHostAddress().equals(seed.host);
 	}
 
-	private static String describe(List<Resolved> addresses) {
+	private static String describe(Seed seed, List<Resolved> addresses) {
 		List<String> texts = new ArrayList<>(addresses.size());
 		for (Resolved resolved : addresses) {
-			texts.add(resolved.address().getAddress().getHostAddress() + (resolved.self() ? " (this node)" : ""));
+			InetSocketAddress address = resolved.address();
+			// a provider's seeds may differ in port too
+			String port = (seed.provider != null) ? ":" + address.getPort() : "";
+			texts.add(address.getAddress().getHostAddress() + port + (resolved.self() ? " (this node)" : ""));
 		}
 		return texts.toString();
 	}
@@ -388,12 +421,17 @@ final class SeedDialer {
 		return Math.min(delay, this.maxDelay.toNanos());
 	}
 
-	/** One configured seed: a name (or address literal) and port. Node loop. */
+	/**
+	 * One configured seed: a name (or address literal) and port, or a provider of such
+	 * seeds (then {@code host} is its name for the log). Node loop.
+	 */
 	private static final class Seed {
 
 		final String host;
 
 		final int port;
+
+		final @Nullable SeedProvider provider;
 
 		Map<InetSocketAddress, Target> targets = new LinkedHashMap<>();
 
@@ -412,14 +450,18 @@ final class SeedDialer {
 
 		long nextLookupNanos;
 
-		Seed(String host, int port, long now) {
+		Seed(String host, int port, @Nullable SeedProvider provider, long now) {
 			this.host = host;
 			this.port = port;
+			this.provider = provider;
 			this.nextLookupNanos = now;
 		}
 
 		@Override
 		public String toString() {
+			if (this.provider != null) {
+				return this.host;
+			}
 			return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]:" + this.port : this.host + ":" + this.port;
 		}
 
@@ -429,6 +471,9 @@ final class SeedDialer {
 	private static final class Target {
 
 		final InetSocketAddress address;
+
+		/** Whether the log names the port too (a provider's seeds may differ in port). */
+		final boolean showPort;
 
 		/** The node first reached through this address. */
 		@Nullable String peerId;
@@ -445,14 +490,16 @@ final class SeedDialer {
 		/** When a failure of this address was last logged above DEBUG. */
 		long loggedNanos;
 
-		Target(InetSocketAddress address, long now) {
+		Target(InetSocketAddress address, boolean showPort, long now) {
 			this.address = address;
+			this.showPort = showPort;
 			this.nextAttemptNanos = now;
 		}
 
 		@Override
 		public String toString() {
-			return this.address.getAddress().getHostAddress();
+			String host = this.address.getAddress().getHostAddress();
+			return this.showPort ? host + ":" + this.address.getPort() : host;
 		}
 
 	}

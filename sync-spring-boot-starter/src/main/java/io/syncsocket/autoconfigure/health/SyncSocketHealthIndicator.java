@@ -46,7 +46,8 @@ public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		List<Peer> peers = this.socket.peers();
-		boolean alone = peers.isEmpty() && !this.socket.options().seeds().isEmpty();
+		boolean alone = peers.isEmpty()
+				&& (!this.socket.options().seeds().isEmpty() || this.socket.options().seedProvider() != null);
 		builder.status(alone ? this.unconnectedStatus : Status.UP);
 		MeshStats stats = this.socket.stats();
 		if (stats.faults(LinkFault.DUPLICATE_NODE_ID) > 0) {
