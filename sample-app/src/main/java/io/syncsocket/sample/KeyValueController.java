@@ -84,6 +84,8 @@ class KeyValueController {
 				this.sync.advertisedAddress().getHostString() + ":" + this.sync.advertisedAddress().getPort());
 		List<Map<String, Object>> peers = this.sync.peers().stream().map(KeyValueController::describe).toList();
 		result.put("peers", peers);
+		// the page shows lease ends only when leases are enforced
+		result.put("leasing", this.sync.leasing().name());
 		return result;
 	}
 
