@@ -133,18 +133,21 @@ public final class Transport implements Dialer {
 			result.completeExceptionally(new java.io.IOException("transport is closed"));
 			return result;
 		}
+		LinkInitializer initializer = new LinkInitializer(true, host, port);
 		Bootstrap bootstrap = new Bootstrap().group(this.group)
 			.channel(this.flavor.clientChannel())
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
-			.handler(new LinkInitializer(true, host, port));
+			.handler(initializer);
 		bootstrap.connect(host, port).addListener((ChannelFuture future) -> {
 			if (!future.isSuccess()) {
 				result.completeExceptionally(future.cause());
 				return;
 			}
-			LinkHandler link = future.channel().pipeline().get(LinkHandler.class);
+			// The link even if it has closed meanwhile (a peer that refused our handshake
+			// at once): the listener saw it close, and the dial finds why by the link.
+			LinkHandler link = initializer.link;
 			SslHandler ssl = future.channel().pipeline().get(SslHandler.class);
 			if (link == null) {
 				result.completeExceptionally(new java.io.IOException("link to " + host + ":" + port + " closed"));
@@ -243,6 +246,9 @@ public final class Transport implements Dialer {
 
 		private final int port;
 
+		/** The link made for the channel (an outbound initializer has one channel). */
+		volatile @Nullable LinkHandler link;
+
 		LinkInitializer(boolean outbound, @Nullable String host, int port) {
 			this.outbound = outbound;
 			this.host = host;
@@ -275,7 +281,9 @@ public final class Transport implements Dialer {
 			pipeline.addLast("frameDecoder",
 					new FrameDecoder(settings.maxFrameLength(), settings.stallTimeout().toNanos()));
 			pipeline.addLast("frameEncoder", encoder);
-			pipeline.addLast("link", new LinkHandler(channel, this.outbound, listener, encoder));
+			LinkHandler link = new LinkHandler(channel, this.outbound, listener, encoder);
+			this.link = link;
+			pipeline.addLast("link", link);
 		}
 
 	}

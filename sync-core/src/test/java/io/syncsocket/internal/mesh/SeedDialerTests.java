@@ -81,9 +81,10 @@ class SeedDialerTests {
 	void selfConnectionShouldBackOffThatAddressOnlyAndNeverDisableIt() {
 		this.resolver.records(NAME, "127.0.0.4", "127.0.0.3");
 		TestNode node = node(NAME);
-		// a node with our id at another address: dialing it is a self connection on both
-		// ends
-		MeshSocket twin = peer("127.0.0.4", node.mesh.id());
+		// a node with our id that advertises our address (as this node would, reached
+		// through NAT or a proxy): dialing it is a self connection on both ends (with
+		// another advertised address it would be a duplicate id: NodeIdentityTests)
+		MeshSocket twin = peer("127.0.0.4", node.mesh.id(), "127.0.0.2:" + this.port);
 		MeshSocket b = peer("127.0.0.3", null);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(peerIds(node)).containsExactly(b.id()));
 		// the twin's address keeps being tried (with backoff): not given up for good
@@ -132,9 +133,14 @@ class SeedDialerTests {
 	}
 
 	private MeshSocket peer(String bindAddress, @Nullable String nodeId) {
+		return peer(bindAddress, nodeId, bindAddress + ":" + this.port);
+	}
+
+	private MeshSocket peer(String bindAddress, @Nullable String nodeId, String advertised) {
 		MeshSocket socket = new MeshSocket(MeshOptions.builder()
 			.bindAddress(bindAddress)
 			.port(this.port)
+			.outAddress(advertised)
 			.nodeId(nodeId)
 			.nativeTransport(false)
 			.build());
