@@ -341,6 +341,9 @@ class MeshInteropTests {
 			.maxOutgoing(0)
 			.peerRequestDelay(Duration.ofMillis(300)));
 		leaf.connect(HOST, hub.boundAddress().getPort());
+		// connect returns once the leaf has the hub's handshake; the hub's answer below
+		// names the leaf only once the hub has the leaf's (CI found the request first)
+		awaitJavaPeer(hub, leaf.id());
 		assertThat(js2p.peers()).hasSize(1);
 
 		// js2p never sends request "*" by itself; send(packets, flag, type) builds
