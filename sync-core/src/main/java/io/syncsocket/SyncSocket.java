@@ -144,12 +144,12 @@ public class SyncSocket extends MeshSocket {
 
 	/** The value of a key, or null if absent. Never blocks. */
 	public @Nullable Object get(String key) {
-		return engine().value(SyncKey.of(requireKey(key)));
+		return engine().replica().value(SyncKey.of(requireKey(key)));
 	}
 
 	/** The value of a key given as bytes, or null if absent. */
 	public @Nullable Object get(byte[] key) {
-		return engine().value(SyncKey.copyOf(requireKey(key)));
+		return engine().replica().value(SyncKey.copyOf(requireKey(key)));
 	}
 
 	/** The value of a key, or {@code fallback} if absent. */
@@ -234,45 +234,45 @@ public class SyncSocket extends MeshSocket {
 
 	/** Who wrote a key and when, or null if absent. */
 	public @Nullable Metatuple meta(String key) {
-		return engine().meta(SyncKey.of(requireKey(key)));
+		return engine().replica().meta(SyncKey.of(requireKey(key)));
 	}
 
 	/** {@link #meta(String)} with a key given as bytes. */
 	public @Nullable Metatuple meta(byte[] key) {
-		return engine().meta(SyncKey.copyOf(requireKey(key)));
+		return engine().replica().meta(SyncKey.copyOf(requireKey(key)));
 	}
 
 	public boolean containsKey(String key) {
-		return engine().containsKey(SyncKey.of(requireKey(key)));
+		return engine().replica().containsKey(SyncKey.of(requireKey(key)));
 	}
 
 	/** {@link #containsKey(String)} with a key given as bytes. */
 	public boolean containsKey(byte[] key) {
-		return engine().containsKey(SyncKey.copyOf(requireKey(key)));
+		return engine().replica().containsKey(SyncKey.copyOf(requireKey(key)));
 	}
 
 	public int size() {
-		return engine().size();
+		return engine().replica().size();
 	}
 
 	/** The keys as text, a snapshot (safe to iterate while the map changes). */
 	public List<String> keys() {
-		return engine().keys();
+		return engine().replica().keys();
 	}
 
 	/** The keys as bytes, a snapshot. */
 	public List<byte[]> rawKeys() {
-		return engine().rawKeys();
+		return engine().replica().rawKeys();
 	}
 
 	/** The values, a snapshot. */
 	public List<Object> values() {
-		return engine().values();
+		return engine().replica().values();
 	}
 
 	/** Keys, values and metadata, a snapshot. */
 	public List<SyncEntry> items() {
-		return engine().items();
+		return engine().replica().items();
 	}
 
 	/**

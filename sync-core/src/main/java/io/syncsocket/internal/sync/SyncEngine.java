@@ -1,17 +1,11 @@
 package io.syncsocket.internal.sync;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -43,18 +37,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replicated dictionary (PROTOCOL.md §7): local writes, remote stores and deltas,
- * state transfer, tombstones and listener dispatch.
+ * The replicated dictionary's rules (PROTOCOL.md §7): which local writes, remote stores
+ * and deltas change the {@link Replica}, what is broadcast for them, and the events
+ * listeners receive. Its helpers: {@link LocalStamps} (the second a local write is
+ * stamped with), {@link Deltas} (map merges), {@link StateTransfer} (full state to and
+ * from a new peer) and {@link AntiEntropy} (digests and repairs).
  *
  * <p>
  * Threading: every change runs under the node lock, on the node loop or on a user thread
  * that runs its write inline (see {@link io.syncsocket.internal.mesh.NodeLoop}); remote
- * changes and state transfers only on the loop. Reads ({@link #value}, {@link #meta},
- * {@link #keys()}, {@link #items()} ...) go straight to a {@link ConcurrentHashMap} and
- * take no lock; tombstones and the other fields below "node lock state" are touched only
- * under the lock. Values are kept as the msgpack bytes they were written or received with
- * (a map a delta was merged into is re-encoded), so they are re-sent with their original
- * types and cost little memory; they are decoded on read.
+ * changes and state transfers only on the loop. Reads go to the {@link Replica} and take
+ * no lock. Values are kept as the msgpack bytes they were written or received with (a map
+ * a delta was merged into is re-encoded), so they are re-sent with their original types
+ * and cost little memory; they are decoded on read.
  *
  * <p>
  * What differs from js2p, on the same wire: full-state entries for present keys and
@@ -69,14 +64,6 @@ public final class SyncEngine implements MeshExtension {
 
 	private static final RawMsgpack NIL = new RawMsgpack(new byte[] { Version.NIL });
 
-	private static final int MAX_INTERNED_OWNERS = 4096;
-
-	/**
-	 * Local writes are stamped at most this far ahead of the clock (see
-	 * {@link #checkLocalWrite}).
-	 */
-	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
-
 	private static final Predicate<Connection> NOBODY = (to) -> false;
 
 	private static final Predicate<Connection> SYNCSOCKET_PEERS = (to) -> to.dialect() == Peer.Dialect.SYNCSOCKET;
@@ -89,11 +76,9 @@ public final class SyncEngine implements MeshExtension {
 
 	private final DeletePolicy deletePolicy;
 
-	private final Duration tombstoneRetention;
+	private final Replica replica;
 
-	private final int maxTombstones;
-
-	private final ConcurrentHashMap<SyncKey, Version> data = new ConcurrentHashMap<>();
+	private final LocalStamps stamps;
 
 	private final List<SyncListener> listeners;
 
@@ -119,15 +104,6 @@ public final class SyncEngine implements MeshExtension {
 
 	private final LongAdder ignoredDeltas = new LongAdder();
 
-	private volatile int tombstoneCount;
-
-	// ---- node lock state
-
-	private final Map<SyncKey, Version> tombstones = new HashMap<>();
-
-	/** Owner ids seen on the wire, so that a million entries share a few id strings. */
-	private final Map<String, String> owners = new HashMap<>();
-
 	/**
 	 * @param antiEntropyInterval how often to send peers this node's digest (zero: never)
 	 * @param listeners the socket's live (thread-safe) list of listeners
@@ -136,87 +112,30 @@ public final class SyncEngine implements MeshExtension {
 	 */
 	public SyncEngine(MeshNode mesh, Leasing leasing, DeletePolicy deletePolicy, Duration tombstoneRetention,
 			int maxTombstones, Duration antiEntropyInterval, List<SyncListener> listeners, EventFactory events) {
-		this.maxTombstones = maxTombstones;
+		this.replica = new Replica(maxTombstones, tombstoneRetention);
 		this.listeners = listeners;
 		this.events = Objects.requireNonNull(events, "'events' must not be null");
 		this.mesh = Objects.requireNonNull(mesh, "'mesh' must not be null");
 		this.outbox = mesh.outbox();
 		this.leasing = Objects.requireNonNull(leasing, "'leasing' must not be null");
+		this.stamps = new LocalStamps(mesh, this.replica, leasing);
 		this.deletePolicy = Objects.requireNonNull(deletePolicy, "'deletePolicy' must not be null");
-		this.tombstoneRetention = Objects.requireNonNull(tombstoneRetention, "'tombstoneRetention' must not be null");
 		Duration pruneEvery = tombstoneRetention.dividedBy(10);
 		schedulePrune(pruneEvery.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
 				: (pruneEvery.isZero() ? Duration.ofSeconds(1) : pruneEvery));
 		this.antiEntropy = new AntiEntropy(mesh, antiEntropyInterval);
-		this.stateTransfer = new StateTransfer(mesh, this.data, this.tombstones);
+		this.stateTransfer = new StateTransfer(mesh, this.replica.data(), this.replica.tombstones());
 	}
 
-	// ------------------------------------------------------------------ reads (any
-	// thread)
-
-	/** The decoded value, or null if absent. */
-	public @Nullable Object value(SyncKey key) {
-		Version version = this.data.get(key);
-		return (version != null) ? Msgpack.decode(Objects.requireNonNull(version.value)) : null;
-	}
-
-	public @Nullable Metatuple meta(SyncKey key) {
-		Version version = this.data.get(key);
-		return (version != null) ? new Metatuple(version.owner, version.timestamp) : null;
-	}
-
-	/**
-	 * The key's tombstone (owner and time of its deletion), or null. Under the node lock.
-	 */
-	public @Nullable Metatuple tombstone(SyncKey key) {
-		Version tombstone = this.tombstones.get(key);
-		return (tombstone != null) ? new Metatuple(tombstone.owner, tombstone.timestamp) : null;
-	}
-
-	public boolean containsKey(SyncKey key) {
-		return this.data.containsKey(key);
-	}
-
-	public int size() {
-		return this.data.size();
-	}
-
-	public List<String> keys() {
-		List<String> keys = new ArrayList<>(this.data.size());
-		for (SyncKey key : this.data.keySet()) {
-			keys.add(key.text());
-		}
-		return keys;
-	}
-
-	public List<byte[]> rawKeys() {
-		List<byte[]> keys = new ArrayList<>(this.data.size());
-		for (SyncKey key : this.data.keySet()) {
-			keys.add(key.bytes().clone());
-		}
-		return keys;
-	}
-
-	public List<Object> values() {
-		List<Object> values = new ArrayList<>(this.data.size());
-		for (Version version : this.data.values()) {
-			values.add(Objects.requireNonNull(Msgpack.decode(Objects.requireNonNull(version.value))));
-		}
-		return values;
-	}
-
-	public List<SyncEntry> items() {
-		List<SyncEntry> items = new ArrayList<>(this.data.size());
-		for (Map.Entry<SyncKey, Version> entry : this.data.entrySet()) {
-			items.add(toEntry(entry.getKey(), entry.getValue()));
-		}
-		return items;
+	/** What this node holds; its reads take no lock. */
+	public Replica replica() {
+		return this.replica;
 	}
 
 	public SyncStats stats() {
 		return SyncStats.builder()
-			.keys(this.data.size())
-			.tombstones(this.tombstoneCount)
+			.keys(this.replica.size())
+			.tombstones(this.replica.tombstoneCount())
 			.localUpdates(this.localUpdates.sum())
 			.remoteUpdates(this.remoteUpdates.sum())
 			.stateTransferUpdates(this.stateTransferUpdates.sum())
@@ -226,11 +145,6 @@ public final class SyncEngine implements MeshExtension {
 			.ignoredDeltas(this.ignoredDeltas.sum())
 			.repairs(this.antiEntropy.repairs())
 			.build();
-	}
-
-	private static SyncEntry toEntry(SyncKey key, Version version) {
-		return new SyncEntry(key.text(), Objects.requireNonNull(Msgpack.decode(Objects.requireNonNull(version.value))),
-				new Metatuple(version.owner, version.timestamp));
 	}
 
 	// ------------------------------------------------------------------ local writes
@@ -251,8 +165,8 @@ public final class SyncEngine implements MeshExtension {
 
 	/** Checks and encodes a set; null if it changes nothing. Changes nothing itself. */
 	private @Nullable LocalWrite prepareSet(SyncKey key, byte[] value) {
-		long time = checkLocalWrite(key, false);
-		Version current = this.data.get(key);
+		long time = this.stamps.check(key, false);
+		Version current = this.replica.current(key);
 		if (current != null && current.timestamp == time && current.owner.equals(this.mesh.id())
 				&& java.util.Arrays.equals(current.value, value)) {
 			// The same value again in the same second: every peer already has exactly
@@ -260,8 +174,8 @@ public final class SyncEngine implements MeshExtension {
 			// (timestamps would run ahead).
 			return null;
 		}
-		return new LocalWrite(key, value,
-				author(key, List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), Connection.ANY, time));
+		return new LocalWrite(key, value, this.stamps.author(key,
+				List.of(Flags.STORE, key.bytes(), new RawMsgpack(value)), Connection.ANY, time));
 	}
 
 	/** Sets every entry, or none if any of them is refused. */
@@ -285,18 +199,18 @@ public final class SyncEngine implements MeshExtension {
 	 * (nothing changes)
 	 */
 	public @Nullable SyncEntry delete(SyncKey key) {
-		Version current = this.data.get(key);
+		Version current = this.replica.current(key);
 		if (current == null) {
 			return null;
 		}
-		long time = checkLocalWrite(key, false);
+		long time = this.stamps.check(key, false);
 		if (this.deletePolicy != DeletePolicy.NEVER) {
-			Outbox.Authored message = author(key, List.of(Flags.STORE, key.bytes(), NIL), storeRecipients(true, false),
-					time);
+			Outbox.Authored message = this.stamps.author(key, List.of(Flags.STORE, key.bytes(), NIL),
+					storeRecipients(true, false), time);
 			this.outbox.publish(message);
 			time = message.time();
 		}
-		SyncEntry removed = toEntry(key, current);
+		SyncEntry removed = Replica.entry(key, current);
 		applyDelete(key, new Version(null, this.mesh.id(), time, true), SyncEvent.Origin.LOCAL);
 		return removed;
 	}
@@ -308,7 +222,7 @@ public final class SyncEngine implements MeshExtension {
 	 */
 	public SyncEntry popItem() {
 		WriteRejectedException refused = null;
-		for (SyncKey key : this.data.keySet()) {
+		for (SyncKey key : this.replica.liveKeys()) {
 			try {
 				SyncEntry removed = delete(key);
 				if (removed != null) {
@@ -333,122 +247,15 @@ public final class SyncEngine implements MeshExtension {
 	 * @throws LeaseHeldException if another node's lease forbids it
 	 */
 	public Map<Object, @Nullable Object> applyDelta(SyncKey key, Map<?, ?> delta) {
-		Version current = this.data.get(key);
-		Map<Object, @Nullable Object> merged = mergeable(key, current);
-		long time = checkLocalWrite(key, true);
-		merge(merged, delta);
+		Version current = this.replica.current(key);
+		Map<Object, @Nullable Object> merged = Deltas.mergeable(key, current);
+		long time = this.stamps.check(key, true);
+		Deltas.merge(merged, delta);
 		byte[] value = Msgpack.encode(merged);
-		new LocalWrite(key, value, author(key, List.of(Flags.DELTA, key.bytes(), delta), Connection.ANY, time))
+		new LocalWrite(key, value,
+				this.stamps.author(key, List.of(Flags.DELTA, key.bytes(), delta), Connection.ANY, time))
 			.commit();
 		return merged;
-	}
-
-	private Map<Object, @Nullable Object> mergeable(SyncKey key, @Nullable Version current) {
-		if (current == null) {
-			return new LinkedHashMap<>();
-		}
-		Object value = Msgpack.decode(Objects.requireNonNull(current.value));
-		if (!(value instanceof Map<?, ?> map)) {
-			throw new ValueTypeException(key.text(), "a map", MessageCodec.describe(value));
-		}
-		return new LinkedHashMap<>(map);
-	}
-
-	/**
-	 * Shallow merge, map keys compared as text as js2p does (PROTOCOL.md §7.3). A remote
-	 * delta may carry a nil map key: it is kept as nil (its text is "null", js2p's
-	 * property name for it).
-	 */
-	private static void merge(Map<Object, @Nullable Object> target, Map<?, ?> delta) {
-		for (Map.Entry<?, ?> entry : delta.entrySet()) {
-			String text = keyText(entry.getKey());
-			target.keySet().removeIf((existing) -> keyText(existing).equals(text));
-			target.put(entry.getKey(), entry.getValue());
-		}
-	}
-
-	private static String keyText(@Nullable Object key) {
-		if (key instanceof byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-		return String.valueOf(key);
-	}
-
-	/**
-	 * Checks a local write against the lease rule and picks its timestamp: now, but
-	 * winning the merge order against the key's tombstone, never older than this node's
-	 * own last write of the key, and (without enforced leases) winning against another
-	 * node's current version, so that the write wins everywhere. Never more than a second
-	 * ahead of the clock: a version that cannot be beaten within that is refused with
-	 * {@link WriteConflictException} (nothing changes).
-	 * @throws LeaseHeldException if another node's lease forbids the write
-	 */
-	private long checkLocalWrite(SyncKey key, boolean delta) {
-		long now = this.mesh.nowSeconds();
-		long latest = now + MAX_STAMP_AHEAD_SECONDS;
-		long time = now;
-		String self = this.mesh.id();
-		Version tombstone = this.tombstones.get(key);
-		if (tombstone != null && !tombstone.owner.equals(self)) {
-			// must win the merge order against the deletion: a later second, or the same
-			// second and a smaller id
-			time = Math.max(time,
-					(self.compareTo(tombstone.owner) < 0) ? tombstone.timestamp : tombstone.timestamp + 1);
-		}
-		else if (tombstone != null) {
-			// our own deletion: a later second (a tombstone beats a value of the same
-			// second and owner)
-			time = Math.max(time, tombstone.timestamp + 1);
-		}
-		Version current = this.data.get(key);
-		if (current != null) {
-			if (current.owner.equals(self)) {
-				// A version of ours from an earlier process under this id: that process
-				// may have sent other changes of this key at its second, which peers
-				// would drop as duplicates.
-				time = Math.max(time, current.local ? current.timestamp : current.timestamp + 1);
-			}
-			else if (!this.leasing.enforced()) {
-				// the newest write wins: the same second as the stored one wins with a
-				// smaller id (rule 5)
-				time = Math.max(time, (current.owner.compareTo(self) > 0) ? current.timestamp : current.timestamp + 1);
-			}
-		}
-		if (!LeaseRule.allows(current, self, time, delta, this.leasing.enforced(), now)) {
-			Version holder = Objects.requireNonNull(current);
-			throw new LeaseHeldException(key.text(), holder.owner,
-					Instant.ofEpochSecond(holder.timestamp + LeaseRule.LEASE_SECONDS));
-		}
-		if (time > latest) {
-			// Beating that version would stamp this write further ahead of the clock, and
-			// every write racing it would push timestamps further still: refuse instead.
-			// another node's version, an earlier process's version of ours, or a
-			// tombstone
-			Version blocker = (current != null && !(current.owner.equals(self) && current.local)) ? current
-					: Objects.requireNonNull(tombstone);
-			throw new WriteConflictException(key.text(), blocker.owner, blocker.timestamp, now);
-		}
-		return time;
-	}
-
-	/**
-	 * Encodes this node's broadcast of a change, stamped {@code time} or, if this node
-	 * already sent the very same change at that second, a later one no more than a second
-	 * ahead of the clock: peers drop a repeated body as a duplicate (PROTOCOL.md §9 Q15),
-	 * so a change that cannot be stamped uniquely within that bound (a value alternating
-	 * faster than twice a second per key) is refused rather than acknowledged and lost.
-	 * @throws WriteConflictException if there is no such second (nothing changes)
-	 */
-	private Outbox.Authored author(SyncKey key, List<Object> payload, Predicate<Connection> recipients, long time) {
-		long latest = this.mesh.nowSeconds() + MAX_STAMP_AHEAD_SECONDS;
-		Outbox.Authored message = this.outbox.author(payload, recipients, time, latest);
-		if (message == null) {
-			throw new WriteConflictException(
-					"key '" + key.text() + "': this node sent the very same change at every second up to " + latest
-							+ " already, and peers drop a repeat as a duplicate; write it again after that second",
-					key.text(), this.mesh.id(), latest);
-		}
-		return message;
 	}
 
 	/**
@@ -513,7 +320,7 @@ public final class SyncEngine implements MeshExtension {
 		byte[] raw = message.rawPacket(2);
 		byte[] value = Version.isNil(raw) ? null : raw;
 		if (count == 3) {
-			return new SyncMessages.Store(key, value, owner(message.sender()), message.time(), false,
+			return new SyncMessages.Store(key, value, this.replica.owner(message.sender()), message.time(), false,
 					storeRecipients(value == null, false));
 		}
 		String owner = message.nodeIdPacket(3);
@@ -522,14 +329,15 @@ public final class SyncEngine implements MeshExtension {
 			throw invalid("5-packet store with owner " + MessageCodec.describe(message.packet(3)) + " and timestamp "
 					+ MessageCodec.describe(message.packet(4)));
 		}
-		return new SyncMessages.Store(key, value, owner(owner), timestamp, true, storeRecipients(value == null, true));
+		return new SyncMessages.Store(key, value, this.replica.owner(owner), timestamp, true,
+				storeRecipients(value == null, true));
 	}
 
 	private SyncMessages.Delta parseDelta(WireMessage message) {
 		if (message.packetCount() != 3 || !(message.packet(2) instanceof Map<?, ?> delta)) {
 			throw invalid("delta without a map (" + message.packetCount() + " packets)");
 		}
-		return new SyncMessages.Delta(key(message, 1), delta, owner(message.sender()), message.time());
+		return new SyncMessages.Delta(key(message, 1), delta, this.replica.owner(message.sender()), message.time());
 	}
 
 	private static SyncMessages.Digest parseDigest(WireMessage message) {
@@ -581,7 +389,7 @@ public final class SyncEngine implements MeshExtension {
 	 * {@link #liveChangeAllowed}).
 	 */
 	private void applyLive(SyncKey key, Version candidate, boolean delta, SyncEvent.Origin origin) {
-		Version current = this.data.get(key);
+		Version current = this.replica.current(key);
 		if (!liveChangeAllowed(key, current, candidate, delta)) {
 			return;
 		}
@@ -590,7 +398,7 @@ public final class SyncEngine implements MeshExtension {
 				applyDelete(key, candidate, origin);
 			}
 			else {
-				rememberTombstone(key, candidate);
+				this.replica.rememberTombstone(key, candidate);
 			}
 			return;
 		}
@@ -604,8 +412,8 @@ public final class SyncEngine implements MeshExtension {
 	 * @return whether this node's state changed
 	 */
 	private boolean mergeStateEntry(SyncKey key, Version candidate, SyncEvent.Origin origin) {
-		Version current = this.data.get(key);
-		Version existing = (current != null) ? current : this.tombstones.get(key);
+		Version current = this.replica.current(key);
+		Version existing = (current != null) ? current : this.replica.tombstoneVersion(key);
 		if (existing != null && !LeaseRule.wins(candidate, existing)) {
 			if (LeaseRule.wins(existing, candidate)) {
 				this.staleRejections.increment();
@@ -617,7 +425,7 @@ public final class SyncEngine implements MeshExtension {
 				applyDelete(key, candidate, origin);
 			}
 			else {
-				rememberTombstone(key, candidate);
+				this.replica.rememberTombstone(key, candidate);
 			}
 			return true;
 		}
@@ -635,20 +443,20 @@ public final class SyncEngine implements MeshExtension {
 		SyncKey key = message.key();
 		Map<?, ?> delta = message.delta();
 		Version candidateMeta = new Version(null, message.owner(), message.timestamp());
-		Version current = this.data.get(key);
+		Version current = this.replica.current(key);
 		if (!liveChangeAllowed(key, current, candidateMeta, true)) {
 			return;
 		}
 		Map<Object, @Nullable Object> merged;
 		try {
-			merged = mergeable(key, current);
+			merged = Deltas.mergeable(key, current);
 		}
 		catch (ValueTypeException ex) {
 			// js2p ignores a delta onto a non-map too (PROTOCOL.md §7.3)
 			this.ignoredDeltas.increment();
 			return;
 		}
-		merge(merged, delta);
+		Deltas.merge(merged, delta);
 		this.remoteUpdates.increment();
 		applyUpdate(key, new Version(Msgpack.encode(merged), candidateMeta.owner, candidateMeta.timestamp),
 				SyncEvent.Origin.REMOTE);
@@ -686,7 +494,7 @@ public final class SyncEngine implements MeshExtension {
 	 * node.
 	 */
 	private boolean isOlderThanTombstone(SyncKey key, Version candidate) {
-		Version tombstone = this.tombstones.get(key);
+		Version tombstone = this.replica.tombstoneVersion(key);
 		return tombstone != null && !LeaseRule.wins(candidate, tombstone);
 	}
 
@@ -698,7 +506,7 @@ public final class SyncEngine implements MeshExtension {
 	 * brings the author's version.
 	 */
 	private boolean isOlderThanTombstoneMemory(Version candidate) {
-		return candidate.timestamp < this.mesh.nowSeconds() - this.tombstoneRetention.toSeconds();
+		return this.replica.isOlderThanTombstoneMemory(candidate, this.mesh.nowSeconds());
 	}
 
 	private SyncKey key(WireMessage message, int index) {
@@ -716,18 +524,6 @@ public final class SyncEngine implements MeshExtension {
 		throw invalid("key is " + MessageCodec.describe(packet) + " (expected: str or bin)");
 	}
 
-	private String owner(String id) {
-		String known = this.owners.get(id);
-		if (known != null) {
-			return known;
-		}
-		if (this.owners.size() >= MAX_INTERNED_OWNERS) {
-			this.owners.clear();
-		}
-		this.owners.put(id, id);
-		return id;
-	}
-
 	private static WireFormatException invalid(String detail) {
 		return new WireFormatException(LinkFault.INVALID_MESSAGE, detail);
 	}
@@ -735,11 +531,8 @@ public final class SyncEngine implements MeshExtension {
 	// ------------------------------------------------------------------ commit + events
 
 	private void applyUpdate(SyncKey key, Version version, SyncEvent.Origin origin) {
-		Version previous = this.data.put(key, version);
+		Version previous = this.replica.put(key, version);
 		this.antiEntropy.changed(key, previous, version);
-		if (this.tombstones.remove(key) != null) {
-			this.tombstoneCount = this.tombstones.size();
-		}
 		if (!this.listeners.isEmpty()) {
 			fire(this.events.create(SyncEvent.Type.UPDATE, key.bytes(), version.value,
 					new Metatuple(version.owner, version.timestamp), origin));
@@ -747,37 +540,11 @@ public final class SyncEngine implements MeshExtension {
 	}
 
 	private void applyDelete(SyncKey key, Version tombstone, SyncEvent.Origin origin) {
-		Version previous = this.data.remove(key);
+		Version previous = this.replica.remove(key, tombstone);
 		this.antiEntropy.changed(key, previous, null);
-		rememberTombstone(key, tombstone);
 		this.deletes.increment();
 		fire(this.events.create(SyncEvent.Type.DELETE, key.bytes(), null,
 				new Metatuple(tombstone.owner, tombstone.timestamp), origin));
-	}
-
-	private void rememberTombstone(SyncKey key, Version tombstone) {
-		Version previous = this.tombstones.get(key);
-		if (previous == null || LeaseRule.wins(tombstone, previous)) {
-			this.tombstones.put(key, tombstone);
-			if (this.tombstones.size() > this.maxTombstones) {
-				forgetOldestTombstones();
-			}
-			this.tombstoneCount = this.tombstones.size();
-		}
-	}
-
-	/** Beyond the cap, forgets the oldest tenth at once, so the sort is paid rarely. */
-	private void forgetOldestTombstones() {
-		int excess = this.tombstones.size() - this.maxTombstones;
-		int forget = Math.min(this.tombstones.size(), Math.max(excess, this.maxTombstones / 10));
-		this.tombstones.entrySet()
-			.stream()
-			.sorted(java.util.Comparator
-				.comparingLong((Map.Entry<SyncKey, Version> entry) -> entry.getValue().timestamp))
-			.limit(forget)
-			.map(Map.Entry::getKey)
-			.toList()
-			.forEach(this.tombstones::remove);
 	}
 
 	/**
@@ -807,20 +574,9 @@ public final class SyncEngine implements MeshExtension {
 
 	private void schedulePrune(Duration every) {
 		this.mesh.loop().schedule(() -> {
-			pruneTombstones();
+			this.replica.pruneTombstones(this.mesh.nowSeconds());
 			schedulePrune(every);
 		}, every);
-	}
-
-	private void pruneTombstones() {
-		long horizon = this.mesh.nowSeconds() - this.tombstoneRetention.toSeconds();
-		Iterator<Version> versions = this.tombstones.values().iterator();
-		while (versions.hasNext()) {
-			if (versions.next().timestamp < horizon) {
-				versions.remove();
-			}
-		}
-		this.tombstoneCount = this.tombstones.size();
 	}
 
 	/**

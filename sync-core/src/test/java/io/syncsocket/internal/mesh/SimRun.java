@@ -339,14 +339,14 @@ final class SimRun {
 			return;
 		}
 		SyncKey syncKey = SyncKey.of(key);
-		Metatuple meta = node.engine().meta(syncKey);
+		Metatuple meta = node.engine().replica().meta(syncKey);
 		byte[] value = null;
 		if (meta == null) {
-			meta = Objects.requireNonNull(node.engine().tombstone(syncKey));
+			meta = Objects.requireNonNull(node.engine().replica().tombstone(syncKey));
 			this.deletedKeys.add(key);
 		}
 		else {
-			value = Msgpack.encode(node.engine().value(syncKey));
+			value = Msgpack.encode(node.engine().replica().value(syncKey));
 		}
 		this.checks.acks.add(new SimChecks.Ack(node, node.instance(), key, value, meta, description, delta,
 				reachesAll(node), this.world.now()));
@@ -403,7 +403,7 @@ final class SimRun {
 
 	private Map<String, String> dictionary(SimNode node) {
 		Map<String, String> entries = new TreeMap<>();
-		for (SyncEntry entry : node.engine().items()) {
+		for (SyncEntry entry : node.engine().replica().items()) {
 			entries.put(entry.key(),
 					entry.meta() + " " + java.util.HexFormat.of().formatHex(Msgpack.encode(entry.value())));
 		}
@@ -595,10 +595,10 @@ final class SimRun {
 			return;
 		}
 		SyncKey key = SyncKey.of(ack.key());
-		Metatuple meta = reference.engine().meta(key);
+		Metatuple meta = reference.engine().replica().meta(key);
 		byte[] value = null;
 		if (meta == null) {
-			meta = reference.engine().tombstone(key);
+			meta = reference.engine().replica().tombstone(key);
 			if (meta == null) {
 				if (!this.shortRetention) {
 					this.world.violation("acknowledged-write-lost", ack.writer() + " " + ack.operation() + " "
@@ -608,7 +608,7 @@ final class SimRun {
 			}
 		}
 		else {
-			value = Msgpack.encode(reference.engine().value(key));
+			value = Msgpack.encode(reference.engine().replica().value(key));
 		}
 		if (ack.delta() != null && value != null && Msgpack.decode(value) instanceof Map<?, ?> map
 				&& map.entrySet().containsAll(ack.delta().entrySet())) {
