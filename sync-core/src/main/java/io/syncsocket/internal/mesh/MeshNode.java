@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 import io.syncsocket.DuplicateNodeIdException;
 import io.syncsocket.LinkFault;
@@ -36,10 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mesh protocol of one socket (PROTOCOL.md §5–6): link lifecycle, handshakes and the
- * choice between duplicate links, the broadcast waterfall with its seen set, and dispatch
- * to its parts: {@link LinkTable} (links and routes), {@link Dials}, {@link SeedDialer},
- * {@link PeerExchange} (peer lists, requests, renegotiation), {@link Outbox} (sending)
- * and {@link UserInbox}.
+ * choice between duplicate links, and dispatch to its parts: {@link LinkTable} (links and
+ * routes), {@link Dials}, {@link SeedDialer}, {@link Waterfall} (which broadcasts are
+ * new, and relaying them), {@link PeerExchange} (peer lists, requests, renegotiation),
+ * {@link Outbox} (sending) and {@link UserInbox}.
  *
  * <p>
  * Threading: {@link LinkListener} callbacks arrive on I/O threads and are handed to the
@@ -97,6 +96,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 
 	private final SeedDialer seeds;
 
+	private final Waterfall waterfall;
+
 	/** Addresses of nodes found using our id, logged at ERROR once each. Node loop. */
 	private final java.util.Set<String> duplicateIdLogged = new java.util.HashSet<>();
 
@@ -124,6 +125,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.seeds = new SeedDialer(this, options);
 		this.seen = new SeenSet(options.maxSeenMessages());
 		this.outbox = new Outbox(id, options.clock(), this.links, this.seen, counters, options.compressionThreshold());
+		this.waterfall = new Waterfall(this.links, this.seen, counters, this.outbox, this::nowSeconds);
 		this.exchange = new PeerExchange(id, advertisedHost, advertisedPort, options, loop, this.links, this.dials,
 				this.outbox, this.seen, this.compression);
 		loop.afterEachBatch(this.outbox::flushLinks);
@@ -451,14 +453,14 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			return;
 		}
 		boolean broadcast = type == Flags.BROADCAST;
-		if (broadcast && !waterfall(from, message)) {
+		if (broadcast && !this.waterfall.admit(from, message)) {
 			return;
 		}
 		// parsed once, before it is passed on: a malformed message closes the link it
 		// came on here, and relayed it would close every peer's link to us as well
 		MeshExtension.Claimed claimed = claim(message);
 		if (broadcast) {
-			relay(message, claimed);
+			this.waterfall.relay(message, claimed);
 		}
 		dispatch(from, message, claimed);
 	}
@@ -470,55 +472,6 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			return null;
 		}
 		return extension.claim(message);
-	}
-
-	/**
-	 * The broadcast waterfall (PROTOCOL.md §6.2): drop if older than 60 s or already
-	 * seen, otherwise remember it, relay the original bytes to every peer but the author,
-	 * prune.
-	 * @return true if the message is new and must be handled locally
-	 */
-	private boolean waterfall(Connection from, WireMessage message) {
-		Connection author = this.links.route(message.sender());
-		if (author != null && author != from) {
-			// The author is a direct peer: its own link delivers its messages in the
-			// order it sent them; a copy relayed by a third node may overtake or lag
-			// behind them (a stale write applied last, or a delete whose direct copy is
-			// then dropped as a duplicate). Its direct copy is handled and passed on when
-			// it arrives; anything the author sent before our link existed is part of the
-			// state it sent us after the handshake.
-			this.counters.duplicatesDropped.increment();
-			return false;
-		}
-		long now = nowSeconds();
-		long horizon = now - Flags.MAX_BROADCAST_AGE_SECONDS;
-		if (message.time() < horizon) {
-			this.counters.expiredDropped.increment();
-			return false;
-		}
-		if (!this.seen.add(message.blob(), message.time(), now)) {
-			this.counters.duplicatesDropped.increment();
-			return false;
-		}
-		this.seen.pruneUpTo(horizon);
-		return true;
-	}
-
-	/**
-	 * Passes a new broadcast on to every peer but its author that it is for (the layer
-	 * above decides for the messages it claimed).
-	 */
-	private void relay(WireMessage message, MeshExtension.@Nullable Claimed claimed) {
-		if (claimed == null && MeshMessages.isInvalidBroadcast(message)) {
-			return; // dispatch() closes the link it came on
-		}
-		Predicate<Connection> recipients = (claimed != null) ? claimed.recipients() : Connection.ANY;
-		for (Connection connection : this.links.routes()) {
-			if (!message.sender().equals(connection.peerId()) && recipients.test(connection)) {
-				this.outbox.write(connection, message.blob(), true);
-				this.counters.broadcastsRelayed.increment();
-			}
-		}
 	}
 
 	private void dispatch(Connection from, WireMessage message, MeshExtension.@Nullable Claimed claimed) {
