@@ -119,7 +119,8 @@ final class NodeRuntime {
 				}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (ExecutionException | TimeoutException ex) {
-				logger.warn("Closing links of socket {} did not finish cleanly", abbreviate(this.node.id()), ex);
+				logger.warn("Closing links of socket {} did not finish cleanly", MeshSocket.abbreviate(this.node.id()),
+						ex);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -130,8 +131,8 @@ final class NodeRuntime {
 	}
 
 	/**
-	 * A host peers can dial for a bind address: the address itself, or for a wildcard
-	 * bind the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
+	 * The configured node id; else one derived from the node name and the advertised
+	 * address; else js2p's form with this process's random salt (PROTOCOL.md §3.4).
 	 */
 	private static String nodeId(MeshOptions options, String protocolId, int boundPort, String advertisedHost,
 			int advertisedPort) {
@@ -141,12 +142,16 @@ final class NodeRuntime {
 		}
 		String name = options.nodeName();
 		if (name != null) {
-			// No random salt: the same name at the same address gives the same id again.
+			// no random salt: the same name at the same address gives the same id again
 			return Ids.nodeId(advertisedHost, advertisedPort, protocolId, "name:" + name);
 		}
 		return Ids.nodeId(options.bindAddress(), boundPort, protocolId);
 	}
 
+	/**
+	 * A host peers can dial for a bind address: the address itself, or for a wildcard
+	 * bind the first site-local IPv4 address (js2p uses the LAN IP too), else loopback.
+	 */
 	private static String dialableHost(String bindAddress) {
 		if (!"0.0.0.0".equals(bindAddress) && !"::".equals(bindAddress)) {
 			return bindAddress;
@@ -167,10 +172,6 @@ final class NodeRuntime {
 			logger.debug("Cannot list network interfaces", ex);
 		}
 		return "127.0.0.1";
-	}
-
-	private static String abbreviate(String id) {
-		return (id.length() > 12) ? id.substring(0, 12) + "…" : id;
 	}
 
 }

@@ -3,6 +3,7 @@ package io.syncsocket;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
+import io.syncsocket.internal.transport.Addresses;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,14 +59,9 @@ public record Peer(String id, InetSocketAddress address, InetSocketAddress remot
 	/** Id, addresses as {@code host:port}, direction, dialect and compression. */
 	@Override
 	public String toString() {
-		return "Peer[id=" + this.id + ", address=" + hostPort(this.address) + ", remoteAddress="
-				+ hostPort(this.remoteAddress) + ", direction=" + this.direction + ", connectedSince="
+		return "Peer[id=" + this.id + ", address=" + Addresses.text(this.address) + ", remoteAddress="
+				+ Addresses.text(this.remoteAddress) + ", direction=" + this.direction + ", connectedSince="
 				+ this.connectedSince + ", compression=" + this.compression + ", dialect=" + this.dialect + "]";
-	}
-
-	private static String hostPort(InetSocketAddress address) {
-		String host = address.getHostString();
-		return ((host.indexOf(':') >= 0) ? "[" + host + "]" : host) + ":" + address.getPort();
 	}
 
 }

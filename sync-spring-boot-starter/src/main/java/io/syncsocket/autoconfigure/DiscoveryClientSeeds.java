@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
@@ -25,15 +26,19 @@ final class DiscoveryClientSeeds implements DiscoverySeeds {
 
 	private static final Logger logger = LoggerFactory.getLogger(DiscoveryClientSeeds.class);
 
-	private final DiscoveryClient client;
+	private final ObjectProvider<DiscoveryClient> clients;
 
-	DiscoveryClientSeeds(DiscoveryClient client) {
-		this.client = client;
+	DiscoveryClientSeeds(ObjectProvider<DiscoveryClient> clients) {
+		this.clients = clients;
 	}
 
 	@Override
 	public SeedProvider forService(String serviceId, @Nullable Integer port) {
-		return new ServiceSeeds(this.client, serviceId, port);
+		DiscoveryClient client = this.clients.getIfAvailable();
+		if (client == null) {
+			throw new IllegalStateException("no DiscoveryClient bean for service '" + serviceId + "'");
+		}
+		return new ServiceSeeds(client, serviceId, port);
 	}
 
 	private record ServiceSeeds(DiscoveryClient client, String serviceId,

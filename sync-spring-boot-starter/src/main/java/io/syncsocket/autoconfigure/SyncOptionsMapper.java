@@ -27,6 +27,9 @@ import org.springframework.util.unit.DataSize;
  */
 final class SyncOptionsMapper {
 
+	/** Node name when neither {@code node-id} nor {@code node-name} is set. */
+	static final String DEFAULT_NODE_NAME = "application";
+
 	/**
 	 * Settings that identify one socket: a named socket never takes them from
 	 * {@code sync.*}.
@@ -40,9 +43,6 @@ final class SyncOptionsMapper {
 	private final String namedPrefix;
 
 	private final Supplier<@Nullable SslBundles> sslBundles;
-
-	/** Node name when neither {@code node-id} nor {@code node-name} is set. */
-	static final String DEFAULT_NODE_NAME = "application";
 
 	private final String defaultNodeName;
 

@@ -97,13 +97,7 @@ public final class SyncSocketAutoConfiguration {
 
 		@Bean
 		DiscoverySeeds syncDiscoverySeeds(ObjectProvider<DiscoveryClient> clients) {
-			return (serviceId, port) -> {
-				DiscoveryClient client = clients.getIfAvailable();
-				if (client == null) {
-					throw new IllegalStateException("no DiscoveryClient bean for service '" + serviceId + "'");
-				}
-				return new DiscoveryClientSeeds(client).forService(serviceId, port);
-			};
+			return new DiscoveryClientSeeds(clients);
 		}
 
 	}

@@ -4,8 +4,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import io.syncsocket.MessageListener;
 import io.syncsocket.Peer;
 import io.syncsocket.PeerListener;
 import io.syncsocket.SocketClosedException;
+import io.syncsocket.internal.transport.Addresses;
 import io.syncsocket.internal.transport.Dialer;
 import io.syncsocket.internal.transport.Link;
 import io.syncsocket.internal.transport.LinkListener;
@@ -99,7 +102,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private final Waterfall waterfall;
 
 	/** Addresses of nodes found using our id, logged at ERROR once each. Node loop. */
-	private final java.util.Set<String> duplicateIdLogged = new java.util.HashSet<>();
+	private final Set<String> duplicateIdLogged = new HashSet<>();
 
 	private boolean closing;
 
@@ -334,8 +337,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	public void linkRefused(InetSocketAddress remote, LinkFault fault, String detail) {
 		this.counters.fault(fault);
 		if (this.refusalsLogged.getAndIncrement() % 100 == 0) {
-			logger.warn("Refused a connection from {}: {} ({}); every 100th refusal is logged",
-					io.syncsocket.internal.transport.Addresses.text(remote), fault, detail);
+			logger.warn("Refused a connection from {}: {} ({}); every 100th refusal is logged", Addresses.text(remote),
+					fault, detail);
 		}
 	}
 
@@ -528,7 +531,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		if (this.id.equals(peerId) && !isOwnAddress(address)) {
 			// Another live node uses our id (two instances given one sync.node-id, say):
 			// links to either would be routed to both. Refuse it, loudly, on both sides.
-			String other = address.getHostString() + ":" + address.getPort();
+			String other = Addresses.text(address);
 			if (this.duplicateIdLogged.size() < 64 && this.duplicateIdLogged.add(other)) {
 				logger.error("The node at {} uses this node's id ({}): two live nodes must not share an id. Give each "
 						+ "node its own node id or node name (sync.node-id / sync.node-name), or leave both unset "

@@ -35,10 +35,10 @@ final class Waterfall {
 	}
 
 	/**
-	 * The broadcast waterfall (PROTOCOL.md §6.2): drop if older than 60 s or already
-	 * seen, otherwise remember it, relay the original bytes to every peer but the author,
-	 * prune.
-	 * @return true if the message is new and must be handled locally
+	 * Whether a broadcast is new: not a relayed copy of a direct peer's own message, not
+	 * older than 60 s, not seen before; a new one is remembered (and the seen set
+	 * pruned).
+	 * @return true if the message must be relayed and handled locally
 	 */
 	boolean admit(Connection from, WireMessage message) {
 		Connection author = this.links.route(message.sender());

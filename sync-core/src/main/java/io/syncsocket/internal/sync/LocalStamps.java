@@ -19,7 +19,7 @@ import io.syncsocket.internal.mesh.Outbox;
 final class LocalStamps {
 
 	/** Local writes are stamped at most this far ahead of the clock. */
-	static final long MAX_STAMP_AHEAD_SECONDS = 1;
+	private static final long MAX_STAMP_AHEAD_SECONDS = 1;
 
 	private final MeshNode mesh;
 
