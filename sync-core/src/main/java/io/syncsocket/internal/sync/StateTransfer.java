@@ -2,6 +2,7 @@ package io.syncsocket.internal.sync;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,94 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Full-state transfer (PROTOCOL.md §7.5): streaming this node's entries and tombstones to
- * a peer, and telling when the first state this node received has arrived. Under the node
- * lock, except {@link #initialSyncComplete()}.
+ * Full-state transfer (PROTOCOL.md §7.5): streams this node's entries and tombstones to a
+ * peer in chunks. Under the node lock; {@link InitialSync} tells when the first state
+ * this node received has arrived.
  */
 final class StateTransfer {
 
 	private static final Logger logger = LoggerFactory.getLogger(StateTransfer.class);
-
-	private static final RawMsgpack NIL = new RawMsgpack(new byte[] { Version.NIL });
-
-	private static final long STATE_QUIET_MILLIS = 300;
-
-	private final MeshNode mesh;
-
-	private final Map<SyncKey, Version> data;
-
-	private final Map<SyncKey, Version> tombstones;
-
-	private volatile boolean initialSyncComplete;
-
-	/** Whether this node is waiting for its first state transfer to go quiet. */
-	private boolean watchingInitialSync;
-
-	private long lastStateEntryNanos;
-
-	StateTransfer(MeshNode mesh, Map<SyncKey, Version> data, Map<SyncKey, Version> tombstones) {
-		this.mesh = mesh;
-		this.data = data;
-		this.tombstones = tombstones;
-	}
-
-	/** A full-state entry arrived (it keeps the initial sync from looking complete). */
-	void stateEntryReceived() {
-		if (this.watchingInitialSync) {
-			this.lastStateEntryNanos = this.mesh.loop().nanoTime();
-		}
-	}
-
-	/**
-	 * Whether the full state of a peer has arrived: this node connected to a peer, state
-	 * entries came, and then {@value #STATE_QUIET_MILLIS} ms passed without another while
-	 * a peer was connected (whichever link to it survived). The protocol has no
-	 * end-of-state marker, so this is a heuristic; it is true at once for a node that
-	 * joins a peer with an empty dictionary (after the quiet period).
-	 */
-	boolean initialSyncComplete() {
-		return this.initialSyncComplete;
-	}
-
-	private void watchInitialSync() {
-		if (this.initialSyncComplete || this.watchingInitialSync) {
-			return;
-		}
-		this.watchingInitialSync = true;
-		this.lastStateEntryNanos = this.mesh.loop().nanoTime();
-		checkInitialSync();
-	}
-
-	private void checkInitialSync() {
-		if (this.initialSyncComplete) {
-			return;
-		}
-		if (!this.mesh.routes().iterator().hasNext()) {
-			this.watchingInitialSync = false; // every peer left: the next one to connect
-												// starts the watch again
-			return;
-		}
-		long quietNanos = this.mesh.loop().nanoTime() - this.lastStateEntryNanos;
-		long neededNanos = STATE_QUIET_MILLIS * 1_000_000;
-		if (quietNanos >= neededNanos) {
-			this.initialSyncComplete = true;
-			this.watchingInitialSync = false;
-			logger.debug("Initial state transfer complete ({} keys)", this.data.size());
-			return;
-		}
-		this.mesh.loop().schedule(this::checkInitialSync, Duration.ofNanos(neededNanos - quietNanos));
-	}
-
-	/** Sends this node's full state to a peer that just connected or asked for it. */
-	void sendState(Connection to) {
-		watchInitialSync();
-		Peer peer = to.peer();
-		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for
-		// an absent key.
-		List<Map.Entry<SyncKey, Version>> tombstones = (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET)
-				? new ArrayList<>(this.tombstones.entrySet()) : List.of();
-		new StateStream(to, this.data.entrySet().iterator(), tombstones.iterator()).run();
-	}
 
 	/** Entries written per turn of a state stream before other work gets the loop. */
 	private static final int STATE_CHUNK = 1024;
@@ -112,6 +32,28 @@ final class StateTransfer {
 	 * a join costs).
 	 */
 	private static final long STATE_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+	private final MeshNode mesh;
+
+	private final Map<SyncKey, Version> data;
+
+	private final Map<SyncKey, Version> tombstones;
+
+	StateTransfer(MeshNode mesh, Map<SyncKey, Version> data, Map<SyncKey, Version> tombstones) {
+		this.mesh = mesh;
+		this.data = data;
+		this.tombstones = tombstones;
+	}
+
+	/** Sends this node's full state to a peer that just connected or asked for it. */
+	void sendState(Connection to) {
+		Peer peer = to.peer();
+		// Only syncsocket merges deletions; js2p and py2p drop links on a nil store for
+		// an absent key.
+		List<Map.Entry<SyncKey, Version>> tombstones = (peer != null && peer.dialect() == Peer.Dialect.SYNCSOCKET)
+				? new ArrayList<>(this.tombstones.entrySet()) : List.of();
+		new StateStream(to, this.data.entrySet().iterator(), tombstones.iterator()).run();
+	}
 
 	/**
 	 * The full state sent to one peer (PROTOCOL.md §7.5) in chunks: each chunk is flushed
@@ -124,14 +66,14 @@ final class StateTransfer {
 
 		private final Connection to;
 
-		private final java.util.Iterator<Map.Entry<SyncKey, Version>> entries;
+		private final Iterator<Map.Entry<SyncKey, Version>> entries;
 
-		private final java.util.Iterator<Map.Entry<SyncKey, Version>> tombstones;
+		private final Iterator<Map.Entry<SyncKey, Version>> tombstones;
 
 		private int sent;
 
-		StateStream(Connection to, java.util.Iterator<Map.Entry<SyncKey, Version>> entries,
-				java.util.Iterator<Map.Entry<SyncKey, Version>> tombstones) {
+		StateStream(Connection to, Iterator<Map.Entry<SyncKey, Version>> entries,
+				Iterator<Map.Entry<SyncKey, Version>> tombstones) {
 			this.to = to;
 			this.entries = entries;
 			this.tombstones = tombstones;
@@ -159,8 +101,8 @@ final class StateTransfer {
 				Map.Entry<SyncKey, Version> entry = this.tombstones.next();
 				Version tombstone = entry.getValue();
 				StateTransfer.this.mesh.outbox()
-					.whisper(this.to,
-							List.of(Flags.STORE, entry.getKey().bytes(), NIL, tombstone.owner, tombstone.timestamp));
+					.whisper(this.to, List.of(Flags.STORE, entry.getKey().bytes(), Version.NIL_PACKET, tombstone.owner,
+							tombstone.timestamp));
 				chunk++;
 			}
 			this.sent += chunk;

@@ -1,5 +1,6 @@
 package io.syncsocket.internal.sync;
 
+import io.syncsocket.internal.wire.RawMsgpack;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,6 +11,9 @@ final class Version {
 
 	/** The msgpack encoding of nil: a nil store is a delete. */
 	static final byte NIL = (byte) 0xc0;
+
+	/** Nil as a store's value packet, for a tombstone sent on or a delete. */
+	static final RawMsgpack NIL_PACKET = new RawMsgpack(new byte[] { NIL });
 
 	final byte @Nullable [] value;
 
