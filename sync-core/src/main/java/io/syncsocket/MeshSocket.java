@@ -6,18 +6,17 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import io.syncsocket.internal.mesh.MeshCounters;
 import io.syncsocket.internal.mesh.MeshExtension;
 import io.syncsocket.internal.mesh.MeshNode;
-import io.syncsocket.internal.mesh.NodeLoop;
 import io.syncsocket.internal.transport.Addresses;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,8 +59,6 @@ public class MeshSocket implements AutoCloseable {
 
 	private static final AtomicInteger SOCKET_NUMBERS = new AtomicInteger();
 
-	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
 	/** The lifecycle states of a socket. */
 	public enum State {
 
@@ -81,27 +78,14 @@ public class MeshSocket implements AutoCloseable {
 
 	private final List<PeerListener> peerListeners = new CopyOnWriteArrayList<>();
 
-	private final Object lifecycleMonitor = new Object();
-
-	private volatile State state = State.NEW;
-
-	/**
-	 * The thread inside {@link #start()} while STARTING (guarded by the lifecycle
-	 * monitor).
-	 */
-	private @Nullable Thread startingThread;
-
-	private @Nullable Function<MeshNode, MeshExtension> extensionFactory;
-
-	/** The current run: null before the first start; kept after close for toString. */
-	private volatile @Nullable NodeRuntime runtime;
+	private final SocketLifecycle lifecycle;
 
 	/**
 	 * The I/O implementation of a started socket (for tests and diagnostics); null before
 	 * start.
 	 */
 	io.syncsocket.internal.transport.@Nullable IoFlavor ioFlavor() {
-		NodeRuntime runtime = this.runtime;
+		NodeRuntime runtime = this.lifecycle.runtime();
 		return (runtime != null) ? runtime.transport.flavor() : null;
 	}
 
@@ -114,11 +98,15 @@ public class MeshSocket implements AutoCloseable {
 		this.options = options;
 		this.protocol = effectiveProtocol;
 		this.protocolId = effectiveProtocol.id();
+		this.lifecycle = new SocketLifecycle(options.operationTimeout());
 	}
 
-	/** Lets a subclass add the layer above the mesh; called from its constructor. */
-	void extension(Function<MeshNode, MeshExtension> factory) {
-		this.extensionFactory = factory;
+	/**
+	 * The layer above the mesh for a new run, or null for none; a subclass adds its own.
+	 * Called on {@link #start()}, before any link is accepted.
+	 */
+	@Nullable MeshExtension extension(MeshNode node) {
+		return null;
 	}
 
 	/**
@@ -137,49 +125,25 @@ public class MeshSocket implements AutoCloseable {
 	 * closed)
 	 */
 	public MeshSocket start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.state != State.NEW && this.state != State.CLOSED) {
-				throw new IllegalStateException("socket already started (state " + this.state + ")");
-			}
-			this.state = State.STARTING;
-			this.startingThread = Thread.currentThread();
-		}
-		String name = (this.options.name() != null) ? this.options.name()
-				: "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
-		// a restart must not see (or shut down twice) what the previous run left
-		this.runtime = null;
-		NodeRuntime runtime;
-		try {
-			runtime = NodeRuntime.create(name, this.options, this.protocolId, this.counters, this.messageListeners,
-					this.peerListeners, this.extensionFactory,
-					new ProtocolMismatch(this.options.protocol(), this.protocol), CLOSE_TIMEOUT);
-		}
-		catch (RuntimeException ex) {
-			markClosed();
-			throw ex;
-		}
-		this.runtime = runtime;
-		try {
-			synchronized (this.lifecycleMonitor) {
-				if (this.state != State.STARTING) {
-					// close() was called meanwhile: it wins, and it waits for the
-					// shutdown below
-					throw new SocketClosedException("socket closed while starting");
-				}
-				this.state = State.RUNNING;
-				this.startingThread = null;
-			}
-			runtime.startSeeds();
-			logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)",
-					abbreviate(runtime.node.id()), Addresses.text(runtime.bound), runtime.advertised.getHostString(),
-					runtime.advertised.getPort(), this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
-					runtime.transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
-			return this;
-		}
-		catch (RuntimeException ex) {
-			shutdown();
-			throw ex;
-		}
+		this.lifecycle.start(
+				() -> NodeRuntime.create(socketName(), this.options, this.protocolId, this.counters,
+						this.messageListeners, this.peerListeners, this::extension,
+						new ProtocolMismatch(this.options.protocol(), this.protocol), SocketLifecycle.CLOSE_TIMEOUT),
+				this::started);
+		return this;
+	}
+
+	private String socketName() {
+		return (this.options.name() != null) ? this.options.name() : "syncsocket-" + SOCKET_NUMBERS.incrementAndGet();
+	}
+
+	/** Dials the seeds of a run that just became RUNNING. */
+	private void started(NodeRuntime runtime) {
+		runtime.startSeeds();
+		logger.info("Socket {} listening on {} (advertised {}:{}, protocol {}/{} = {}, {} I/O)",
+				abbreviate(runtime.node.id()), Addresses.text(runtime.bound), runtime.advertised.getHostString(),
+				runtime.advertised.getPort(), this.protocol.subnet(), this.protocol.encryption(), this.protocolId,
+				runtime.transport.flavor().name().toLowerCase(java.util.Locale.ROOT));
 	}
 
 	// ------------------------------------------------------------------ identity
@@ -205,14 +169,12 @@ public class MeshSocket implements AutoCloseable {
 	 * The local address the socket listens on (with the real port if 0 was configured).
 	 */
 	public InetSocketAddress boundAddress() {
-		NodeRuntime runtime = this.runtime;
-		return requireStarted((runtime != null) ? runtime.bound : null);
+		return this.lifecycle.started().bound;
 	}
 
 	/** The host and port other nodes are told to dial (unresolved). */
 	public InetSocketAddress advertisedAddress() {
-		NodeRuntime runtime = this.runtime;
-		return requireStarted((runtime != null) ? runtime.advertised : null);
+		return this.lifecycle.started().advertised;
 	}
 
 	public MeshOptions options() {
@@ -220,7 +182,7 @@ public class MeshSocket implements AutoCloseable {
 	}
 
 	public State state() {
-		return this.state;
+		return this.lifecycle.state();
 	}
 
 	// ------------------------------------------------------------------ links
@@ -291,8 +253,7 @@ public class MeshSocket implements AutoCloseable {
 
 	/** The handshaken peers, a snapshot. Never blocks. */
 	public List<Peer> peers() {
-		NodeRuntime runtime = this.runtime;
-		MeshNode node = (runtime != null) ? runtime.node : null;
+		MeshNode node = this.lifecycle.node();
 		return (node != null) ? node.peers() : List.of();
 	}
 
@@ -330,8 +291,7 @@ public class MeshSocket implements AutoCloseable {
 
 	/** The oldest unread user message, or null if there is none. Never blocks. */
 	public @Nullable Message recv() {
-		NodeRuntime runtime = this.runtime;
-		MeshNode node = (runtime != null) ? runtime.node : null;
+		MeshNode node = this.lifecycle.node();
 		return (node != null) ? node.poll() : null;
 	}
 
@@ -373,8 +333,7 @@ public class MeshSocket implements AutoCloseable {
 
 	/** Counters since start, including every link fault by kind. Never blocks. */
 	public MeshStats stats() {
-		NodeRuntime runtime = this.runtime;
-		MeshNode node = (runtime != null) ? runtime.node : null;
+		MeshNode node = this.lifecycle.node();
 		return this.counters.snapshot(peers().size(), (node != null) ? node.openLinks() : 0);
 	}
 
@@ -388,121 +347,26 @@ public class MeshSocket implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this.lifecycleMonitor) {
-			switch (this.state) {
-				case NEW -> {
-					this.state = State.CLOSED;
-					return;
-				}
-				case STARTING -> {
-					// start() checks the state before it reports RUNNING, and shuts down
-					// instead
-					this.state = State.CLOSING;
-					// not on the starting thread, nor on the node loop its shutdown waits
-					// for
-					NodeRuntime runtime = this.runtime;
-					NodeLoop loop = (runtime != null) ? runtime.loop : null;
-					if (this.startingThread != Thread.currentThread() && (loop == null || !loop.inLoop())) {
-						awaitClosed();
-					}
-					return;
-				}
-				case RUNNING -> this.state = State.CLOSING;
-				default -> {
-					return;
-				}
-			}
-		}
-		shutdown();
+		this.lifecycle.close();
 	}
 
-	/**
-	 * Waits (holding the lifecycle monitor) until a start that was closed has shut down.
-	 */
-	private void awaitClosed() {
-		// the start may still be binding, then its shutdown waits up to CLOSE_TIMEOUT per
-		// stage
-		long deadline = System.nanoTime() + CLOSE_TIMEOUT.multipliedBy(4).toNanos();
-		try {
-			while (this.state != State.CLOSED) {
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					logger.warn("Socket closed while starting did not shut down within {}",
-							CLOSE_TIMEOUT.multipliedBy(4));
-					return;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.lifecycleMonitor, remaining);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private void shutdown() {
-		NodeRuntime runtime = this.runtime;
-		if (runtime != null) {
-			runtime.shutdown(CLOSE_TIMEOUT);
-		}
-		markClosed();
-		if (runtime != null) {
-			logger.info("Socket {} closed", abbreviate(runtime.node.id()));
-		}
-	}
-
-	private void markClosed() {
-		synchronized (this.lifecycleMonitor) {
-			this.state = State.CLOSED;
-			this.startingThread = null;
-			this.lifecycleMonitor.notifyAll();
-		}
-	}
-
-	// ------------------------------------------------------------------ for subclasses
+	// ------------------------------------------------------------------ for SyncSocket
+	// and tests
 
 	/**
 	 * Runs a task under the node lock and waits for its result (see the class Javadoc on
 	 * threading).
 	 */
-	<T> T call(java.util.concurrent.Callable<T> task) {
-		NodeRuntime runtime = this.runtime;
-		NodeLoop loop = (runtime != null) ? runtime.loop : null;
-		if (loop == null || this.state != State.RUNNING) {
-			throw new SocketClosedException("socket is " + this.state);
-		}
-		return loop.call(task, this.options.operationTimeout());
-	}
-
-	/**
-	 * Runs a task on the node loop without waiting (see the class Javadoc on threading).
-	 */
-	<T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
-		NodeRuntime runtime = this.runtime;
-		NodeLoop loop = (runtime != null) ? runtime.loop : null;
-		if (loop == null || this.state != State.RUNNING) {
-			return CompletableFuture.failedFuture(new SocketClosedException("socket is " + this.state));
-		}
-		return loop.submit(task);
+	<T> T call(Callable<T> task) {
+		return this.lifecycle.call(task);
 	}
 
 	MeshNode runningNode() {
-		NodeRuntime runtime = this.runtime;
-		MeshNode node = (runtime != null) ? runtime.node : null;
-		if (node == null || this.state != State.RUNNING) {
-			throw new SocketClosedException("socket is " + this.state + " (expected: RUNNING; call start() first)");
-		}
-		return node;
+		return this.lifecycle.running().node;
 	}
 
-	MeshCounters counters() {
-		return this.counters;
-	}
-
-	private <T> T requireStarted(@Nullable T value) {
-		if (value == null) {
-			throw new SocketClosedException("socket is " + this.state + " (expected: started)");
-		}
-		return value;
+	SocketLifecycle lifecycle() {
+		return this.lifecycle;
 	}
 
 	static String abbreviate(String id) {
@@ -511,9 +375,9 @@ public class MeshSocket implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		NodeRuntime runtime = this.runtime;
+		NodeRuntime runtime = this.lifecycle.runtime();
 		return getClass().getSimpleName() + "[" + ((runtime != null) ? abbreviate(runtime.node.id()) : "unstarted")
-				+ ", " + this.state + ", " + ((runtime != null) ? runtime.bound : null) + "]";
+				+ ", " + state() + ", " + ((runtime != null) ? runtime.bound : null) + "]";
 	}
 
 }

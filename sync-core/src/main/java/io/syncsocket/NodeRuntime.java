@@ -58,7 +58,7 @@ final class NodeRuntime {
 	 */
 	static NodeRuntime create(String name, MeshOptions options, String protocolId, MeshCounters counters,
 			List<MessageListener> messageListeners, List<PeerListener> peerListeners,
-			@Nullable Function<MeshNode, MeshExtension> extension, Function<String, String> explainProtocol,
+			Function<MeshNode, @Nullable MeshExtension> extension, Function<String, String> explainProtocol,
 			Duration closeTimeout) {
 		Transport transport = new Transport(new Transport.Settings(options.maxFrameLength(), options.stallTimeout(),
 				options.connectTimeout(), options.ioThreads(), options.eventLoopGroup(), options.nativeTransport(),
@@ -83,8 +83,9 @@ final class NodeRuntime {
 			MeshNode node = new MeshNode(options, id, protocolId, advertisedHost, advertisedPort, loop, counters,
 					messageListeners, peerListeners, explainProtocol);
 			node.transport(transport);
-			if (extension != null) {
-				node.extension(extension.apply(node));
+			MeshExtension above = extension.apply(node);
+			if (above != null) {
+				node.extension(above);
 			}
 			// The node id needs the bound port, so links accepted before this line are
 			// refused.

@@ -1,16 +1,13 @@
 package io.syncsocket;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import io.syncsocket.internal.mesh.MeshNode;
 import io.syncsocket.internal.sync.SyncEngine;
-import io.syncsocket.internal.sync.SyncKey;
-import io.syncsocket.internal.wire.MessageCodec;
-import io.syncsocket.internal.wire.Msgpack;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,26 +101,19 @@ public class SyncSocket extends MeshSocket {
 
 	private final SyncOptions syncOptions;
 
-	private static final SyncStats NO_STATS = SyncStats.builder().build();
-
-	/** The dictionary of the current (or last) run; each start makes a new one. */
-	private volatile @Nullable Run run;
-
-	private final List<SyncListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final SyncDictionary dictionary;
 
 	/** A socket with the given options; call {@link #start()} to bind. */
 	public SyncSocket(SyncOptions options) {
 		super(Objects.requireNonNull(options, "'options' must not be null").mesh(),
 				options.mesh().protocol().withSubnetSuffix(options.leasing().subnetSuffix()));
 		this.syncOptions = options;
-		extension((node) -> {
-			Run previous = this.run;
-			SyncEngine created = new SyncEngine(node, options.leasing(), options.deletePolicy(),
-					options.tombstoneRetention(), options.maxTombstones(), options.antiEntropyInterval(),
-					this.listeners, SyncEvent::new);
-			this.run = new Run(created, (previous != null) ? previous.stats() : NO_STATS);
-			return created;
-		});
+		this.dictionary = new SyncDictionary(options, lifecycle());
+	}
+
+	@Override
+	SyncEngine extension(MeshNode node) {
+		return this.dictionary.newRun(node);
 	}
 
 	@Override
@@ -144,12 +134,12 @@ public class SyncSocket extends MeshSocket {
 
 	/** The value of a key, or null if absent. Never blocks. */
 	public @Nullable Object get(String key) {
-		return engine().replica().value(SyncKey.of(requireKey(key)));
+		return this.dictionary.replica().value(SyncDictionary.key(key));
 	}
 
 	/** The value of a key given as bytes, or null if absent. */
 	public @Nullable Object get(byte[] key) {
-		return engine().replica().value(SyncKey.copyOf(requireKey(key)));
+		return this.dictionary.replica().value(SyncDictionary.key(key));
 	}
 
 	/** The value of a key, or {@code fallback} if absent. */
@@ -165,57 +155,52 @@ public class SyncSocket extends MeshSocket {
 	}
 
 	/**
-	 * A str value, or null if absent. @throws ValueTypeException if the value is not a
-	 * str
+	 * A str value, or null if absent.
+	 * @throws ValueTypeException if the value is not a str
 	 */
 	public @Nullable String getString(String key) {
-		return typed(key, String.class, "a str");
+		return SyncDictionary.typed(key, get(key), String.class, "a str");
 	}
 
 	/**
-	 * A bin value, or null if absent. @throws ValueTypeException if the value is not a
-	 * bin
+	 * A bin value, or null if absent.
+	 * @throws ValueTypeException if the value is not a bin
 	 */
 	public byte @Nullable [] getBytes(String key) {
-		return typed(key, byte[].class, "a bin");
+		return SyncDictionary.typed(key, get(key), byte[].class, "a bin");
 	}
 
 	/**
-	 * An integer value, or {@code fallback} if absent. @throws ValueTypeException if it
-	 * is not an integer
+	 * An integer value, or {@code fallback} if absent.
+	 * @throws ValueTypeException if it is not an integer
 	 */
 	public long getLong(String key, long fallback) {
-		Long value = typed(key, Long.class, "an integer that fits a long");
+		Long value = SyncDictionary.typed(key, get(key), Long.class, "an integer that fits a long");
 		return (value != null) ? value : fallback;
 	}
 
 	/** A number as a double (integers widened), or {@code fallback} if absent. */
 	public double getDouble(String key, double fallback) {
-		Object value = get(key);
-		if (value == null) {
-			return fallback;
-		}
-		if (value instanceof Number number) {
-			return number.doubleValue();
-		}
-		throw new ValueTypeException(key, "a number", MessageCodec.describe(value));
+		Number value = SyncDictionary.typed(key, get(key), Number.class, "a number");
+		return (value != null) ? value.doubleValue() : fallback;
 	}
 
 	/**
-	 * A bool value, or {@code fallback} if absent. @throws ValueTypeException if it is
-	 * not a bool
+	 * A bool value, or {@code fallback} if absent.
+	 * @throws ValueTypeException if it is not a bool
 	 */
 	public boolean getBoolean(String key, boolean fallback) {
-		Boolean value = typed(key, Boolean.class, "a bool");
+		Boolean value = SyncDictionary.typed(key, get(key), Boolean.class, "a bool");
 		return (value != null) ? value : fallback;
 	}
 
 	/**
-	 * An array value, or null if absent. @throws ValueTypeException if it is not an array
+	 * An array value, or null if absent.
+	 * @throws ValueTypeException if it is not an array
 	 */
 	@SuppressWarnings("unchecked")
 	public @Nullable List<@Nullable Object> getList(String key) {
-		return typed(key, List.class, "an array");
+		return SyncDictionary.typed(key, get(key), List.class, "an array");
 	}
 
 	/**
@@ -223,56 +208,50 @@ public class SyncSocket extends MeshSocket {
 	 * @throws ValueTypeException if it is not a map
 	 */
 	public @Nullable Map<String, @Nullable Object> getMap(String key) {
-		Map<?, ?> map = typed(key, Map.class, "a map");
-		if (map == null) {
-			return null;
-		}
-		Map<String, @Nullable Object> result = new LinkedHashMap<>();
-		map.forEach((k, v) -> result.put(String.valueOf(k), v));
-		return java.util.Collections.unmodifiableMap(result);
+		return SyncDictionary.withTextKeys(SyncDictionary.typed(key, get(key), Map.class, "a map"));
 	}
 
 	/** Who wrote a key and when, or null if absent. */
 	public @Nullable Metatuple meta(String key) {
-		return engine().replica().meta(SyncKey.of(requireKey(key)));
+		return this.dictionary.replica().meta(SyncDictionary.key(key));
 	}
 
 	/** {@link #meta(String)} with a key given as bytes. */
 	public @Nullable Metatuple meta(byte[] key) {
-		return engine().replica().meta(SyncKey.copyOf(requireKey(key)));
+		return this.dictionary.replica().meta(SyncDictionary.key(key));
 	}
 
 	public boolean containsKey(String key) {
-		return engine().replica().containsKey(SyncKey.of(requireKey(key)));
+		return this.dictionary.replica().containsKey(SyncDictionary.key(key));
 	}
 
 	/** {@link #containsKey(String)} with a key given as bytes. */
 	public boolean containsKey(byte[] key) {
-		return engine().replica().containsKey(SyncKey.copyOf(requireKey(key)));
+		return this.dictionary.replica().containsKey(SyncDictionary.key(key));
 	}
 
 	public int size() {
-		return engine().replica().size();
+		return this.dictionary.replica().size();
 	}
 
 	/** The keys as text, a snapshot (safe to iterate while the map changes). */
 	public List<String> keys() {
-		return engine().replica().keys();
+		return this.dictionary.replica().keys();
 	}
 
 	/** The keys as bytes, a snapshot. */
 	public List<byte[]> rawKeys() {
-		return engine().replica().rawKeys();
+		return this.dictionary.replica().rawKeys();
 	}
 
 	/** The values, a snapshot. */
 	public List<Object> values() {
-		return engine().replica().values();
+		return this.dictionary.replica().values();
 	}
 
 	/** Keys, values and metadata, a snapshot. */
 	public List<SyncEntry> items() {
-		return engine().replica().items();
+		return this.dictionary.replica().items();
 	}
 
 	/**
@@ -281,7 +260,7 @@ public class SyncSocket extends MeshSocket {
 	 * protocol has no end marker). False before any peer.
 	 */
 	public boolean initialSyncComplete() {
-		return engine().initialSyncComplete();
+		return this.dictionary.initialSyncComplete();
 	}
 
 	/**
@@ -290,8 +269,7 @@ public class SyncSocket extends MeshSocket {
 	 * never go back to zero); before the first start all are zero.
 	 */
 	public SyncStats syncStats() {
-		Run run = this.run;
-		return (run != null) ? run.stats() : NO_STATS;
+		return this.dictionary.stats();
 	}
 
 	// ------------------------------------------------------------------ writes
@@ -303,21 +281,12 @@ public class SyncSocket extends MeshSocket {
 	 * @throws IllegalArgumentException if the value is null or not a msgpack type
 	 */
 	public void set(String key, Object value) {
-		setKey(SyncKey.of(requireKey(key)), value);
+		this.dictionary.set(SyncDictionary.key(key), value);
 	}
 
 	/** {@link #set(String, Object)} with a key given as bytes. */
 	public void set(byte[] key, Object value) {
-		setKey(SyncKey.copyOf(requireKey(key)), value);
-	}
-
-	private void setKey(SyncKey key, Object value) {
-		byte[] encoded = encodeValue(value);
-		SyncEngine engine = engine();
-		call(() -> {
-			engine.set(key, encoded);
-			return null;
-		});
+		this.dictionary.set(SyncDictionary.key(key), value);
 	}
 
 	/**
@@ -328,13 +297,7 @@ public class SyncSocket extends MeshSocket {
 	 * @throws IllegalArgumentException at once if the value is null or not a msgpack type
 	 */
 	public CompletableFuture<Void> setAsync(String key, Object value) {
-		SyncKey syncKey = SyncKey.of(requireKey(key));
-		byte[] encoded = encodeValue(value);
-		SyncEngine engine = engine();
-		return submit(() -> {
-			engine.set(syncKey, encoded);
-			return null;
-		});
+		return this.dictionary.setAsync(SyncDictionary.key(key), value);
 	}
 
 	/**
@@ -342,22 +305,12 @@ public class SyncSocket extends MeshSocket {
 	 * completes.
 	 */
 	public CompletableFuture<Void> delAsync(String key) {
-		SyncKey syncKey = SyncKey.of(requireKey(key));
-		SyncEngine engine = engine();
-		return submit(() -> {
-			engine.delete(syncKey);
-			return null;
-		});
+		return this.dictionary.deleteAsync(SyncDictionary.key(key));
 	}
 
 	/** {@link #applyDelta} without waiting; the future holds the merged map. */
 	public CompletableFuture<Map<Object, @Nullable Object>> applyDeltaAsync(String key, Map<String, ?> delta) {
-		SyncKey syncKey = SyncKey.of(requireKey(key));
-		Objects.requireNonNull(delta, "'delta' must not be null");
-		Map<String, ?> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delta));
-		Msgpack.encode(copy);
-		SyncEngine engine = engine();
-		return submit(() -> java.util.Collections.unmodifiableMap(engine.applyDelta(syncKey, copy)));
+		return this.dictionary.applyDeltaAsync(SyncDictionary.key(key), delta);
 	}
 
 	/**
@@ -365,14 +318,7 @@ public class SyncSocket extends MeshSocket {
 	 * {@link WriteConflictException}), it is thrown and nothing changes.
 	 */
 	public void update(Map<String, ?> entries) {
-		Objects.requireNonNull(entries, "'entries' must not be null");
-		Map<SyncKey, byte[]> encoded = new LinkedHashMap<>();
-		entries.forEach((key, value) -> encoded.put(SyncKey.of(requireKey(key)), encodeValue(value)));
-		SyncEngine engine = engine();
-		call(() -> {
-			engine.update(encoded);
-			return null;
-		});
+		this.dictionary.update(entries);
 	}
 
 	/**
@@ -382,12 +328,12 @@ public class SyncSocket extends MeshSocket {
 	 * @throws WriteConflictException if peers would not take the delete (nothing changes)
 	 */
 	public void del(String key) {
-		delete(SyncKey.of(requireKey(key)));
+		this.dictionary.delete(SyncDictionary.key(key));
 	}
 
 	/** {@link #del(String)} with a key given as bytes. */
 	public void del(byte[] key) {
-		delete(SyncKey.copyOf(requireKey(key)));
+		this.dictionary.delete(SyncDictionary.key(key));
 	}
 
 	/**
@@ -395,32 +341,22 @@ public class SyncSocket extends MeshSocket {
 	 * @throws NoSuchElementException if the key is absent
 	 */
 	public Object pop(String key) {
-		SyncEntry removed = delete(SyncKey.of(requireKey(key)));
-		if (removed == null) {
-			throw new NoSuchElementException("key '" + key + "' is absent");
-		}
-		return removed.value();
+		return this.dictionary.popOrThrow(SyncDictionary.key(key), "'" + key + "'");
 	}
 
 	/** {@link #pop(String)} with a key given as bytes. */
 	public Object pop(byte[] key) {
-		SyncEntry removed = delete(SyncKey.copyOf(requireKey(key)));
-		if (removed == null) {
-			throw new NoSuchElementException("key " + java.util.HexFormat.of().formatHex(key) + " (hex) is absent");
-		}
-		return removed.value();
+		return this.dictionary.popOrThrow(SyncDictionary.key(key), SyncDictionary.describe(key));
 	}
 
 	/** Deletes a key and returns its value, or {@code fallback} if it was absent. */
 	public @Nullable Object pop(String key, @Nullable Object fallback) {
-		SyncEntry removed = delete(SyncKey.of(requireKey(key)));
-		return (removed != null) ? removed.value() : fallback;
+		return this.dictionary.pop(SyncDictionary.key(key), fallback);
 	}
 
 	/** {@link #pop(String, Object)} with a key given as bytes. */
 	public @Nullable Object pop(byte[] key, @Nullable Object fallback) {
-		SyncEntry removed = delete(SyncKey.copyOf(requireKey(key)));
-		return (removed != null) ? removed.value() : fallback;
+		return this.dictionary.pop(SyncDictionary.key(key), fallback);
 	}
 
 	/**
@@ -429,8 +365,7 @@ public class SyncSocket extends MeshSocket {
 	 * @throws LeaseHeldException if every key is leased by other nodes
 	 */
 	public SyncEntry popitem() {
-		SyncEngine engine = engine();
-		return call(engine::popItem);
+		return this.dictionary.popItem();
 	}
 
 	/**
@@ -442,20 +377,12 @@ public class SyncSocket extends MeshSocket {
 	 * @throws WriteConflictException if peers would not take the delta (nothing changes)
 	 */
 	public Map<Object, @Nullable Object> applyDelta(String key, Map<String, ?> delta) {
-		return applyDelta(SyncKey.of(requireKey(key)), delta);
+		return this.dictionary.applyDelta(SyncDictionary.key(key), delta);
 	}
 
 	/** {@link #applyDelta(String, Map)} with a key given as bytes. */
 	public Map<Object, @Nullable Object> applyDelta(byte[] key, Map<String, ?> delta) {
-		return applyDelta(SyncKey.copyOf(requireKey(key)), delta);
-	}
-
-	private Map<Object, @Nullable Object> applyDelta(SyncKey syncKey, Map<String, ?> delta) {
-		Objects.requireNonNull(delta, "'delta' must not be null");
-		Map<String, ?> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delta));
-		Msgpack.encode(copy); // fails fast, on the caller, for values msgpack cannot hold
-		SyncEngine engine = engine();
-		return java.util.Collections.unmodifiableMap(call(() -> engine.applyDelta(syncKey, copy)));
+		return this.dictionary.applyDelta(SyncDictionary.key(key), delta);
 	}
 
 	// ------------------------------------------------------------------ listeners
@@ -465,57 +392,11 @@ public class SyncSocket extends MeshSocket {
 	 * before {@link #start()}, so that the first state transfer is seen too.
 	 */
 	public void addSyncListener(SyncListener listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+		this.dictionary.listeners().add(Objects.requireNonNull(listener, "'listener' must not be null"));
 	}
 
 	public void removeSyncListener(SyncListener listener) {
-		this.listeners.remove(listener);
-	}
-
-	// ------------------------------------------------------------------ internals
-
-	private @Nullable SyncEntry delete(SyncKey key) {
-		SyncEngine engine = engine();
-		return call(() -> engine.delete(key));
-	}
-
-	private SyncEngine engine() {
-		runningNode();
-		return Objects.requireNonNull(this.run).engine();
-	}
-
-	private <T> @Nullable T typed(String key, Class<T> type, String expected) {
-		Object value = get(key);
-		if (value == null) {
-			return null;
-		}
-		if (!type.isInstance(value)) {
-			throw new ValueTypeException(key, expected, MessageCodec.describe(value));
-		}
-		return type.cast(value);
-	}
-
-	private static byte[] encodeValue(@Nullable Object value) {
-		if (value == null) {
-			throw new IllegalArgumentException("value: null (use del(key) to delete a key)");
-		}
-		return Msgpack.encode(value);
-	}
-
-	private static <K> K requireKey(K key) {
-		return Objects.requireNonNull(key, "'key' must not be null");
-	}
-
-	/**
-	 * One run's dictionary, with the counters of the runs before it (a restart starts a
-	 * new dictionary).
-	 */
-	private record Run(SyncEngine engine, SyncStats before) {
-
-		SyncStats stats() {
-			return this.engine.stats().plusCountersOf(this.before);
-		}
-
+		this.dictionary.listeners().remove(listener);
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import io.syncsocket.internal.mesh.Connection;
 import io.syncsocket.internal.mesh.MeshExtension;
+import io.syncsocket.internal.mesh.MeshNode;
 import io.syncsocket.internal.wire.WireMessage;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -145,12 +146,17 @@ class MeshSocketLifecycleTests {
 	 */
 	private static final class HookedSocket extends MeshSocket {
 
+		private final Consumer<MeshSocket> hook;
+
 		HookedSocket(MeshOptions options, Consumer<MeshSocket> hook) {
 			super(options, options.protocol());
-			extension((node) -> {
-				hook.accept(this);
-				return new PlainMesh();
-			});
+			this.hook = hook;
+		}
+
+		@Override
+		MeshExtension extension(MeshNode node) {
+			this.hook.accept(this);
+			return new PlainMesh();
 		}
 
 	}

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * {@link #allows} is the lease check of PROTOCOL.md §7.4, exactly as js2p and py2p
  * evaluate it: every live change (3-packet stores, deltas, local writes) must pass it,
- * and {@link SyncEngine} refuses some it allows (losing to a tombstone, or older than the
- * stored version of the same owner).
+ * and {@link RemoteChanges} refuses some it allows (losing to a tombstone, or older than
+ * the stored version of the same owner).
  *
  * <p>
  * {@link #wins} is the merge order used when a full-state entry (5-packet store) meets a
