@@ -16,7 +16,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.syncsocket.RawPeer.Frame;
-import io.syncsocket.internal.mesh.MeshNode;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;
 import io.syncsocket.internal.wire.MessageCodec;
@@ -57,7 +56,7 @@ class BadInputTests {
 
 	private final List<Message> goodMessages = new CopyOnWriteArrayList<>();
 
-	private final Logger meshLogger = (Logger) LoggerFactory.getLogger(MeshNode.class);
+	private final Logger meshLogger = (Logger) LoggerFactory.getLogger("io.syncsocket.internal.mesh.LinkFaults");
 
 	private final Logger leakLogger = (Logger) LoggerFactory.getLogger("io.netty.util.ResourceLeakDetector");
 

@@ -28,7 +28,7 @@ final class LogCapture implements AutoCloseable {
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-	private final Logger mesh = (Logger) LoggerFactory.getLogger("io.syncsocket.internal.mesh.MeshNode");
+	private final Logger mesh = (Logger) LoggerFactory.getLogger("io.syncsocket.internal.mesh.LinkFaults");
 
 	private final Level meshLevel;
 

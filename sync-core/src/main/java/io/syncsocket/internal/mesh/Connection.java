@@ -1,5 +1,6 @@
 package io.syncsocket.internal.mesh;
 
+import java.net.InetSocketAddress;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +58,7 @@ public final class Connection {
 	@Nullable CompletableFuture<Peer> handshakeFuture;
 
 	/** The address dialed (outbound links, once the dial completed). */
-	java.net.@Nullable InetSocketAddress dialed;
+	@Nullable InetSocketAddress dialed;
 
 	/** The id this connection was dialed for, while following a peer list. */
 	@Nullable String expectedId;
@@ -111,6 +112,36 @@ public final class Connection {
 
 	boolean handshaken() {
 		return this.peer != null;
+	}
+
+	/** Completes the pending connect of this link, if any, with its peer. */
+	void completeHandshake(Peer peer) {
+		CompletableFuture<Peer> future = this.handshakeFuture;
+		if (future != null) {
+			this.handshakeFuture = null;
+			future.complete(peer);
+		}
+	}
+
+	/** Fails the pending connect of this link, if any. */
+	void failHandshake(Exception cause) {
+		CompletableFuture<Peer> future = this.handshakeFuture;
+		if (future != null) {
+			this.handshakeFuture = null;
+			future.completeExceptionally(cause);
+		}
+	}
+
+	/** Cancels the handshake timer, and the peer-request timer too once closed. */
+	void cancelTimers() {
+		if (this.handshakeTimer != null) {
+			this.handshakeTimer.cancel();
+			this.handshakeTimer = null;
+		}
+		if (this.peerRequestTimer != null && this.closed) {
+			this.peerRequestTimer.cancel();
+			this.peerRequestTimer = null;
+		}
 	}
 
 	@Override

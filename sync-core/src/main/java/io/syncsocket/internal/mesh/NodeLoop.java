@@ -3,20 +3,22 @@ package io.syncsocket.internal.mesh;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
 
 import io.syncsocket.SocketClosedException;
 import io.syncsocket.SyncSocketException;
+import io.syncsocket.internal.mesh.LoopTimers.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * the lock that serialises every change to it.
  *
  * <p>
- * The loop runs tasks in arrival order while holding the node lock, then the batch hooks
- * (the mesh flushes the links it wrote to there, so a burst of messages costs one flush
- * per link, not one per message), then, without the lock, the listener deliveries that
- * the batch queued, in commit order.
+ * The loop runs tasks in arrival order while holding the node lock, and the timers that
+ * are due ({@link LoopTimers}), then the batch hooks (the mesh flushes the links it wrote
+ * to there, so a burst of messages costs one flush per link, not one per message), then,
+ * without the lock, the listener deliveries that the batch queued, in commit order.
  *
  * <p>
  * {@link #call} runs a user thread's change and returns its result. When the loop is idle
@@ -62,7 +64,7 @@ public final class NodeLoop implements NodeExecutor {
 	 */
 	private final ConcurrentLinkedQueue<Runnable> deliveries = new ConcurrentLinkedQueue<>();
 
-	private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+	private final ReentrantLock lock = new ReentrantLock();
 
 	private final BooleanSupplier onIoThread;
 
@@ -76,11 +78,9 @@ public final class NodeLoop implements NodeExecutor {
 
 	// ---- loop thread only
 
-	private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+	private final LoopTimers timers = new LoopTimers();
 
 	private final List<Runnable> batchHooks = new ArrayList<>();
-
-	private long timerSequence;
 
 	public NodeLoop(String threadName, BooleanSupplier onIoThread) {
 		this.onIoThread = onIoThread;
@@ -125,17 +125,12 @@ public final class NodeLoop implements NodeExecutor {
 	public Timer schedule(Runnable task, Duration delay) {
 		Timer timer = new Timer(task, System.nanoTime() + delay.toNanos());
 		if (inLoop()) {
-			addTimer(timer);
+			this.timers.add(timer);
 		}
 		else {
-			execute(() -> addTimer(timer));
+			execute(() -> this.timers.add(timer));
 		}
 		return timer;
-	}
-
-	private void addTimer(Timer timer) {
-		timer.sequence = this.timerSequence++;
-		this.timers.add(timer);
 	}
 
 	/**
@@ -257,8 +252,8 @@ public final class NodeLoop implements NodeExecutor {
 	}
 
 	@Override
-	public java.util.random.RandomGenerator random() {
-		return java.util.concurrent.ThreadLocalRandom.current();
+	public RandomGenerator random() {
+		return ThreadLocalRandom.current();
 	}
 
 	/**
@@ -292,7 +287,7 @@ public final class NodeLoop implements NodeExecutor {
 				this.lock.lock();
 				try {
 					worked = runTasks();
-					worked |= runDueTimers();
+					worked |= this.timers.runDue(System.nanoTime(), NodeLoop::runSafely);
 					if (worked) {
 						runHooks();
 					}
@@ -341,20 +336,6 @@ public final class NodeLoop implements NodeExecutor {
 		return ran;
 	}
 
-	private boolean runDueTimers() {
-		boolean ran = false;
-		long now = System.nanoTime();
-		Timer timer;
-		while ((timer = this.timers.peek()) != null && timer.deadline - now <= 0) {
-			this.timers.poll();
-			if (timer.claim()) {
-				runSafely(timer.task);
-				ran = true;
-			}
-		}
-		return ran;
-	}
-
 	/** Spins a little, then parks until a task arrives or the next timer is due. */
 	private void idle() {
 		long spinStart = System.nanoTime();
@@ -369,12 +350,11 @@ public final class NodeLoop implements NodeExecutor {
 			if (!this.tasks.isEmpty() || !this.deliveries.isEmpty() || this.shuttingDown) {
 				return;
 			}
-			Timer next = this.timers.peek();
-			if (next == null) {
+			if (this.timers.isEmpty()) {
 				LockSupport.park(this);
 			}
 			else {
-				long wait = next.deadline - System.nanoTime();
+				long wait = this.timers.nextDeadline() - System.nanoTime();
 				if (wait > 0) {
 					LockSupport.parkNanos(this, wait);
 				}
@@ -392,58 +372,6 @@ public final class NodeLoop implements NodeExecutor {
 		catch (Throwable ex) {
 			logger.error("Unexpected error on the node loop; the socket carries on", ex);
 		}
-	}
-
-	/**
-	 * A task scheduled with {@link #schedule}. Cancelling is safe from any thread and
-	 * race-free: the task runs if and only if {@link #cancel()} did not return true
-	 * first.
-	 */
-	public static final class Timer implements Comparable<Timer>, NodeExecutor.Cancellable {
-
-		private static final int PENDING = 0;
-
-		private static final int RUN = 1;
-
-		private static final int CANCELLED = 2;
-
-		final Runnable task;
-
-		final long deadline;
-
-		long sequence;
-
-		private final AtomicInteger status = new AtomicInteger(PENDING);
-
-		Timer(Runnable task, long deadline) {
-			this.task = task;
-			this.deadline = deadline;
-		}
-
-		/**
-		 * Cancels the task. Returns true if it will never run; false if it has already
-		 * started (or finished) or was cancelled before.
-		 */
-		@Override
-		public boolean cancel() {
-			return this.status.compareAndSet(PENDING, CANCELLED);
-		}
-
-		public boolean isCancelled() {
-			return this.status.get() == CANCELLED;
-		}
-
-		/** Called by the loop when the timer is due: true if the task may run now. */
-		boolean claim() {
-			return this.status.compareAndSet(PENDING, RUN);
-		}
-
-		@Override
-		public int compareTo(Timer other) {
-			int byDeadline = Long.compare(this.deadline - other.deadline, 0);
-			return (byDeadline != 0) ? byDeadline : Long.compare(this.sequence, other.sequence);
-		}
-
 	}
 
 }

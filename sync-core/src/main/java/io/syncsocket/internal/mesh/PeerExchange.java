@@ -1,6 +1,7 @@
 package io.syncsocket.internal.mesh;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +27,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class PeerExchange {
 
-	private final String id;
+	private static final byte[] REQUEST_ALL = "*".getBytes(StandardCharsets.UTF_8);
 
-	private final String advertisedHost;
-
-	private final int advertisedPort;
+	private final LocalNode self;
 
 	private final MeshOptions options;
 
@@ -46,16 +45,11 @@ final class PeerExchange {
 
 	private final SeenSet seen;
 
-	/** The compression ids this node advertises and uses, in its order of preference. */
-	private final List<Integer> compression;
-
 	private @Nullable MeshExtension extension;
 
-	PeerExchange(String id, String advertisedHost, int advertisedPort, MeshOptions options, NodeExecutor loop,
-			LinkTable links, Dials dials, Outbox outbox, SeenSet seen, List<Integer> compression) {
-		this.id = id;
-		this.advertisedHost = advertisedHost;
-		this.advertisedPort = advertisedPort;
+	PeerExchange(LocalNode self, MeshOptions options, NodeExecutor loop, LinkTable links, Dials dials, Outbox outbox,
+			SeenSet seen) {
+		this.self = self;
 		this.options = options;
 		this.clock = options.clock();
 		this.loop = loop;
@@ -63,12 +57,25 @@ final class PeerExchange {
 		this.dials = dials;
 		this.outbox = outbox;
 		this.seen = seen;
-		this.compression = compression;
 	}
 
 	/** The layer above, whose state a {@code request "*"} asks for too. */
 	void extension(MeshExtension extension) {
 		this.extension = extension;
+	}
+
+	/** Sends the state of the layer above, if there is one. */
+	void sendState(Connection to) {
+		if (this.extension != null) {
+			this.extension.sendState(to);
+		}
+	}
+
+	/**
+	 * Asks a peer for its peers and full state ({@code request "*"}, PROTOCOL.md §5.5).
+	 */
+	void requestState(Connection to) {
+		this.outbox.whisper(to, List.of(Flags.REQUEST, REQUEST_ALL));
 	}
 
 	/**
@@ -94,7 +101,7 @@ final class PeerExchange {
 		from.peersReceived = true;
 		for (PeerEntry entry : MeshMessages.peers(message)) {
 			String peerId = entry.nodeId();
-			if (peerId.equals(this.id) || isOwnAddress(entry.address()) || this.links.isRouted(peerId)
+			if (peerId.equals(this.self.id()) || this.self.isOwnAddress(entry.address()) || this.links.isRouted(peerId)
 					|| this.dials.isDialing(peerId)) {
 				continue;
 			}
@@ -105,19 +112,13 @@ final class PeerExchange {
 		}
 	}
 
-	private boolean isOwnAddress(InetSocketAddress address) {
-		return address.getPort() == this.advertisedPort && address.getHostString().equals(this.advertisedHost);
-	}
-
 	void request(Connection from, WireMessage message) {
 		if (message.packetCount() == 2 && isRequestAll(message.packet(1)) && message.msgType() == Flags.BROADCAST) {
 			throw new WireFormatException(LinkFault.UNKNOWN_FLAG, "request \"*\" as a broadcast (it is a whisper)");
 		}
 		if (message.packetCount() == 2 && isRequestAll(message.packet(1))) {
 			sendPeers(from);
-			if (this.extension != null) {
-				this.extension.sendState(from);
-			}
+			sendState(from);
 			return;
 		}
 		if (message.packetCount() == 3 && message.msgType() == Flags.BROADCAST) {
@@ -129,7 +130,7 @@ final class PeerExchange {
 				InetSocketAddress address = route.peer.address();
 				List<Object> response = List.of(Flags.RESPONSE, Objects.requireNonNull(message.packet(1)),
 						List.of(List.of(address.getHostString(), address.getPort()), target));
-				byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.id, nowSeconds(), response);
+				byte[] blob = MessageCodec.encode(Flags.BROADCAST, this.self.id(), nowSeconds(), response);
 				this.seen.add(blob, nowSeconds(), nowSeconds());
 				this.outbox.write(from, blob, true);
 			}
@@ -151,27 +152,27 @@ final class PeerExchange {
 			}
 			if (!methods.equals(from.peerCompression)) {
 				from.peerCompression = methods;
-				Compression chosen = Compression.choose(this.compression, methods);
+				Compression chosen = Compression.choose(this.self.compression(), methods);
 				from.link.compression(chosen);
 				Peer peer = Objects.requireNonNull(from.peer);
 				from.peer = new Peer(peer.id(), peer.address(), peer.remoteAddress(), peer.direction(),
 						peer.connectedSince(), Compression.displayName(chosen), peer.dialect());
 				this.links.peersChanged();
 				List<Integer> common = new ArrayList<>();
-				for (Integer method : this.compression) {
+				for (Integer method : this.self.compression()) {
 					if (methods.contains(method)) {
 						common.add(method);
 					}
 				}
 				// Only peers that renegotiate (py2p) ever get a renegotiate back; js2p
 				// never sends one.
-				this.outbox.write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.id, nowSeconds(),
+				this.outbox.write(from, MessageCodec.encode(Flags.RENEGOTIATE, this.self.id(), nowSeconds(),
 						List.of(Flags.COMPRESSION, common)), true);
 			}
 		}
 		else if (subFlag == Flags.RESEND && from.lastSentPayload != null) {
 			List<?> payload = from.lastSentPayload;
-			byte[] blob = MessageCodec.encode(from.lastSentType, this.id, nowSeconds(), payload);
+			byte[] blob = MessageCodec.encode(from.lastSentType, this.self.id(), nowSeconds(), payload);
 			if (from.lastSentType == Flags.BROADCAST) {
 				this.seen.add(blob, nowSeconds(), nowSeconds());
 			}

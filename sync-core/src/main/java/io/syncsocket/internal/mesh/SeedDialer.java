@@ -1,29 +1,15 @@
 package io.syncsocket.internal.mesh;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncsocket.MeshOptions;
 import io.syncsocket.Peer;
 import io.syncsocket.SeedProvider;
+import io.syncsocket.internal.mesh.Seed.Target;
+import io.syncsocket.internal.mesh.SeedLookups.Resolved;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +33,9 @@ import org.slf4j.LoggerFactory;
  * re-dials.
  *
  * <p>
- * Threading: confined to the node loop, except the look-ups (and the local-address
- * checks, which read the network interfaces), which run on a small executor this dialer
- * owns and shuts down in {@link #stop()}; their results are handed back to the node loop.
- * No name is ever resolved on the node loop or while the node lock is held.
+ * Threading: confined to the node loop; the look-ups run on the threads of
+ * {@link SeedLookups}, which hands their results back to the node loop. Dials go through
+ * {@link Dials} like every other dial of the node.
  */
 final class SeedDialer {
 
@@ -61,69 +46,41 @@ final class SeedDialer {
 	/** How often an address that keeps failing is mentioned again above DEBUG. */
 	private static final Duration REPEAT_LOG_INTERVAL = Duration.ofMinutes(10);
 
-	private static final int MAX_RESOLVER_THREADS = 4;
+	private final NodeExecutor loop;
 
-	private static final AtomicInteger resolverThreads = new AtomicInteger();
+	private final Dials dials;
 
-	/**
-	 * Looks up every address of a host name (a seam for tests;
-	 * {@link InetAddress#getAllByName} otherwise).
-	 */
-	@FunctionalInterface
-	interface Resolver {
+	private final LinkTable links;
 
-		InetAddress[] resolve(String host) throws UnknownHostException;
-
-	}
-
-	/** What the dialer needs of its node. */
-	interface Mesh {
-
-		NodeExecutor loop();
-
-		/** The handshaken peers. */
-		List<Peer> peers();
-
-		/** Dials; completes with the peer once its handshake is accepted. */
-		CompletableFuture<Peer> connect(String host, int port);
-
-	}
-
-	private final Mesh node;
+	private final SeedLookups lookups;
 
 	private final Duration initialDelay;
 
 	private final Duration maxDelay;
 
-	private final String threadNamePrefix;
-
 	private final List<Seed> seeds = new ArrayList<>();
-
-	private Resolver resolver = InetAddress::getAllByName;
-
-	private @Nullable ExecutorService executor;
-
-	private @Nullable SelfAddresses self;
 
 	private boolean stopped;
 
-	SeedDialer(Mesh node, MeshOptions options) {
-		this.node = node;
+	SeedDialer(MeshOptions options, NodeExecutor loop, Dials dials, LinkTable links) {
+		this.loop = loop;
+		this.dials = dials;
+		this.links = links;
+		this.lookups = new SeedLookups(loop, ((options.name() != null) ? options.name() : "syncsocket") + "-seeds-");
 		this.initialDelay = options.seedRetryInitial();
 		this.maxDelay = options.seedRetryMax();
-		this.threadNamePrefix = ((options.name() != null) ? options.name() : "syncsocket") + "-seeds-";
 		for (InetSocketAddress address : options.seeds()) {
-			this.seeds.add(new Seed(address.getHostString(), address.getPort(), null, node.loop().nanoTime()));
+			this.seeds.add(new Seed(address.getHostString(), address.getPort(), null, loop.nanoTime()));
 		}
 		SeedProvider provider = options.seedProvider();
 		if (provider != null) {
-			this.seeds.add(new Seed(String.valueOf(provider), 0, provider, node.loop().nanoTime()));
+			this.seeds.add(new Seed(String.valueOf(provider), 0, provider, loop.nanoTime()));
 		}
 	}
 
-	/** Replaces the resolver; before {@link #start}. */
-	void resolver(Resolver resolver) {
-		this.resolver = resolver;
+	/** Replaces how seed names are resolved; before {@link #start}. */
+	void resolver(SeedLookups.Resolver resolver) {
+		this.lookups.resolver(resolver);
 	}
 
 	/**
@@ -134,35 +91,20 @@ final class SeedDialer {
 		if (this.seeds.isEmpty() || this.stopped) {
 			return;
 		}
-		this.self = new SelfAddresses(bound, advertised);
-		int threads = Math.min(this.seeds.size(), MAX_RESOLVER_THREADS);
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), (task) -> {
-					Thread thread = new Thread(task, this.threadNamePrefix + resolverThreads.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		// idle threads end after 10 s: none is kept between the rounds of a settled mesh
-		executor.allowCoreThreadTimeOut(true);
-		this.executor = executor;
+		this.lookups.start(this.seeds.size(), bound, advertised);
 		tick();
 	}
 
 	void stop() {
 		this.stopped = true;
-		ExecutorService executor = this.executor;
-		if (executor != null) {
-			// a look-up in progress cannot be interrupted; its thread is a daemon and its
-			// result is dropped
-			executor.shutdownNow();
-		}
+		this.lookups.stop();
 	}
 
 	private void tick() {
 		if (this.stopped) {
 			return;
 		}
-		long now = this.node.loop().nanoTime();
+		long now = this.loop.nanoTime();
 		for (Seed seed : this.seeds) {
 			if (seed.resolving) {
 				continue;
@@ -176,7 +118,7 @@ final class SeedDialer {
 				dialDueTargets(seed, now);
 			}
 		}
-		this.node.loop().schedule(this::tick, TICK);
+		this.loop.schedule(this::tick, TICK);
 	}
 
 	/**
@@ -212,79 +154,15 @@ final class SeedDialer {
 	}
 
 	private boolean isConnected(Target target) {
-		if (target.peerId == null) {
-			return false;
-		}
-		for (Peer peer : this.node.peers()) {
-			if (peer.id().equals(target.peerId)) {
-				return true;
-			}
-		}
-		return false;
+		return target.peerId != null && this.links.isRouted(target.peerId);
 	}
 
 	private void resolve(Seed seed) {
-		ExecutorService executor = this.executor;
-		SelfAddresses self = this.self;
-		if (executor == null || self == null) {
-			return;
-		}
-		Resolver resolver = this.resolver;
-		String host = seed.host;
-		int port = seed.port;
-		SeedProvider provider = seed.provider;
 		seed.resolving = true;
-		try {
-			CompletableFuture.supplyAsync(() -> {
-				try {
-					return (provider != null) ? lookUp(resolver, provider, self) : lookUp(resolver, host, port, self);
-				}
-				catch (Exception ex) {
-					throw new CompletionException(ex);
-				}
-			}, executor)
-				.whenComplete(
-						(addresses, failure) -> this.node.loop().execute(() -> resolved(seed, addresses, failure)));
-		}
-		catch (RejectedExecutionException ex) {
-			// stopped meanwhile
+		if (!this.lookups.lookUp(seed.host, seed.port, seed.provider,
+				(addresses, failure) -> resolved(seed, addresses, failure))) {
 			seed.resolving = false;
 		}
-	}
-
-	/** Resolver thread: every address of the seed, each with whether it is this node. */
-	private static List<Resolved> lookUp(Resolver resolver, String host, int port, SelfAddresses self)
-			throws UnknownHostException {
-		Set<InetAddress> addresses = new LinkedHashSet<>(List.of(resolver.resolve(host)));
-		List<InetAddress> advertised = self.advertisedAddresses(resolver);
-		List<Resolved> resolved = new ArrayList<>(addresses.size());
-		for (InetAddress address : addresses) {
-			InetSocketAddress target = new InetSocketAddress(address, port);
-			resolved.add(new Resolved(target, self.contains(target, advertised)));
-		}
-		return resolved;
-	}
-
-	/**
-	 * Resolver thread: every address of every seed the provider returns; a name among
-	 * them that does not resolve now is left out.
-	 */
-	private static List<Resolved> lookUp(Resolver resolver, SeedProvider provider, SelfAddresses self)
-			throws Exception {
-		List<Resolved> resolved = new ArrayList<>();
-		for (InetSocketAddress seed : provider.seeds()) {
-			try {
-				for (Resolved address : lookUp(resolver, seed.getHostString(), seed.getPort(), self)) {
-					if (!resolved.contains(address)) {
-						resolved.add(address);
-					}
-				}
-			}
-			catch (UnknownHostException ex) {
-				logger.debug("Seed {} from {} does not resolve ({})", seed.getHostString(), provider, ex.getMessage());
-			}
-		}
-		return resolved;
 	}
 
 	private void resolved(Seed seed, @Nullable List<Resolved> addresses, @Nullable Throwable failure) {
@@ -292,7 +170,7 @@ final class SeedDialer {
 		if (this.stopped) {
 			return;
 		}
-		long now = this.node.loop().nanoTime();
+		long now = this.loop.nanoTime();
 		if (addresses == null) {
 			Throwable cause = (failure != null && failure.getCause() != null) ? failure.getCause() : failure;
 			seed.lookupFailed = true;
@@ -316,57 +194,30 @@ final class SeedDialer {
 	}
 
 	/**
-	 * Replaces the seed's targets by the addresses just resolved, keeping the state of
-	 * those that remain. A target that is gone is forgotten (its link, if any, stays up).
+	 * Takes the addresses just resolved as the seed's targets, and logs them if they
+	 * changed.
 	 * @return whether the set of addresses changed
 	 */
 	private boolean update(Seed seed, List<Resolved> addresses) {
-		Map<InetSocketAddress, Target> targets = new LinkedHashMap<>();
-		for (Resolved resolved : addresses) {
-			Target target = seed.targets.get(resolved.address());
-			if (target == null) {
-				target = new Target(resolved.address(), seed.provider != null, this.node.loop().nanoTime());
-			}
-			target.self = resolved.self();
-			targets.put(resolved.address(), target);
-		}
-		boolean changed = !targets.keySet().equals(seed.targets.keySet());
 		boolean first = !seed.resolvedOnce;
-		seed.targets = targets;
-		seed.resolvedOnce = true;
+		boolean changed = seed.update(addresses, this.loop::nanoTime);
 		if (changed) {
-			if (!first || !isLiteral(seed, addresses)) {
-				logger.info("Seed {} resolves to {}", seed, describe(seed, addresses));
+			if (!first || !seed.isLiteral(addresses)) {
+				logger.info("Seed {} resolves to {}", seed, seed.describe(addresses));
 			}
 			else {
-				logger.debug("Seed {} resolves to {}", seed, describe(seed, addresses));
+				logger.debug("Seed {} resolves to {}", seed, seed.describe(addresses));
 			}
 		}
 		return changed;
-	}
-
-	private static boolean isLiteral(Seed seed, List<Resolved> addresses) {
-		return seed.provider == null && addresses.size() == 1
-				&& addresses.get(0).address().getAddress().getHostAddress().equals(seed.host);
-	}
-
-	private static String describe(Seed seed, List<Resolved> addresses) {
-		List<String> texts = new ArrayList<>(addresses.size());
-		for (Resolved resolved : addresses) {
-			InetSocketAddress address = resolved.address();
-			// a provider's seeds may differ in port too
-			String port = (seed.provider != null) ? ":" + address.getPort() : "";
-			texts.add(address.getAddress().getHostAddress() + port + (resolved.self() ? " (this node)" : ""));
-		}
-		return texts.toString();
 	}
 
 	private void dial(Seed seed, Target target) {
 		target.dialing = true;
 		InetSocketAddress address = target.address;
 		// an address literal: the transport has nothing left to resolve
-		this.node.connect(address.getAddress().getHostAddress(), address.getPort())
-			.whenComplete((peer, failure) -> this.node.loop().execute(() -> dialed(seed, target, peer, failure)));
+		this.dials.connect(address.getAddress().getHostAddress(), address.getPort())
+			.whenComplete((peer, failure) -> this.loop.execute(() -> dialed(seed, target, peer, failure)));
 	}
 
 	private void dialed(Seed seed, Target target, @Nullable Peer peer, @Nullable Throwable failure) {
@@ -381,7 +232,7 @@ final class SeedDialer {
 			}
 			target.peerId = peer.id();
 			target.attempts = 0;
-			target.nextAttemptNanos = this.node.loop().nanoTime();
+			target.nextAttemptNanos = this.loop.nanoTime();
 			return;
 		}
 		if (failure instanceof SelfConnectionException) {
@@ -389,12 +240,12 @@ final class SeedDialer {
 			// this address, and only for the longest backoff, as it may be another node's
 			// later (a reused pod IP).
 			target.attempts++;
-			target.nextAttemptNanos = this.node.loop().nanoTime() + this.maxDelay.toNanos();
+			target.nextAttemptNanos = this.loop.nanoTime() + this.maxDelay.toNanos();
 			logger.debug("Seed {} at {} is this node; trying that address again in {}", seed, target, this.maxDelay);
 			return;
 		}
 		long delay = backoffNanos(target.attempts++);
-		long now = this.node.loop().nanoTime();
+		long now = this.loop.nanoTime();
 		target.nextAttemptNanos = now + delay;
 		String reason = (failure != null) ? failure.getMessage() : "closed";
 		// once at WARN, then a reminder at most every REPEAT_LOG_INTERVAL: an unreachable
@@ -419,139 +270,6 @@ final class SeedDialer {
 	private long backoffNanos(int attempts) {
 		long delay = this.initialDelay.toNanos() << Math.min(attempts, 20);
 		return Math.min(delay, this.maxDelay.toNanos());
-	}
-
-	/**
-	 * One configured seed: a name (or address literal) and port, or a provider of such
-	 * seeds (then {@code host} is its name for the log). Node loop.
-	 */
-	private static final class Seed {
-
-		final String host;
-
-		final int port;
-
-		final @Nullable SeedProvider provider;
-
-		Map<InetSocketAddress, Target> targets = new LinkedHashMap<>();
-
-		boolean resolving;
-
-		boolean resolvedOnce;
-
-		boolean lookupFailed;
-
-		int lookupFailures;
-
-		/**
-		 * Look-ups since the records last changed, for the backoff of periodic look-ups.
-		 */
-		int lookupRounds;
-
-		long nextLookupNanos;
-
-		Seed(String host, int port, @Nullable SeedProvider provider, long now) {
-			this.host = host;
-			this.port = port;
-			this.provider = provider;
-			this.nextLookupNanos = now;
-		}
-
-		@Override
-		public String toString() {
-			if (this.provider != null) {
-				return this.host;
-			}
-			return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]:" + this.port : this.host + ":" + this.port;
-		}
-
-	}
-
-	/** One resolved address of a seed. Node loop. */
-	private static final class Target {
-
-		final InetSocketAddress address;
-
-		/** Whether the log names the port too (a provider's seeds may differ in port). */
-		final boolean showPort;
-
-		/** The node first reached through this address. */
-		@Nullable String peerId;
-
-		boolean dialing;
-
-		/** This node's own address, as of the last look-up. */
-		boolean self;
-
-		int attempts;
-
-		long nextAttemptNanos;
-
-		/** When a failure of this address was last logged above DEBUG. */
-		long loggedNanos;
-
-		Target(InetSocketAddress address, boolean showPort, long now) {
-			this.address = address;
-			this.showPort = showPort;
-			this.nextAttemptNanos = now;
-		}
-
-		@Override
-		public String toString() {
-			String host = this.address.getAddress().getHostAddress();
-			return this.showPort ? host + ":" + this.address.getPort() : host;
-		}
-
-	}
-
-	private record Resolved(InetSocketAddress address, boolean self) {
-	}
-
-	/**
-	 * What dialing would reach this node: its bound address and port (for a wildcard
-	 * bind, every local address on that port) and its advertised address and port.
-	 * Immutable; used on the resolver threads.
-	 */
-	private record SelfAddresses(InetSocketAddress bound, InetSocketAddress advertised) {
-
-		/**
-		 * Resolver thread: the addresses of the advertised host (usually an address
-		 * literal).
-		 */
-		List<InetAddress> advertisedAddresses(Resolver resolver) {
-			try {
-				return List.of(resolver.resolve(this.advertised.getHostString()));
-			}
-			catch (UnknownHostException ex) {
-				// an advertised name that does not resolve here reaches nothing of ours
-				return List.of();
-			}
-		}
-
-		/** Resolver thread: may read the network interfaces. */
-		boolean contains(InetSocketAddress target, List<InetAddress> advertisedAddresses) {
-			InetAddress address = target.getAddress();
-			if (target.getPort() == this.bound.getPort()) {
-				InetAddress boundAddress = this.bound.getAddress();
-				if (address.equals(boundAddress) || (boundAddress.isAnyLocalAddress() && isLocal(address))) {
-					return true;
-				}
-			}
-			return target.getPort() == this.advertised.getPort() && advertisedAddresses.contains(address);
-		}
-
-		private static boolean isLocal(InetAddress address) {
-			if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
-				return true;
-			}
-			try {
-				return NetworkInterface.getByInetAddress(address) != null;
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		}
-
 	}
 
 }

@@ -31,7 +31,7 @@ final class UserInbox {
 
 	/**
 	 * @param listeners the socket's live (thread-safe) list of message listeners
-	 * @param deliver runs listener code in commit order ({@link MeshNode#deliver})
+	 * @param deliver runs listener code in commit order ({@link Listeners#deliver})
 	 */
 	UserInbox(int capacity, List<MessageListener> listeners, MeshCounters counters, Consumer<Runnable> deliver) {
 		this.queue = new LinkedBlockingQueue<>(capacity);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link NodeLoop} timers: what {@link NodeLoop.Timer#cancel()} promises.
+ * {@link NodeLoop} timers ({@link LoopTimers}): what {@link LoopTimers.Timer#cancel()}
+ * promises.
  */
 class NodeLoopTests {
 
@@ -27,7 +28,7 @@ class NodeLoopTests {
 
 	@Test
 	void scheduleShouldReturnACancelHandleNotAFutureNobodyCouldWaitFor() {
-		NodeLoop.Timer timer = this.loop.schedule(() -> {
+		LoopTimers.Timer timer = this.loop.schedule(() -> {
 		}, Duration.ofHours(1));
 		assertThat(timer).isNotInstanceOf(Future.class);
 		assertThat(timer.cancel()).isTrue();
@@ -39,7 +40,7 @@ class NodeLoopTests {
 		this.loop.execute(() -> awaitQuietly(release)); // holds the loop, so nothing
 														// below can run yet
 		AtomicBoolean cancelledTaskRan = new AtomicBoolean();
-		NodeLoop.Timer cancelled = this.loop.schedule(() -> cancelledTaskRan.set(true), Duration.ZERO);
+		LoopTimers.Timer cancelled = this.loop.schedule(() -> cancelledTaskRan.set(true), Duration.ZERO);
 		CountDownLatch later = new CountDownLatch(1);
 		this.loop.schedule(later::countDown, Duration.ofMillis(1)); // due after the
 																	// cancelled one
@@ -55,7 +56,7 @@ class NodeLoopTests {
 	void cancelOnceTheTaskHasStartedShouldReportFalse() throws InterruptedException {
 		CountDownLatch running = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		NodeLoop.Timer timer = this.loop.schedule(() -> {
+		LoopTimers.Timer timer = this.loop.schedule(() -> {
 			running.countDown();
 			awaitQuietly(release);
 		}, Duration.ZERO);

@@ -173,7 +173,7 @@ class SeedDialerTests {
 	 * Records per name, changeable at any time; counts look-ups and notes any made on the
 	 * node loop.
 	 */
-	private static final class FakeResolver implements SeedDialer.Resolver {
+	private static final class FakeResolver implements SeedLookups.Resolver {
 
 		final Map<String, List<InetAddress>> records = new ConcurrentHashMap<>();
 
@@ -254,7 +254,7 @@ class SeedDialerTests {
 
 		final MeshNode mesh;
 
-		TestNode(MeshOptions options, SeedDialer.Resolver resolver) {
+		TestNode(MeshOptions options, SeedLookups.Resolver resolver) {
 			Transport[] transportRef = new Transport[1];
 			this.loop = new NodeLoop("seed-test-node", () -> transportRef[0] != null && transportRef[0].isIoThread());
 			this.transport = new Transport(new Transport.Settings(options.maxFrameLength(), options.stallTimeout(),
