@@ -65,158 +65,45 @@ import org.slf4j.LoggerFactory;
  * {@code lease} (the key is leased by another node), {@code type} (not a map),
  * {@code timeout}, else the exception's name ({@code TypeError}, ...).
  *
- * <h2>Commands</h2> J: {@link JavaNode}; S: {@code driver.js}; P: the bench's
- * {@code PeerNode}.
+ * <p>
+ * Commands and their results, on J: {@link JavaNode}, S: {@code driver.js}, P: the
+ * bench's {@code PeerNode}. The benchmark's commands (J S P) keep the measured loops in
+ * the child: no JSON per value.
  *
- * <table>
- * <caption>Commands and results</caption>
- * <tr>
- * <th>cmd</th>
- * <th>arguments</th>
- * <th>result</th>
- * <th>on</th>
- * </tr>
- * <tr>
- * <td>connect</td>
- * <td>host, port; S: handshake (bool)</td>
- * <td>{before, after}: the dial (J, P: returns after the handshake or join; S: {dialed}
- * and, with handshake, waits for the peer in the routing table, 30 s at most)</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>peers</td>
- * <td></td>
- * <td>[{id, compression, ...}]: J adds dialect; S host, port, outgoing (host and port
- * null until the peer's handshake)</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>status</td>
- * <td></td>
- * <td>{id, port, peerCount, ...}: J adds initialSyncComplete; S awaiting, outgoing,
- * exceptions</td>
- * <td>J S</td>
- * </tr>
- * <tr>
- * <td>arm</td>
- * <td>prefix</td>
- * <td>null; counts update events for keys starting with prefix (the listener only tests,
- * counts and stamps)</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>await</td>
- * <td>n, timeoutMs</td>
- * <td>{first, last, count} once n events were counted; error timeout</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>setmany</td>
- * <td>prefix, n, size</td>
- * <td>{before, after} around setting prefix0..prefix(n-1) to {@link Values#value(int)
- * value(size)} from one thread</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>set1</td>
- * <td>prefix, i, size</td>
- * <td>{before, after} around one set</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>check</td>
- * <td>prefix, n</td>
- * <td>{present}: how many of the n keys are held</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>stats</td>
- * <td></td>
- * <td>{size, heapUsed, ...}: dictionary size, memory, GC and JIT (J, P), mesh counters
- * (J)</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>gc</td>
- * <td></td>
- * <td>{heapUsed} after a full GC</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>reset</td>
- * <td></td>
- * <td>{port}: a new, empty node in the same process</td>
- * <td>J S P</td>
- * </tr>
- * <tr>
- * <td>describe</td>
- * <td></td>
- * <td>{text}: system, version and map settings</td>
- * <td>P</td>
- * </tr>
- * <tr>
- * <td>set</td>
- * <td>key, value (J: a JSON string, integer or object; S: typed)</td>
- * <td>J: the version written {owner, ts, value (msgpack hex), json}; S: null</td>
- * <td>J S</td>
- * </tr>
- * <tr>
- * <td>delta</td>
- * <td>key, delta (JSON object)</td>
- * <td>the version written</td>
- * <td>J</td>
- * </tr>
- * <tr>
- * <td>del</td>
- * <td>key</td>
- * <td>J: {deleted} and, if it was, the version {owner, ts, tombstone}; S: always fails in
- * js2p 0.7.870</td>
- * <td>J S</td>
- * </tr>
- * <tr>
- * <td>snapshot</td>
- * <td></td>
- * <td>{entries: [{k, v (hex), o, t, j}], deleted: [{k, o, t}]}</td>
- * <td>J</td>
- * </tr>
- * <tr>
- * <td>history</td>
- * <td>key</td>
- * <td>{changes}: the last 20 changes of the key</td>
- * <td>J</td>
- * </tr>
- * <tr>
- * <td>get, api_get</td>
- * <td>key</td>
- * <td>typed value or null (get: js2p's data, falsy values included; api_get: js2p's own
- * get)</td>
- * <td>S</td>
- * </tr>
- * <tr>
- * <td>apply_delta</td>
- * <td>key, delta (typed map)</td>
- * <td>null</td>
- * <td>S</td>
- * </tr>
- * <tr>
- * <td>send</td>
- * <td>packets (typed), flag, type</td>
- * <td>null</td>
- * <td>S</td>
- * </tr>
- * <tr>
- * <td>keys, items</td>
- * <td></td>
- * <td>[key], [[key, typed value, owner, timestamp]]</td>
- * <td>S</td>
- * </tr>
- * <tr>
- * <td>close</td>
- * <td></td>
- * <td>null, then the child exits</td>
- * <td>J S P</td>
- * </tr>
- * </table>
+ * <pre>
+ * connect  host, port [S: handshake]  {before, after} around the dial (J, P: returns after the
+ *                                     handshake or join; S: {dialed, before}, with handshake
+ *                                     also after, once the peer is in the routing table)    J S P
+ * peers                               [{id, compression, ..}] J: dialect; S: host, port
+ *                                     (null until the handshake), outgoing                  J S P
+ * status                              {id, port, peerCount, ..} J: initialSyncComplete;
+ *                                     S: awaiting, outgoing, exceptions                     J S
+ * arm      prefix                     null; counts update events of keys with that prefix   J S P
+ * await    n, timeoutMs               {first, last, count} once n were counted, or timeout  J S P
+ * setmany  prefix, n, size            {before, after} around setting prefix0..prefix(n-1)
+ *                                     to Values.value(size) from one thread                 J S P
+ * set1     prefix, i, size            {before, after} around setting prefix + i             J S P
+ * check    prefix, n                  {present}: how many of the n keys are held            J S P
+ * stats                               {size, heapUsed, ..} J, P: heap, GC, jitMillis;
+ *                                     J: mesh counters; S: rss, waterfalls                  J S P
+ * gc                                  {heapUsed} after a full GC                            J S P
+ * reset                               {port}: a new, empty node in the same process         J S P
+ * describe                            {text}: the system, its version and map settings      P
+ * set      key, value                 J (--record): the version written {owner, ts, value
+ *                                     (msgpack hex), json}; value a JSON string, integer or
+ *                                     object. S: null; value typed                          J S
+ * delta    key, delta (JSON object)   the version written                                   J
+ * del      key                        J: {deleted} and, if it was, {owner, ts, tombstone};
+ *                                     S: always fails in js2p 0.7.870                       J S
+ * snapshot                            {entries: [{k, v (hex), o, t, j}], deleted: [{k, o, t}]} J
+ * history  key                        {changes}: the last 20 changes of the key             J
+ * get, api_get  key                   typed value or null (get: js2p's data, falsy values
+ *                                     included; api_get: js2p's own get)                    S
+ * apply_delta   key, delta (typed)    null                                                  S
+ * send     packets (typed), flag, type  null: socket.send(packets, flag, type)             S
+ * keys, items                         [key] / [[key, typed value, owner, timestamp]]        S
+ * close                               null, then the child closes its node and exits        J S P
+ * </pre>
  *
  * {@link JavaNode}'s and {@code driver.js}'s arguments are in their own documentation
  * ({@code interop/js2p/README.md} also lists js2p's events and the typed values).
