@@ -22,7 +22,8 @@ fi
 cp="$(cat "$root/bench/target/classpath.txt")"
 if [[ -n "${SYNC_CORE_JAR:-}" ]]; then
   # Measure another build of sync-core (e.g. a baseline commit) with this harness.
-  cp="$(tr ':' '\n' <<<"$cp" | sed "s#^.*/sync-core/target/.*\$#${SYNC_CORE_JAR}#" | paste -sd: -)"
+  # Only the main jar: the test kit (sync-core's test-jar, *-tests.jar) stays this checkout's.
+  cp="$(tr ':' '\n' <<<"$cp" | sed "/-tests\.jar\$/!s#^.*/sync-core/target/.*\$#${SYNC_CORE_JAR}#" | paste -sd: -)"
 fi
 cp="$root/bench/target/classes:$cp"
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /*
- * Test driver for ONE real js2p 0.7.870 node (SyncSocket or MeshSocket).
+ * ONE real js2p 0.7.870 node (SyncSocket or MeshSocket) in a child process, for the interop and
+ * fault tests (io.syncsocket.interop.Js2pNode) and the benchmark (io.syncsocket.bench.Bench).
  *
- * Control: one JSON command per line on stdin, one JSON reply per command on stdout.
- * Events:  one JSON line per js2p event on stdout.
- * stdout carries nothing else; js2p's own console output and Node warnings go to stderr.
- *
- * See README.md for the line protocol. Used by io.syncsocket.interop.Js2pNode (sync-core tests).
+ * It speaks the child-node protocol of io.syncsocket.testkit.ChildNode (see its Javadoc for the
+ * envelope and every command): one JSON command per stdin line, one JSON reply per command, and
+ * with --events on one JSON line per js2p event. stdout carries nothing else; js2p's own console
+ * output and Node warnings go to stderr. Arguments, events and typed values: README.md.
  */
 'use strict';
 
@@ -32,6 +32,11 @@ function errorMessage(err) {
         return `${err.name}: ${err.message}`;
     }
     return String(err);
+}
+
+function failure(id, err) {
+    return {reply: id, ok: false, error: (err instanceof Error) ? err.name : 'Error',
+        message: (err instanceof Error) ? err.message : String(err)};
 }
 
 process.on('uncaughtException', (err) => {
@@ -143,7 +148,7 @@ function text(v) {
 
 function parseArgs(argv) {
     const args = {kind: 'sync', host: '127.0.0.1', port: 0, leasing: 'omitted', subnet: undefined,
-        encryption: 'Plaintext'};
+        encryption: 'Plaintext', compression: 'on', events: 'on'};
     for (let i = 0; i < argv.length; i++) {
         const name = argv[i];
         if (!name.startsWith('--') || i + 1 >= argv.length) {
@@ -180,6 +185,18 @@ function parseArgs(argv) {
                     throw new Error(`--encryption: ${value} (expected: Plaintext|SSL)`);
                 }
                 args.encryption = value;
+                break;
+            case '--compression':
+                if (value !== 'on' && value !== 'off') {
+                    throw new Error(`--compression: ${value} (expected: on|off)`);
+                }
+                args.compression = value;
+                break;
+            case '--events':
+                if (value !== 'on' && value !== 'off') {
+                    throw new Error(`--events: ${value} (expected: on|off)`);
+                }
+                args.events = value;
                 break;
             default:
                 throw new Error(`unknown argument '${name}'`);
@@ -242,6 +259,10 @@ async function start(args) {
         const socket = construct(args, port);
         try {
             await listening(socket);
+            socket.on('update', onUpdate);
+            if (args.events === 'on') {
+                instrument(socket);
+            }
             return {socket, port};
         }
         catch (err) {
@@ -323,6 +344,94 @@ function instrument(socket) {
     };
 }
 
+// ---------------------------------------------------------------------------------------------
+// benchmark counting: update events for keys starting with tally.prefix, only a prefix test, a
+// counter and a clock read per event (it is on the measured path, the control channel is not)
+
+let tally = null;
+
+function now() {
+    return process.hrtime.bigint();
+}
+
+function onUpdate(sock, key, val, meta) {
+    const t = tally;
+    if (t === null) {
+        return;
+    }
+    const stamp = now();
+    const keyText = (typeof key === 'string') ? key : Buffer.from(key).toString('utf8');
+    if (!keyText.startsWith(t.prefix)) {
+        return;
+    }
+    t.count++;
+    if (t.count === 1) {
+        t.first = stamp;
+    }
+    t.last = stamp;
+    if (t.waiter !== null && t.count >= t.waiter.n) {
+        const waiter = t.waiter;
+        t.waiter = null;
+        clearTimeout(waiter.timer);
+        setImmediate(() => waiter.done(counted(t)));
+    }
+}
+
+// stamps are BigInts: decimal strings in JSON
+function counted(t) {
+    return {first: String(t.first), last: String(t.last), count: t.count};
+}
+
+function timeout(message) {
+    const err = new Error(message);
+    err.name = 'timeout';
+    return err;
+}
+
+// The same string as io.syncsocket.testkit.Values.value(size).
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function benchValue(size) {
+    let state = 0x4F6CDD1D;
+    let out = '';
+    for (let i = 0; i < size; i++) {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        out += ALPHABET.charAt(state >>> 26);
+    }
+    return out;
+}
+
+function awaitCount(socket, n, timeoutMs) {
+    const t = tally;
+    if (t === null) {
+        throw new Error('await before arm');
+    }
+    if (t.count >= n) {
+        return counted(t);
+    }
+    return new Promise((resolve, reject) => {
+        t.waiter = {
+            n: n,
+            done: resolve,
+            timer: setTimeout(() => {
+                t.waiter = null;
+                reject(timeout(`timeout after ${timeoutMs} ms: ${t.count} of ${n} updates for '${t.prefix}'`
+                    + ` (dictionary size ${Object.keys(socket.data).length})`));
+            }, timeoutMs)
+        };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// commands
+
+const COMPRESSION_NAMES = {0x10: 'snappy', 0x11: 'gzip', 0x13: 'zlib'};
+
+function linkCompression(conn) {
+    const chosen = js2p.base.intersect(js2p.base.compression, (conn && conn.compression) || [])[0];
+    return (chosen === undefined) ? 'none' : (COMPRESSION_NAMES[chosen] || String(chosen));
+}
+
 function peers(socket) {
     const result = [];
     for (const [key, conn] of socket.routing_table) {
@@ -331,7 +440,8 @@ function peers(socket) {
             id: text(key),
             host: addr ? text(addr[0]) : null,
             port: (addr && typeof addr[1] === 'number') ? addr[1] : null,
-            outgoing: Boolean(conn && conn.outgoing)
+            outgoing: Boolean(conn && conn.outgoing),
+            compression: linkCompression(conn)
         });
     }
     return result;
@@ -347,13 +457,32 @@ function requireSync(socket) {
     }
 }
 
-function execute(socket, port, cmd) {
-    switch (cmd.cmd) {
-        case 'connect': {
-            // js2p returns undefined when it dials, true/false when it decides not to (see README)
-            const ret = socket.connect(cmd.host, cmd.port);
-            return {dialed: ret === undefined};
+async function connect(socket, cmd) {
+    const before = socket.routing_table.size;
+    const t0 = now();
+    // js2p returns undefined when it dials, true/false when it decides not to (see README)
+    const dialed = socket.connect(cmd.host, cmd.port) === undefined;
+    if (!cmd.handshake) {
+        return {dialed: dialed, before: String(t0)};
+    }
+    if (!dialed) {
+        throw new Error(`js2p refused to dial ${cmd.host}:${cmd.port} (a peer with that host or port exists)`);
+    }
+    const deadline = Date.now() + 30000;
+    while (socket.routing_table.size <= before) {
+        if (Date.now() > deadline) {
+            throw timeout(`no handshake from ${cmd.host}:${cmd.port} within 30 s`);
         }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return {dialed: true, before: String(t0), after: String(now())};
+}
+
+async function execute(node, cmd) {
+    const socket = node.socket;
+    switch (cmd.cmd) {
+        case 'connect':
+            return connect(socket, cmd);
         case 'set':
             requireSync(socket);
             socket.set(keyArg(cmd), fromTyped(cmd.value));
@@ -395,12 +524,65 @@ function execute(socket, port, cmd) {
         case 'status':
             return {
                 id: socket.id,
-                port: port,
+                port: node.port,
                 peerCount: socket.routing_table.size,
                 awaiting: socket.awaiting_ids.length,
                 outgoing: socket.outgoing.length,
                 exceptions: socket.exceptions.map(errorMessage)
             };
+        case 'arm':
+            tally = {prefix: String(cmd.prefix), count: 0, first: 0n, last: 0n, waiter: null};
+            return null;
+        case 'await':
+            return awaitCount(socket, Number(cmd.n), Number(cmd.timeoutMs));
+        case 'setmany': {
+            const n = Number(cmd.n);
+            const keys = new Array(n);
+            for (let i = 0; i < n; i++) {
+                keys[i] = cmd.prefix + i;
+            }
+            const v = benchValue(Number(cmd.size));
+            const t0 = now();
+            for (let i = 0; i < n; i++) {
+                socket.set(keys[i], v);
+            }
+            return {before: String(t0), after: String(now())};
+        }
+        case 'set1': {
+            const key = cmd.prefix + cmd.i;
+            const v = benchValue(Number(cmd.size));
+            const t0 = now();
+            socket.set(key, v);
+            return {before: String(t0), after: String(now())};
+        }
+        case 'check': {
+            const n = Number(cmd.n);
+            let present = 0;
+            for (let i = 0; i < n; i++) {
+                if (Object.prototype.hasOwnProperty.call(socket.data, cmd.prefix + i)) {
+                    present++;
+                }
+            }
+            return {present: present};
+        }
+        case 'stats': {
+            const m = process.memoryUsage();
+            return {size: Object.keys(socket.data).length, heapUsed: m.heapUsed, heapCommitted: m.heapTotal,
+                external: m.external, rss: m.rss, waterfalls: socket.waterfalls.length};
+        }
+        case 'gc':
+            if (global.gc) {
+                global.gc();
+            }
+            return {heapUsed: process.memoryUsage().heapUsed};
+        case 'reset': {
+            socket.close();
+            tally = null;
+            const started = await start(node.args);
+            node.socket = started.socket;
+            node.port = started.port;
+            return {port: started.port};
+        }
         default:
             throw new Error(`unknown command '${cmd.cmd}'`);
     }
@@ -408,13 +590,13 @@ function execute(socket, port, cmd) {
 
 let shuttingDown = false;
 
-function shutdown(socket, code, reply) {
+function shutdown(node, code, reply) {
     if (shuttingDown) {
         return;
     }
     shuttingDown = true;
     try {
-        socket.close();
+        node.socket.close();
     }
     catch (err) {
         console.error('close failed:', err);
@@ -432,50 +614,67 @@ async function main() {
         emit({event: 'error', message: errorMessage(err)});
         process.exit(2);
     }
-    let started;
+    if (args.compression === 'off') {
+        // js2p's module-wide list of the methods it advertises and uses
+        js2p.base.compression.length = 0;
+    }
+    let node;
     try {
-        started = await start(args);
+        const started = await start(args);
+        node = {args: args, socket: started.socket, port: started.port};
     }
     catch (err) {
         emit({event: 'error', message: `start failed: ${errorMessage(err)}`});
         process.exit(1);
     }
-    const {socket, port} = started;
-    instrument(socket);
-    emit({event: 'ready', port: port, id: socket.id, protocolId: socket.protocol.id, subnet: socket.protocol.subnet,
-        encryption: socket.protocol.encryption});
+    const socket = node.socket;
+    emit({event: 'ready', port: node.port, id: socket.id, protocolId: socket.protocol.id,
+        subnet: socket.protocol.subnet, encryption: socket.protocol.encryption});
 
+    // Commands run one at a time, in order (some wait: connect with handshake, await, reset).
+    const queue = [];
+    let busy = false;
+    const pump = async () => {
+        if (busy) {
+            return;
+        }
+        busy = true;
+        while (queue.length && !shuttingDown) {
+            const line = queue.shift();
+            let cmd;
+            try {
+                cmd = JSON.parse(line);
+            }
+            catch (err) {
+                emit({reply: null, ok: false, error: 'SyntaxError', message: `bad JSON: ${errorMessage(err)}`});
+                continue;
+            }
+            const id = (cmd && cmd.id !== undefined) ? cmd.id : null;
+            if (cmd && cmd.cmd === 'close') {
+                shutdown(node, 0, {reply: id, ok: true, result: null});
+                return;
+            }
+            let reply;
+            try {
+                const result = await execute(node, cmd);
+                reply = {reply: id, ok: true, result: (result === undefined) ? null : result};
+            }
+            catch (err) {
+                reply = failure(id, err);
+            }
+            await new Promise((resolve) => process.stdout.write(JSON.stringify(reply) + '\n', resolve));
+        }
+        busy = false;
+    };
     const lines = readline.createInterface({input: process.stdin, terminal: false});
     lines.on('line', (line) => {
-        if (shuttingDown || !line.trim()) {
-            return;
-        }
-        let cmd;
-        try {
-            cmd = JSON.parse(line);
-        }
-        catch (err) {
-            emit({reply: null, ok: false, error: `bad JSON: ${errorMessage(err)}`});
-            return;
-        }
-        const id = (cmd && cmd.id !== undefined) ? cmd.id : null;
-        if (cmd && cmd.cmd === 'close') {
-            shutdown(socket, 0, {reply: id, ok: true, result: null});
-            return;
-        }
-        try {
-            emit({reply: id, ok: true, result: toJson(execute(socket, port, cmd))});
-        }
-        catch (err) {
-            emit({reply: id, ok: false, error: errorMessage(err)});
+        if (!shuttingDown && line.trim()) {
+            queue.push(line);
+            pump();
         }
     });
     // the controlling process went away: do not linger
-    lines.on('close', () => shutdown(socket, 0, null));
-}
-
-function toJson(result) {
-    return result === undefined ? null : result;
+    lines.on('close', () => shutdown(node, 0, null));
 }
 
 main();

@@ -2,6 +2,7 @@ package io.syncsocket.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.syncsocket.bench.NodeProcess.BenchException;
-import io.syncsocket.bench.NodeProcess.StartException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.syncsocket.testkit.ChildNode;
+import io.syncsocket.testkit.JavaNode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Implementations: {@code java} ({@link JavaNode}, syncsocket), {@code js2p}
- * ({@code bench/js2p-node.js}), and the peers of issue 12, {@code jgroups} and
+ * ({@code interop/js2p/driver.js}), and the peers of issue 12, {@code jgroups} and
  * {@code hazelcast} ({@link PeerNode}: JGroups {@code ReplicatedHashMap}, Hazelcast
  * {@code ReplicatedMap}; W1, W2 and W3 only, since their members form a full mesh with no
  * relay and no compression to switch). With several, every workload runs for each in
@@ -75,7 +77,7 @@ public final class Bench {
 	 * Node processes alive, killed by the shutdown hook if the orchestrator is
 	 * interrupted.
 	 */
-	static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+	static final Set<ChildNode> CHILDREN = ConcurrentHashMap.newKeySet();
 
 	private static final List<String> WORKLOADS = List.of("ping", "w1", "w1-line", "w1-zlib", "w1-defaults", "w2",
 			"w3");
@@ -123,7 +125,7 @@ public final class Bench {
 		}
 		// An application main, not library code: make sure no node outlives an
 		// interrupted run.
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly)));
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(ChildNode::kill)));
 		Path runDir = settings.root.resolve("bench/target/bench-logs")
 			.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 		List<String> workloads = settings.workload.equals("all") ? WORKLOADS : List.of(settings.workload);
@@ -141,12 +143,12 @@ public final class Bench {
 				try {
 					outcome = bench.run(workload);
 				}
-				catch (RuntimeException ex) {
+				catch (RuntimeException | AssertionError ex) {
 					failed = true;
 					outcome = new Outcome(label(workload) + " " + impl + ": FAILED: " + ex.getMessage(), Map.of());
 				}
 				finally {
-					CHILDREN.forEach(Process::destroyForcibly);
+					CHILDREN.forEach(ChildNode::kill);
 					CHILDREN.clear();
 				}
 				outcomes.put(impl, outcome);
@@ -290,11 +292,11 @@ public final class Bench {
 		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), PingPong.class.getName(),
 				Integer.toString(this.settings.valueSize));
-		NodeProcess server = NodeProcess.start("echo", command, this.logDir, this.settings.timeoutMillis);
+		ChildNode server = startChild("echo", command);
 		try {
 			long[][] reps;
 			try {
-				reps = pingRounds(server.port, count);
+				reps = pingRounds(server.port(), count);
 			}
 			catch (java.io.IOException ex) {
 				throw new BenchException("ping-pong failed: " + ex.getMessage());
@@ -318,9 +320,10 @@ public final class Bench {
 					Runtime.getRuntime().availableProcessors());
 		}
 		finally {
-			CpuWatch.retire(server.process);
-			server.process.destroy();
-			CHILDREN.remove(server.process);
+			// an echo server that takes no commands: killed
+			CpuWatch.retire(server.pid());
+			server.kill();
+			CHILDREN.remove(server);
 		}
 	}
 
@@ -372,14 +375,19 @@ public final class Bench {
 	 * @return {A's stamp before the first set, A's stamp after the last set, B's last
 	 * event stamp}
 	 */
-	private long[] w1Round(NodeProcess a, NodeProcess b, String prefix, int n) {
-		b.call("arm " + prefix + " " + n);
-		a.send("setmany " + prefix + " " + n + " " + this.settings.valueSize);
-		b.send("await " + n + " " + this.settings.timeoutMillis);
-		String[] sets = a.reply("setmany " + prefix, this.settings.timeoutMillis + 5_000);
-		String[] seen = b.reply("await " + n, this.settings.timeoutMillis + 5_000);
+	private long[] w1Round(ChildNode a, ChildNode b, String prefix, int n) {
+		b.command("arm", Map.of("prefix", prefix));
+		var setting = a.send("setmany", Map.of("prefix", prefix, "n", n, "size", this.settings.valueSize));
+		var awaiting = b.send("await", Map.of("n", n, "timeoutMs", this.settings.timeoutMillis));
+		JsonNode sets = a.result(setting, "setmany " + prefix, longWait());
+		JsonNode seen = b.result(awaiting, "await " + n, longWait());
 		check(b, prefix, n);
-		return new long[] { Long.parseLong(sets[0]), Long.parseLong(sets[1]), Long.parseLong(seen[1]) };
+		return new long[] { sets.path("before").asLong(), sets.path("after").asLong(), seen.path("last").asLong() };
+	}
+
+	/** A wait for a command that itself waits up to the timeout. */
+	private Duration longWait() {
+		return Duration.ofMillis(this.settings.timeoutMillis + 5_000);
 	}
 
 	/**
@@ -393,8 +401,8 @@ public final class Bench {
 			try {
 				pair.a = pair.add(start("A", compression, line, line));
 			}
-			catch (StartException ex) {
-				if (compression || ex.line == null || !ex.line.contains("pending")) {
+			catch (AssertionError ex) {
+				if (compression || !String.valueOf(ex.getMessage()).contains("no-compression pending")) {
 					throw ex;
 				}
 				// this sync-core cannot switch compression off: measure with zlib and say
@@ -405,19 +413,19 @@ public final class Bench {
 			}
 			pair.b = pair.add(start("B", compression, line, true));
 			if (line) {
-				NodeProcess m = pair.add(start("M", compression, true, false));
-				pair.a.call("connect 127.0.0.1 " + m.port);
-				pair.b.call("connect 127.0.0.1 " + m.port);
+				ChildNode m = pair.add(start("M", compression, true, false));
+				connect(pair.a, m);
+				connect(pair.b, m);
 				awaitPeers(Map.of(pair.a, 1, pair.b, 1, m, 2));
 			}
 			else {
-				pair.b.call("connect 127.0.0.1 " + pair.a.port);
+				connect(pair.b, pair.a);
 				awaitPeers(Map.of(pair.a, 1, pair.b, 1));
 			}
-			pair.links = pair.a.call("peers")[1];
+			pair.links = links(pair.a);
 			return pair;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | AssertionError ex) {
 			closeAll(pair);
 			throw ex;
 		}
@@ -460,8 +468,8 @@ public final class Bench {
 	/** The nodes' total JIT compilation time (js2p nodes report none). */
 	private static long jitMillis(Pair pair) {
 		long total = 0;
-		for (NodeProcess node : pair.nodes) {
-			total += node.stats().getOrDefault("jitMillis", 0L);
+		for (ChildNode node : pair.nodes) {
+			total += stats(node).getOrDefault("jitMillis", 0L);
 		}
 		return total;
 	}
@@ -476,17 +484,17 @@ public final class Bench {
 	 */
 	private static final class Pair {
 
-		final List<NodeProcess> nodes = new ArrayList<>();
+		final List<ChildNode> nodes = new ArrayList<>();
 
-		@Nullable NodeProcess a;
+		@Nullable ChildNode a;
 
-		@Nullable NodeProcess b;
+		@Nullable ChildNode b;
 
 		String links = "?";
 
 		String note = "";
 
-		NodeProcess add(NodeProcess node) {
+		ChildNode add(ChildNode node) {
 			this.nodes.add(node);
 			return node;
 		}
@@ -540,13 +548,18 @@ public final class Bench {
 	 * One key at a time; @return latencies in ns (B's event stamp − A's stamp before
 	 * set).
 	 */
-	private long[] w2Round(NodeProcess a, NodeProcess b, String prefix, int samples) {
-		b.call("arm " + prefix + " " + samples);
+	private long[] w2Round(ChildNode a, ChildNode b, String prefix, int samples) {
+		b.command("arm", Map.of("prefix", prefix));
 		long[] latencies = new long[samples];
 		for (int i = 0; i < samples; i++) {
-			long before = Long.parseLong(a.call("set1 " + prefix + " " + i + " " + this.settings.valueSize)[0]);
-			long seen = Long.parseLong(b.call("await " + (i + 1) + " " + this.settings.timeoutMillis,
-					this.settings.timeoutMillis + 5_000)[1]);
+			long before = a.command("set1", Map.of("prefix", prefix, "i", i, "size", this.settings.valueSize))
+				.path("before")
+				.asLong();
+			long seen = b
+				.result(b.send("await", Map.of("n", i + 1, "timeoutMs", this.settings.timeoutMillis)), "await",
+						longWait())
+				.path("last")
+				.asLong();
 			latencies[i] = seen - before;
 		}
 		return latencies;
@@ -616,13 +629,15 @@ public final class Bench {
 		try {
 			pair.a = pair.add(start("A", this.settings.zlib, false, false));
 			long fillTimeout = Math.max(this.settings.timeoutMillis, keys / 5L);
-			String[] fill = pair.a.call("setmany w3- " + keys + " " + this.settings.valueSize, fillTimeout);
+			JsonNode fill = pair.a.result(
+					pair.a.send("setmany", Map.of("prefix", "w3-", "n", keys, "size", this.settings.valueSize)),
+					"setmany w3-", Duration.ofMillis(fillTimeout));
 			progress("  A holds %s keys (filled at %s sets/s without peers)", number(keys),
-					number(rate(keys, Long.parseLong(fill[1]) - Long.parseLong(fill[0]))));
+					number(rate(keys, fill.path("after").asLong() - fill.path("before").asLong())));
 			pair.b = pair.add(start("B", this.settings.zlib, false, true));
 			return pair;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | AssertionError ex) {
 			closeAll(pair);
 			throw ex;
 		}
@@ -635,20 +650,20 @@ public final class Bench {
 	 * holds all keys
 	 */
 	private long[] join(Pair pair, int keys, int round) {
-		NodeProcess b = pair.b;
+		ChildNode b = pair.b;
 		if (round > 0) {
-			b.call("reset");
+			b.command("reset");
 		}
-		b.call("arm w3- " + keys);
-		String[] connected = b.call("connect 127.0.0.1 " + pair.a.port);
-		long before = Long.parseLong(connected[0]);
-		long up = Long.parseLong(connected[1]);
-		String[] seen = b.call("await " + keys + " " + this.settings.timeoutMillis,
-				this.settings.timeoutMillis + 5_000);
+		b.command("arm", Map.of("prefix", "w3-"));
+		JsonNode connected = connect(b, pair.a);
+		long before = connected.path("before").asLong();
+		long up = connected.path("after").asLong();
+		JsonNode seen = b.result(b.send("await", Map.of("n", keys, "timeoutMs", this.settings.timeoutMillis)),
+				"await " + keys, longWait());
 		check(b, "w3-", keys);
-		pair.links = pair.a.call("peers")[1];
-		long last = Long.parseLong(seen[1]);
-		progress("    first entry %s ms after the connect call", millis(Long.parseLong(seen[0]) - before));
+		pair.links = links(pair.a);
+		long last = seen.path("last").asLong();
+		progress("    first entry %s ms after the connect call", millis(seen.path("first").asLong() - before));
 		return new long[] { last - before, up - before, Math.max(0, last - up) };
 	}
 
@@ -659,20 +674,23 @@ public final class Bench {
 	 * {@code connect} to another, so a JGroups or Hazelcast node starts no member before
 	 * that.
 	 */
-	private NodeProcess start(String name, boolean compression, boolean fixedTopology, boolean joins) {
+	private ChildNode start(String name, boolean compression, boolean fixedTopology, boolean joins) {
 		List<String> command = new ArrayList<>();
 		if (this.impl.equals("js2p")) {
-			Path script = this.settings.root.resolve("bench/js2p-node.js");
 			if (!Files.exists(this.settings.root.resolve("interop/js2p/node_modules/js2p"))) {
 				throw new BenchException(
 						"js2p is not installed: run 'npm ci' in " + this.settings.root.resolve("interop/js2p"));
 			}
-			command.add(this.settings.node);
-			command.add("--expose-gc");
-			command.add(script.toString());
+			// no event lines: the update listener only counts (driver.js --events off)
+			command.addAll(List.of(this.settings.node, "--expose-gc",
+					this.settings.root.resolve("interop/js2p/driver.js").toString(), "--events", "off", "--compression",
+					compression || this.defaultOptions ? "on" : "off", "--leasing",
+					js2pLeasing(this.settings.leasing(this.impl))));
+			// js2p never dials a second peer on the same host anyway, so a line stays a
+			// line
 		}
 		else {
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.add(ChildNode.javaExecutable());
 			for (String option : this.settings.jvmOpts) {
 				command.add(option.replace("{node}", name).replace("{dir}", this.logDir.toString()));
 			}
@@ -687,7 +705,7 @@ public final class Bench {
 			// their default configurations: no compression or leasing options to pass
 			command.addAll(List.of("--name", name, "--impl", this.impl, "--start", joins ? "connect" : "now"));
 		}
-		else {
+		else if (this.impl.equals("java")) {
 			String compressionArg = this.defaultOptions ? "default" : compression ? "on" : "off";
 			command.addAll(List.of("--name", name, "--compression", compressionArg, "--leasing",
 					this.settings.leasing(this.impl)));
@@ -695,24 +713,95 @@ public final class Bench {
 				command.addAll(List.of("--max-outgoing", "0"));
 			}
 		}
-		NodeProcess node = NodeProcess.start(name, command, this.logDir, this.settings.timeoutMillis);
+		ChildNode node = startChild(name, command);
 		if (Settings.isPeer(this.impl) && name.equals("A")) {
-			progress("  %s", String.join(" ", node.call("describe")));
+			progress("  %s", node.command("describe").path("text").asText());
 		}
 		return node;
+	}
+
+	/** driver.js's {@code --leasing} for the harness's {@code on|off|js2p}. */
+	private static String js2pLeasing(String leasing) {
+		return switch (leasing) {
+			case "on" -> "true";
+			case "off" -> "false";
+			case "js2p" -> "omitted";
+			default -> throw new IllegalArgumentException("--leasing: " + leasing + " (expected: on|off|js2p)");
+		};
+	}
+
+	/**
+	 * Starts a child process and waits for its ready line; it is killed if the
+	 * orchestrator is interrupted.
+	 */
+	private ChildNode startChild(String name, List<String> command) {
+		Duration timeout = Duration.ofMillis(this.settings.timeoutMillis);
+		ChildNode node = ChildNode
+			.launch(new ChildNode.Launch(name, command, this.logDir.resolve(name + ".log")).timeouts(timeout, timeout));
+		CHILDREN.add(node);
+		try {
+			return node.awaitReady();
+		}
+		catch (RuntimeException | AssertionError ex) {
+			node.kill();
+			CHILDREN.remove(node);
+			throw ex;
+		}
+	}
+
+	/** {@code from} dials {@code to} and waits for the handshake: {before, after}. */
+	private static JsonNode connect(ChildNode from, ChildNode to) {
+		return from.command("connect", Map.of("host", ChildNode.HOST, "port", to.port(), "handshake", true));
+	}
+
+	/** The compression of each of the node's links, comma-separated, or "-". */
+	private static String links(ChildNode node) {
+		List<String> links = new ArrayList<>();
+		node.command("peers").forEach((peer) -> links.add(peer.path("compression").asText()));
+		return links.isEmpty() ? "-" : String.join(",", links);
+	}
+
+	/** The numbers of a {@code stats} result. */
+	private static Map<String, Long> stats(ChildNode node) {
+		Map<String, Long> stats = new LinkedHashMap<>();
+		node.command("stats").properties().forEach((field) -> {
+			if (field.getValue().isNumber()) {
+				stats.put(field.getKey(), field.getValue().asLong());
+			}
+		});
+		return stats;
+	}
+
+	/**
+	 * A {@code /proc/<pid>/status} field in bytes ({@code VmHWM}: peak RSS,
+	 * {@code VmRSS}: now), or -1.
+	 */
+	private static long procStatus(ChildNode node, String field) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(node.pid()), "status"))) {
+				if (line.startsWith(field + ":")) {
+					String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
+					return Long.parseLong(parts[0]) * 1024;
+				}
+			}
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			// not Linux, or the process is gone
+		}
+		return -1;
 	}
 
 	/**
 	 * Polls {@code peers} until every node has the expected number of handshaken peers.
 	 */
-	private void awaitPeers(Map<NodeProcess, Integer> expected) {
+	private void awaitPeers(Map<ChildNode, Integer> expected) {
 		long deadline = System.nanoTime() + this.settings.timeoutMillis * 1_000_000;
 		while (true) {
 			Map<String, Integer> actual = new LinkedHashMap<>();
 			boolean done = true;
-			for (Map.Entry<NodeProcess, Integer> entry : expected.entrySet()) {
-				int peers = Integer.parseInt(entry.getKey().call("peers")[0]);
-				actual.put(entry.getKey().name, peers);
+			for (Map.Entry<ChildNode, Integer> entry : expected.entrySet()) {
+				int peers = entry.getKey().command("peers").size();
+				actual.put(entry.getKey().name(), peers);
 				done &= peers == entry.getValue();
 			}
 			if (done) {
@@ -726,31 +815,31 @@ public final class Bench {
 		}
 	}
 
-	private static void check(NodeProcess node, String prefix, int n) {
-		int present = Integer.parseInt(node.call("check " + prefix + " " + n)[0]);
+	private static void check(ChildNode node, String prefix, int n) {
+		int present = node.command("check", Map.of("prefix", prefix, "n", n)).path("present").asInt();
 		if (present != n) {
-			throw new BenchException(node.name + " counted all updates for '" + prefix + "' but holds only " + present
+			throw new BenchException(node.name() + " counted all updates for '" + prefix + "' but holds only " + present
 					+ " of " + n + " keys");
 		}
 	}
 
 	/** Peak RSS, heap in use, peak heap and live heap after a full GC of every node. */
-	private String memory(List<NodeProcess> nodes) {
+	private String memory(List<ChildNode> nodes) {
 		List<String> rss = new ArrayList<>();
 		List<String> heap = new ArrayList<>();
 		List<String> peak = new ArrayList<>();
 		List<String> live = new ArrayList<>();
-		for (NodeProcess node : nodes) {
-			long hwm = node.procStatus("VmHWM");
-			rss.add(node.name + " " + mib(hwm));
-			Map<String, Long> stats = node.stats();
-			heap.add(node.name + " " + mib(stats.getOrDefault("heapUsed", -1L)));
+		for (ChildNode node : nodes) {
+			long hwm = procStatus(node, "VmHWM");
+			rss.add(node.name() + " " + mib(hwm));
+			Map<String, Long> stats = stats(node);
+			heap.add(node.name() + " " + mib(stats.getOrDefault("heapUsed", -1L)));
 			if (stats.containsKey("heapPeak")) {
-				peak.add(node.name + " " + mib(stats.get("heapPeak")));
+				peak.add(node.name() + " " + mib(stats.get("heapPeak")));
 			}
-			String[] gc = node.call("gc");
-			live.add(node.name + " " + mib(Long.parseLong(gc[0].substring(gc[0].indexOf('=') + 1))));
-			progress("  %s: VmHWM %s MiB, VmRSS %s MiB, %s", node.name, mib(hwm), mib(node.procStatus("VmRSS")), stats);
+			live.add(node.name() + " " + mib(node.command("gc").path("heapUsed").asLong()));
+			progress("  %s: VmHWM %s MiB, VmRSS %s MiB, %s", node.name(), mib(hwm), mib(procStatus(node, "VmRSS")),
+					stats);
 		}
 		double foreign = this.cpu.foreignCores(nodes);
 		return "peak RSS " + String.join(" / ", rss) + " MiB; heap used " + String.join(" / ", heap) + " MiB"
@@ -767,8 +856,12 @@ public final class Bench {
 
 	private static void closeAll(@Nullable Pair pair) {
 		if (pair != null) {
-			for (NodeProcess node : pair.nodes) {
+			for (ChildNode node : pair.nodes) {
+				if (node.isAlive()) {
+					CpuWatch.retire(node.pid()); // its CPU time still counts as ours
+				}
 				node.close();
+				CHILDREN.remove(node);
 			}
 		}
 	}
@@ -822,9 +915,9 @@ public final class Bench {
 		return workload.toUpperCase(Locale.ROOT);
 	}
 
-	private static String names(Map<NodeProcess, Integer> expected) {
+	private static String names(Map<ChildNode, Integer> expected) {
 		Map<String, Integer> names = new LinkedHashMap<>();
-		expected.forEach((node, count) -> names.put(node.name, count));
+		expected.forEach((node, count) -> names.put(node.name(), count));
 		return names.toString();
 	}
 
@@ -934,9 +1027,9 @@ public final class Bench {
 			if (root != null && !contains(args, "--root")) {
 				s.root = Path.of(root).toAbsolutePath();
 			}
-			if (!Files.exists(s.root.resolve("bench/js2p-node.js"))) {
+			if (!Files.exists(s.root.resolve("interop/js2p/driver.js"))) {
 				throw new IllegalArgumentException(
-						"run from the repository root (or pass --root): no bench/js2p-node.js in " + s.root);
+						"run from the repository root (or pass --root): no interop/js2p/driver.js in " + s.root);
 			}
 			return s;
 		}
@@ -1032,6 +1125,20 @@ public final class Bench {
 
 		private static boolean contains(String[] args, String option) {
 			return Arrays.asList(args).contains(option);
+		}
+
+	}
+
+	/**
+	 * A failed benchmark step; the message says which node and what (a node's own
+	 * failures are {@link ChildNode}'s {@link AssertionError}s, which quote its log).
+	 */
+	static final class BenchException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		BenchException(String message) {
+			super(message);
 		}
 
 	}

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.syncsocket.testkit.ChildNode;
+
 /**
  * How busy the machine was with processes other than this benchmark's, from
  * {@code /proc}: all CPUs' busy time ({@code /proc/stat}) minus the CPU time of the node
@@ -31,11 +33,11 @@ final class CpuWatch {
 	private final long startSelf = processTicks(ProcessHandle.current().pid());
 
 	/** Average number of cores used by other processes since this watch started. */
-	double foreignCores(List<NodeProcess> nodes) {
+	double foreignCores(List<ChildNode> nodes) {
 		long busy = busyTicks() - this.startBusy;
 		long ours = processTicks(ProcessHandle.current().pid()) - this.startSelf;
-		for (NodeProcess node : nodes) {
-			ours += processTicks(node.process.pid()); // started after this watch
+		for (ChildNode node : nodes) {
+			ours += processTicks(node.pid()); // started after this watch
 		}
 		ours += RETIRED.get() - this.startRetired; // nodes of earlier repetitions (fresh
 													// processes)
@@ -50,8 +52,8 @@ final class CpuWatch {
 	 * Called just before a node process is closed, so that its CPU time still counts as
 	 * ours.
 	 */
-	static void retire(Process process) {
-		long ticks = processTicks(process.pid());
+	static void retire(long pid) {
+		long ticks = processTicks(pid);
 		if (ticks > 0) {
 			RETIRED.addAndGet(ticks);
 		}

@@ -1,33 +1,40 @@
 package io.syncsocket.bench;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncsocket.testkit.ChildLoop;
+import io.syncsocket.testkit.ChildLoop.Refusal;
+import io.syncsocket.testkit.JvmStats;
+import io.syncsocket.testkit.Values;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One member of a peer system's replicated map as a benchmark node, in its own JVM,
- * driven by {@link Bench} with {@link JavaNode}'s control protocol:
- * {@code --impl jgroups} (JGroups {@code ReplicatedHashMap}, {@link JGroupsMember}) or
- * {@code --impl hazelcast} (Hazelcast {@code ReplicatedMap}, {@link HazelcastMember}).
+ * driven by {@link Bench} over the child-node protocol of
+ * {@link io.syncsocket.testkit.ChildNode}, with the benchmark commands of
+ * {@link io.syncsocket.testkit.JavaNode}: {@code --impl jgroups} (JGroups
+ * {@code ReplicatedHashMap}, {@link JGroupsMember}) or {@code --impl hazelcast}
+ * (Hazelcast {@code ReplicatedMap}, {@link HazelcastMember}).
  *
  * <p>
  * Where the systems differ from a syncsocket node:
  * <ul>
- * <li>Membership is a cluster, not links: {@code connect 127.0.0.1 <port>} starts a new
- * member that joins the cluster of the node on that port (a running member cannot move to
- * another cluster, so one that formed a cluster alone is closed first). Its reply is
- * {@code ok <t-before> <t-joined>}, {@code t-joined} being the moment the member was in
- * the cluster, before its map's state transfer. {@code peers} answers the number of other
- * members.
+ * <li>Membership is a cluster, not links: {@code connect} to 127.0.0.1 and a port starts
+ * a new member that joins the cluster of the node on that port (a running member cannot
+ * move to another cluster, so one that formed a cluster alone is closed first). Its
+ * result is {@code {before, after}}, {@code after} being the moment the member was in the
+ * cluster, before its map's state transfer. {@code peers} lists one entry per other
+ * member.
  * <li>{@code --start now} (default) starts a member alone before {@code ready}, so that
  * others can join it; {@code --start connect} starts none until {@code connect} (W3's
  * joining node, so that its JVM is fresh when it joins). {@code reset} closes the member
@@ -40,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * applies non-blocking updates to the sender's copy asynchronously too, and W3's filled
  * node must hold everything before another joins. Its stamps are still taken around the
  * set loop.
- * <li>One more command, {@code describe}: {@code ok <system, version and map settings>}.
+ * <li>One more command, {@code describe}: {@code {text}}, the system, version and map
+ * settings.
  * </ul>
  * Compression and leasing options do not apply (both systems run their default
  * configuration).
@@ -71,7 +79,7 @@ public final class PeerNode {
 	public static void main(String[] args) throws IOException {
 		// nothing but protocol lines may reach stdout (JGroups' GMS prints the local
 		// address there)
-		PrintStream out = CommandLoop.protocolOut();
+		ChildLoop loop = new ChildLoop();
 		PeerNode node;
 		try {
 			node = create(args);
@@ -83,12 +91,11 @@ public final class PeerNode {
 			}
 		}
 		catch (Exception ex) {
-			out.println("fail " + CommandLoop.oneLine(ex));
-			System.exit(3);
+			loop.fail(ex);
 			return;
 		}
-		out.println("ready " + node.port);
-		CommandLoop.serve(out, node::execute);
+		loop.ready(ChildLoop.object().put("port", node.port));
+		loop.serve(node::execute);
 		node.closeMember();
 		System.exit(0);
 	}
@@ -141,7 +148,7 @@ public final class PeerNode {
 				if (attempt >= 3) {
 					throw ex;
 				}
-				System.err.println("start on port " + port + " failed (" + CommandLoop.oneLine(ex) + "), retrying");
+				System.err.println("start on port " + port + " failed (" + ex + "), retrying");
 			}
 		}
 	}
@@ -162,12 +169,13 @@ public final class PeerNode {
 		return member;
 	}
 
-	private String execute(String[] w) throws Exception {
-		return switch (w[0]) {
+	private @Nullable JsonNode execute(String cmd, JsonNode c) throws Exception {
+		String prefix = c.path("prefix").asText();
+		return switch (cmd) {
 			case "connect" -> {
-				InetAddress host = InetAddress.getByName(w[1]);
+				InetAddress host = InetAddress.getByName(c.path("host").asText());
 				if (!host.isLoopbackAddress()) {
-					throw new IllegalArgumentException("connect: " + w[1] + " (members bind to 127.0.0.1 only)");
+					throw new IllegalArgumentException("connect: " + host + " (members bind to 127.0.0.1 only)");
 				}
 				closeMember();
 				Tally tally = this.arrivals.tally;
@@ -175,49 +183,53 @@ public final class PeerNode {
 					tally.join = true;
 				}
 				long before = System.nanoTime();
-				long joined = startMember(Integer.parseInt(w[2]));
-				yield "ok " + before + " " + joined;
+				long joined = startMember(c.path("port").asInt());
+				yield ChildLoop.object().put("before", before).put("after", joined);
 			}
 			case "peers" -> {
 				PeerMember member = this.member;
 				int others = (member != null) ? member.otherMembers() : 0;
-				yield "ok " + others + " "
-						+ ((others > 0) ? String.join(",", Collections.nCopies(others, "none")) : "-");
+				ArrayNode peers = ChildLoop.mapper().createArrayNode();
+				for (int i = 0; i < others; i++) {
+					peers.addObject().put("compression", "none");
+				}
+				yield peers;
 			}
 			case "arm" -> {
-				this.arrivals.tally = new Tally(w[1]);
-				yield "ok";
+				this.arrivals.tally = new Tally(prefix);
+				yield null;
 			}
-			case "await" -> await(Integer.parseInt(w[1]), Long.parseLong(w[2]));
-			case "setmany" -> setMany(w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+			case "await" -> await(c.path("n").asInt(), c.path("timeoutMs").asLong());
+			case "setmany" -> setMany(prefix, c.path("n").asInt(), c.path("size").asInt());
 			case "set1" -> {
-				String key = w[1] + w[2];
-				String value = Values.value(Integer.parseInt(w[3]));
+				String key = prefix + c.path("i").asInt();
+				String value = Values.value(c.path("size").asInt());
 				PeerMember member = member();
 				long before = System.nanoTime();
 				member.put(key, value);
 				long after = System.nanoTime();
-				yield "ok " + before + " " + after;
+				yield ChildLoop.object().put("before", before).put("after", after);
 			}
 			case "check" -> {
 				PeerMember member = this.member;
-				int n = Integer.parseInt(w[2]);
+				int n = c.path("n").asInt();
 				int present = 0;
 				for (int i = 0; member != null && i < n; i++) {
-					if (member.containsKey(w[1] + i)) {
+					if (member.containsKey(prefix + i)) {
 						present++;
 					}
 				}
-				yield "ok " + present;
+				yield ChildLoop.object().put("present", present);
 			}
 			case "stats" -> {
 				PeerMember member = this.member;
-				yield "ok size=" + ((member != null) ? member.size() : 0) + " " + JvmStats.words();
+				yield JvmStats.put(ChildLoop.object().put("size", (member != null) ? member.size() : 0));
 			}
-			case "describe" -> "ok " + ((this.member != null) ? this.member : PeerMember.create(this.impl)).describe();
+			case "describe" -> ChildLoop.object()
+				.put("text", ((this.member != null) ? this.member : PeerMember.create(this.impl)).describe());
 			case "gc" -> {
 				System.gc();
-				yield "ok heapUsed=" + JvmStats.heapUsed();
+				yield ChildLoop.object().put("heapUsed", JvmStats.heapUsed());
 			}
 			case "reset" -> {
 				closeMember();
@@ -228,14 +240,13 @@ public final class PeerNode {
 				else {
 					this.port = freePort();
 				}
-				yield "ok " + this.port;
+				yield ChildLoop.object().put("port", this.port);
 			}
-			case "close" -> "ok";
-			default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
+			default -> throw new IllegalArgumentException("unknown command '" + cmd + "'");
 		};
 	}
 
-	private String setMany(String prefix, int n, int size) {
+	private ObjectNode setMany(String prefix, int n, int size) {
 		String[] keys = new String[n];
 		for (int i = 0; i < n; i++) {
 			keys[i] = prefix + i;
@@ -250,15 +261,15 @@ public final class PeerNode {
 		long deadline = after + TimeUnit.MILLISECONDS.toNanos(OWN_WRITES_TIMEOUT_MILLIS);
 		while (n > 0 && !member.containsKey(keys[n - 1])) {
 			if (System.nanoTime() > deadline) {
-				return "err own writes not visible after " + OWN_WRITES_TIMEOUT_MILLIS + " ms (size " + member.size()
-						+ ")";
+				throw new Refusal("timeout", "own writes not visible after " + OWN_WRITES_TIMEOUT_MILLIS + " ms (size "
+						+ member.size() + ")");
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
-		return "ok " + before + " " + after;
+		return ChildLoop.object().put("before", before).put("after", after);
 	}
 
-	private String await(int n, long timeoutMillis) {
+	private ObjectNode await(int n, long timeoutMillis) {
 		Tally tally = this.arrivals.tally;
 		if (tally == null) {
 			throw new IllegalStateException("await before arm");
@@ -271,9 +282,10 @@ public final class PeerNode {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					PeerMember member = this.member;
-					return "err timeout after " + timeoutMillis + " ms: " + tally.count.get() + " of " + n
-							+ " updates for '" + tally.prefix + "' (map size " + ((member != null) ? member.size() : 0)
-							+ ")";
+					throw new Refusal("timeout",
+							"timeout after " + timeoutMillis + " ms: " + tally.count.get() + " of " + n
+									+ " updates for '" + tally.prefix + "' (map size "
+									+ ((member != null) ? member.size() : 0) + ")");
 				}
 				if (tally.join && pollSize(tally, n)) {
 					break;
@@ -285,7 +297,10 @@ public final class PeerNode {
 			tally.waiter = null;
 		}
 		// the count is of events: below n when the map's size completed a join
-		return "ok " + tally.first + " " + tally.last.get() + " " + tally.count.get();
+		return ChildLoop.object()
+			.put("first", tally.first)
+			.put("last", tally.last.get())
+			.put("count", tally.count.get());
 	}
 
 	/**

@@ -8,10 +8,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import io.syncsocket.testkit.Values;
+
 /**
  * The floor under W2: a raw 100-byte TCP ping-pong between two processes on loopback
- * (blocking sockets, TCP_NODELAY). {@code main} is the echo server (prints
- * {@code ready <port>}, echoes every client in turn until it is killed);
+ * (blocking sockets, TCP_NODELAY). {@code main} is the echo server (prints its
+ * {@code ready} line with the port, echoes every client in turn until it is killed);
  * {@link #roundTrips} is the client, run by {@link Bench}.
  */
 public final class PingPong {
@@ -21,7 +23,9 @@ public final class PingPong {
 
 	public static void main(String[] args) throws IOException {
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			System.out.println("ready " + server.getLocalPort());
+			// the ready line of the child-node protocol (ChildNode); this child takes no
+			// commands
+			System.out.println("{\"event\":\"ready\",\"port\":" + server.getLocalPort() + "}");
 			System.out.flush();
 			byte[] buffer = new byte[Integer.parseInt(args.length > 0 ? args[0] : "100")];
 			while (true) {

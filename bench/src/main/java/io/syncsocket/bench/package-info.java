@@ -1,7 +1,8 @@
 /**
  * Benchmark harness: {@link io.syncsocket.bench.Bench} spawns one process per node
- * ({@link io.syncsocket.bench.JavaNode}; {@code bench/js2p-node.js} for js2p;
- * {@link io.syncsocket.bench.PeerNode} for the JGroups and Hazelcast peers) and measures
+ * through the test kit's {@link io.syncsocket.testkit.ChildNode} (syncsocket:
+ * {@link io.syncsocket.testkit.JavaNode}; js2p: {@code interop/js2p/driver.js}; the
+ * JGroups and Hazelcast peers: {@link io.syncsocket.bench.PeerNode}) and measures
  * throughput, latency and join time on loopback. See {@code docs/benchmarks.md}.
  */
 @NullMarked

@@ -6,15 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.syncsocket.MutableClock;
 import io.syncsocket.SyncSocket;
 import io.syncsocket.autoconfigure.SyncKeyUpdatedEvent;
 import io.syncsocket.autoconfigure.SyncSocketCustomizer;
@@ -41,9 +38,10 @@ class TwoInstancesTests {
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	/**
-	 * Shared by both instances, so the lease test can move time past a same-second tie.
+	 * Shared by both instances, so the lease test can move time past a same-second tie;
+	 * real time otherwise (a restarted instance writes in a later second).
 	 */
-	static final SteppingClock clock = new SteppingClock();
+	static final MutableClock clock = MutableClock.ticking();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -109,7 +107,7 @@ class TwoInstancesTests {
 	void putOnAKeyLeasedByTheOtherInstanceShouldAnswer409WithTheOwner() throws Exception {
 		send(this.first, "PUT", "/kv/job-42", "first");
 		await().atMost(WAIT).until(() -> "first".equals(send(this.second, "GET", "/kv/job-42", null).body()));
-		clock.step(Duration.ofSeconds(5));
+		clock.advance(Duration.ofSeconds(5));
 		HttpResponse<String> conflict = send(this.second, "PUT", "/kv/job-42", "second");
 		assertThat(conflict.statusCode()).isEqualTo(409);
 		assertThat(conflict.body()).contains(this.first.getBean(SyncSocket.class).id());
@@ -133,7 +131,7 @@ class TwoInstancesTests {
 		assertThat(send(this.first, "PUT", "/kv/feature.x", "off").statusCode()).isEqualTo(200);
 		await().atMost(WAIT).until(() -> "off".equals(send(this.second, "GET", "/kv/feature.x", null).body()));
 
-		clock.step(Duration.ofSeconds(5));
+		clock.advance(Duration.ofSeconds(5));
 		HttpResponse<String> conflict = send(this.second, "PUT", "/kv/feature.x", "second");
 		assertThat(conflict.statusCode()).isEqualTo(409);
 		assertThat(conflict.body()).contains(id);
@@ -253,32 +251,6 @@ class TwoInstancesTests {
 		void onUpdate(SyncKeyUpdatedEvent event) {
 			this.events.add(event);
 			this.threads.add(Thread.currentThread().getName());
-		}
-
-	}
-
-	/** Real time plus steps taken by the test. */
-	static final class SteppingClock extends Clock {
-
-		private volatile Duration offset = Duration.ZERO;
-
-		void step(Duration step) {
-			this.offset = this.offset.plus(step);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.now().plus(this.offset);
 		}
 
 	}

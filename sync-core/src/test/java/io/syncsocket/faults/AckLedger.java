@@ -94,18 +94,19 @@ final class AckLedger {
 	 * @param node the node that acknowledged
 	 * @param kind the write
 	 * @param key its key
-	 * @param reply the node's reply (with {@code owner}, {@code ts},
+	 * @param reply the node's reply (its result with {@code owner}, {@code ts},
 	 * {@code value}/{@code json} or {@code tombstone})
 	 * @param written what the client wrote (for a map value or a delta: the fields), else
 	 * null
 	 * @return the ack, or null for a delete of an absent key (nothing happened)
 	 */
 	synchronized @Nullable Ack record(String node, Kind kind, String key, JsonNode reply, @Nullable JsonNode written) {
-		if (kind == Kind.DELETE && !reply.path("deleted").asBoolean()) {
+		JsonNode result = reply.path("result");
+		if (kind == Kind.DELETE && !result.path("deleted").asBoolean()) {
 			return null;
 		}
-		Version version = new Version(key, reply.path("tombstone").asBoolean() ? null : reply.path("value").asText(),
-				reply.path("owner").asText(), reply.path("ts").asLong(), reply.get("json"));
+		Version version = new Version(key, result.path("tombstone").asBoolean() ? null : result.path("value").asText(),
+				result.path("owner").asText(), result.path("ts").asLong(), result.get("json"));
 		Map<String, JsonNode> fields = new LinkedHashMap<>();
 		if (written != null && written.isObject()) {
 			written.fields().forEachRemaining((field) -> fields.put(field.getKey(), field.getValue()));

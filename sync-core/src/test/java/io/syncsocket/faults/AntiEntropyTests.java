@@ -68,7 +68,7 @@ class AntiEntropyTests {
 	private List<Peer> claimAtOnce(MutableClock clock, SyncSocket a, SyncSocket b) {
 		ToxicProxy proxy = ToxicProxy.to("slow", b.boundAddress().getPort());
 		this.resources.add(proxy);
-		a.connect(NodeProcess.HOST, proxy.port());
+		a.connect(FaultNode.HOST, proxy.port());
 		await().atMost(WAIT).until(() -> b.peers().size() == 1 && a.initialSyncComplete() && b.initialSyncComplete());
 		List<Peer> linked = a.peers();
 		proxy.delay(IN_FLIGHT);

@@ -200,7 +200,7 @@ class ChaosTests {
 		}
 		for (int j = 0; j < js2pNodes; j++) {
 			Slot anchor = java.get((j * javaNodes / Math.max(1, js2pNodes) + 1) % javaNodes);
-			Js2pSlot slot = new Js2pSlot("j" + j, NodeProcess.freePort(), anchor);
+			Js2pSlot slot = new Js2pSlot("j" + j, FaultNode.freePort(), anchor);
 			ToxicProxy proxy = ToxicProxy.to(anchor.name + "->" + slot.name, slot.port);
 			this.js2pProxies.add(proxy);
 			List<Integer> seeds = new ArrayList<>(anchor.spec.seeds());
@@ -385,10 +385,10 @@ class ChaosTests {
 			write = WriteStream.Write.delete("x" + random.nextInt(X_KEYS));
 		}
 		try {
-			NodeProcess node = slot.node();
+			FaultNode node = slot.node();
 			JsonNode reply = switch (write.kind()) {
 				case SET -> node.set(write.key(), write.value());
-				case DELTA -> node.command("delta", "key", write.key(), "delta", write.value());
+				case DELTA -> node.delta(write.key(), write.value());
 				case DELETE -> node.del(write.key());
 			};
 			if (reply.path("ok").asBoolean()) {
@@ -457,7 +457,7 @@ class ChaosTests {
 				for (Slot slot : java) {
 					if (slot.isUp()) {
 						logger.debug("CHAOS     {} history of {}: {}", slot, ack.key(),
-								slot.node().ok("history", "key", ack.key()).path("changes"));
+								slot.node().command("history", Map.of("key", ack.key())).path("changes"));
 					}
 				}
 			}

@@ -58,8 +58,8 @@ class DuplicateLinkTests {
 		int port = acceptor.boundAddress().getPort();
 		ToxicProxy answerDelayed = proxy("answer-delayed", port).delay(Duration.ZERO, SKEW);
 		ToxicProxy helloDelayed = proxy("hello-delayed", port).delay(SKEW, Duration.ZERO);
-		CompletableFuture<?> first = dialer.connectAsync(NodeProcess.HOST, answerDelayed.port());
-		CompletableFuture<?> second = dialer.connectAsync(NodeProcess.HOST, helloDelayed.port());
+		CompletableFuture<?> first = dialer.connectAsync(FaultNode.HOST, answerDelayed.port());
+		CompletableFuture<?> second = dialer.connectAsync(FaultNode.HOST, helloDelayed.port());
 		// writes while the links race: each must reach the other side over whichever link
 		// survives
 		dialer.set("from-dialer", 1);
@@ -84,8 +84,8 @@ class DuplicateLinkTests {
 		SyncSocket b = start("5-b");
 		ToxicProxy toB = proxy("to-b", b.boundAddress().getPort()).delay(Duration.ZERO, SKEW);
 		ToxicProxy toA = proxy("to-a", a.boundAddress().getPort()).delay(Duration.ZERO, SKEW);
-		CompletableFuture<?> ab = a.connectAsync(NodeProcess.HOST, toB.port());
-		CompletableFuture<?> ba = b.connectAsync(NodeProcess.HOST, toA.port());
+		CompletableFuture<?> ab = a.connectAsync(FaultNode.HOST, toB.port());
+		CompletableFuture<?> ba = b.connectAsync(FaultNode.HOST, toA.port());
 		CompletableFuture.allOf(ab, ba).join();
 		a.set("from-a", true);
 		awaitFullMesh(List.of(a, b));
@@ -106,12 +106,12 @@ class DuplicateLinkTests {
 		int port = decider.boundAddress().getPort();
 		ToxicProxy older = proxy("older", port);
 		ToxicProxy newer = proxy("newer", port);
-		other.connect(NodeProcess.HOST, older.port());
+		other.connect(FaultNode.HOST, older.port());
 		awaitFullMesh(List.of(decider, other));
 		java.net.InetSocketAddress olderRemote = decider.peers().get(0).remoteAddress();
 		older.delay(Duration.ZERO, Duration.ofSeconds(3)); // the retired link's end
 															// reaches `other` 3 s late
-		other.connect(NodeProcess.HOST, newer.port());
+		other.connect(FaultNode.HOST, newer.port());
 		await().atMost(WAIT)
 			.until(() -> !decider.peers().isEmpty() && !decider.peers().get(0).remoteAddress().equals(olderRemote));
 		newer.cut();
@@ -128,9 +128,9 @@ class DuplicateLinkTests {
 		SyncSocket a = start(null);
 		SyncSocket b = start(null);
 		SyncSocket c = start(null);
-		b.connect(NodeProcess.HOST, a.boundAddress().getPort());
-		CompletableFuture<?> ca = c.connectAsync(NodeProcess.HOST, a.boundAddress().getPort());
-		CompletableFuture<?> cb = c.connectAsync(NodeProcess.HOST, b.boundAddress().getPort());
+		b.connect(FaultNode.HOST, a.boundAddress().getPort());
+		CompletableFuture<?> ca = c.connectAsync(FaultNode.HOST, a.boundAddress().getPort());
+		CompletableFuture<?> cb = c.connectAsync(FaultNode.HOST, b.boundAddress().getPort());
 		CompletableFuture.allOf(ca, cb).join();
 		awaitFullMesh(List.of(a, b, c));
 	}
@@ -155,7 +155,7 @@ class DuplicateLinkTests {
 					dials.add(dialers.submit(() -> {
 						barrier.await();
 						try {
-							return from.connectAsync(NodeProcess.HOST, to.boundAddress().getPort()).join();
+							return from.connectAsync(FaultNode.HOST, to.boundAddress().getPort()).join();
 						}
 						catch (RuntimeException ex) {
 							throw new AssertionError(

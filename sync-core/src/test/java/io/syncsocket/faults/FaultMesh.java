@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * and following peer lists would dial around the proxies.
  *
  * <p>
- * Not thread-safe: used by the test thread (clients may call the {@link NodeProcess}es).
+ * Not thread-safe: used by the test thread (clients may call the {@link FaultNode}s).
  */
 final class FaultMesh implements AutoCloseable {
 
@@ -42,7 +42,7 @@ final class FaultMesh implements AutoCloseable {
 
 	private final List<String> extraArgs;
 
-	private final List<NodeProcess> finished = new ArrayList<>();
+	private final List<FaultNode> finished = new ArrayList<>();
 
 	FaultMesh(Leasing leasing, String... extraArgs) {
 		this.leasing = leasing;
@@ -57,16 +57,16 @@ final class FaultMesh implements AutoCloseable {
 
 		final String name;
 
-		NodeProcess.Spec spec;
+		FaultNode.Spec spec;
 
-		@Nullable NodeProcess process;
+		@Nullable FaultNode process;
 
-		Slot(String name, NodeProcess.Spec spec) {
+		Slot(String name, FaultNode.Spec spec) {
 			this.name = name;
 			this.spec = spec;
 		}
 
-		NodeProcess node() {
+		FaultNode node() {
 			return Objects.requireNonNull(this.process, () -> this.name + " is not running");
 		}
 
@@ -96,7 +96,7 @@ final class FaultMesh implements AutoCloseable {
 
 	Slot node(String name) {
 		Slot slot = new Slot(name,
-				new NodeProcess.Spec(name, NodeProcess.freePort(), this.leasing, List.of(), null, this.extraArgs));
+				new FaultNode.Spec(name, FaultNode.freePort(), this.leasing, List.of(), null, this.extraArgs));
 		this.slots.add(slot);
 		return slot;
 	}
@@ -114,7 +114,7 @@ final class FaultMesh implements AutoCloseable {
 	/** Starts every node (JVMs launched together) and waits until every link is up. */
 	FaultMesh start() {
 		for (Slot slot : this.slots) {
-			slot.process = NodeProcess.launch(slot.spec);
+			slot.process = FaultNode.launch(slot.spec);
 		}
 		for (Slot slot : this.slots) {
 			slot.node().awaitReady();
@@ -144,7 +144,7 @@ final class FaultMesh implements AutoCloseable {
 
 	/** SIGKILL. */
 	void kill(Slot slot) {
-		NodeProcess process = slot.node();
+		FaultNode process = slot.node();
 		process.kill();
 		this.finished.add(process);
 		slot.process = null;
@@ -153,11 +153,11 @@ final class FaultMesh implements AutoCloseable {
 	/**
 	 * A new process on the same port (new node id unless the spec fixes one), waited for.
 	 */
-	NodeProcess restart(Slot slot) {
+	FaultNode restart(Slot slot) {
 		if (slot.process != null) {
 			throw new IllegalStateException(slot + " is still running");
 		}
-		slot.process = NodeProcess.start(slot.spec);
+		slot.process = FaultNode.start(slot.spec);
 		return slot.process;
 	}
 
@@ -166,14 +166,14 @@ final class FaultMesh implements AutoCloseable {
 		if (slot.process != null) {
 			throw new IllegalStateException(slot + " is still running");
 		}
-		slot.process = NodeProcess.launch(slot.spec);
+		slot.process = FaultNode.launch(slot.spec);
 	}
 
 	/** Launches every stopped node and waits until all are ready. */
 	void restartAllDown() {
 		for (Slot slot : this.slots) {
 			if (slot.process == null) {
-				slot.process = NodeProcess.launch(slot.spec);
+				slot.process = FaultNode.launch(slot.spec);
 			}
 		}
 		for (Slot slot : this.slots) {

@@ -1,380 +1,283 @@
 package io.syncsocket.faults;
 
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.syncsocket.LeaseHeldException;
 import io.syncsocket.Leasing;
-import io.syncsocket.Metatuple;
-import io.syncsocket.Peer;
-import io.syncsocket.SyncEntry;
-import io.syncsocket.SyncEvent;
-import io.syncsocket.SyncListener;
-import io.syncsocket.SyncOptions;
-import io.syncsocket.SyncSocket;
-import io.syncsocket.SyncSocketException;
-import io.syncsocket.ValueTypeException;
-import io.syncsocket.internal.wire.Msgpack;
+import io.syncsocket.faults.Versions.Snapshot;
+import io.syncsocket.testkit.ChildNode;
+import io.syncsocket.testkit.JavaNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code main} of one syncsocket node in its own JVM, for the fault tests: started by
- * {@link NodeProcess}, it runs a single {@link SyncSocket} and obeys one JSON command per
- * stdin line, answering each with exactly one JSON line on stdout.
- *
- * <pre>
- * args:    --name N [--bind A] --port P --leasing ON|OFF|JS2P_DEFAULT [--seed host:port]... [--node-id ID]
- *          [--seed-retry-ms initial,max] [--handshake-timeout-ms T] [--stall-timeout-ms T]
- * ready:   {"event":"ready","id":"..","port":P}
- * command: {"id":N,"cmd":"set","key":"k","value":&lt;json&gt;}       value: string, integer or object
- *          {"id":N,"cmd":"del","key":"k"}
- *          {"id":N,"cmd":"delta","key":"k","delta":{..}}
- *          {"id":N,"cmd":"items"} | {"cmd":"peers"} | {"cmd":"stats"} | {"cmd":"close"}
- * reply:   {"reply":N,"ok":true,...} or {"reply":N,"ok":false,"error":"lease|type|..","message":".."}
- * </pre>
+ * One syncsocket node in its own JVM as the fault tests see it: a {@link JavaNode} that
+ * records its writes ({@code --record true}), started through {@link ChildNode} with the
+ * test's class path, and killed with SIGKILL or closed. A restart is a new
+ * {@code FaultNode} from the same {@link Spec}: same port, and a new node id unless the
+ * spec fixes one.
  *
  * <p>
- * A write's reply is sent after the socket call returned, i.e. once the write is applied
- * locally and its broadcast handed to the links: that is "acknowledged to a client". It
- * carries the version that write created ({@code owner}, {@code ts}, {@code value} as
- * msgpack hex, or {@code tombstone} for a delete), taken from the local {@link SyncEvent}
- * of the call (listener deliveries are queued in commit order, so the node waits for that
- * event), so that a remote change arriving right after it cannot be mistaken for it. A
- * delete is made with {@code pop(key, fallback)}, the same operation as {@code del} that
- * also tells whether the key existed. {@code {"cmd":"history","key":"k"}} lists the last
- * changes of a key (diagnostics).
- *
- * <p>
- * stdout is reserved for the protocol: {@code System.out} is pointed at stderr before any
- * logging starts. When stdin closes (the test JVM went away) the node closes and exits.
+ * Waits as {@link ChildNode}'s defaults: 30 s for start-up, 10 s per command, 5 s for
+ * exit. The child's log goes to {@code target/fault-logs/<name>-<n>.log};
+ * {@link #leakReports()} scans it for Netty leak reports (children run with leak
+ * detection on paranoid too). Thread-safe.
  */
-public final class FaultNode {
+final class FaultNode implements AutoCloseable {
 
-	private static final ObjectMapper mapper = new ObjectMapper();
+	static final String HOST = ChildNode.HOST;
 
-	private final PrintStream protocol;
+	private static final Path LOG_DIR = Paths.get("target", "fault-logs");
 
-	private final SyncSocket socket;
+	private static final AtomicInteger starts = new AtomicInteger();
 
-	/**
-	 * Changes made by calls on this socket, in commit order. Listener deliveries are
-	 * queued, so the event of a write may arrive after the call returned: each write
-	 * waits for its own.
-	 */
-	private final java.util.concurrent.BlockingQueue<SyncEvent> localEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+	private final Spec spec;
 
-	private static final Object ABSENT = new Object();
+	private final ChildNode child;
 
-	/**
-	 * Per key, the last changes this node applied (type, origin, metadata), for
-	 * diagnostics.
-	 */
-	private final Map<String, java.util.Deque<String>> history = new ConcurrentHashMap<>();
-
-	/**
-	 * Per key, the newest deletion this node applied (any origin): what it knows was
-	 * deleted.
-	 */
-	private final Map<String, Metatuple> deletions = new ConcurrentHashMap<>();
-
-	private FaultNode(PrintStream protocol, SyncSocket socket) {
-		this.protocol = protocol;
-		this.socket = socket;
+	private FaultNode(Spec spec, ChildNode child) {
+		this.spec = spec;
+		this.child = child;
 	}
 
-	public static void main(String[] args) throws IOException {
-		PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-		System.setOut(System.err); // logback's console appender must not write into the
-									// protocol
-		Map<String, List<String>> options = parse(args);
-		SyncSocket socket = startSocket(options, protocol);
-		FaultNode node = new FaultNode(protocol, socket);
-		node.run();
+	/**
+	 * What to start.
+	 *
+	 * @param name a name for logs and thread names
+	 * @param port the fixed port (see {@link #freePort()})
+	 * @param leasing the leasing mode
+	 * @param seeds ports on {@link #HOST} to dial and re-dial (usually proxies)
+	 * @param nodeId a fixed node id, or null for a fresh derived one per start
+	 * @param extraArgs further {@code --name value} pairs for {@link JavaNode}
+	 * @param jvmArgs further options for the child JVM (system properties)
+	 */
+	record Spec(String name, int port, Leasing leasing, List<Integer> seeds, @Nullable String nodeId,
+			List<String> extraArgs, List<String> jvmArgs) {
+
+		Spec {
+			seeds = List.copyOf(seeds);
+			extraArgs = List.copyOf(extraArgs);
+			jvmArgs = List.copyOf(jvmArgs);
+		}
+
+		Spec(String name, int port, Leasing leasing, List<Integer> seeds, @Nullable String nodeId,
+				List<String> extraArgs) {
+			this(name, port, leasing, seeds, nodeId, extraArgs, List.of());
+		}
+
+		Spec withSeeds(List<Integer> seeds) {
+			return new Spec(this.name, this.port, this.leasing, seeds, this.nodeId, this.extraArgs, this.jvmArgs);
+		}
+
+		Spec withNodeId(@Nullable String nodeId) {
+			return new Spec(this.name, this.port, this.leasing, this.seeds, nodeId, this.extraArgs, this.jvmArgs);
+		}
+
 	}
 
-	private static SyncSocket startSocket(Map<String, List<String>> options, PrintStream protocol) {
-		String name = String.valueOf(single(options, "name", "fault-node"));
-		String bind = String.valueOf(single(options, "bind", NodeProcess.HOST));
-		int port = Integer.parseInt(String.valueOf(single(options, "port", "0")));
-		Leasing leasing = Leasing.valueOf(String.valueOf(single(options, "leasing", "OFF")));
-		String nodeId = single(options, "node-id", null);
-		String[] retry = String.valueOf(single(options, "seed-retry-ms", "200,2000")).split(",");
-		Duration handshakeTimeout = Duration
-			.ofMillis(Long.parseLong(String.valueOf(single(options, "handshake-timeout-ms", "5000"))));
-		Duration stallTimeout = Duration
-			.ofMillis(Long.parseLong(String.valueOf(single(options, "stall-timeout-ms", "60000"))));
-		List<String> seeds = options.getOrDefault("seed", List.of());
-		SyncOptions syncOptions = SyncOptions.builder()
-			.leasing(leasing)
-			.mesh((mesh) -> mesh.name(name)
-				.bindAddress(bind)
-				.port(port)
-				.nodeId(nodeId)
-				.seeds(seeds.toArray(String[]::new))
-				.seedRetry(Duration.ofMillis(Long.parseLong(retry[0])), Duration.ofMillis(Long.parseLong(retry[1])))
-				// only the seed links (through the tests' proxies) may exist: no
-				// peer-list following
-				.maxOutgoing(0)
-				.ioThreads(1)
-				.handshakeTimeout(handshakeTimeout)
-				.stallTimeout(stallTimeout))
-			.build();
-		// A restart binds the port of the killed process; the kernel may need a moment to
-		// free it.
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (true) {
-			SyncSocket socket = new SyncSocket(syncOptions);
-			try {
-				return socket.start();
-			}
-			catch (SyncSocketException ex) {
-				socket.close();
-				if (System.nanoTime() - deadline > 0) {
-					emit(protocol, mapper.createObjectNode().put("event", "error").put("message", String.valueOf(ex)));
-					System.exit(1);
-				}
-				java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // retry
-																									// pace,
-																									// not
-																									// synchronisation
-			}
+	/** A port that was free a moment ago, to bind and re-bind on restarts. */
+	static int freePort() {
+		return ChildNode.freePort();
+	}
+
+	/**
+	 * Launches the JVM and returns at once; see {@link #awaitReady()}. The fault tests'
+	 * settings come first, so {@link Spec#extraArgs()} can override them: only the seed
+	 * links (through the tests' proxies) may exist, so no peer-list following
+	 * ({@code --max-outgoing 0}).
+	 */
+	static FaultNode launch(Spec spec) {
+		List<String> command = new ArrayList<>(
+				List.of(ChildNode.javaExecutable(), "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
+						"-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Dio.netty.leakDetection.level=paranoid"));
+		command.addAll(spec.jvmArgs());
+		command.addAll(List.of("-cp", ClassPathSnapshot.classPath(), JavaNode.class.getName(), "--record", "true",
+				"--name", spec.name(), "--port", Integer.toString(spec.port()), "--leasing", spec.leasing().name(),
+				"--seed-retry-ms", "200,2000", "--handshake-timeout-ms", "5000", "--stall-timeout-ms", "60000",
+				"--max-outgoing", "0", "--io-threads", "1"));
+		for (int seed : spec.seeds()) {
+			command.add("--seed");
+			command.add(HOST + ":" + seed);
+		}
+		if (spec.nodeId() != null) {
+			command.add("--node-id");
+			command.add(spec.nodeId());
+		}
+		command.addAll(spec.extraArgs());
+		Path log = LOG_DIR.resolve(spec.name() + "-" + starts.incrementAndGet() + ".log");
+		return new FaultNode(spec, ChildNode.launch(new ChildNode.Launch(spec.name(), command, log)));
+	}
+
+	/** Launches the JVM and waits until its socket is bound. */
+	static FaultNode start(Spec spec) {
+		FaultNode node = launch(spec);
+		try {
+			return node.awaitReady();
+		}
+		catch (RuntimeException | Error ex) {
+			node.kill();
+			throw ex;
 		}
 	}
 
-	private void run() throws IOException {
-		this.socket.addSyncListener(new SyncListener() {
-			@Override
-			public void onUpdate(SyncEvent event) {
-				remember(event);
-				if (event.origin() == SyncEvent.Origin.LOCAL) {
-					FaultNode.this.localEvents.add(event);
-				}
-			}
-
-			@Override
-			public void onDelete(SyncEvent event) {
-				remember(event);
-				FaultNode.this.deletions.merge(event.key(), event.meta(),
-						(old, fresh) -> (Versions.compareMeta(fresh, old) > 0) ? fresh : old);
-				if (event.origin() == SyncEvent.Origin.LOCAL) {
-					FaultNode.this.localEvents.add(event);
-				}
-			}
-		});
-		emit(this.protocol,
-				mapper.createObjectNode()
-					.put("event", "ready")
-					.put("id", this.socket.id())
-					.put("port", this.socket.boundAddress().getPort()));
-		BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-		String line;
-		while ((line = stdin.readLine()) != null) {
-			if (line.isBlank()) {
-				continue;
-			}
-			JsonNode command = mapper.readTree(line);
-			ObjectNode reply = mapper.createObjectNode().put("reply", command.path("id").asLong());
-			boolean close = "close".equals(command.path("cmd").asText());
-			try {
-				execute(command, reply);
-				reply.put("ok", true);
-			}
-			catch (LeaseHeldException ex) {
-				reply.put("ok", false).put("error", "lease").put("message", ex.getMessage());
-			}
-			catch (ValueTypeException ex) {
-				reply.put("ok", false).put("error", "type").put("message", ex.getMessage());
-			}
-			catch (RuntimeException ex) {
-				reply.put("ok", false)
-					.put("error", ex.getClass().getSimpleName())
-					.put("message", String.valueOf(ex.getMessage()));
-			}
-			if (close) {
-				this.socket.close();
-				emit(this.protocol, reply);
-				System.exit(0);
-			}
-			emit(this.protocol, reply);
-		}
-		this.socket.close();
-		System.exit(0);
+	FaultNode awaitReady() {
+		this.child.awaitReady();
+		return this;
 	}
 
-	private void remember(SyncEvent event) {
-		java.util.Deque<String> changes = this.history.computeIfAbsent(event.key(),
-				(key) -> new java.util.ArrayDeque<>());
-		synchronized (changes) {
-			if (changes.size() == 20) {
-				changes.removeFirst();
-			}
-			Object value = event.value();
-			changes.addLast(event.type() + " " + event.origin() + " " + Versions.abbreviate(event.meta().owner()) + "@"
-					+ event.meta().timestamp() + ((value != null) ? " " + json(value) : ""));
-		}
+	boolean isReady() {
+		return this.child.isReady();
 	}
 
-	private void execute(JsonNode command, ObjectNode reply) {
-		String key = command.path("key").asText();
-		switch (command.path("cmd").asText()) {
-			case "set" -> {
-				this.socket.set(key, javaValue(command.path("value")));
-				version(reply, localEvent(key));
+	Spec spec() {
+		return this.spec;
+	}
+
+	String name() {
+		return this.spec.name();
+	}
+
+	int port() {
+		return this.spec.port();
+	}
+
+	/** The node id this process runs with (after {@link #awaitReady()}). */
+	String id() {
+		return this.child.id();
+	}
+
+	// ------------------------------------------------------------------ commands
+
+	/** A command's result; fails unless the reply says {@code ok}. */
+	JsonNode command(String cmd, Map<String, ?> args) {
+		return this.child.command(cmd, args);
+	}
+
+	/**
+	 * {@code set}: the reply, ok with the created version as its result, or an error such
+	 * as {@code lease}.
+	 */
+	JsonNode set(String key, Object value) {
+		return this.child.tryCommand("set", Map.of("key", key, "value", value));
+	}
+
+	JsonNode del(String key) {
+		return this.child.tryCommand("del", Map.of("key", key));
+	}
+
+	JsonNode delta(String key, Object delta) {
+		return this.child.tryCommand("delta", Map.of("key", key, "delta", delta));
+	}
+
+	Snapshot snapshot() {
+		return Snapshot.parse(name(), this.child.command("snapshot"));
+	}
+
+	/** The ids of the handshaken peers. */
+	List<String> peerIds() {
+		List<String> ids = new ArrayList<>();
+		this.child.command("peers").forEach((peer) -> ids.add(peer.path("id").asText()));
+		return ids;
+	}
+
+	boolean initialSyncComplete() {
+		return this.child.command("status").path("initialSyncComplete").asBoolean();
+	}
+
+	// ------------------------------------------------------------------ ending
+
+	/** SIGKILL, and wait for the exit. Idempotent. */
+	void kill() {
+		this.child.kill();
+	}
+
+	/** Asks the node to close and exit; kills it if it has not within 5 s. Idempotent. */
+	@Override
+	public void close() {
+		this.child.close();
+	}
+
+	/** Netty leak reports in this process's log. */
+	List<String> leakReports() {
+		return this.child.logLines("LEAK:");
+	}
+
+	@Override
+	public String toString() {
+		return this.child.toString();
+	}
+
+	/**
+	 * The test class path for the children, with its directories ({@code target/classes},
+	 * {@code target/test-classes}) copied once per test JVM: a build running in the same
+	 * checkout (another module, an IDE) rewrites those directories, and a child JVM
+	 * started in that moment would miss classes.
+	 */
+	private static final class ClassPathSnapshot {
+
+		private static final String CLASS_PATH = snapshot();
+
+		static String classPath() {
+			return CLASS_PATH;
+		}
+
+		private static String snapshot() {
+			// surefire's manifest-only jar hides the entries in its Class-Path; surefire
+			// also sets this property
+			String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+			Path copies = Paths.get("target", "fault-classpath", Long.toString(ProcessHandle.current().pid()));
+			List<String> entries = new ArrayList<>();
+			int n = 0;
+			for (String entry : classPath.split(File.pathSeparator)) {
+				Path path = Paths.get(entry);
+				if (!Files.isDirectory(path)) {
+					entries.add(entry);
+					continue;
+				}
+				Path copy = copies.resolve(Integer.toString(n++));
+				copyTree(path, copy);
+				entries.add(copy.toAbsolutePath().toString());
 			}
-			case "delta" -> {
-				@SuppressWarnings("unchecked")
-				Map<String, ?> delta = mapper.convertValue(command.path("delta"), LinkedHashMap.class);
-				this.socket.applyDelta(key, delta);
-				version(reply, localEvent(key));
-			}
-			case "del" -> {
-				// pop is del that also tells whether something was deleted (and so
-				// whether an event follows)
-				boolean deleted = this.socket.pop(key, ABSENT) != ABSENT;
-				reply.put("deleted", deleted);
-				if (deleted) {
-					version(reply, localEvent(key));
+			String result = String.join(File.pathSeparator, entries);
+			for (Class<?> needed : List.of(JavaNode.class, io.syncsocket.SyncSocket.class,
+					io.syncsocket.LeaseHeldException.class)) {
+				String resource = needed.getName().replace('.', '/') + ".class";
+				boolean found = entries.stream().anyMatch((e) -> Files.isRegularFile(Paths.get(e).resolve(resource)));
+				if (!found) {
+					throw new IllegalStateException(
+							"class path snapshot misses " + resource + " (a build was running?)");
 				}
 			}
-			case "items" -> {
-				ArrayNode entries = reply.putArray("entries");
-				for (SyncEntry entry : this.socket.items()) {
-					entries.addObject()
-						.put("k", entry.key())
-						.put("v", HexFormat.of().formatHex(Msgpack.encode(entry.value())))
-						.put("o", entry.meta().owner())
-						.put("t", entry.meta().timestamp())
-						.set("j", json(entry.value()));
-				}
-				ArrayNode deleted = reply.putArray("deleted");
-				this.deletions.forEach((deletedKey, meta) -> deleted.addObject()
-					.put("k", deletedKey)
-					.put("o", meta.owner())
-					.put("t", meta.timestamp()));
-			}
-			case "history" -> {
-				ArrayNode changes = reply.putArray("changes");
-				java.util.Deque<String> recorded = this.history.get(key);
-				if (recorded != null) {
-					synchronized (recorded) {
-						recorded.forEach(changes::add);
+			return result;
+		}
+
+		private static void copyTree(Path from, Path to) {
+			try (Stream<Path> files = Files.walk(from)) {
+				for (Path file : (Iterable<Path>) files::iterator) {
+					Path target = to.resolve(from.relativize(file).toString());
+					if (Files.isDirectory(file)) {
+						Files.createDirectories(target);
+					}
+					else {
+						Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
 					}
 				}
 			}
-			case "peers" -> {
-				ArrayNode peers = reply.putArray("peers");
-				for (Peer peer : this.socket.peers()) {
-					peers.addObject().put("id", peer.id()).put("dialect", peer.dialect().name());
-				}
-				reply.put("initialSyncComplete", this.socket.initialSyncComplete());
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not copy " + from + " for the node processes", ex);
 			}
-			case "stats" ->
-				reply.put("stats", this.socket.stats().toString()).put("syncStats", this.socket.syncStats().toString());
-			case "close" -> {
-				// handled by the caller
-			}
-			default -> throw new IllegalArgumentException("unknown command '" + command.path("cmd").asText() + "'");
 		}
-	}
 
-	/**
-	 * The event of the write just made (bounded wait: deliveries are queued in commit
-	 * order).
-	 */
-	private SyncEvent localEvent(String key) {
-		try {
-			SyncEvent event = this.localEvents.poll(10, java.util.concurrent.TimeUnit.SECONDS);
-			if (event == null || !event.key().equals(key)) {
-				throw new IllegalStateException("expected the local event of '" + key + "', got " + event);
-			}
-			return event;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", ex);
-		}
-	}
-
-	private static void version(ObjectNode reply, SyncEvent event) {
-		reply.put("owner", event.meta().owner()).put("ts", event.meta().timestamp());
-		Object value = event.value();
-		if (value == null) {
-			reply.put("tombstone", true);
-		}
-		else {
-			reply.put("value", HexFormat.of().formatHex(Msgpack.encode(value))).set("json", json(value));
-		}
-	}
-
-	private static Object javaValue(JsonNode value) {
-		if (value.isTextual()) {
-			return value.asText();
-		}
-		if (value.isIntegralNumber()) {
-			return value.asLong();
-		}
-		if (value.isObject()) {
-			return mapper.convertValue(value, LinkedHashMap.class);
-		}
-		throw new IllegalArgumentException("value: " + value + " (expected: a string, an integer or an object)");
-	}
-
-	/** A JSON view of a value: maps with text keys, bin as hex. */
-	private static JsonNode json(@Nullable Object value) {
-		if (value instanceof byte[] bytes) {
-			return mapper.getNodeFactory().textNode(HexFormat.of().formatHex(bytes));
-		}
-		if (value instanceof Map<?, ?> map) {
-			ObjectNode node = mapper.createObjectNode();
-			map.forEach((k, v) -> node
-				.set((k instanceof byte[] b) ? new String(b, StandardCharsets.UTF_8) : String.valueOf(k), json(v)));
-			return node;
-		}
-		if (value instanceof List<?> list) {
-			ArrayNode node = mapper.createArrayNode();
-			list.forEach((v) -> node.add(json(v)));
-			return node;
-		}
-		return mapper.valueToTree(value);
-	}
-
-	private static void emit(PrintStream out, JsonNode line) {
-		synchronized (out) {
-			out.println(line.toString());
-			out.flush();
-		}
-	}
-
-	private static Map<String, List<String>> parse(String[] args) {
-		Map<String, List<String>> options = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i += 2) {
-			if (!args[i].startsWith("--") || i + 1 >= args.length) {
-				throw new IllegalArgumentException("bad argument '" + args[i] + "' (expected: --name value)");
-			}
-			options.computeIfAbsent(args[i].substring(2), (k) -> new ArrayList<>()).add(args[i + 1]);
-		}
-		return options;
-	}
-
-	private static @Nullable String single(Map<String, List<String>> options, String name, @Nullable String fallback) {
-		List<String> values = options.get(name);
-		return (values == null || values.isEmpty()) ? fallback : values.get(values.size() - 1);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.syncsocket.faults;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncsocket.Leasing;
@@ -117,7 +118,7 @@ class KillRestartTests {
 		b.spec = b.spec.withNodeId("fault-b-" + b.spec.port());
 		mesh.link(b, a);
 		mesh.start();
-		long written = b.node().ok("set", "key", "lease/1", "value", "v1").path("ts").asLong();
+		long written = b.node().command("set", Map.of("key", "lease/1", "value", "v1")).path("ts").asLong();
 		await().atMost(WAIT).until(() -> a.node().snapshot().entries().containsKey("lease/1"));
 		// in the second of the write the smaller id may still take the key (PROTOCOL.md
 		// §7.4 rule 5)
@@ -131,7 +132,7 @@ class KillRestartTests {
 		assertThat(b.node().snapshot().entries().get("lease/1").owner()).isEqualTo("fault-b-" + b.spec.port());
 		JsonNode rewrite = b.node().set("lease/1", "v2");
 		assertThat(rewrite.path("ok").asBoolean()).as("same id after restart: its own lease (%s)", rewrite).isTrue();
-		awaitSecondAfter(rewrite.path("ts").asLong());
+		awaitSecondAfter(rewrite.path("result").path("ts").asLong());
 		assertThat(a.node().set("lease/1", "a2").path("error").asText()).isEqualTo("lease");
 		mesh.awaitIdentical();
 
@@ -158,7 +159,7 @@ class KillRestartTests {
 	@Test
 	void killedJs2pNodeShouldReceiveTheFullStateWhenRestarted() {
 		Js2pNode.assumeAvailable();
-		int js2pPort = NodeProcess.freePort();
+		int js2pPort = FaultNode.freePort();
 		Js2pNode.Options js2pOptions = Js2pNode.Options.sync().withLeasing(Js2pNode.Leasing.FALSE).withPort(js2pPort);
 		Js2pNode first = closeLater(Js2pNode.start(js2pOptions));
 		FaultMesh mesh = mesh(Leasing.OFF); // sync0, as js2p with leasing false
@@ -201,8 +202,8 @@ class KillRestartTests {
 		await().atMost(Duration.ofSeconds(3)).until(() -> System.currentTimeMillis() / 1000 > second);
 	}
 
-	private static void awaitInitialSync(NodeProcess node) {
-		await().atMost(WAIT).until(() -> node.ok("peers").path("initialSyncComplete").asBoolean());
+	private static void awaitInitialSync(FaultNode node) {
+		await().atMost(WAIT).until(() -> node.initialSyncComplete());
 	}
 
 	/**

@@ -93,7 +93,8 @@ class NetworkFaultTests {
 		phase1.add(write(a, WriteStream.Write.delete("z1")));
 		phase1.add(write(a, WriteStream.Write.set("only-a", 1)));
 		phase1.add(write(c, WriteStream.Write.delta("only-c", Map.of("f", 1))));
-		awaitSecondAfter(phase1.stream().mapToLong((ack) -> ack.path("ts").asLong()).max().orElseThrow());
+		awaitSecondAfter(
+				phase1.stream().mapToLong((ack) -> ack.path("result").path("ts").asLong()).max().orElseThrow());
 
 		// phase 2, a later second: each side overwrites the other side's half; c deletes
 		// z0, sets z1
@@ -250,13 +251,14 @@ class NetworkFaultTests {
 			java.util.function.Function<String, WriteStream.Write> write) {
 		for (int attempt = 0; attempt < 5; attempt++) {
 			String key = "cross-" + write.apply("k").kind() + "-" + attempt;
-			long initial = write(third, WriteStream.Write.set(key, java.util.Map.of("initial", attempt))).path("ts")
+			long initial = write(third, WriteStream.Write.set(key, java.util.Map.of("initial", attempt))).path("result")
+				.path("ts")
 				.asLong();
 			mesh.awaitIdentical();
 			awaitSecondAfter(initial);
 			JsonNode deleted = write(deleter, WriteStream.Write.delete(key));
 			JsonNode written = write(setter, write.apply(key));
-			if (deleted.path("ts").asLong() == written.path("ts").asLong()) {
+			if (deleted.path("result").path("ts").asLong() == written.path("result").path("ts").asLong()) {
 				return key;
 			}
 		}
@@ -264,10 +266,10 @@ class NetworkFaultTests {
 	}
 
 	private JsonNode write(Slot slot, WriteStream.Write write) {
-		NodeProcess node = slot.node();
+		FaultNode node = slot.node();
 		JsonNode reply = switch (write.kind()) {
 			case SET -> node.set(write.key(), write.value());
-			case DELTA -> node.command("delta", "key", write.key(), "delta", write.value());
+			case DELTA -> node.delta(write.key(), write.value());
 			case DELETE -> node.del(write.key());
 		};
 		assertThat(reply.path("ok").asBoolean()).as("%s on %s: %s", write, slot, reply).isTrue();

@@ -39,7 +39,7 @@ class SeedRedialTests {
 			ToxicProxy proxy = ToxicProxy.to("seed" + i, target.boundAddress().getPort()).cut();
 			this.resources.add(proxy);
 			proxies.add(proxy);
-			seeds.add(NodeProcess.HOST + ":" + proxy.port());
+			seeds.add(FaultNode.HOST + ":" + proxy.port());
 		}
 		SyncSocket dialer = start(new SyncSocket(SyncOptions.builder()
 			.leasing(Leasing.OFF)

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Seeds given as one name with several addresses (a Kubernetes headless service, a DNS
- * round robin): every node is in its own JVM ({@link NodeProcess}), bound to its own
+ * round robin): every node is in its own JVM ({@link FaultNode}), bound to its own
  * loopback address on one shared port, and resolves the name through its own hosts file
  * ({@code -Djdk.net.hosts.file}, read once per JVM), which lists that node's address
  * first. The hosts file is re-read on every look-up because the children run without an
@@ -37,14 +37,14 @@ class SeedResolutionTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private final List<NodeProcess> nodes = new ArrayList<>();
+	private final List<FaultNode> nodes = new ArrayList<>();
 
 	@TempDir
 	Path hostsFiles;
 
 	@AfterEach
 	void close() {
-		for (NodeProcess node : this.nodes) {
+		for (FaultNode node : this.nodes) {
 			node.close();
 		}
 	}
@@ -53,7 +53,7 @@ class SeedResolutionTests {
 	void nodesSeededWithOneNameOfSeveralAddressesShouldAllConnect() {
 		int port = freePort("127.0.0.2");
 		List<String> addresses = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
-		List<NodeProcess> started = new ArrayList<>();
+		List<FaultNode> started = new ArrayList<>();
 		for (String own : addresses) {
 			// this node's own address first: the first record used to make the seed "this
 			// node" for good
@@ -64,10 +64,10 @@ class SeedResolutionTests {
 			writeHosts(hosts, records);
 			started.add(launch("dns-" + own, own, port, hosts));
 		}
-		started.forEach(NodeProcess::awaitReady);
+		started.forEach(FaultNode::awaitReady);
 		await().atMost(WAIT).untilAsserted(() -> {
-			for (NodeProcess node : started) {
-				List<String> others = started.stream().filter((other) -> other != node).map(NodeProcess::id).toList();
+			for (FaultNode node : started) {
+				List<String> others = started.stream().filter((other) -> other != node).map(FaultNode::id).toList();
 				assertThat(node.peerIds()).as("peers of %s", node).containsExactlyInAnyOrderElementsOf(others);
 			}
 		});
@@ -78,16 +78,16 @@ class SeedResolutionTests {
 		int port = freePort("127.0.0.2");
 		Path hosts = this.hostsFiles.resolve("hosts");
 		writeHosts(hosts, List.of("127.0.0.2"));
-		NodeProcess seeded = launch("dns-seeded", "127.0.0.2", port, hosts).awaitReady();
+		FaultNode seeded = launch("dns-seeded", "127.0.0.2", port, hosts).awaitReady();
 		// not among the records yet, and dialing nobody itself
-		NodeProcess joining = launch("dns-joining", "127.0.0.3", port, null).awaitReady();
+		FaultNode joining = launch("dns-joining", "127.0.0.3", port, null).awaitReady();
 		assertThat(seeded.peerIds()).isEmpty();
 		// a new pod behind the name: found by a later look-up, although the name's only
 		// record was this node
 		writeHosts(hosts, List.of("127.0.0.2", "127.0.0.3"));
 		await().atMost(WAIT).untilAsserted(() -> assertThat(seeded.peerIds()).containsExactly(joining.id()));
 		// a replaced pod: the old address is gone, the new one is dialed
-		NodeProcess replacement = launch("dns-replacement", "127.0.0.4", port, null).awaitReady();
+		FaultNode replacement = launch("dns-replacement", "127.0.0.4", port, null).awaitReady();
 		writeHosts(hosts, List.of("127.0.0.4", "127.0.0.2"));
 		joining.kill();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(seeded.peerIds()).containsExactly(replacement.id()));
@@ -97,7 +97,7 @@ class SeedResolutionTests {
 	 * A node bound to {@code address} on {@code port}, seeded with {@link #SEED_NAME}
 	 * resolved through {@code hosts} (no seed if null).
 	 */
-	private NodeProcess launch(String name, String address, int port, @Nullable Path hosts) {
+	private FaultNode launch(String name, String address, int port, @Nullable Path hosts) {
 		List<String> args = new ArrayList<>(List.of("--bind", address));
 		List<String> jvmArgs = new ArrayList<>();
 		if (hosts != null) {
@@ -106,8 +106,7 @@ class SeedResolutionTests {
 					// no address cache: every look-up reads the hosts file as it is now
 					"-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0"));
 		}
-		NodeProcess node = NodeProcess
-			.launch(new NodeProcess.Spec(name, port, Leasing.OFF, List.of(), null, args, jvmArgs));
+		FaultNode node = FaultNode.launch(new FaultNode.Spec(name, port, Leasing.OFF, List.of(), null, args, jvmArgs));
 		this.nodes.add(node);
 		return node;
 	}

@@ -86,7 +86,7 @@ final class ToxicProxy implements AutoCloseable {
 		this.name = name;
 		this.targetPort = targetPort;
 		try {
-			this.server = new ServerSocket(0, 50, InetAddress.getByName(NodeProcess.HOST));
+			this.server = new ServerSocket(0, 50, InetAddress.getByName(FaultNode.HOST));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -243,7 +243,7 @@ final class ToxicProxy implements AutoCloseable {
 					upstream = new Socket();
 					upstream.setTcpNoDelay(true);
 					try {
-						upstream.connect(new InetSocketAddress(NodeProcess.HOST, this.targetPort), 2000);
+						upstream.connect(new InetSocketAddress(FaultNode.HOST, this.targetPort), 2000);
 					}
 					catch (IOException ex) {
 						// the node is down: the dialer sees its link close, as with a

@@ -37,7 +37,7 @@ class ToxicProxyTests {
 
 	@BeforeEach
 	void startEcho() throws IOException {
-		this.echo = new ServerSocket(0, 50, InetAddress.getByName(NodeProcess.HOST));
+		this.echo = new ServerSocket(0, 50, InetAddress.getByName(FaultNode.HOST));
 		Thread acceptor = new Thread(() -> {
 			while (!this.echo.isClosed()) {
 				try {
@@ -137,7 +137,7 @@ class ToxicProxyTests {
 	}
 
 	private Socket connect() throws IOException {
-		Socket socket = new Socket(NodeProcess.HOST, this.proxy.port());
+		Socket socket = new Socket(FaultNode.HOST, this.proxy.port());
 		socket.setSoTimeout((int) WAIT.toMillis());
 		this.clients.add(socket);
 		return socket;

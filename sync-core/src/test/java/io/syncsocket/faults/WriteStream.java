@@ -47,7 +47,7 @@ final class WriteStream implements AutoCloseable {
 
 	}
 
-	private final Supplier<NodeProcess> node;
+	private final Supplier<FaultNode> node;
 
 	private final AckLedger ledger;
 
@@ -68,7 +68,7 @@ final class WriteStream implements AutoCloseable {
 	 * @param node the node to write to (looked up for each write, so a slot's restarted
 	 * process is used)
 	 */
-	WriteStream(String name, Supplier<NodeProcess> node, AckLedger ledger, IntFunction<Write> writes) {
+	WriteStream(String name, Supplier<FaultNode> node, AckLedger ledger, IntFunction<Write> writes) {
 		this.node = node;
 		this.ledger = ledger;
 		this.writes = writes;
@@ -85,10 +85,10 @@ final class WriteStream implements AutoCloseable {
 		for (int i = 0; !this.stopped; i++) {
 			Write write = this.writes.apply(i);
 			try {
-				NodeProcess target = this.node.get();
+				FaultNode target = this.node.get();
 				JsonNode reply = switch (write.kind()) {
 					case SET -> target.set(write.key(), Objects.requireNonNull(write.value()));
-					case DELTA -> target.command("delta", "key", write.key(), "delta", write.value());
+					case DELTA -> target.delta(write.key(), write.value());
 					case DELETE -> target.del(write.key());
 				};
 				if (reply.path("ok").asBoolean()) {

@@ -1,21 +1,13 @@
 package io.syncsocket.interop;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,23 +15,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncsocket.testkit.ChildNode;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -51,12 +35,11 @@ import org.slf4j.LoggerFactory;
  * interop tests of syncsocket against the reference implementation (PROTOCOL.md §11.1).
  *
  * <p>
- * The node is the fixture {@code interop/js2p/driver.js}: it listens on
- * {@code 127.0.0.1}, takes one JSON command per line on stdin and prints one JSON line
- * per reply or js2p event on stdout (the line protocol is described in
- * {@code interop/js2p/README.md}). Values cross the boundary as <em>typed values</em>
- * that keep the msgpack type, e.g. {@code {"t":"bin","v":"6869"}}; build them with
- * {@link #str}, {@link #bin}, {@link #integer}, {@link #map} and friends.
+ * The node is the fixture {@code interop/js2p/driver.js}, started and driven through
+ * {@link ChildNode} (which documents the commands); it listens on {@code 127.0.0.1} and
+ * reports js2p's events ({@code interop/js2p/README.md}). Values cross the boundary as
+ * <em>typed values</em> that keep the msgpack type, e.g. {@code {"t":"bin","v":"6869"}};
+ * build them with {@link #str}, {@link #bin}, {@link #integer}, {@link #map} and friends.
  *
  * <p>
  * Typical use: call {@link #assumeAvailable()} first (skips the test when Node.js is
@@ -64,19 +47,20 @@ import org.slf4j.LoggerFactory;
  * {@link #start(Options) start} the nodes, drive them with {@link #command} or the
  * convenience methods, wait for js2p's reactions with {@link #awaitEvent}, and
  * {@link #close()} every node in {@code @AfterEach}. Every wait is bounded: 30 s for
- * start-up, 10 s per command, 5 s for close.
+ * start-up, 10 s per command, 5 s for close. The node's stderr goes to
+ * {@code target/js2p-logs/}.
  *
  * <p>
- * Threading: stdout and stderr of the child are read by two daemon threads; all public
- * methods may be called from any thread. Events are kept twice: in a queue that
- * {@link #awaitEvent} consumes, and in a list that {@link #events()} snapshots.
+ * Threading: all public methods may be called from any thread. Events are kept twice: in
+ * a queue that {@link #awaitEvent} consumes, and in a list that {@link #events()}
+ * snapshots.
  */
 public final class Js2pNode implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Js2pNode.class);
 
 	/** The only address the fixture binds to and dials. */
-	public static final String HOST = "127.0.0.1";
+	public static final String HOST = ChildNode.HOST;
 
 	private static final String DIR_PROPERTY = "syncsocket.js2p.dir";
 
@@ -84,61 +68,22 @@ public final class Js2pNode implements AutoCloseable {
 
 	private static final Path DRIVER = Paths.get("interop", "js2p", "driver.js");
 
-	private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-
-	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+	private static final Path LOG_DIR = Paths.get("target", "js2p-logs");
 
 	private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
 
-	private static final int STDERR_TAIL = 40;
-
-	private static final ObjectMapper mapper = new ObjectMapper();
-
 	private static final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
-	/** End-of-stream marker in the event queue; never exposed. */
-	private static final JsonNode EXITED = nodes.objectNode().put("event", "<exited>");
+	private static final AtomicInteger starts = new AtomicInteger();
 
 	private static final Object availabilityLock = new Object();
 
 	private static @Nullable Availability availability;
 
-	private final Process process;
+	private final ChildNode child;
 
-	private final Writer stdin;
-
-	private final AtomicLong commandIds = new AtomicLong();
-
-	private final Map<Long, CompletableFuture<JsonNode>> pendingReplies = new ConcurrentHashMap<>();
-
-	private final BlockingQueue<JsonNode> unconsumedEvents = new LinkedBlockingQueue<>();
-
-	private final List<JsonNode> allEvents = new CopyOnWriteArrayList<>();
-
-	private final CompletableFuture<JsonNode> ready = new CompletableFuture<>();
-
-	private final Deque<String> stderrTail = new ArrayDeque<>();
-
-	private volatile String label;
-
-	private volatile boolean exited;
-
-	private volatile boolean closed;
-
-	private int port;
-
-	private String id = "";
-
-	private String protocolId = "";
-
-	private Js2pNode(Process process) {
-		this.process = process;
-		this.label = "js2p[pid " + process.pid() + "]";
-		this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-		daemon("js2p-stdout-" + process.pid(), this::readStdout).start();
-		daemon("js2p-stderr-" + process.pid(), this::readStderr).start();
+	private Js2pNode(ChildNode child) {
+		this.child = child;
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -167,22 +112,10 @@ public final class Js2pNode implements AutoCloseable {
 			command.add("--encryption");
 			command.add(options.encryption());
 		}
-		Process process;
-		try {
-			process = new ProcessBuilder(command).directory(dir.toFile()).start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start " + command + " in " + dir, ex);
-		}
-		Js2pNode node = new Js2pNode(process);
-		try {
-			node.awaitReady();
-		}
-		catch (RuntimeException | Error ex) {
-			node.close();
-			throw ex;
-		}
-		logger.debug("{} started ({}): id {}", node.label, options, node.id);
+		String name = "js2p-" + starts.incrementAndGet();
+		Path log = LOG_DIR.resolve(name + ".log").toAbsolutePath();
+		Js2pNode node = new Js2pNode(ChildNode.start(new ChildNode.Launch(name, command, log).in(dir)));
+		logger.debug("{} started ({}), log {}", node, options, log);
 		return node;
 	}
 
@@ -326,43 +259,22 @@ public final class Js2pNode implements AutoCloseable {
 		return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 	}
 
-	private void awaitReady() {
-		JsonNode readyEvent;
-		try {
-			readyEvent = this.ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException ex) {
-			throw new AssertionError("js2p node did not report ready within " + READY_TIMEOUT + diagnostics(), ex);
-		}
-		catch (ExecutionException ex) {
-			throw new AssertionError(ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while starting js2p node", ex);
-		}
-		this.port = readyEvent.path("port").asInt();
-		this.id = readyEvent.path("id").asText();
-		this.protocolId = readyEvent.path("protocolId").asText();
-		this.label = "js2p[" + this.port + "]";
-	}
-
 	// ---------------------------------------------------------------------------------------
 	// identity
 
 	/** The port the js2p node listens on (on {@link #HOST}). */
 	public int port() {
-		return this.port;
+		return this.child.port();
 	}
 
 	/** The js2p node id (base58 text). */
 	public String id() {
-		return this.id;
+		return this.child.id();
 	}
 
 	/** The protocol (subnet) id js2p computed for its subnet, e.g. {@code sync1}. */
 	public String protocolId() {
-		return this.protocolId;
+		return this.child.readyEvent().path("protocolId").asText();
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -379,12 +291,7 @@ public final class Js2pNode implements AutoCloseable {
 	 * {@code ok=false}
 	 */
 	public JsonNode command(String cmd, Map<String, ?> args) {
-		JsonNode reply = tryCommand(cmd, args);
-		if (!reply.path("ok").asBoolean()) {
-			throw new AssertionError(
-					this.label + " command '" + cmd + "' " + args + " failed: " + reply.path("error").asText());
-		}
-		return reply.path("result");
+		return this.child.command(cmd, args);
 	}
 
 	/**
@@ -392,54 +299,11 @@ public final class Js2pNode implements AutoCloseable {
 	 * @param cmd the command name
 	 * @param args the command's arguments
 	 * @return the whole reply: {@code {"reply":N,"ok":true,"result":..}} or
-	 * {@code {"reply":N,"ok":false,"error":".."}}
+	 * {@code {"reply":N,"ok":false,"error":"TypeError","message":".."}}
 	 * @throws AssertionError on timeout or when the node has exited
 	 */
 	public JsonNode tryCommand(String cmd, Map<String, ?> args) {
-		Objects.requireNonNull(cmd, "'cmd' must not be null");
-		Objects.requireNonNull(args, "'args' must not be null");
-		long commandId = this.commandIds.incrementAndGet();
-		ObjectNode line = nodes.objectNode();
-		line.put("id", commandId);
-		line.put("cmd", cmd);
-		args.forEach((name, value) -> line.set(name, mapper.valueToTree(value)));
-		CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-		this.pendingReplies.put(commandId, reply);
-		try {
-			if (this.exited) {
-				throw new AssertionError(this.label + " has exited; cannot run '" + cmd + "'" + diagnostics());
-			}
-			writeLine(line);
-			return reply.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException ex) {
-			throw new AssertionError(
-					this.label + " did not answer '" + cmd + "' within " + COMMAND_TIMEOUT + diagnostics(), ex);
-		}
-		catch (ExecutionException ex) {
-			throw new AssertionError(ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while waiting for " + this.label + " to answer '" + cmd + "'", ex);
-		}
-		finally {
-			this.pendingReplies.remove(commandId);
-		}
-	}
-
-	private void writeLine(JsonNode line) {
-		try {
-			String text = mapper.writeValueAsString(line);
-			synchronized (this.stdin) {
-				this.stdin.write(text);
-				this.stdin.write('\n');
-				this.stdin.flush();
-			}
-		}
-		catch (IOException ex) {
-			throw new AssertionError("Could not write to " + this.label + diagnostics(), ex);
-		}
+		return this.child.tryCommand(cmd, args);
 	}
 
 	/**
@@ -451,7 +315,7 @@ public final class Js2pNode implements AutoCloseable {
 	public void connect(String host, int port) {
 		JsonNode result = command("connect", Map.of("host", host, "port", port));
 		if (!result.path("dialed").asBoolean()) {
-			throw new AssertionError(this.label + " refused to dial " + host + ":" + port
+			throw new AssertionError(this + " refused to dial " + host + ":" + port
 					+ " (js2p skips addresses whose host or port matches a peer it already has); peers: " + peers());
 		}
 	}
@@ -542,31 +406,7 @@ public final class Js2pNode implements AutoCloseable {
 	 */
 	public JsonNode awaitEvent(Predicate<? super JsonNode> predicate, Duration timeout) {
 		Objects.requireNonNull(predicate, "'predicate' must not be null");
-		long deadline = System.nanoTime() + timeout.toNanos();
-		List<JsonNode> skipped = new ArrayList<>();
-		try {
-			while (true) {
-				long remaining = deadline - System.nanoTime();
-				JsonNode event = (remaining > 0) ? this.unconsumedEvents.poll(remaining, TimeUnit.NANOSECONDS) : null;
-				if (event == null) {
-					throw new AssertionError("No matching event from " + this.label + " within " + timeout
-							+ "; skipped while waiting: " + skipped + diagnostics());
-				}
-				if (event == EXITED) {
-					this.unconsumedEvents.add(EXITED);
-					throw new AssertionError(this.label + " exited while waiting for an event; skipped while waiting: "
-							+ skipped + diagnostics());
-				}
-				if (predicate.test(event)) {
-					return event;
-				}
-				skipped.add(event);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while waiting for an event from " + this.label, ex);
-		}
+		return this.child.awaitEvent(predicate, timeout);
 	}
 
 	/**
@@ -574,7 +414,7 @@ public final class Js2pNode implements AutoCloseable {
 	 * {@code ready}.
 	 */
 	public List<JsonNode> events() {
-		return List.copyOf(this.allEvents);
+		return this.child.events();
 	}
 
 	/** Matches events named {@code name}, e.g. {@code "connect"}. */
@@ -716,42 +556,7 @@ public final class Js2pNode implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
-		long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-		try {
-			if (this.process.isAlive() && !this.exited) {
-				// the reply is not awaited: the process exiting is the answer
-				long commandId = this.commandIds.incrementAndGet();
-				this.pendingReplies.put(commandId, new CompletableFuture<>());
-				writeLine(nodes.objectNode().put("id", commandId).put("cmd", "close"));
-			}
-		}
-		catch (AssertionError ex) {
-			logger.debug("{} could not be asked to close", this.label, ex);
-		}
-		try {
-			this.stdin.close();
-		}
-		catch (IOException ex) {
-			logger.debug("{} stdin close failed", this.label, ex);
-		}
-		try {
-			long remaining = Math.max(0, deadline - System.nanoTime());
-			if (!this.process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
-				logger.warn("{} did not exit within {}; killing it", this.label, CLOSE_TIMEOUT);
-				this.process.destroyForcibly();
-				if (!this.process.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-					logger.warn("{} (pid {}) still alive after kill", this.label, this.process.pid());
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
-		}
+		this.child.close();
 	}
 
 	/**
@@ -760,126 +565,17 @@ public final class Js2pNode implements AutoCloseable {
 	 * (at most 5 s) for the exit. Idempotent; {@link #close()} afterwards does nothing.
 	 */
 	public void kill() {
-		this.closed = true;
-		this.process.destroyForcibly();
-		try {
-			if (!this.process.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("{} (pid {}) still alive {} after SIGKILL", this.label, this.process.pid(), CLOSE_TIMEOUT);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.child.kill();
 	}
 
 	/** Whether the node's process is still running. */
 	public boolean isAlive() {
-		return !this.exited && this.process.isAlive();
+		return this.child.isAlive();
 	}
 
 	@Override
 	public String toString() {
-		return this.label + (this.id.isEmpty() ? "" : " " + this.id);
-	}
-
-	// ---------------------------------------------------------------------------------------
-	// child process output
-
-	private void readStdout() {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				onStdoutLine(line);
-			}
-		}
-		catch (IOException ex) {
-			logger.debug("{} stdout closed", this.label, ex);
-		}
-		finally {
-			onExit();
-		}
-	}
-
-	private void onStdoutLine(String line) {
-		JsonNode message;
-		try {
-			message = mapper.readTree(line);
-		}
-		catch (JsonProcessingException ex) {
-			logger.warn("{} wrote a non-JSON line to stdout: {}", this.label, line);
-			return;
-		}
-		if (message.has("reply")) {
-			CompletableFuture<JsonNode> reply = this.pendingReplies.get(message.path("reply").asLong());
-			if (reply != null) {
-				reply.complete(message);
-			}
-			else {
-				logger.debug("{} unexpected reply: {}", this.label, line);
-			}
-			return;
-		}
-		logger.trace("{} event {}", this.label, line);
-		this.allEvents.add(message);
-		this.unconsumedEvents.add(message);
-		if ("ready".equals(message.path("event").asText())) {
-			this.ready.complete(message);
-		}
-	}
-
-	private void onExit() {
-		String exitCode = "unknown";
-		try {
-			if (this.process.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				exitCode = Integer.toString(this.process.exitValue());
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.exited = true;
-		AssertionError exit = new AssertionError(this.label + " exited (code " + exitCode + ")" + diagnostics());
-		this.ready.completeExceptionally(exit);
-		this.pendingReplies.values().forEach((reply) -> reply.completeExceptionally(exit));
-		this.unconsumedEvents.add(EXITED);
-		if (!this.closed) {
-			logger.warn("{} exited unexpectedly (code {})", this.label, exitCode);
-		}
-	}
-
-	private void readStderr() {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.getErrorStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				logger.info("{} {}", this.label, line);
-				synchronized (this.stderrTail) {
-					if (this.stderrTail.size() == STDERR_TAIL) {
-						this.stderrTail.removeFirst();
-					}
-					this.stderrTail.addLast(line);
-				}
-			}
-		}
-		catch (IOException ex) {
-			logger.debug("{} stderr closed", this.label, ex);
-		}
-	}
-
-	private String diagnostics() {
-		List<String> stderr;
-		synchronized (this.stderrTail) {
-			stderr = List.copyOf(this.stderrTail);
-		}
-		return "\n  events: " + this.allEvents + "\n  stderr (last " + STDERR_TAIL + " lines):\n    "
-				+ String.join("\n    ", stderr);
-	}
-
-	private static Thread daemon(String name, Runnable task) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		return thread;
+		return this.child.isReady() ? "js2p[" + port() + "] " + id() : this.child.toString();
 	}
 
 	// ---------------------------------------------------------------------------------------

@@ -292,7 +292,7 @@ class SyncInteropTests {
 		JsonNode reply = js2p.tryCommand("set", Map.of("key", "mine", "value", str("js2p")));
 
 		assertThat(reply.path("ok").asBoolean()).as("js2p reply %s", reply).isFalse();
-		assertThat(reply.path("error").asText()).contains("You don't have permission to change this yet");
+		assertThat(reply.path("message").asText()).contains("You don't have permission to change this yet");
 		assertThat(js2p.get("mine")).isEqualTo(str("java"));
 		assertThat(js2p.items()).anySatisfy((item) -> {
 			assertThat(item.get(0).asText()).isEqualTo("mine");

@@ -6,7 +6,7 @@ import io.syncsocket.SyncEvent;
 import io.syncsocket.SyncListener;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.SyncSocket;
-import io.syncsocket.bench.Values;
+import io.syncsocket.testkit.Values;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

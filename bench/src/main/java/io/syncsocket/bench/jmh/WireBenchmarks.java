@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.syncsocket.bench.Values;
+import io.syncsocket.testkit.Values;
 import io.syncsocket.internal.wire.BlobCodec;
 import io.syncsocket.internal.wire.Compression;
 import io.syncsocket.internal.wire.Flags;

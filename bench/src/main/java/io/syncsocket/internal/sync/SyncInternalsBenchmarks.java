@@ -3,7 +3,7 @@ package io.syncsocket.internal.sync;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.syncsocket.bench.Values;
+import io.syncsocket.testkit.Values;
 import io.syncsocket.internal.wire.Msgpack;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

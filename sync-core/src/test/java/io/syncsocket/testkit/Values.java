@@ -1,9 +1,9 @@
-package io.syncsocket.bench;
+package io.syncsocket.testkit;
 
 /**
  * The value every benchmark writes: {@code size} printable ASCII characters from a fixed
  * pseudo-random sequence, so that a value does not compress to nothing (zlib gains little
- * on it, as on real data of that size). {@code bench/js2p-node.js} builds the same
+ * on it, as on real data of that size). {@code interop/js2p/driver.js} builds the same
  * string.
  */
 public final class Values {
