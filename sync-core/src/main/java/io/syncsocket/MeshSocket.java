@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * thread. Every method may be called from any user thread. Read methods
  * ({@link #peers()}, {@link #recv()}, {@link #stats()}) never block. Operations that
  * change state run under the node lock while the caller waits (a wait for the loop is
- * bounded by {@link MeshOptions#operationTimeout()}); calling them from a listener (the
- * node loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
+ * bounded by {@link MeshTimeouts#operation()}); calling them from a listener (the node
+ * loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
  * deadlocking — use the {@code Async} variants there. Listeners always run on the node
  * loop, in order, unless a listener executor is configured.
  */
@@ -264,7 +264,7 @@ public class MeshSocket implements AutoCloseable {
 	 */
 	public Peer connect(String host, int port) {
 		CompletableFuture<Peer> future = connectAsync(host, port);
-		Duration limit = this.options.connectTimeout().plus(this.options.handshakeTimeout());
+		Duration limit = this.options.timeouts().connect().plus(this.options.timeouts().handshake());
 		try {
 			return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -470,7 +470,7 @@ public class MeshSocket implements AutoCloseable {
 		if (loop == null || this.state != State.RUNNING) {
 			throw new SocketClosedException("socket is " + this.state);
 		}
-		return loop.call(task, this.options.operationTimeout());
+		return loop.call(task, this.options.timeouts().operation());
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.syncsocket.Leasing;
+import io.syncsocket.MeshCompression;
 import io.syncsocket.MeshOptions;
 import io.syncsocket.MeshStats;
 import io.syncsocket.Peer;
@@ -169,11 +170,19 @@ public final class JavaNode {
 	}
 
 	/**
-	 * Compresses every frame on links with a negotiated method
-	 * ({@code compressionThreshold(0)}), so that W1-ZLIB measures zlib; sync-core builds
-	 * from before the threshold did so anyway.
+	 * Compresses every frame on links with a negotiated method (a compression threshold
+	 * of 0), so that W1-ZLIB measures zlib; sync-core builds from before the threshold
+	 * did so anyway. Builds from before {@link MeshCompression} had a flat
+	 * {@code compressionThreshold(int)}, called reflectively.
 	 */
 	static void compressEveryFrame(MeshOptions.Builder mesh) {
+		try {
+			mesh.compression((compression) -> compression.threshold(0));
+			return;
+		}
+		catch (LinkageError ex) {
+			// a sync-core from before MeshCompression
+		}
 		try {
 			MeshOptions.Builder.class.getMethod("compressionThreshold", int.class).invoke(mesh, 0);
 		}
@@ -186,13 +195,21 @@ public final class JavaNode {
 	}
 
 	/**
-	 * Advertises no compression, so that links carry raw blobs: {@code
-	 * MeshOptions.Builder.compression(List.of())}. Called reflectively so that the same
-	 * harness also runs against sync-core builds from before that option (the baseline
-	 * measurements in docs/benchmarks.md); there this fails and the orchestrator measures
-	 * with zlib and says so.
+	 * Advertises no compression, so that links carry raw blobs:
+	 * {@code compression(MeshCompression.none())}. Builds from before
+	 * {@link MeshCompression} are called reflectively, so that the same harness also runs
+	 * against them: {@code MeshOptions.Builder.compression(List.of())} where it exists,
+	 * and where it does not (the baseline measurements in docs/benchmarks.md) this fails
+	 * and the orchestrator measures with zlib and says so.
 	 */
 	static void disableCompression(MeshOptions.Builder mesh) {
+		try {
+			mesh.compression(MeshCompression.none());
+			return;
+		}
+		catch (LinkageError ex) {
+			// a sync-core from before MeshCompression
+		}
 		Method method;
 		try {
 			method = MeshOptions.Builder.class.getMethod("compression", List.class);

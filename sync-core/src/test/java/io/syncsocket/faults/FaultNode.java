@@ -127,13 +127,13 @@ public final class FaultNode {
 				.port(port)
 				.nodeId(nodeId)
 				.seeds(seeds.toArray(String[]::new))
-				.seedRetry(Duration.ofMillis(Long.parseLong(retry[0])), Duration.ofMillis(Long.parseLong(retry[1])))
+				.seeding((seeding) -> seeding.retry(Duration.ofMillis(Long.parseLong(retry[0])),
+						Duration.ofMillis(Long.parseLong(retry[1]))))
 				// only the seed links (through the tests' proxies) may exist: no
 				// peer-list following
 				.maxOutgoing(0)
-				.ioThreads(1)
-				.handshakeTimeout(handshakeTimeout)
-				.stallTimeout(stallTimeout))
+				.threads((threads) -> threads.ioThreads(1))
+				.timeouts((timeouts) -> timeouts.handshake(handshakeTimeout).stall(stallTimeout)))
 			.build();
 		// A restart binds the port of the killed process; the kernel may need a moment to
 		// free it.

@@ -122,12 +122,13 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		this.advertisedPort = advertisedPort;
 		this.loop = loop;
 		this.counters = counters;
-		this.inbox = new UserInbox(options.userQueueCapacity(), messageListeners, counters, this::deliver);
-		this.compression = Compression.ids(options.compression());
+		this.inbox = new UserInbox(options.limits().userQueueCapacity(), messageListeners, counters, this::deliver);
+		this.compression = Compression.ids(options.compression().methods());
 		this.dials = new Dials(loop, this.links);
 		this.seeds = new SeedDialer(this, options);
-		this.seen = new SeenSet(options.maxSeenMessages());
-		this.outbox = new Outbox(id, options.clock(), this.links, this.seen, counters, options.compressionThreshold());
+		this.seen = new SeenSet(options.limits().maxSeenMessages());
+		this.outbox = new Outbox(id, options.clock(), this.links, this.seen, counters,
+				options.compression().threshold());
 		this.waterfall = new Waterfall(this.links, this.seen, counters, this.outbox, this::nowSeconds);
 		this.exchange = new PeerExchange(id, advertisedHost, advertisedPort, options, loop, this.links, this.dials,
 				this.outbox, this.seen, this.compression);
@@ -291,7 +292,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 				sendHandshake(connection);
 			}
 			connection.handshakeTimer = this.loop.schedule(() -> handshakeTimedOut(connection),
-					this.options.handshakeTimeout());
+					this.options.timeouts().handshake());
 		});
 	}
 
@@ -580,7 +581,8 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 		if (this.extension != null) {
 			this.extension.sendState(from);
 		}
-		from.peerRequestTimer = this.loop.schedule(() -> requestPeersIfSilent(from), this.options.peerRequestDelay());
+		from.peerRequestTimer = this.loop.schedule(() -> requestPeersIfSilent(from),
+				this.options.timeouts().peerRequestDelay());
 		completeHandshake(from, peer);
 		this.dials.peerConnected(peer);
 		if (existing == null) {
@@ -608,7 +610,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 			// routes over the fresh one.
 			existing.closed = true;
 			existing.retired = true;
-			existing.link.retire(this.options.handshakeTimeout());
+			existing.link.retire(this.options.timeouts().handshake());
 			cancel(existing);
 		}
 		else {
@@ -624,7 +626,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	private void handshakeTimedOut(Connection connection) {
 		if (!connection.closed && !connection.handshaken()) {
 			fault(connection, LinkFault.HANDSHAKE_TIMEOUT,
-					"no valid handshake within " + this.options.handshakeTimeout());
+					"no valid handshake within " + this.options.timeouts().handshake());
 		}
 	}
 
@@ -642,7 +644,7 @@ public final class MeshNode implements LinkListener, SeedDialer.Mesh {
 	 * node lock).
 	 */
 	public void deliver(Runnable callback) {
-		Executor executor = this.options.listenerExecutor();
+		Executor executor = this.options.threads().listenerExecutor();
 		Runnable safe = () -> {
 			try {
 				callback.run();

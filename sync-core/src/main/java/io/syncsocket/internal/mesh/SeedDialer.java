@@ -109,13 +109,13 @@ final class SeedDialer {
 
 	SeedDialer(Mesh node, MeshOptions options) {
 		this.node = node;
-		this.initialDelay = options.seedRetryInitial();
-		this.maxDelay = options.seedRetryMax();
+		this.initialDelay = options.seeding().retryInitial();
+		this.maxDelay = options.seeding().retryMax();
 		this.threadNamePrefix = ((options.name() != null) ? options.name() : "syncsocket") + "-seeds-";
 		for (InetSocketAddress address : options.seeds()) {
 			this.seeds.add(new Seed(address.getHostString(), address.getPort(), null, node.loop().nanoTime()));
 		}
-		SeedProvider provider = options.seedProvider();
+		SeedProvider provider = options.seeding().provider();
 		if (provider != null) {
 			this.seeds.add(new Seed(String.valueOf(provider), 0, provider, node.loop().nanoTime()));
 		}
