@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * thread. Every method may be called from any user thread. Read methods
  * ({@link #peers()}, {@link #recv()}, {@link #stats()}) never block. Operations that
  * change state run under the node lock while the caller waits (a wait for the loop is
- * bounded by {@link MeshOptions#operationTimeout()}); calling them from a listener (the
+ * bounded by {@link MeshTimeouts#operation()}); calling them from a listener (the
  * node loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
  * deadlocking — use the {@code Async} variants there. Listeners always run on the node
  * loop, in order, unless a listener executor is configured.
@@ -98,7 +98,7 @@ public class MeshSocket implements AutoCloseable {
 		this.options = options;
 		this.protocol = effectiveProtocol;
 		this.protocolId = effectiveProtocol.id();
-		this.lifecycle = new SocketLifecycle(options.operationTimeout());
+		this.lifecycle = new SocketLifecycle(options.timeouts().operation());
 	}
 
 	/**
@@ -226,7 +226,7 @@ public class MeshSocket implements AutoCloseable {
 	 */
 	public Peer connect(String host, int port) {
 		CompletableFuture<Peer> future = connectAsync(host, port);
-		Duration limit = this.options.connectTimeout().plus(this.options.handshakeTimeout());
+		Duration limit = this.options.timeouts().connect().plus(this.options.timeouts().handshake());
 		try {
 			return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
 		}

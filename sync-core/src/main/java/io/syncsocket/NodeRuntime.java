@@ -60,9 +60,11 @@ final class NodeRuntime {
 			List<MessageListener> messageListeners, List<PeerListener> peerListeners,
 			Function<MeshNode, @Nullable MeshExtension> extension, Function<String, String> explainProtocol,
 			Duration closeTimeout) {
-		Transport transport = new Transport(new Transport.Settings(options.maxFrameLength(), options.stallTimeout(),
-				options.connectTimeout(), options.ioThreads(), options.eventLoopGroup(), options.nativeTransport(),
-				name, options.maxInboundLinks(), options.maxLinksPerAddress(), options.maxQueuedBytesPerLink(),
+		MeshLimits limits = options.limits();
+		MeshThreads threads = options.threads();
+		Transport transport = new Transport(new Transport.Settings(limits.maxFrameLength(), options.timeouts().stall(),
+				options.timeouts().connect(), threads.ioThreads(), threads.eventLoopGroup(), threads.nativeTransport(),
+				name, limits.maxInboundLinks(), limits.maxLinksPerAddress(), limits.maxQueuedBytesPerLink(),
 				options.tls()));
 		NodeLoop loop = new NodeLoop(name + "-node", transport::isIoThread);
 		try {

@@ -11,11 +11,11 @@ import java.util.Collection;
  * <p>
  * Called on one of the socket's resolver threads, never on the node loop: at start,
  * before every retry round while an address is unreachable, and otherwise periodically,
- * backing off from {@code seedRetryInitial} to {@code seedRetryMax} while the answer
- * stays the same (so a new instance is dialed within {@code seedRetryMax}, 30 s by
- * default). It may block briefly. An exception counts as a failed look-up: it is logged,
- * the addresses of the last answer stay dialed, and the provider is asked again with
- * backoff.
+ * backing off from {@link MeshSeeding#retryInitial()} to {@link MeshSeeding#retryMax()}
+ * while the answer stays the same (so a new instance is dialed within the maximum, 30 s
+ * by default). It may block briefly. An exception counts as a failed look-up: it is
+ * logged, the addresses of the last answer stay dialed, and the provider is asked again
+ * with backoff.
  */
 @FunctionalInterface
 public interface SeedProvider {

@@ -6,10 +6,11 @@ package io.syncsocket;
  *
  * <p>
  * Threading: called on the socket's node loop, in commit order, after the change is
- * visible to {@code get}; or on the listener executor from {@link MeshOptions} if one is
- * set (in order only if that executor is serial). Callbacks must not block, and must not
- * call blocking socket methods on the node loop (that fails fast); hand work to another
- * thread instead. A listener that throws is logged and never disturbs the socket.
+ * visible to {@code get}; or on the listener executor
+ * ({@link MeshThreads#listenerExecutor()}) if one is set (in order only if that executor
+ * is serial). Callbacks must not block, and must not call blocking socket methods on the
+ * node loop (that fails fast); hand work to another thread instead. A listener that
+ * throws is logged and never disturbs the socket.
  */
 public interface SyncListener {
 

@@ -111,7 +111,7 @@ class BadInputTests {
 
 	@Test
 	void oversizeLengthHeaderShouldCloseLink() throws Exception {
-		startNodes((options) -> options.maxFrameLength(1024));
+		startNodes((options) -> options.limits((limits) -> limits.maxFrameLength(1024)));
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -127,7 +127,7 @@ class BadInputTests {
 
 	@Test
 	void hugeLengthHeaderShouldCloseLinkBeforeHandshake() throws Exception {
-		startNodes((options) -> options.maxFrameLength(1024));
+		startNodes((options) -> options.limits((limits) -> limits.maxFrameLength(1024)));
 		RawPeer raw = raw();
 		raw.sendHeader(0xFFFFFFFFL);
 		raw.awaitClosed(WAIT);
@@ -137,7 +137,7 @@ class BadInputTests {
 
 	@Test
 	void frameOfExactlyTheMaximumLengthShouldBeAccepted() throws Exception {
-		startNodes((options) -> options.maxFrameLength(1024));
+		startNodes((options) -> options.limits((limits) -> limits.maxFrameLength(1024)));
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		String token = token();
@@ -414,7 +414,7 @@ class BadInputTests {
 
 	@Test
 	void stalledPartialFrameShouldCloseLink() throws Exception {
-		startNodes((options) -> options.stallTimeout(STALL_TIMEOUT));
+		startNodes((options) -> options.timeouts((timeouts) -> timeouts.stall(STALL_TIMEOUT)));
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -430,7 +430,7 @@ class BadInputTests {
 
 	@Test
 	void silentPeerShouldBeClosedAfterTheHandshakeTimeout() throws Exception {
-		startNodes((options) -> options.handshakeTimeout(HANDSHAKE_TIMEOUT));
+		startNodes((options) -> options.timeouts((timeouts) -> timeouts.handshake(HANDSHAKE_TIMEOUT)));
 		long start = System.nanoTime();
 		RawPeer raw = raw();
 		raw.awaitClosed(WAIT);
@@ -442,7 +442,8 @@ class BadInputTests {
 
 	@Test
 	void idleHandshakenLinkShouldStayOpenPastBothTimeouts() throws Exception {
-		startNodes((options) -> options.handshakeTimeout(HANDSHAKE_TIMEOUT).stallTimeout(STALL_TIMEOUT));
+		startNodes((options) -> options
+			.timeouts((timeouts) -> timeouts.handshake(HANDSHAKE_TIMEOUT).stall(STALL_TIMEOUT)));
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -511,8 +512,9 @@ class BadInputTests {
 
 	@Test
 	void renegotiateCompressionShouldSwitchToGzipAndBeAnsweredOnce() throws Exception {
-		startNodes((options) -> options.compressionThreshold(0)); // small frames
-																	// compressed too
+		startNodes((options) -> options.compression((compression) -> compression.threshold(0))); // small
+																									// frames
+		// compressed too
 		RawPeer raw = raw();
 		raw.handshake(this.node);
 		awaitPeer(raw);
@@ -557,7 +559,7 @@ class BadInputTests {
 		String small = token();
 		this.node.send("small", small);
 		String large = token();
-		this.node.send("large", large, "x".repeat(MeshOptions.DEFAULT_COMPRESSION_THRESHOLD));
+		this.node.send("large", large, "x".repeat(MeshCompression.DEFAULT_THRESHOLD));
 
 		assertThat(syncsocketStyle.awaitToken(small).raw()).as("below the threshold, to syncsocket").isTrue();
 		assertThat(syncsocketStyle.awaitToken(large).zlib()).as("above the threshold, to syncsocket").isTrue();
@@ -603,9 +605,11 @@ class BadInputTests {
 
 	@Test
 	void nodeShouldNeverSendRenegotiateOnItsOwn() throws Exception {
-		startNodes((options) -> options.compressionThreshold(0)); // "everything raw" must
-																	// not be the
-																	// threshold's doing
+		startNodes((options) -> options.compression((compression) -> compression.threshold(0))); // "everything
+																									// raw"
+																									// must
+		// not be the
+		// threshold's doing
 		RawPeer raw = raw();
 		raw.sendUserBroadcast("before the handshake", token());
 		raw.handshake(this.node, List.of()); // this peer decodes nothing compressed

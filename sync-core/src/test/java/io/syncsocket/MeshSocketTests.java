@@ -48,14 +48,15 @@ class MeshSocketTests {
 
 	@Test
 	void compressionShouldBeNegotiatedFromTheConfiguredLists() {
-		MeshSocket plain = start(MeshOptions.builder().compression(List.of()).build());
-		MeshSocket gzipOnly = start(MeshOptions.builder().compression(List.of("gzip")).build());
+		MeshSocket plain = start(MeshOptions.builder().compression(MeshCompression.none()).build());
+		MeshSocket gzipOnly = start(
+				MeshOptions.builder().compression((compression) -> compression.methods(List.of("gzip"))).build());
 		MeshSocket both = start();
 		assertThat(both.connect("127.0.0.1", plain.boundAddress().getPort()).compression()).isNull();
 		assertThat(both.connect("127.0.0.1", gzipOnly.boundAddress().getPort()).compression()).isEqualTo("gzip");
-		assertThat(MeshOptions.defaults().compression()).containsExactly("zlib", "gzip");
+		assertThat(MeshOptions.defaults().compression().methods()).containsExactly("zlib", "gzip");
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-			.isThrownBy(() -> MeshOptions.builder().compression(List.of("snappy")))
+			.isThrownBy(() -> MeshCompression.builder().methods(List.of("snappy")))
 			.withMessageContaining("compression");
 	}
 
@@ -78,7 +79,7 @@ class MeshSocketTests {
 	@Test
 	void epollAndNioNodesShouldTalkAndEachShouldUseTheTransportItAskedFor() {
 		MeshSocket epoll = start();
-		MeshSocket nio = start(MeshOptions.builder().nativeTransport(false).build());
+		MeshSocket nio = start(MeshOptions.builder().threads((threads) -> threads.nativeTransport(false)).build());
 		boolean linuxX64 = System.getProperty("os.name").startsWith("Linux")
 				&& System.getProperty("os.arch").matches("amd64|x86_64");
 		// sync-core ships the native library for linux-x86_64, the platform CI runs on
@@ -106,7 +107,7 @@ class MeshSocketTests {
 		int port = seed.boundAddress().getPort();
 		MeshSocket node = start(MeshOptions.builder()
 			.seeds("127.0.0.1:" + port)
-			.seedRetry(Duration.ofMillis(50), Duration.ofMillis(200))
+			.seeding((seeding) -> seeding.retry(Duration.ofMillis(50), Duration.ofMillis(200)))
 			.build());
 		await().atMost(Duration.ofSeconds(10)).until(() -> node.peers().size() == 1);
 		seed.close();
@@ -128,7 +129,7 @@ class MeshSocketTests {
 		MeshSocket self = start(MeshOptions.builder()
 			.port(port)
 			.seeds("127.0.0.1:" + port, "localhost:" + port, "127.0.0.1:" + other.boundAddress().getPort())
-			.seedRetry(Duration.ofMillis(20), Duration.ofMillis(40))
+			.seeding((seeding) -> seeding.retry(Duration.ofMillis(20), Duration.ofMillis(40)))
 			.build());
 		await().atMost(Duration.ofSeconds(10)).until(() -> self.peers().size() == 1);
 		await().during(Duration.ofMillis(300))
@@ -152,7 +153,7 @@ class MeshSocketTests {
 			MeshSocket node = new MeshSocket(MeshOptions.builder()
 				.port(0)
 				.seeds("127.0.0.1:" + closedPort)
-				.seedRetry(Duration.ofMillis(10), Duration.ofMillis(20))
+				.seeding((seeding) -> seeding.retry(Duration.ofMillis(10), Duration.ofMillis(20)))
 				.build());
 			this.sockets.add(node);
 			node.start();

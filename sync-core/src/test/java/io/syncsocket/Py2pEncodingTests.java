@@ -532,7 +532,7 @@ class Py2pEncodingTests {
 	}
 
 	private static WireMessage decode(byte[] frame) {
-		try (BlobCodec blobs = new BlobCodec(MeshOptions.DEFAULT_MAX_FRAME_LENGTH)) {
+		try (BlobCodec blobs = new BlobCodec(MeshLimits.DEFAULT_MAX_FRAME_LENGTH)) {
 			return MessageCodec.decode(blobs.open(Arrays.copyOfRange(frame, 4, frame.length)));
 		}
 	}

@@ -57,7 +57,7 @@ final class RawPeer implements AutoCloseable {
 
 	private final String id;
 
-	private final BlobCodec blobs = new BlobCodec(MeshOptions.DEFAULT_MAX_FRAME_LENGTH);
+	private final BlobCodec blobs = new BlobCodec(MeshLimits.DEFAULT_MAX_FRAME_LENGTH);
 
 	private final Frame nodeHandshake;
 
@@ -238,7 +238,7 @@ final class RawPeer implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		byte[] header = readFully(4, deadline);
 		long length = ByteBuffer.wrap(header).getInt() & 0xFFFFFFFFL;
-		if (length > MeshOptions.DEFAULT_MAX_FRAME_LENGTH) {
+		if (length > MeshLimits.DEFAULT_MAX_FRAME_LENGTH) {
 			throw new IOException("the node announced a frame of " + length + " bytes");
 		}
 		byte[] blob = readFully((int) length, deadline);

@@ -36,7 +36,8 @@ class ResourceLimitTests {
 
 	@Test
 	void connectionsBeyondTheInboundLimitShouldBeRefused() throws IOException {
-		MeshSocket node = mesh(MeshOptions.builder().maxInboundLinks(2).maxOutgoing(0).build());
+		MeshSocket node = mesh(
+				MeshOptions.builder().limits((limits) -> limits.maxInboundLinks(2)).maxOutgoing(0).build());
 		RawPeer first = track(RawPeer.connect(node));
 		RawPeer second = track(RawPeer.connect(node));
 		Socket third = track(plainSocket(node));
@@ -55,7 +56,8 @@ class ResourceLimitTests {
 
 	@Test
 	void connectionsBeyondThePerAddressLimitShouldBeRefused() throws IOException {
-		MeshSocket node = mesh(MeshOptions.builder().maxLinksPerAddress(1).maxOutgoing(0).build());
+		MeshSocket node = mesh(
+				MeshOptions.builder().limits((limits) -> limits.maxLinksPerAddress(1)).maxOutgoing(0).build());
 		RawPeer admitted = track(RawPeer.connect(node));
 		Socket refused = track(plainSocket(node));
 		assertClosedByPeer(refused);
@@ -67,8 +69,10 @@ class ResourceLimitTests {
 	@Test
 	void aPeerThatStopsReadingShouldBeDroppedWhileOthersKeepReceiving() throws IOException {
 		int cap = 256 * 1024;
-		MeshSocket node = mesh(
-				MeshOptions.builder().maxQueuedBytesPerLink(cap).maxFrameLength(128 * 1024).maxOutgoing(0).build());
+		MeshSocket node = mesh(MeshOptions.builder()
+			.limits((limits) -> limits.maxQueuedBytesPerLink(cap).maxFrameLength(128 * 1024))
+			.maxOutgoing(0)
+			.build());
 		MeshSocket good = mesh(MeshOptions.builder().maxOutgoing(0).build());
 		good.connect("127.0.0.1", node.boundAddress().getPort());
 		RawPeer stalled = track(RawPeer.connect(node, 16 * 1024));

@@ -34,8 +34,7 @@ class SeedProviderTests {
 
 	private MeshSocket startWith(SeedProvider provider) {
 		return start(MeshOptions.builder()
-			.seedProvider(provider)
-			.seedRetry(Duration.ofMillis(50), Duration.ofMillis(200))
+			.seeding((seeding) -> seeding.provider(provider).retry(Duration.ofMillis(50), Duration.ofMillis(200)))
 			.maxOutgoing(0) // only the provider's seeds: peer lists are not followed
 			.build());
 	}

@@ -305,7 +305,7 @@ class TlsTests {
 			.mesh((mesh) -> mesh.protocol(new Protocol(SyncOptions.DEFAULT_SUBNET, Protocol.SSL))
 				.tls(tls)
 				.maxOutgoing(0)
-				.handshakeTimeout(WAIT))
+				.timeouts((timeouts) -> timeouts.handshake(WAIT)))
 			.build();
 	}
 

@@ -44,7 +44,7 @@ class SeedRedialTests {
 		SyncSocket dialer = start(new SyncSocket(SyncOptions.builder()
 			.leasing(Leasing.OFF)
 			.mesh((mesh) -> mesh.seeds(seeds.toArray(String[]::new))
-				.seedRetry(Duration.ofMillis(5), Duration.ofMillis(10))
+				.seeding((seeding) -> seeding.retry(Duration.ofMillis(5), Duration.ofMillis(10)))
 				.maxOutgoing(0))
 			.build()));
 		// every dial connects and is reset at once (each seed about four times a second);

@@ -143,9 +143,8 @@ class SocketFuzzTests {
 			.tombstoneRetention(TOMBSTONE_RETENTION)
 			.mesh((mesh) -> mesh.port(0)
 				.maxOutgoing(0)
-				.maxFrameLength(MAX_FRAME)
-				.stallTimeout(STALL)
-				.handshakeTimeout(Duration.ofSeconds(30)))
+				.limits((limits) -> limits.maxFrameLength(MAX_FRAME))
+				.timeouts((timeouts) -> timeouts.stall(STALL).handshake(Duration.ofSeconds(30))))
 			.build())).start();
 		this.good = track(new SyncSocket(SyncOptions.builder()
 			.leasing(Leasing.ON)

@@ -326,8 +326,10 @@ class MeshInteropTests {
 
 	@Test
 	void javaShouldAnswerRequestAllAndAskJs2pThatDialedWithAnExpectedId() {
-		MeshSocket hub = startJava(
-				MeshOptions.builder().bindAddress(HOST).port(0).peerRequestDelay(Duration.ofMillis(300)));
+		MeshSocket hub = startJava(MeshOptions.builder()
+			.bindAddress(HOST)
+			.port(0)
+			.timeouts((timeouts) -> timeouts.peerRequestDelay(Duration.ofMillis(300))));
 		Js2pNode js2p = startJs2p(Kind.MESH);
 		linkJs2pToJava(js2p, hub);
 		// A second Java node, advertised as "localhost": js2p skips peer-list entries
@@ -339,7 +341,7 @@ class MeshInteropTests {
 			.port(0)
 			.outAddress("localhost", 0)
 			.maxOutgoing(0)
-			.peerRequestDelay(Duration.ofMillis(300)));
+			.timeouts((timeouts) -> timeouts.peerRequestDelay(Duration.ofMillis(300))));
 		leaf.connect(HOST, hub.boundAddress().getPort());
 		// connect returns once the leaf has the hub's handshake; the hub's answer below
 		// names the leaf only once the hub has the leaf's (CI found the request first)

@@ -1,8 +1,6 @@
 package io.syncsocket.testkit;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncsocket.LeaseHeldException;
 import io.syncsocket.Leasing;
+import io.syncsocket.MeshCompression;
 import io.syncsocket.MeshOptions;
 import io.syncsocket.MeshStats;
 import io.syncsocket.Peer;
@@ -106,23 +105,28 @@ public final class JavaNode {
 		}
 		if (args.containsKey("seed-retry-ms")) {
 			String[] retry = single(args, "seed-retry-ms", "").split(",");
-			mesh.seedRetry(Duration.ofMillis(Long.parseLong(retry[0])), Duration.ofMillis(Long.parseLong(retry[1])));
+			mesh.seeding((seeding) -> seeding.retry(Duration.ofMillis(Long.parseLong(retry[0])),
+					Duration.ofMillis(Long.parseLong(retry[1]))));
 		}
 		if (args.containsKey("handshake-timeout-ms")) {
-			mesh.handshakeTimeout(Duration.ofMillis(Long.parseLong(single(args, "handshake-timeout-ms", ""))));
+			Duration handshake = Duration.ofMillis(Long.parseLong(single(args, "handshake-timeout-ms", "")));
+			mesh.timeouts((timeouts) -> timeouts.handshake(handshake));
 		}
 		if (args.containsKey("stall-timeout-ms")) {
-			mesh.stallTimeout(Duration.ofMillis(Long.parseLong(single(args, "stall-timeout-ms", ""))));
+			Duration stall = Duration.ofMillis(Long.parseLong(single(args, "stall-timeout-ms", "")));
+			mesh.timeouts((timeouts) -> timeouts.stall(stall));
 		}
 		if (args.containsKey("max-outgoing")) {
 			mesh.maxOutgoing(Integer.parseInt(single(args, "max-outgoing", "")));
 		}
 		if (args.containsKey("io-threads")) {
-			mesh.ioThreads(Integer.parseInt(single(args, "io-threads", "")));
+			int ioThreads = Integer.parseInt(single(args, "io-threads", ""));
+			mesh.threads((threads) -> threads.ioThreads(ioThreads));
 		}
 		switch (single(args, "compression", "default")) {
-			case "off" -> disableCompression(mesh);
-			case "on" -> compressEveryFrame(mesh);
+			case "off" -> mesh.compression(MeshCompression.none());
+			// every frame compressed on links with a negotiated method, so W1-ZLIB measures zlib
+			case "on" -> mesh.compression((compression) -> compression.threshold(0));
 			case "default" -> {
 			}
 			default -> throw new IllegalArgumentException(
@@ -142,52 +146,6 @@ public final class JavaNode {
 			case "js2p", "js2p_default" -> Leasing.JS2P_DEFAULT;
 			default -> throw new IllegalArgumentException("--leasing: " + value + " (expected: on|off|js2p)");
 		};
-	}
-
-	/**
-	 * Compresses every frame on links with a negotiated method
-	 * ({@code compressionThreshold(0)}), so that W1-ZLIB measures zlib; sync-core builds
-	 * from before the threshold did so anyway.
-	 */
-	static void compressEveryFrame(MeshOptions.Builder mesh) {
-		try {
-			MeshOptions.Builder.class.getMethod("compressionThreshold", int.class).invoke(mesh, 0);
-		}
-		catch (NoSuchMethodException ex) {
-			// an older sync-core: it compressed every frame
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	/**
-	 * Advertises no compression, so that links carry raw blobs: {@code
-	 * MeshOptions.Builder.compression(List.of())}. Called reflectively so that the same
-	 * harness also runs against sync-core builds from before that option (the baseline
-	 * measurements in docs/benchmarks.md); there this fails and the orchestrator measures
-	 * with zlib and says so.
-	 */
-	static void disableCompression(MeshOptions.Builder mesh) {
-		Method method;
-		try {
-			method = MeshOptions.Builder.class.getMethod("compression", List.class);
-		}
-		catch (NoSuchMethodException ex) {
-			throw new UnsupportedOperationException(
-					"no-compression pending: sync-core has no MeshOptions.Builder.compression(List) yet");
-		}
-		try {
-			method.invoke(mesh, List.of());
-		}
-		catch (InvocationTargetException ex) {
-			throw new UnsupportedOperationException(
-					"no-compression refused by MeshOptions.Builder.compression([]): " + ex.getCause().getMessage(),
-					ex.getCause());
-		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** Starts a socket; a fixed port still held by a killed process is retried. */

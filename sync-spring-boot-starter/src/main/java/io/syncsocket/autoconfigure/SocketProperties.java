@@ -34,10 +34,10 @@ public class SocketProperties {
 	private @Nullable Leasing leasing;
 
 	@NestedConfigurationProperty
-	private final ProtocolProperties protocol = new ProtocolProperties();
+	private final SocketProtocolProperties protocol = new SocketProtocolProperties();
 
 	@NestedConfigurationProperty
-	private final SslProperties ssl = new SslProperties();
+	private final SocketSslProperties ssl = new SocketSslProperties();
 
 	/**
 	 * Nodes (host:port) dialed at start and re-dialed, with backoff, whenever this node
@@ -47,9 +47,10 @@ public class SocketProperties {
 	private @Nullable List<String> seeds;
 
 	@NestedConfigurationProperty
-	private final SeedRetryProperties seedRetry = new SeedRetryProperties();
+	private final SocketSeedRetryProperties seedRetry = new SocketSeedRetryProperties();
 
-	private final DiscoveryProperties discovery = new DiscoveryProperties();
+	@NestedConfigurationProperty
+	private final SocketDiscoveryProperties discovery = new SocketDiscoveryProperties();
 
 	/**
 	 * js2p-style debug level of this socket's log: 0 leaves the logging configuration
@@ -187,11 +188,11 @@ public class SocketProperties {
 		this.leasing = leasing;
 	}
 
-	public ProtocolProperties getProtocol() {
+	public SocketProtocolProperties getProtocol() {
 		return this.protocol;
 	}
 
-	public SslProperties getSsl() {
+	public SocketSslProperties getSsl() {
 		return this.ssl;
 	}
 
@@ -203,11 +204,11 @@ public class SocketProperties {
 		this.seeds = seeds;
 	}
 
-	public SeedRetryProperties getSeedRetry() {
+	public SocketSeedRetryProperties getSeedRetry() {
 		return this.seedRetry;
 	}
 
-	public DiscoveryProperties getDiscovery() {
+	public SocketDiscoveryProperties getDiscovery() {
 		return this.discovery;
 	}
 
@@ -393,136 +394,6 @@ public class SocketProperties {
 
 	public void setAntiEntropyInterval(@Nullable Duration antiEntropyInterval) {
 		this.antiEntropyInterval = antiEntropyInterval;
-	}
-
-	/**
-	 * The mesh's protocol: only nodes with the same subnet, encryption and leasing suffix
-	 * connect.
-	 */
-	public static class ProtocolProperties {
-
-		/** Base subnet; the leasing mode appends 1 or 0. */
-		private @Nullable String subnet;
-
-		/**
-		 * Transport encryption, js2p's names: Plaintext or SSL (TLS, configured with
-		 * sync.ssl.*). Part of the protocol id: nodes with different encryption never
-		 * connect.
-		 */
-		private @Nullable String encryption;
-
-		public @Nullable String getSubnet() {
-			return this.subnet;
-		}
-
-		public void setSubnet(@Nullable String subnet) {
-			this.subnet = subnet;
-		}
-
-		public @Nullable String getEncryption() {
-			return this.encryption;
-		}
-
-		public void setEncryption(@Nullable String encryption) {
-			this.encryption = encryption;
-		}
-
-	}
-
-	/** TLS settings, used when the protocol encryption is SSL. */
-	public static class SslProperties {
-
-		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) with this node's key
-		 * and certificate and the trust material for peers' certificates.
-		 */
-		private @Nullable String bundle;
-
-		/**
-		 * How peers are authenticated: verified (mutual TLS, peers need a certificate the
-		 * bundle trusts) or compatible (js2p-like, any peer is accepted). Default:
-		 * verified when a bundle is set, compatible (with a self-signed certificate)
-		 * otherwise.
-		 */
-		private TlsOptions.@Nullable Mode mode;
-
-		public @Nullable String getBundle() {
-			return this.bundle;
-		}
-
-		public void setBundle(@Nullable String bundle) {
-			this.bundle = bundle;
-		}
-
-		public TlsOptions.@Nullable Mode getMode() {
-			return this.mode;
-		}
-
-		public void setMode(TlsOptions.@Nullable Mode mode) {
-			this.mode = mode;
-		}
-
-	}
-
-	/** Backoff for re-dialing unreachable seeds. */
-	public static class SeedRetryProperties {
-
-		/** First delay before re-dialing a seed; it doubles up to the maximum. */
-		private @Nullable Duration initial;
-
-		/** Longest delay between attempts. */
-		private @Nullable Duration max;
-
-		public @Nullable Duration getInitial() {
-			return this.initial;
-		}
-
-		public void setInitial(@Nullable Duration initial) {
-			this.initial = initial;
-		}
-
-		public @Nullable Duration getMax() {
-			return this.max;
-		}
-
-		public void setMax(@Nullable Duration max) {
-			this.max = max;
-		}
-
-	}
-
-	/** Seeds from Spring Cloud's DiscoveryClient. */
-	public static class DiscoveryProperties {
-
-		/**
-		 * Service whose instances are dialed as seeds, asked again periodically (needs
-		 * Spring Cloud Commons and a DiscoveryClient, e.g. Kubernetes, Consul, Eureka or
-		 * the simple one).
-		 */
-		private @Nullable String serviceId;
-
-		/**
-		 * Mesh port of the discovered instances; by default their "sync-port" metadata
-		 * entry, else their registered port.
-		 */
-		private @Nullable Integer port;
-
-		public @Nullable String getServiceId() {
-			return this.serviceId;
-		}
-
-		public void setServiceId(@Nullable String serviceId) {
-			this.serviceId = serviceId;
-		}
-
-		public @Nullable Integer getPort() {
-			return this.port;
-		}
-
-		public void setPort(@Nullable Integer port) {
-			this.port = port;
-		}
-
 	}
 
 }

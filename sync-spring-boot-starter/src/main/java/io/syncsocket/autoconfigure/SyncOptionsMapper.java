@@ -6,8 +6,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.syncsocket.MeshCompression;
+import io.syncsocket.MeshLimits;
 import io.syncsocket.MeshOptions;
+import io.syncsocket.MeshThreads;
+import io.syncsocket.MeshTimeouts;
 import io.syncsocket.Protocol;
+import io.syncsocket.SeedProvider;
 import io.syncsocket.SyncOptions;
 import io.syncsocket.TlsOptions;
 import org.jspecify.annotations.Nullable;
@@ -95,32 +100,18 @@ final class SyncOptionsMapper {
 		Setting<Duration> retryInitial = find("seed-retry.initial", (p) -> p.getSeedRetry().getInitial());
 		Setting<Duration> retryMax = find("seed-retry.max", (p) -> p.getSeedRetry().getMax());
 		if (retryInitial != null || retryMax != null) {
-			Duration initial = (retryInitial != null) ? retryInitial.value : defaults.seedRetryInitial();
-			Duration max = (retryMax != null) ? retryMax.value : defaults.seedRetryMax();
+			Duration initial = (retryInitial != null) ? retryInitial.value : defaults.seeding().retryInitial();
+			Duration max = (retryMax != null) ? retryMax.value : defaults.seeding().retryMax();
 			Setting<?> blamed = (retryMax != null) ? retryMax : java.util.Objects.requireNonNull(retryInitial);
-			blamed.apply((value) -> mesh.seedRetry(initial, max));
+			blamed.apply((value) -> mesh.seeding((seeding) -> seeding.retry(initial, max)));
 		}
 		mapIdentity(mesh);
 		mapDiscovery(mesh);
-		apply("max-frame-length", SocketProperties::getMaxFrameLength,
-				(size) -> mesh.maxFrameLength(toInt(size, "max-frame-length")));
 		apply("max-outgoing", SocketProperties::getMaxOutgoing, mesh::maxOutgoing);
-		apply("handshake-timeout", SocketProperties::getHandshakeTimeout, mesh::handshakeTimeout);
-		apply("stall-timeout", SocketProperties::getStallTimeout, mesh::stallTimeout);
-		apply("connect-timeout", SocketProperties::getConnectTimeout, mesh::connectTimeout);
-		apply("peer-request-delay", SocketProperties::getPeerRequestDelay, mesh::peerRequestDelay);
-		apply("operation-timeout", SocketProperties::getOperationTimeout, mesh::operationTimeout);
-		apply("user-queue-capacity", SocketProperties::getUserQueueCapacity, mesh::userQueueCapacity);
-		apply("io-threads", SocketProperties::getIoThreads, mesh::ioThreads);
-		apply("native-transport", SocketProperties::getNativeTransport, mesh::nativeTransport);
-		apply("compression", SocketProperties::getCompression, mesh::compression);
-		apply("compression-threshold", SocketProperties::getCompressionThreshold,
-				(size) -> mesh.compressionThreshold(toInt(size, "compression-threshold")));
-		apply("max-inbound-links", SocketProperties::getMaxInboundLinks, mesh::maxInboundLinks);
-		apply("max-links-per-address", SocketProperties::getMaxLinksPerAddress, mesh::maxLinksPerAddress);
-		apply("max-queued-bytes", SocketProperties::getMaxQueuedBytes,
-				(size) -> mesh.maxQueuedBytesPerLink(toInt(size, "max-queued-bytes")));
-		apply("max-seen-messages", SocketProperties::getMaxSeenMessages, mesh::maxSeenMessages);
+		mesh.limits(this::mapLimits);
+		mesh.timeouts(this::mapTimeouts);
+		mesh.threads(this::mapThreads);
+		mesh.compression(this::mapCompression);
 		apply("max-tombstones", SocketProperties::getMaxTombstones, sync::maxTombstones);
 		apply("delete-policy", SocketProperties::getDeletePolicy, sync::deletePolicy);
 		apply("tombstone-retention", SocketProperties::getTombstoneRetention, sync::tombstoneRetention);
@@ -131,6 +122,36 @@ final class SyncOptionsMapper {
 			}
 		});
 		return sync.mesh(mesh.build());
+	}
+
+	private void mapLimits(MeshLimits.Builder limits) {
+		apply("max-frame-length", SocketProperties::getMaxFrameLength,
+				(size) -> limits.maxFrameLength(toInt(size, "max-frame-length")));
+		apply("max-inbound-links", SocketProperties::getMaxInboundLinks, limits::maxInboundLinks);
+		apply("max-links-per-address", SocketProperties::getMaxLinksPerAddress, limits::maxLinksPerAddress);
+		apply("max-queued-bytes", SocketProperties::getMaxQueuedBytes,
+				(size) -> limits.maxQueuedBytesPerLink(toInt(size, "max-queued-bytes")));
+		apply("max-seen-messages", SocketProperties::getMaxSeenMessages, limits::maxSeenMessages);
+		apply("user-queue-capacity", SocketProperties::getUserQueueCapacity, limits::userQueueCapacity);
+	}
+
+	private void mapTimeouts(MeshTimeouts.Builder timeouts) {
+		apply("handshake-timeout", SocketProperties::getHandshakeTimeout, timeouts::handshake);
+		apply("stall-timeout", SocketProperties::getStallTimeout, timeouts::stall);
+		apply("connect-timeout", SocketProperties::getConnectTimeout, timeouts::connect);
+		apply("peer-request-delay", SocketProperties::getPeerRequestDelay, timeouts::peerRequestDelay);
+		apply("operation-timeout", SocketProperties::getOperationTimeout, timeouts::operation);
+	}
+
+	private void mapThreads(MeshThreads.Builder threads) {
+		apply("io-threads", SocketProperties::getIoThreads, threads::ioThreads);
+		apply("native-transport", SocketProperties::getNativeTransport, threads::nativeTransport);
+	}
+
+	private void mapCompression(MeshCompression.Builder compression) {
+		apply("compression", SocketProperties::getCompression, compression::methods);
+		apply("compression-threshold", SocketProperties::getCompressionThreshold,
+				(size) -> compression.threshold(toInt(size, "compression-threshold")));
 	}
 
 	/**
@@ -258,7 +279,8 @@ final class SyncOptionsMapper {
 							+ "and a discovery client (Kubernetes, Consul, Eureka, or the simple one configured by "
 							+ "spring.cloud.discovery.client.simple.instances)");
 		}
-		mesh.seedProvider(seeds.forService(serviceId.value, (port != null) ? port.value : null));
+		SeedProvider provider = seeds.forService(serviceId.value, (port != null) ? port.value : null);
+		mesh.seeding((seeding) -> seeding.provider(provider));
 	}
 
 	/** The debug level that applies to this socket, or 0. */

@@ -1,5 +1,6 @@
 package io.syncsocket.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.syncsocket.SyncSocket;
@@ -8,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
@@ -55,6 +57,20 @@ public final class SyncSocketAutoConfiguration {
 
 	/** The bean name of that socket. */
 	public static final String DEFAULT_BEAN_NAME = "syncSocket";
+
+	/**
+	 * The application's {@link SyncSocket} beans keyed by socket name, in bean order: the
+	 * bean {@value #DEFAULT_BEAN_NAME} is {@value #DEFAULT_SOCKET_NAME}, any other keeps
+	 * its bean name. The health, metrics and endpoint auto-configurations name sockets
+	 * this way, whether the starter or the application defined them.
+	 */
+	public static Map<String, SyncSocket> socketsByName(ListableBeanFactory beanFactory) {
+		Map<String, SyncSocket> sockets = new LinkedHashMap<>();
+		beanFactory.getBeansOfType(SyncSocket.class)
+			.forEach((beanName, socket) -> sockets
+				.put(DEFAULT_BEAN_NAME.equals(beanName) ? DEFAULT_SOCKET_NAME : beanName, socket));
+		return sockets;
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(SyncSocket.class)

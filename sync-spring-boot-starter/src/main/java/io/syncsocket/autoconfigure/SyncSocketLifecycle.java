@@ -123,7 +123,7 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null, this.applicationName, this.discovery);
 		SyncOptions.Builder builder = mapper.map("sync-" + name);
 		EventDispatcher dispatcher = new EventDispatcher("sync-" + name + "-events");
-		builder.mesh((mesh) -> mesh.listenerExecutor(dispatcher));
+		builder.mesh((mesh) -> mesh.threads((threads) -> threads.listenerExecutor(dispatcher)));
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 		applyDebugLevel(mapper.debugLevel());
 		SyncSocket socket = new SyncSocket(builder.build());

@@ -103,11 +103,11 @@ class SyncSocketAutoConfigurationTests {
 			assertThat(socket.protocolId()).isEqualTo(Protocol.of("sync1").id());
 			SyncOptions defaults = SyncOptions.defaults();
 			assertThat(socket.options()).usingRecursiveComparison()
-				.ignoringFields("name", "listenerExecutor", "nodeName")
+				.ignoringFields("name", "threads.listenerExecutor", "nodeName")
 				.isEqualTo(defaults.mesh());
 			assertThat(socket.options().name()).isEqualTo("sync-default");
 			assertThat(socket.options().nodeName()).isEqualTo("application");
-			assertThat(socket.options().listenerExecutor()).isNotNull();
+			assertThat(socket.options().threads().listenerExecutor()).isNotNull();
 			assertThat(socket.syncOptions().leasing()).isEqualTo(defaults.leasing());
 			assertThat(socket.syncOptions().deletePolicy()).isEqualTo(DeletePolicy.EXCEPT_TO_JS2P)
 				.isEqualTo(defaults.deletePolicy());

@@ -78,7 +78,7 @@ class SyncSocketDiscoveryTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				SyncSocket socket = context.getBean(SyncSocket.class);
-				assertThat(socket.options().seedProvider()).hasToString("discovery service 'orders'");
+				assertThat(socket.options().seeding().provider()).hasToString("discovery service 'orders'");
 				await().atMost(WAIT).until(() -> linked(socket, a));
 				assertThat(linked(socket, b)).isFalse();
 				// a second instance registers

@@ -78,21 +78,21 @@ class SyncSocketPropertiesTests {
 				assertThat(socket.protocolId()).isEqualTo(Protocol.of("chat1").id());
 				assertThat(options.seeds()).containsExactly(InetSocketAddress.createUnresolved("127.0.0.1", seed1),
 						InetSocketAddress.createUnresolved("127.0.0.1", seed2));
-				assertThat(options.seedRetryInitial()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(options.seedRetryMax()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(options.seeding().retryInitial()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(options.seeding().retryMax()).isEqualTo(Duration.ofSeconds(7));
 				assertThat(options.nodeId()).isEqualTo("node-under-test");
 				assertThat(socket.id()).isEqualTo("node-under-test");
-				assertThat(options.maxFrameLength()).isEqualTo(2 * 1024 * 1024);
+				assertThat(options.limits().maxFrameLength()).isEqualTo(2 * 1024 * 1024);
 				assertThat(options.maxOutgoing()).isEqualTo(7);
-				assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(11));
-				assertThat(options.stallTimeout()).isEqualTo(Duration.ofSeconds(12));
-				assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
-				assertThat(options.peerRequestDelay()).isEqualTo(Duration.ofMillis(1500));
-				assertThat(options.operationTimeout()).isEqualTo(Duration.ofSeconds(9));
-				assertThat(options.userQueueCapacity()).isEqualTo(123);
-				assertThat(options.ioThreads()).isEqualTo(1);
-				assertThat(options.nativeTransport()).isFalse();
-				assertThat(options.compressionThreshold()).isEqualTo(2048);
+				assertThat(options.timeouts().handshake()).isEqualTo(Duration.ofSeconds(11));
+				assertThat(options.timeouts().stall()).isEqualTo(Duration.ofSeconds(12));
+				assertThat(options.timeouts().connect()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(options.timeouts().peerRequestDelay()).isEqualTo(Duration.ofMillis(1500));
+				assertThat(options.timeouts().operation()).isEqualTo(Duration.ofSeconds(9));
+				assertThat(options.limits().userQueueCapacity()).isEqualTo(123);
+				assertThat(options.threads().ioThreads()).isEqualTo(1);
+				assertThat(options.threads().nativeTransport()).isFalse();
+				assertThat(options.compression().threshold()).isEqualTo(2048);
 				assertThat(socket.leasing()).isEqualTo(Leasing.JS2P_DEFAULT);
 				assertThat(socket.syncOptions().deletePolicy()).isEqualTo(DeletePolicy.NEVER);
 				assertThat(socket.syncOptions().tombstoneRetention()).isEqualTo(Duration.ofHours(2));
@@ -111,9 +111,9 @@ class SyncSocketPropertiesTests {
 				// the named encryption is combined with the inherited subnet
 				assertThat(a.options().protocol()).isEqualTo(Protocol.of("chat"));
 				assertThat(a.id()).isEqualTo("node-a");
-				assertThat(a.options().maxFrameLength()).isEqualTo(2 * 1024 * 1024);
-				assertThat(a.options().seedRetryInitial()).isEqualTo(Duration.ofSeconds(3));
-				assertThat(a.options().seedRetryMax()).isEqualTo(Duration.ofSeconds(40));
+				assertThat(a.options().limits().maxFrameLength()).isEqualTo(2 * 1024 * 1024);
+				assertThat(a.options().seeding().retryInitial()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(a.options().seeding().retryMax()).isEqualTo(Duration.ofSeconds(40));
 				assertThat(a.syncOptions().deletePolicy()).isEqualTo(DeletePolicy.ALWAYS);
 				assertThat(a.syncOptions().tombstoneRetention()).isEqualTo(Duration.ofHours(1));
 			});

@@ -41,7 +41,7 @@ public class SeenSetBenchmarks {
 	private static final int RING = 1 << 18;
 
 	/**
-	 * MeshOptions' default maxSeenMessages: above the 100,000 pairs held, no early
+	 * MeshLimits' default maxSeenMessages: above the 100,000 pairs held, no early
 	 * eviction.
 	 */
 	private static final int CAPACITY = 1_000_000;

@@ -95,21 +95,21 @@ public final class MeshNode implements LinkListener {
 			NodeExecutor loop, MeshCounters counters, List<MessageListener> messageListeners,
 			List<PeerListener> peerListeners, Function<String, String> explainProtocol) {
 		this.self = new LocalNode(id, protocolId, advertisedHost, advertisedPort,
-				Compression.ids(options.compression()));
+				Compression.ids(options.compression().methods()));
 		this.clock = options.clock();
 		this.loop = loop;
 		this.counters = counters;
-		this.listeners = new Listeners(options.listenerExecutor(), loop, peerListeners);
-		this.inbox = new UserInbox(options.userQueueCapacity(), messageListeners, counters, this.listeners::deliver);
+		this.listeners = new Listeners(options.threads().listenerExecutor(), loop, peerListeners);
+		this.inbox = new UserInbox(options.limits().userQueueCapacity(), messageListeners, counters, this.listeners::deliver);
 		this.faults = new LinkFaults(counters);
 		this.dials = new Dials(loop, this.links);
 		this.seeds = new SeedDialer(options, loop, this.dials, this.links);
-		this.seen = new SeenSet(options.maxSeenMessages());
-		this.outbox = new Outbox(id, this.clock, this.links, this.seen, counters, options.compressionThreshold());
+		this.seen = new SeenSet(options.limits().maxSeenMessages());
+		this.outbox = new Outbox(id, this.clock, this.links, this.seen, counters, options.compression().threshold());
 		this.exchange = new PeerExchange(this.self, options, loop, this.links, this.dials, this.outbox, this.seen);
-		Duration handshakeTimeout = options.handshakeTimeout();
+		Duration handshakeTimeout = options.timeouts().handshake();
 		this.duplicates = new DuplicateLinks(id, handshakeTimeout, this.links, this.dials, this.exchange);
-		this.handshakes = new Handshakes(this.self, explainProtocol, handshakeTimeout, options.peerRequestDelay(),
+		this.handshakes = new Handshakes(this.self, explainProtocol, handshakeTimeout, options.timeouts().peerRequestDelay(),
 				this.clock, loop, this.links, this.dials, this.outbox, this.exchange, this.duplicates, this.faults,
 				this.listeners);
 		Waterfall waterfall = new Waterfall(this.links, this.seen, counters, this.outbox, this::nowSeconds);

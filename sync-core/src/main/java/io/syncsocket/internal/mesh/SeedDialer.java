@@ -67,12 +67,12 @@ final class SeedDialer {
 		this.dials = dials;
 		this.links = links;
 		this.lookups = new SeedLookups(loop, ((options.name() != null) ? options.name() : "syncsocket") + "-seeds-");
-		this.initialDelay = options.seedRetryInitial();
-		this.maxDelay = options.seedRetryMax();
+		this.initialDelay = options.seeding().retryInitial();
+		this.maxDelay = options.seeding().retryMax();
 		for (InetSocketAddress address : options.seeds()) {
 			this.seeds.add(new Seed(address.getHostString(), address.getPort(), null, loop.nanoTime()));
 		}
-		SeedProvider provider = options.seedProvider();
+		SeedProvider provider = options.seeding().provider();
 		if (provider != null) {
 			this.seeds.add(new Seed(String.valueOf(provider), 0, provider, loop.nanoTime()));
 		}

@@ -142,7 +142,7 @@ class SeedDialerTests {
 			.port(this.port)
 			.outAddress(advertised)
 			.nodeId(nodeId)
-			.nativeTransport(false)
+			.threads((threads) -> threads.nativeTransport(false))
 			.build());
 		this.resources.add(socket);
 		return socket.start();
@@ -161,8 +161,8 @@ class SeedDialerTests {
 			.bindAddress("127.0.0.2")
 			.port(this.port)
 			.seeds(seeds.toArray(String[]::new))
-			.seedRetry(Duration.ofMillis(50), Duration.ofMillis(200))
-			.nativeTransport(false)
+			.seeding((seeding) -> seeding.retry(Duration.ofMillis(50), Duration.ofMillis(200)))
+			.threads((threads) -> threads.nativeTransport(false))
 			.build(), this.resolver);
 		this.resources.add(node);
 		this.resolver.loop = node.loop;
@@ -257,9 +257,10 @@ class SeedDialerTests {
 		TestNode(MeshOptions options, SeedLookups.Resolver resolver) {
 			Transport[] transportRef = new Transport[1];
 			this.loop = new NodeLoop("seed-test-node", () -> transportRef[0] != null && transportRef[0].isIoThread());
-			this.transport = new Transport(new Transport.Settings(options.maxFrameLength(), options.stallTimeout(),
-					options.connectTimeout(), 1, null, false, "seed-test", options.maxInboundLinks(),
-					options.maxLinksPerAddress(), options.maxQueuedBytesPerLink(), null));
+			this.transport = new Transport(new Transport.Settings(options.limits().maxFrameLength(),
+					options.timeouts().stall(), options.timeouts().connect(), 1, null, false, "seed-test",
+					options.limits().maxInboundLinks(), options.limits().maxLinksPerAddress(),
+					options.limits().maxQueuedBytesPerLink(), null));
 			transportRef[0] = this.transport;
 			InetSocketAddress bound = this.transport.bind(options.bindAddress(), options.port());
 			this.mesh = new MeshNode(options, "seed-test-" + bound.getPort(), options.protocol().id(),

@@ -275,7 +275,8 @@ final class SimLink implements Link {
 	}
 
 	private long maxQueuedBytes() {
-		return (this.owner.instance() == this.instance) ? this.owner.options().maxQueuedBytesPerLink() : Long.MAX_VALUE;
+		return (this.owner.instance() == this.instance) ? this.owner.options().limits().maxQueuedBytesPerLink()
+				: Long.MAX_VALUE;
 	}
 
 	private void arrive(byte[] blob) {

@@ -102,7 +102,7 @@ final class SimNode {
 		SimLoop loop = new SimLoop(this.world, this.name);
 		MeshOptions.Builder builder = MeshOptions.builder().clock(this.world.clock(this.skewMillis)).nodeId(this.id);
 		if (this.maxQueuedBytes > 0) {
-			builder.maxQueuedBytesPerLink(this.maxQueuedBytes);
+			builder.limits((limits) -> limits.maxQueuedBytesPerLink(this.maxQueuedBytes));
 		}
 		MeshOptions options = builder.build();
 		this.peersGained.clear();

@@ -467,7 +467,7 @@ final class SimRun {
 		}
 		// 5. resource bounds
 		for (SimNode node : up) {
-			if (node.mesh().seenSetSize() > node.options().maxSeenMessages()) {
+			if (node.mesh().seenSetSize() > node.options().limits().maxSeenMessages()) {
 				this.world.violation("resource-bounds", node + " seen set " + node.mesh().seenSetSize());
 			}
 			if (node.engine().stats().tombstones() > io.syncsocket.SyncOptions.defaults().maxTombstones()) {

@@ -2,7 +2,6 @@ package io.syncsocket.autoconfigure.endpoint;
 
 import io.syncsocket.SyncSocket;
 import io.syncsocket.autoconfigure.SyncSocketAutoConfiguration;
-import io.syncsocket.autoconfigure.SyncSocketNames;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -34,7 +33,7 @@ public final class SyncSocketEndpointAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("management.endpoint.sync.max-keys", maxKeys,
 					"The number of keys listed must be 0 or more.");
 		}
-		return new SyncSocketEndpoint(SyncSocketNames.byName(beanFactory.getBeansOfType(SyncSocket.class)), maxKeys);
+		return new SyncSocketEndpoint(SyncSocketAutoConfiguration.socketsByName(beanFactory), maxKeys);
 	}
 
 }

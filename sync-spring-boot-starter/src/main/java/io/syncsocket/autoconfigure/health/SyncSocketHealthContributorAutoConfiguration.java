@@ -5,7 +5,6 @@ import java.util.function.Function;
 
 import io.syncsocket.SyncSocket;
 import io.syncsocket.autoconfigure.SyncSocketAutoConfiguration;
-import io.syncsocket.autoconfigure.SyncSocketNames;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -55,7 +54,7 @@ public final class SyncSocketHealthContributorAutoConfiguration
 	@Bean
 	@ConditionalOnMissingBean(name = { "syncHealthIndicator", "syncHealthContributor" })
 	HealthContributor syncHealthContributor(ConfigurableListableBeanFactory beanFactory) {
-		return createContributor(SyncSocketNames.byName(beanFactory.getBeansOfType(SyncSocket.class)));
+		return createContributor(SyncSocketAutoConfiguration.socketsByName(beanFactory));
 	}
 
 }

@@ -47,7 +47,7 @@ public class SyncSocketHealthIndicator extends AbstractHealthIndicator {
 		}
 		List<Peer> peers = this.socket.peers();
 		boolean alone = peers.isEmpty()
-				&& (!this.socket.options().seeds().isEmpty() || this.socket.options().seedProvider() != null);
+				&& (!this.socket.options().seeds().isEmpty() || this.socket.options().seeding().provider() != null);
 		builder.status(alone ? this.unconnectedStatus : Status.UP);
 		MeshStats stats = this.socket.stats();
 		if (stats.faults(LinkFault.DUPLICATE_NODE_ID) > 0) {

@@ -3,7 +3,6 @@ package io.syncsocket.autoconfigure.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncsocket.SyncSocket;
 import io.syncsocket.autoconfigure.SyncSocketAutoConfiguration;
-import io.syncsocket.autoconfigure.SyncSocketNames;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,7 +23,7 @@ public final class SyncSocketMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SyncSocketMetrics syncSocketMetrics(ConfigurableListableBeanFactory beanFactory) {
-		return new SyncSocketMetrics(SyncSocketNames.byName(beanFactory.getBeansOfType(SyncSocket.class)));
+		return new SyncSocketMetrics(SyncSocketAutoConfiguration.socketsByName(beanFactory));
 	}
 
 }
