@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dials of one node: explicit connects, dials of peers named by peer lists, and dials
- * whose link closed before its handshake, which may still have reached their node over
- * another link. Under the node lock; the transport's callbacks come back through the node
- * loop.
+ * Every dial of one node, whoever asks for it: explicit connects and seeds
+ * ({@link SeedDialer}), peers named by peer lists ({@link PeerExchange}) and re-dials
+ * ({@link DuplicateLinks}). A dial whose link closed before its handshake is kept a
+ * moment, as it may still have reached its node over another link. Under the node lock;
+ * the transport's callbacks come back through the node loop.
  */
 final class Dials {
 
