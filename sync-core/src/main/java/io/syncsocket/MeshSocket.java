@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * thread. Every method may be called from any user thread. Read methods
  * ({@link #peers()}, {@link #recv()}, {@link #stats()}) never block. Operations that
  * change state run under the node lock while the caller waits (a wait for the loop is
- * bounded by {@link MeshTimeouts#operation()}); calling them from a listener (the
- * node loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
+ * bounded by {@link MeshTimeouts#operation()}); calling them from a listener (the node
+ * loop) or an I/O thread fails fast with {@link IllegalStateException} instead of
  * deadlocking — use the {@code Async} variants there. Listeners always run on the node
  * loop, in order, unless a listener executor is configured.
  */

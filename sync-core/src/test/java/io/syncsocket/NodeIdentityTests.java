@@ -3,6 +3,7 @@ package io.syncsocket;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 
+import io.syncsocket.internal.wire.Base58;
 import io.syncsocket.internal.wire.Ids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,9 +52,10 @@ class NodeIdentityTests {
 		assertThat(again.id()).isEqualTo(id);
 		assertThat(elsewhere.id()).isNotEqualTo(id);
 		assertThat(otherName.id()).isNotIn(id, elsewhere.id());
-		// ids keep js2p's shape: base58 of a SHA-384 value (README "Node identity")
-		assertThat(again.id()).hasSizeBetween(65, 66)
-			.isEqualTo(Ids.nodeId("127.0.0.1", port, again.protocolId(), "name:orders"));
+		// ids keep js2p's shape: base58 of a SHA-384 value (README "Node identity"), most
+		// often 65 or 66 characters, shorter for a small hash (about 1 in 500 are 64)
+		assertThat(again.id()).isEqualTo(Ids.nodeId("127.0.0.1", port, again.protocolId(), "name:orders"));
+		assertThat(Base58.decode(again.id()).bitLength()).isLessThanOrEqualTo(384);
 		assertThat(unnamed.id()).isNotIn(id, elsewhere.id(), otherName.id());
 	}
 
@@ -106,11 +108,16 @@ class NodeIdentityTests {
 		assertThat(a.stats().faults(LinkFault.SELF_CONNECTION)).isZero();
 		assertThat(a.peers()).isEmpty();
 		assertThat(b.peers()).isEmpty();
-		// Not mistaken for ourselves: a later dial is refused for the same reason again.
-		assertThat(a.connectAsync("127.0.0.1", b.boundAddress().getPort())).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(DuplicateNodeIdException.class);
+		// Not mistaken for ourselves: later dials are refused for the same reason again,
+		// also when the refusal comes before the dial's connect callback (a race once
+		// seen
+		// as a bare "link closed").
+		for (int i = 0; i < 30; i++) {
+			assertThat(a.connectAsync("127.0.0.1", b.boundAddress().getPort())).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(DuplicateNodeIdException.class);
+		}
 	}
 
 	@Test

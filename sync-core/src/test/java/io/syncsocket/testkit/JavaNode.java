@@ -125,7 +125,8 @@ public final class JavaNode {
 		}
 		switch (single(args, "compression", "default")) {
 			case "off" -> mesh.compression(MeshCompression.none());
-			// every frame compressed on links with a negotiated method, so W1-ZLIB measures zlib
+			// every frame compressed on links with a negotiated method, so W1-ZLIB
+			// measures zlib
 			case "on" -> mesh.compression((compression) -> compression.threshold(0));
 			case "default" -> {
 			}

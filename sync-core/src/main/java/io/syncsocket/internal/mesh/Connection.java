@@ -77,6 +77,12 @@ public final class Connection {
 	/** The fault that closed this link, for a dial that fails with it. */
 	@Nullable String closeReason;
 
+	/**
+	 * Why the peer's handshake was refused (duplicate id, self-connection), for a dial
+	 * whose connect callback runs only after that.
+	 */
+	@Nullable Exception refusal;
+
 	Connection(Link link) {
 		this.link = link;
 	}
@@ -121,6 +127,15 @@ public final class Connection {
 			this.handshakeFuture = null;
 			future.complete(peer);
 		}
+	}
+
+	/**
+	 * Refuses the peer's handshake: the pending connect fails with the reason, or a
+	 * connect that attaches later does (see {@link Dials}).
+	 */
+	void refuseHandshake(Exception reason) {
+		this.refusal = reason;
+		failHandshake(reason);
 	}
 
 	/** Fails the pending connect of this link, if any. */

@@ -60,10 +60,10 @@ final class Dials {
 	 * Why recent links closed, for a dial whose connect callback comes after its link is
 	 * gone (bounded: only the last few matter).
 	 */
-	private final Map<Link, String> closeReasons = new java.util.LinkedHashMap<>() {
+	private final Map<Link, CloseCause> closeReasons = new java.util.LinkedHashMap<>() {
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<Link, String> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<Link, CloseCause> eldest) {
 			return size() > 64;
 		}
 
@@ -157,9 +157,13 @@ final class Dials {
 				// never close or fail the handshake, leaving the dial (and a seed waiting
 				// for it) pending forever.
 				ended(expectedId);
-				if (handshake != null) {
+				CloseCause cause = this.closeReasons.remove(link);
+				if (handshake != null && cause != null && cause.refusal() != null) {
+					handshake.completeExceptionally(cause.refusal());
+				}
+				else if (handshake != null) {
 					lost(handshake, host, port,
-							new SocketClosedException(closed(host, port, this.closeReasons.remove(link))));
+							new SocketClosedException(closed(host, port, (cause != null) ? cause.reason() : null)));
 				}
 				return;
 			}
@@ -169,7 +173,11 @@ final class Dials {
 			connection.expectedId = expectedId;
 			connection.dialed = InetSocketAddress.createUnresolved(host, port);
 			if (handshake != null) {
-				if (connection.closed) {
+				if (connection.closed && connection.refusal != null) {
+					// the peer's handshake was refused before this callback ran
+					handshake.completeExceptionally(connection.refusal);
+				}
+				else if (connection.closed) {
 					lost(handshake, host, port, new SocketClosedException(closed(host, port, connection.closeReason)));
 				}
 				else if (connection.peer != null) {
@@ -220,8 +228,12 @@ final class Dials {
 	}
 
 	/** A link closed on a fault: remembered for a dial that has not seen the link yet. */
-	void closedOnFault(Link link, String reason) {
-		this.closeReasons.put(link, reason);
+	void closedOnFault(Link link, String reason, @Nullable Exception refusal) {
+		this.closeReasons.put(link, new CloseCause(reason, refusal));
+	}
+
+	/** Why a link closed: the fault, and the refusal of its handshake if that was it. */
+	private record CloseCause(String reason, @Nullable Exception refusal) {
 	}
 
 	private static String closed(String host, int port, @Nullable String reason) {

@@ -155,7 +155,7 @@ final class Handshakes {
 			else {
 				logger.debug("Refused {}: the node at {} uses this node's id", from, other);
 			}
-			from.failHandshake(new DuplicateNodeIdException(other));
+			from.refuseHandshake(new DuplicateNodeIdException(other));
 			this.faults.fault(from, LinkFault.DUPLICATE_NODE_ID, "the peer at " + other + " uses our node id");
 			return null;
 		}
@@ -169,7 +169,7 @@ final class Handshakes {
 			if (from.dialed != null) {
 				this.dials.reachedSelf(from.dialed);
 			}
-			from.failHandshake(new SelfConnectionException());
+			from.refuseHandshake(new SelfConnectionException());
 			this.faults.fault(from, LinkFault.SELF_CONNECTION, "the peer has our own node id");
 			return null;
 		}

@@ -100,7 +100,8 @@ public final class MeshNode implements LinkListener {
 		this.loop = loop;
 		this.counters = counters;
 		this.listeners = new Listeners(options.threads().listenerExecutor(), loop, peerListeners);
-		this.inbox = new UserInbox(options.limits().userQueueCapacity(), messageListeners, counters, this.listeners::deliver);
+		this.inbox = new UserInbox(options.limits().userQueueCapacity(), messageListeners, counters,
+				this.listeners::deliver);
 		this.faults = new LinkFaults(counters);
 		this.dials = new Dials(loop, this.links);
 		this.seeds = new SeedDialer(options, loop, this.dials, this.links);
@@ -109,9 +110,9 @@ public final class MeshNode implements LinkListener {
 		this.exchange = new PeerExchange(this.self, options, loop, this.links, this.dials, this.outbox, this.seen);
 		Duration handshakeTimeout = options.timeouts().handshake();
 		this.duplicates = new DuplicateLinks(id, handshakeTimeout, this.links, this.dials, this.exchange);
-		this.handshakes = new Handshakes(this.self, explainProtocol, handshakeTimeout, options.timeouts().peerRequestDelay(),
-				this.clock, loop, this.links, this.dials, this.outbox, this.exchange, this.duplicates, this.faults,
-				this.listeners);
+		this.handshakes = new Handshakes(this.self, explainProtocol, handshakeTimeout,
+				options.timeouts().peerRequestDelay(), this.clock, loop, this.links, this.dials, this.outbox,
+				this.exchange, this.duplicates, this.faults, this.listeners);
 		Waterfall waterfall = new Waterfall(this.links, this.seen, counters, this.outbox, this::nowSeconds);
 		this.dispatcher = new Dispatcher(this.links, this.handshakes, waterfall, this.exchange, this.inbox,
 				this.faults);
@@ -342,7 +343,7 @@ public final class MeshNode implements LinkListener {
 				+ ((connection.closeReason != null) ? ": " + connection.closeReason : "");
 		if (connection.closeReason != null && connection.dialed == null && link.outbound()) {
 			// a dial whose connect callback has not run yet finds the reason here
-			this.dials.closedOnFault(link, connection.closeReason);
+			this.dials.closedOnFault(link, connection.closeReason, connection.refusal);
 		}
 		CompletableFuture<Peer> handshake = connection.handshakeFuture;
 		InetSocketAddress dialed = connection.dialed;
