@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a socket, assembled in one place and in order: the transport, the node loop,
  * the bound port, the node id, the mesh node and the layer above it. A restart makes a
- * new one; {@link MeshSocket} keeps the lifecycle state around it.
+ * new one; {@link SocketLifecycle} keeps the lifecycle state around it.
  */
 final class NodeRuntime {
 
-	private static final Logger logger = LoggerFactory.getLogger(NodeRuntime.class);
+	private static final Logger logger = LoggerFactory.getLogger(MeshSocket.class);
 
 	final Transport transport;
 

@@ -210,20 +210,19 @@ final class SocketLifecycle {
 	 * threading).
 	 */
 	<T> T call(Callable<T> task) {
-		NodeRuntime runtime = this.runtime;
-		if (runtime == null || this.state != State.RUNNING) {
-			throw new SocketClosedException("socket is " + this.state);
-		}
-		return runtime.loop.call(task, this.operationTimeout);
+		return running().loop.call(task, this.operationTimeout);
 	}
 
 	/**
 	 * Runs a task on the node loop without waiting (see {@link MeshSocket} on threading).
 	 */
 	<T> CompletableFuture<T> submit(Callable<T> task) {
-		NodeRuntime runtime = this.runtime;
-		if (runtime == null || this.state != State.RUNNING) {
-			return CompletableFuture.failedFuture(new SocketClosedException("socket is " + this.state));
+		NodeRuntime runtime;
+		try {
+			runtime = running();
+		}
+		catch (SocketClosedException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
 		return runtime.loop.submit(task);
 	}

@@ -289,9 +289,8 @@ public final class Bench {
 	 */
 	private String ping() {
 		int count = 10_000;
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), PingPong.class.getName(),
-				Integer.toString(this.settings.valueSize));
+		List<String> command = List.of(ChildNode.javaExecutable(), "-cp", System.getProperty("java.class.path"),
+				PingPong.class.getName(), Integer.toString(this.settings.valueSize));
 		ChildNode server = startChild("echo", command);
 		try {
 			long[][] reps;
@@ -360,11 +359,11 @@ public final class Bench {
 			String memory = memory(pair.nodes);
 			figures.put(Figure.SETS_PER_S, median(throughput));
 			return String.format(Locale.ROOT,
-					"%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s%s); "
+					"%s %s: %s sets/s median %s over %d reps of %s sets (%s, links %s%s); "
 							+ "A's set() loop alone %s sets/s; %s",
 					label(workload), this.impl, number(median(throughput)), range(throughput, Bench::number),
-					this.settings.reps, number(count), line ? "A - M - B, M relays" : "A - B", pair.links, pair.note,
-					freshNote(), number(median(local)), memory);
+					this.settings.reps, number(count), line ? "A - M - B, M relays" : "A - B", pair.links, freshNote(),
+					number(median(local)), memory);
 		}
 		finally {
 			closeAll(pair);
@@ -398,19 +397,7 @@ public final class Bench {
 		Pair pair = new Pair();
 		try {
 			boolean compression = zlib;
-			try {
-				pair.a = pair.add(start("A", compression, line, line));
-			}
-			catch (AssertionError ex) {
-				if (compression || !String.valueOf(ex.getMessage()).contains("no-compression pending")) {
-					throw ex;
-				}
-				// this sync-core cannot switch compression off: measure with zlib and say
-				// so.
-				compression = true;
-				pair.note = "; no-zlib impossible: this sync-core has no MeshOptions.Builder.compression(List)";
-				pair.a = pair.add(start("A", true, line, line));
-			}
+			pair.a = pair.add(start("A", compression, line, line));
 			pair.b = pair.add(start("B", compression, line, true));
 			if (line) {
 				ChildNode m = pair.add(start("M", compression, true, false));
@@ -491,8 +478,6 @@ public final class Bench {
 		@Nullable ChildNode b;
 
 		String links = "?";
-
-		String note = "";
 
 		ChildNode add(ChildNode node) {
 			this.nodes.add(node);

@@ -2,7 +2,6 @@ package io.syncsocket.bench;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncsocket.testkit.ChildLoop;
+import io.syncsocket.testkit.ChildNode;
 import io.syncsocket.testkit.ChildLoop.Refusal;
 import io.syncsocket.testkit.JvmStats;
 import io.syncsocket.testkit.Values;
@@ -87,7 +87,7 @@ public final class PeerNode {
 				node.startMember(null);
 			}
 			else {
-				node.port = freePort();
+				node.port = ChildNode.freePort();
 			}
 		}
 		catch (Exception ex) {
@@ -135,7 +135,7 @@ public final class PeerNode {
 	 */
 	private long startMember(@Nullable Integer seedPort) throws Exception {
 		for (int attempt = 1;; attempt++) {
-			int port = freePort();
+			int port = ChildNode.freePort();
 			PeerMember member = PeerMember.create(this.impl);
 			try {
 				long joined = member.start(port, seedPort, this.arrivals);
@@ -238,7 +238,7 @@ public final class PeerNode {
 					startMember(null);
 				}
 				else {
-					this.port = freePort();
+					this.port = ChildNode.freePort();
 				}
 				yield ChildLoop.object().put("port", this.port);
 			}
@@ -320,12 +320,6 @@ public final class PeerNode {
 		}
 		tally.last.accumulateAndGet(now, Math::max);
 		return true;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return probe.getLocalPort();
-		}
 	}
 
 	/**

@@ -91,7 +91,8 @@ public final class SyncSocketAutoConfiguration {
 				ObjectProvider<SslBundles> sslBundles, ObjectProvider<DiscoverySeeds> discovery,
 				Environment environment) {
 			MovedProperties.check(environment);
-			SyncSocketLifecycle lifecycle = new SyncSocketLifecycle(properties, customizers, publisher, sslBundles,
+			SyncSocketLifecycle lifecycle = new SyncSocketLifecycle(properties, customizers, publisher,
+					sslBundles::getIfAvailable,
 					environment.getProperty("spring.application.name", SyncOptionsMapper.DEFAULT_NODE_NAME),
 					discovery::getIfAvailable);
 			if (environment instanceof ConfigurableEnvironment configurable) {

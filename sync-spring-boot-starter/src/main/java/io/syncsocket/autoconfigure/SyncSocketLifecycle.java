@@ -70,7 +70,7 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	private final ApplicationEventPublisher publisher;
 
-	private final @Nullable ObjectProvider<SslBundles> sslBundles;
+	private final Supplier<@Nullable SslBundles> sslBundles;
 
 	private final String applicationName;
 
@@ -85,11 +85,6 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	private volatile boolean running;
 
-	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
-			ApplicationEventPublisher publisher) {
-		this(properties, customizers, publisher, null, SyncOptionsMapper.DEFAULT_NODE_NAME, () -> null);
-	}
-
 	/**
 	 * A lifecycle that resolves {@code sync.ssl.bundle} through the context's
 	 * {@link SslBundles} and names its nodes after the application unless
@@ -97,8 +92,8 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 	 * {@code discovery} (null without Spring Cloud's DiscoveryClient).
 	 */
 	SyncSocketLifecycle(SyncSocketProperties properties, ObjectProvider<SyncSocketCustomizer> customizers,
-			ApplicationEventPublisher publisher, @Nullable ObjectProvider<SslBundles> sslBundles,
-			String applicationName, Supplier<@Nullable DiscoverySeeds> discovery) {
+			ApplicationEventPublisher publisher, Supplier<@Nullable SslBundles> sslBundles, String applicationName,
+			Supplier<@Nullable DiscoverySeeds> discovery) {
 		this.applicationName = applicationName;
 		this.discovery = discovery;
 		this.properties = properties;
@@ -118,9 +113,8 @@ class SyncSocketLifecycle implements SmartLifecycle, DisposableBean {
 
 	/** Creates (but does not start) the socket with the given name. */
 	public synchronized SyncSocket create(String name) {
-		ObjectProvider<SslBundles> sslBundles = this.sslBundles;
-		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name,
-				() -> (sslBundles != null) ? sslBundles.getIfAvailable() : null, this.applicationName, this.discovery);
+		SyncOptionsMapper mapper = new SyncOptionsMapper(this.properties, name, this.sslBundles, this.applicationName,
+				this.discovery);
 		SyncOptions.Builder builder = mapper.map("sync-" + name);
 		EventDispatcher dispatcher = new EventDispatcher("sync-" + name + "-events");
 		builder.mesh((mesh) -> mesh.threads((threads) -> threads.listenerExecutor(dispatcher)));

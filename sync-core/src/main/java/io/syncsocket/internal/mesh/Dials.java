@@ -158,12 +158,9 @@ final class Dials {
 				// for it) pending forever.
 				ended(expectedId);
 				CloseCause cause = this.closeReasons.remove(link);
-				if (handshake != null && cause != null && cause.refusal() != null) {
-					handshake.completeExceptionally(cause.refusal());
-				}
-				else if (handshake != null) {
-					lost(handshake, host, port,
-							new SocketClosedException(closed(host, port, (cause != null) ? cause.reason() : null)));
+				if (handshake != null) {
+					closedBeforeHandshake(handshake, host, port, (cause != null) ? cause.reason() : null,
+							(cause != null) ? cause.refusal() : null);
 				}
 				return;
 			}
@@ -173,12 +170,8 @@ final class Dials {
 			connection.expectedId = expectedId;
 			connection.dialed = InetSocketAddress.createUnresolved(host, port);
 			if (handshake != null) {
-				if (connection.closed && connection.refusal != null) {
-					// the peer's handshake was refused before this callback ran
-					handshake.completeExceptionally(connection.refusal);
-				}
-				else if (connection.closed) {
-					lost(handshake, host, port, new SocketClosedException(closed(host, port, connection.closeReason)));
+				if (connection.closed) {
+					closedBeforeHandshake(handshake, host, port, connection.closeReason, connection.refusal);
 				}
 				else if (connection.peer != null) {
 					handshake.complete(connection.peer);
@@ -225,6 +218,21 @@ final class Dials {
 				handshake.completeExceptionally(cause);
 			}
 		}, LOST_DIAL_GRACE);
+	}
+
+	/**
+	 * The dialed link closed before this dial's connect callback saw it: a refused
+	 * handshake (duplicate id, self-connection) fails the dial with its reason, any other
+	 * close is a lost dial.
+	 */
+	private void closedBeforeHandshake(CompletableFuture<Peer> handshake, String host, int port,
+			@Nullable String reason, @Nullable Exception refusal) {
+		if (refusal != null) {
+			handshake.completeExceptionally(refusal);
+		}
+		else {
+			lost(handshake, host, port, new SocketClosedException(closed(host, port, reason)));
+		}
 	}
 
 	/** A link closed on a fault: remembered for a dial that has not seen the link yet. */

@@ -144,8 +144,12 @@ final class SeedLookups {
 	/** Resolver thread: every address of the seed, each with whether it is this node. */
 	private static List<Resolved> lookUp(Resolver resolver, String host, int port, SelfAddresses self)
 			throws UnknownHostException {
+		return lookUp(resolver, host, port, self, self.advertisedAddresses(resolver));
+	}
+
+	private static List<Resolved> lookUp(Resolver resolver, String host, int port, SelfAddresses self,
+			List<InetAddress> advertised) throws UnknownHostException {
 		Set<InetAddress> addresses = new LinkedHashSet<>(List.of(resolver.resolve(host)));
-		List<InetAddress> advertised = self.advertisedAddresses(resolver);
 		List<Resolved> resolved = new ArrayList<>(addresses.size());
 		for (InetAddress address : addresses) {
 			InetSocketAddress target = new InetSocketAddress(address, port);
@@ -160,20 +164,17 @@ final class SeedLookups {
 	 */
 	private static List<Resolved> lookUp(Resolver resolver, SeedProvider provider, SelfAddresses self)
 			throws Exception {
-		List<Resolved> resolved = new ArrayList<>();
+		List<InetAddress> advertised = self.advertisedAddresses(resolver);
+		Set<Resolved> resolved = new LinkedHashSet<>();
 		for (InetSocketAddress seed : provider.seeds()) {
 			try {
-				for (Resolved address : lookUp(resolver, seed.getHostString(), seed.getPort(), self)) {
-					if (!resolved.contains(address)) {
-						resolved.add(address);
-					}
-				}
+				resolved.addAll(lookUp(resolver, seed.getHostString(), seed.getPort(), self, advertised));
 			}
 			catch (UnknownHostException ex) {
 				logger.debug("Seed {} from {} does not resolve ({})", seed.getHostString(), provider, ex.getMessage());
 			}
 		}
-		return resolved;
+		return List.copyOf(resolved);
 	}
 
 	/**

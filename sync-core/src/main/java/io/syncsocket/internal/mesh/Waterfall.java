@@ -72,7 +72,7 @@ final class Waterfall {
 	 */
 	void relay(WireMessage message, MeshExtension.@Nullable Claimed claimed) {
 		if (claimed == null && MeshMessages.isInvalidBroadcast(message)) {
-			return; // dispatch() closes the link it came on
+			return; // the Dispatcher closes the link it came on
 		}
 		Predicate<Connection> recipients = (claimed != null) ? claimed.recipients() : Connection.ANY;
 		for (Connection connection : this.links.routes()) {
